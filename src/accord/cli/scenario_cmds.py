@@ -1,0 +1,150 @@
+"""Scenario commands: ``scenarios``, ``validate``, ``show``, ``schema``."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from ..model import Scenario, bundled, to_data
+from ..model.schema import Interval
+from . import app
+from .common import console, load_scenario, print_json
+
+JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
+
+
+@app.command("scenarios")
+def scenarios_cmd(as_json: bool = JSON_OPT) -> None:
+    """List the scenarios bundled with accord (load them by name anywhere a FILE is asked)."""
+    names = bundled()
+    if as_json:
+        print_json([{"name": n, "title": t} for n, t in names.items()])
+        return
+    t = Table(title="Bundled scenarios")
+    t.add_column("name", style="bold")
+    t.add_column("title")
+    for n, title in names.items():
+        t.add_row(n, title)
+    console.print(t)
+
+
+@app.command("validate")
+def validate_cmd(
+    scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any."""
+    scn = load_scenario(scenario)
+    summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
+               "stances": len(scn.stances), "constraints": len(scn.constraints)}
+    if as_json:
+        print_json(summary)
+    else:
+        console.print(f"[green]ok[/green] {scenario}: {scn.title} — {len(scn.actors)} actors, "
+                      f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
+                      f"{len(scn.constraints)} constraints")
+
+
+def _position(v: object) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _acceptable(s: object) -> str:
+    if s is None:
+        return "any"
+    if isinstance(s, Interval):
+        return f"[{_position(s.low)}, {_position(s.high)}]"
+    return ", ".join(s)  # type: ignore[arg-type]
+
+
+def show_tables(scn: Scenario) -> None:
+    """Print a scenario as rich tables: actors, issues, stances with sources, constraints, process."""
+    console.print(f"[bold]{scn.title}[/bold]  ([dim]{scn.id}[/dim])")
+    if scn.description:
+        console.print(scn.description.strip())
+    at = Table(title="Actors")
+    for c in ("id", "name", "role", "capability", "constrains / people"):
+        at.add_column(c)
+    for a in scn.actors:
+        extra = f"constrains {a.constrains}" if a.constrains else ", ".join(a.people)
+        at.add_row(a.id, a.name, a.role, f"{a.capability:.2f}", extra)
+    console.print(at)
+    it = Table(title="Issues")
+    for c in ("id", "name", "kind", "positions", "status quo"):
+        it.add_column(c)
+    for i in scn.issues:
+        if i.kind == "continuous":
+            pos = f"{_position(i.low)}–{_position(i.high)} {i.unit or ''}".strip()
+        else:
+            pos = " < ".join(i.option_ids) if i.kind == "ordinal" else " | ".join(i.option_ids)
+        it.add_row(i.id, i.name, i.kind, pos, _position(i.status_quo))
+    console.print(it)
+    st = Table(title="Stances", show_lines=False)
+    for c in ("actor", "issue", "ideal", "salience", "acceptable", "source: quote"):
+        st.add_column(c, overflow="fold")
+    for s in scn.stances:
+        ideal = _position(s.ideal) if s.ideal is not None else (s.ranking[0] if s.ranking else "utilities")
+        quote = s.provenance.quote
+        quote = quote if len(quote) <= 70 else quote[:67] + "..."
+        st.add_row(s.actor, s.issue, ideal, f"{s.salience:.2f}", _acceptable(s.acceptable),
+                   f"{s.provenance.source}: “{quote}”")
+    console.print(st)
+    if scn.constraints:
+        ct = Table(title="Constraints")
+        ct.add_column("kind")
+        ct.add_column("what")
+        ct.add_column("why", overflow="fold")
+        for c in scn.constraints:
+            d = c.model_dump(by_alias=True, exclude={"kind", "reason", "provenance", "id"}, exclude_none=True)
+            ct.add_row(c.kind, json.dumps(d, default=str), c.reason)
+        console.print(ct)
+    p = scn.process
+    if p.rounds or p.pauses:
+        pt = Table(title=f"Process: {p.format}" + (f", mediated by {', '.join(p.mediators)}" if p.mediators else ""))
+        for c in ("what", "from", "to", "where / note"):
+            pt.add_column(c)
+        for r in p.rounds:
+            pt.add_row(f"round: {r.name}", str(r.start), str(r.end or r.start), r.location or "")
+        for pa in p.pauses:
+            pt.add_row(f"pause: {pa.name}", str(pa.start), str(pa.end), pa.note or "")
+        if p.deadline:
+            pt.add_row("deadline", str(p.deadline), "", "")
+        console.print(pt)
+
+
+def show_data(scn: Scenario) -> dict:
+    """The scenario as JSON data, each stance's provenance flattened to ``source``/``quote``/``date``."""
+    data = to_data(scn)
+    for st in data.get("stances", []):
+        prov = st.pop("provenance", {})
+        st["source"] = prov.get("source")
+        st["quote"] = prov.get("quote")
+        st["date"] = prov.get("date")
+    data.setdefault("actors", [])
+    data.setdefault("issues", [])
+    return data
+
+
+@app.command("show")
+def show_cmd(
+    scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Show a scenario: actors, issues, a stance table with sources, constraints and process."""
+    scn = load_scenario(scenario)
+    if as_json:
+        print_json(show_data(scn))
+    else:
+        show_tables(scn)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the scenario language."""
+    print_json(Scenario.model_json_schema(by_alias=True))

@@ -1,0 +1,490 @@
+"""Compile a :class:`~accord.model.Scenario` into a :class:`Game` of numpy arrays.
+
+Utilities are additive over issues (multi-attribute value theory, Keeney & Raiffa 1976):
+``u_a(o) = sum_i w_ai * v_ai(o_i)`` with ``v_ai`` in [0, 1] and ``w_ai = s_ai / sum_j s_aj`` from
+saliences. The Game keeps per-issue value tables ``values[i][a, k]`` (actor ``a``, point ``k`` of issue
+``i``), never per-outcome tables, so analysis can work issue by issue and enumerate outcomes only in
+vectorised chunks when it must.
+
+On ordered issues (continuous, ordinal) value falls off with distance from the actor's ideal,
+normalised by the largest distance on the issue so that the ideal is worth 1 and the farthest point 0:
+``v = 1 - d / d_max`` (linear, the default) or ``v = 1 - (d / d_max)**2`` (quadratic).
+Categorical issues need explicit utilities or a full ranking (best 1, worst 0, linear in rank).
+
+Non-additive parts are explicit: ``forbidden`` and ``requires`` constraints and Level-II
+``ratifications`` (Putnam 1988). ``Game.additive`` says whether there are any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .model.schema import Forbidden, Interval, Issue, Ratification, Requires, Scenario, Stance
+
+__all__ = ["IssueGrid", "RatificationRule", "Game", "compile_scenario", "DEFAULT_POINTS"]
+
+DEFAULT_POINTS = 21
+_TOL = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class IssueGrid:
+    """The compiled points of one issue.
+
+    ``points``: numeric positions (the grid of a continuous issue; ``0..k-1`` for options).
+    ``values``: each point as the source writes it (a number, or an option id).
+    ``labels``: human-readable label per point (anchor or option label where there is one).
+    ``status_quo``: index of the status-quo point, or ``None``.
+    """
+
+    id: str
+    name: str
+    kind: str
+    points: np.ndarray
+    values: tuple[float | str, ...]
+    labels: tuple[str, ...]
+    unit: str | None = None
+    status_quo: int | None = None
+
+    @property
+    def size(self) -> int:
+        return int(self.points.shape[0])
+
+    @property
+    def ordered(self) -> bool:
+        return self.kind != "categorical"
+
+    def index_of(self, value: float | str) -> int:
+        """Index of the point nearest to ``value`` (a number or an option id)."""
+        if self.kind == "continuous":
+            return int(np.argmin(np.abs(self.points - float(value))))
+        try:
+            return self.values.index(value)
+        except ValueError:
+            raise KeyError(f"{value!r} is not an option of {self.id!r}") from None
+
+    def mask(self, values: Sequence[float | str]) -> np.ndarray:
+        """Boolean mask over points for a list of values (numbers match their nearest point)."""
+        m = np.zeros(self.size, dtype=bool)
+        for v in values:
+            m[self.index_of(v)] = True
+        return m
+
+
+@dataclass(frozen=True, eq=False)
+class RatificationRule:
+    """Actor ``actor`` must accept issues ``issues`` for the agreement to stand, whenever the
+    outcome lies in ``when`` (issue index -> mask over its points; empty means always)."""
+
+    actor: int
+    party: int
+    issues: tuple[int, ...]
+    when: dict[int, np.ndarray] = field(default_factory=dict)
+    reason: str = ""
+
+    def applies(self, outcomes: np.ndarray) -> np.ndarray:
+        """Boolean per outcome row (``outcomes``: int array ``(N, n_issues)``)."""
+        on = np.ones(outcomes.shape[0], dtype=bool)
+        for i, m in self.when.items():
+            on &= m[outcomes[:, i]]
+        return on
+
+
+@dataclass(frozen=True, eq=False)
+class Game:
+    """A negotiation as arrays. Index actors by position in ``actors`` and issues in ``issues``.
+
+    Shapes: ``A`` actors, ``I`` issues, ``K_i`` points on issue ``i``.
+
+    - ``values[i]``: ``(A, K_i)`` value in [0, 1] of each point to each actor (0 where no stance).
+    - ``acceptable[i]``: ``(A, K_i)`` bool, the actor's acceptable set (all True without one).
+    - ``weights``: ``(A, I)`` issue weights, each row summing to 1 over the actor's stances.
+    - ``salience``: ``(A, I)`` raw salience in [0, 1] (0 where no stance); ``has_stance``: ``(A, I)``.
+    - ``ideal``: ``(A, I)`` ideal position on each issue's ``points`` scale (NaN without a stance).
+    - ``capability``: ``(A,)``; ``reservation``: ``(A,)`` utility of no agreement, NaN if unknown.
+    - ``consent``: ``(A,)`` whose acceptance is needed unconditionally (parties by default).
+    - ``ideal_range``/``salience_range``: ``(A, I, 3)`` triangular (low, mode, high) uncertainty,
+      NaN where none is given; ``capability_range``: ``(A, 3)``.
+    - ``shape``: ``(A, I)`` 0 linear, 1 quadratic fall-off; ``explicit``: ``(A, I)`` True where the
+      value table comes from explicit utilities or a ranking rather than distance.
+    """
+
+    id: str
+    actors: tuple[str, ...]
+    roles: tuple[str, ...]
+    issues: tuple[IssueGrid, ...]
+    values: tuple[np.ndarray, ...]
+    weights: np.ndarray
+    acceptable: tuple[np.ndarray, ...] = ()
+    salience: np.ndarray | None = None
+    has_stance: np.ndarray | None = None
+    ideal: np.ndarray | None = None
+    capability: np.ndarray | None = None
+    reservation: np.ndarray | None = None
+    consent: np.ndarray | None = None
+    names: tuple[str, ...] = ()
+    title: str = ""
+    ratifications: tuple[RatificationRule, ...] = ()
+    forbidden: tuple[dict[int, np.ndarray], ...] = ()
+    requires: tuple[tuple[dict[int, np.ndarray], dict[int, np.ndarray]], ...] = ()
+    ideal_range: np.ndarray | None = None
+    salience_range: np.ndarray | None = None
+    capability_range: np.ndarray | None = None
+    shape: np.ndarray | None = None
+    explicit: np.ndarray | None = None
+    discount: np.ndarray | None = None
+    scenario: Scenario | None = None
+
+    def __post_init__(self) -> None:
+        A, I = len(self.actors), len(self.issues)
+        fill = {
+            "acceptable": tuple(np.ones((A, g.size), dtype=bool) for g in self.issues),
+            "salience": np.asarray(self.weights, dtype=float).copy(),
+            "has_stance": np.asarray(self.weights) > 0,
+            "ideal": np.full((A, I), np.nan),
+            "capability": np.ones(A),
+            "reservation": np.full(A, np.nan),
+            "consent": np.array([r == "party" for r in self.roles], dtype=bool),
+            "names": tuple(self.actors),
+            "ideal_range": np.full((A, I, 3), np.nan),
+            "salience_range": np.full((A, I, 3), np.nan),
+            "capability_range": np.full((A, 3), np.nan),
+            "shape": np.zeros((A, I), dtype=np.int8),
+            "explicit": np.zeros((A, I), dtype=bool),
+            "discount": np.ones(A),
+        }
+        for name, default in fill.items():
+            cur = getattr(self, name)
+            if cur is None or (isinstance(cur, tuple) and len(cur) == 0 and name in ("acceptable", "names")):
+                object.__setattr__(self, name, default)
+        if self.weights.shape != (A, I):
+            raise ValueError(f"weights has shape {self.weights.shape}, expected {(A, I)}")
+        for i, (g, v) in enumerate(zip(self.issues, self.values)):
+            if v.shape != (A, g.size):
+                raise ValueError(f"values[{i}] has shape {v.shape}, expected {(A, g.size)}")
+
+    # -- sizes -----------------------------------------------------------------------------
+    @property
+    def n_actors(self) -> int:
+        return len(self.actors)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issues)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(g.size for g in self.issues)
+
+    @property
+    def n_outcomes(self) -> int:
+        """Number of outcomes of the product space (a Python int: may exceed 2**63)."""
+        n = 1
+        for s in self.sizes:
+            n *= s
+        return n
+
+    @property
+    def additive(self) -> bool:
+        """True when utilities and acceptability are purely issue-by-issue (no cross-issue terms)."""
+        return not (self.forbidden or self.requires or self.ratifications)
+
+    @property
+    def parties(self) -> np.ndarray:
+        """Indices of actors whose role is ``party``."""
+        return np.flatnonzero(np.array([r == "party" for r in self.roles], dtype=bool))
+
+    def index(self, actor: str) -> int:
+        try:
+            return self.actors.index(actor)
+        except ValueError:
+            raise KeyError(f"unknown actor {actor!r}") from None
+
+    def issue_index(self, issue: str) -> int:
+        for k, g in enumerate(self.issues):
+            if g.id == issue:
+                return k
+        raise KeyError(f"unknown issue {issue!r}")
+
+    # -- outcomes --------------------------------------------------------------------------
+    def weighted_values(self) -> tuple[np.ndarray, ...]:
+        """Per issue ``(A, K_i)`` tables ``w_ai * v_ai``: utilities are sums of one entry per issue."""
+        return tuple(self.weights[:, i : i + 1] * v for i, v in enumerate(self.values))
+
+    def utility(self, outcomes: np.ndarray) -> np.ndarray:
+        """Utilities ``(N, A)`` of outcome rows ``(N, I)`` of point indices."""
+        outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
+        u = np.zeros((outcomes.shape[0], self.n_actors))
+        for i, wv in enumerate(self.weighted_values()):
+            u += wv[:, outcomes[:, i]].T
+        return u
+
+    def issue_acceptable(self, outcomes: np.ndarray) -> np.ndarray:
+        """``(N, A)`` whether each actor's acceptable set holds on every issue of each outcome."""
+        outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
+        ok = np.ones((outcomes.shape[0], self.n_actors), dtype=bool)
+        for i, acc in enumerate(self.acceptable):
+            ok &= acc[:, outcomes[:, i]].T
+        return ok
+
+    def feasible(self, outcomes: np.ndarray) -> np.ndarray:
+        """``(N,)`` whether each outcome obeys the forbidden and requires constraints."""
+        outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
+        ok = np.ones(outcomes.shape[0], dtype=bool)
+        for combo in self.forbidden:
+            hit = np.ones_like(ok)
+            for i, m in combo.items():
+                hit &= m[outcomes[:, i]]
+            ok &= ~hit
+        for if_, then in self.requires:
+            trig = np.ones_like(ok)
+            for i, m in if_.items():
+                trig &= m[outcomes[:, i]]
+            sat = np.ones_like(ok)
+            for i, m in then.items():
+                sat &= m[outcomes[:, i]]
+            ok &= ~trig | sat
+        return ok
+
+    def needed(self, outcomes: np.ndarray) -> np.ndarray:
+        """``(N, A)`` whose consent each outcome needs: ``consent`` plus triggered ratifications."""
+        outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
+        need = np.repeat(self.consent[None, :], outcomes.shape[0], axis=0)
+        for r in self.ratifications:
+            need[:, r.actor] |= r.applies(outcomes)
+        return need
+
+    def agreeable(self, outcomes: np.ndarray) -> np.ndarray:
+        """``(N,)`` outcomes that are feasible and acceptable to every actor whose consent is needed
+        (acceptable sets on every issue and, where known, utility at least the reservation)."""
+        outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
+        ok = self.issue_acceptable(outcomes)
+        res = np.nan_to_num(self.reservation, nan=-np.inf)
+        ok &= self.utility(outcomes) >= res[None, :] - _TOL
+        need = self.needed(outcomes)
+        return self.feasible(outcomes) & np.all(ok | ~need, axis=1)
+
+    def enumerate(self, chunk: int = 1 << 20) -> Iterator[np.ndarray]:
+        """All outcomes as int arrays ``(n, I)`` in chunks of at most ``chunk`` rows (row-major)."""
+        sizes = np.array(self.sizes, dtype=np.int64)
+        total = self.n_outcomes
+        strides = np.ones(len(sizes), dtype=np.int64)
+        for i in range(len(sizes) - 2, -1, -1):
+            strides[i] = strides[i + 1] * sizes[i + 1]
+        for start in range(0, total, chunk):
+            flat = np.arange(start, min(start + chunk, total), dtype=np.int64)
+            yield ((flat[:, None] // strides[None, :]) % sizes[None, :]).astype(np.intp)
+
+    def outcome_dict(self, outcome: Sequence[int]) -> dict[str, float | str]:
+        """An outcome (point indices) as ``{issue_id: value as in the source}``."""
+        return {g.id: g.values[int(k)] for g, k in zip(self.issues, outcome)}
+
+    def outcome_from_dict(self, values: dict[str, float | str]) -> np.ndarray:
+        """Point indices of an outcome given as ``{issue_id: value}`` (every issue required)."""
+        return np.array([g.index_of(values[g.id]) for g in self.issues], dtype=np.intp)
+
+    def status_quo(self) -> np.ndarray | None:
+        """The status-quo outcome when every issue has one, else ``None``."""
+        sq = [g.status_quo for g in self.issues]
+        if any(s is None for s in sq):
+            return None
+        return np.array(sq, dtype=np.intp)
+
+    def subgame(self, actors: Sequence[str]) -> "Game":
+        """The same game restricted to ``actors`` (in that order), e.g. the parties only."""
+        idx = np.array([self.index(a) for a in actors], dtype=np.intp)
+        remap = {int(o): n for n, o in enumerate(idx)}
+        rats = tuple(
+            RatificationRule(remap[r.actor], remap[r.party], r.issues, r.when, r.reason)
+            for r in self.ratifications if r.actor in remap and r.party in remap
+        )
+        return Game(
+            id=self.id, actors=tuple(self.actors[k] for k in idx), roles=tuple(self.roles[k] for k in idx),
+            issues=self.issues, values=tuple(v[idx] for v in self.values), weights=self.weights[idx],
+            acceptable=tuple(a[idx] for a in self.acceptable), salience=self.salience[idx],
+            has_stance=self.has_stance[idx], ideal=self.ideal[idx], capability=self.capability[idx],
+            reservation=self.reservation[idx], consent=self.consent[idx],
+            names=tuple(self.names[k] for k in idx), title=self.title, ratifications=rats,
+            forbidden=self.forbidden, requires=self.requires, ideal_range=self.ideal_range[idx],
+            salience_range=self.salience_range[idx], capability_range=self.capability_range[idx],
+            shape=self.shape[idx], explicit=self.explicit[idx], discount=self.discount[idx],
+            scenario=self.scenario,
+        )
+
+
+# -- compilation --------------------------------------------------------------------------------
+def _grid(issue: Issue, extra: list[float]) -> np.ndarray:
+    """Grid of a continuous issue: ``low..high`` by ``step`` (default 21 points), plus the exact
+    anchors, ideals, acceptable bounds and status quo the scenario names, so none is rounded."""
+    assert issue.low is not None and issue.high is not None
+    lo, hi = float(issue.low), float(issue.high)
+    step = issue.step if issue.step is not None else (hi - lo) / (DEFAULT_POINTS - 1)
+    n = int(np.floor((hi - lo) / step + 1e-9))
+    pts = lo + step * np.arange(n + 1)
+    named = [float(a) for a in issue.anchors] + [float(x) for x in extra if lo <= x <= hi]
+    if issue.status_quo is not None:
+        named.append(float(issue.status_quo))
+    pts = np.concatenate([pts, [hi], np.array(named, dtype=float)])
+    pts = np.unique(np.round(pts, 9))
+    return pts
+
+
+def distance_values(points: np.ndarray, ideal: np.ndarray, lo: float, hi: float,
+                    quadratic: np.ndarray | bool = False) -> np.ndarray:
+    """Values ``(A, K)`` of ``points`` for actors with ideals ``(A,)`` on ``[lo, hi]``.
+
+    ``v = 1 - d / d_max`` (or ``1 - (d / d_max)**2``) with ``d_max = max(ideal - lo, hi - ideal)``.
+    """
+    ideal = np.asarray(ideal, dtype=float)[:, None]
+    dmax = np.maximum(ideal - lo, hi - ideal)
+    dmax = np.where(dmax > 0, dmax, 1.0)
+    d = np.abs(points[None, :] - ideal) / dmax
+    quad = np.asarray(quadratic, dtype=bool)
+    if quad.ndim:
+        quad = quad[:, None]
+    return np.clip(np.where(quad, 1.0 - d**2, 1.0 - d), 0.0, 1.0)
+
+
+def _stance_values(issue: Issue, grid: IssueGrid, s: Stance) -> tuple[np.ndarray, float, bool]:
+    """Value table over the grid, ideal position on the grid scale, and whether it is explicit."""
+    if s.utilities is not None:
+        v = np.array([s.utilities.get(o, 0.0) for o in grid.values], dtype=float)
+        ideal = float(grid.index_of(s.ideal)) if s.ideal is not None else float(np.argmax(v))
+        return v, ideal, True
+    if s.ranking is not None:
+        k = len(s.ranking)
+        rank_value = {o: (1.0 - r / (k - 1)) if k > 1 else 1.0 for r, o in enumerate(s.ranking)}
+        v = np.array([rank_value.get(o, 0.0) for o in grid.values], dtype=float)
+        ideal = float(grid.index_of(s.ideal)) if s.ideal is not None else float(grid.index_of(s.ranking[0]))
+        return v, ideal, True
+    assert s.ideal is not None
+    if issue.kind == "continuous":
+        ideal = float(s.ideal)
+        lo, hi = float(issue.low), float(issue.high)  # type: ignore[arg-type]
+    else:
+        ideal = float(grid.index_of(s.ideal))
+        lo, hi = 0.0, float(grid.size - 1)
+    v = distance_values(grid.points, np.array([ideal]), lo, hi, s.shape == "quadratic")[0]
+    return v, ideal, False
+
+
+def _combo(scn: Scenario, grids: dict[str, tuple[int, IssueGrid]], combo: dict) -> dict[int, np.ndarray]:
+    return {grids[i][0]: grids[i][1].mask(vals) for i, vals in combo.items()}
+
+
+def compile_scenario(scn: Scenario) -> Game:
+    """Compile a validated scenario into a :class:`Game`."""
+    A, I = len(scn.actors), len(scn.issues)
+    a_idx = {a.id: k for k, a in enumerate(scn.actors)}
+    stances: dict[tuple[int, int], Stance] = {}
+    i_idx = {iss.id: k for k, iss in enumerate(scn.issues)}
+    for s in scn.stances:
+        stances[(a_idx[s.actor], i_idx[s.issue])] = s
+
+    grids: list[IssueGrid] = []
+    for i, iss in enumerate(scn.issues):
+        if iss.kind == "continuous":
+            extra: list[float] = []
+            for (a, ii), s in stances.items():
+                if ii != i:
+                    continue
+                if isinstance(s.ideal, (int, float)):
+                    extra.append(float(s.ideal))
+                if isinstance(s.acceptable, Interval):
+                    extra += [s.acceptable.low, s.acceptable.high]
+            for c in scn.constraints:
+                for combo in _constraint_combos(c):
+                    extra += [float(v) for v in combo.get(iss.id, ()) if isinstance(v, (int, float))]
+            pts = _grid(iss, extra)
+            anchors = {round(float(k), 9): v for k, v in iss.anchors.items()}
+            vals: tuple[float | str, ...] = tuple(float(x) for x in pts)
+            unit = f" {iss.unit}" if iss.unit else ""
+            labels = tuple(anchors.get(round(float(x), 9), f"{x:g}{unit}") for x in pts)
+        else:
+            pts = np.arange(len(iss.options), dtype=float)
+            vals = iss.option_ids
+            labels = tuple(o.label for o in iss.options)
+        g = IssueGrid(iss.id, iss.name, iss.kind, pts, vals, labels, iss.unit)
+        sq = g.index_of(iss.status_quo) if iss.status_quo is not None else None
+        grids.append(IssueGrid(iss.id, iss.name, iss.kind, pts, vals, labels, iss.unit, sq))
+
+    values = [np.zeros((A, g.size)) for g in grids]
+    acceptable = [np.ones((A, g.size), dtype=bool) for g in grids]
+    salience = np.zeros((A, I))
+    ideal = np.full((A, I), np.nan)
+    has = np.zeros((A, I), dtype=bool)
+    ideal_rng = np.full((A, I, 3), np.nan)
+    sal_rng = np.full((A, I, 3), np.nan)
+    shape = np.zeros((A, I), dtype=np.int8)
+    explicit = np.zeros((A, I), dtype=bool)
+    for (a, i), s in stances.items():
+        iss, g = scn.issues[i], grids[i]
+        v, x, exp = _stance_values(iss, g, s)
+        values[i][a] = v
+        ideal[a, i] = x
+        explicit[a, i] = exp
+        shape[a, i] = 1 if s.shape == "quadratic" else 0
+        salience[a, i] = s.salience
+        has[a, i] = True
+        if isinstance(s.acceptable, Interval):
+            acceptable[i][a] = (g.points >= s.acceptable.low - _TOL) & (g.points <= s.acceptable.high + _TOL)
+        elif s.acceptable is not None:
+            acceptable[i][a] = g.mask(s.acceptable)
+        if "ideal" in s.uncertainty:
+            t = s.uncertainty["ideal"]
+            ideal_rng[a, i] = (t.low, x if t.mode is None else t.mode, t.high)
+        if "salience" in s.uncertainty:
+            t = s.uncertainty["salience"]
+            sal_rng[a, i] = (t.low, s.salience if t.mode is None else t.mode, t.high)
+
+    tot = salience.sum(axis=1, keepdims=True)
+    weights = np.divide(salience, tot, out=np.zeros_like(salience), where=tot > 0)
+    cap = np.array([a.capability for a in scn.actors], dtype=float)
+    cap_rng = np.full((A, 3), np.nan)
+    for k, a in enumerate(scn.actors):
+        if "capability" in a.uncertainty:
+            t = a.uncertainty["capability"]
+            cap_rng[k] = (t.low, a.capability if t.mode is None else t.mode, t.high)
+    res = np.array([np.nan if a.reservation is None else a.reservation for a in scn.actors], dtype=float)
+    consent = np.array([a.needs_consent for a in scn.actors], dtype=bool)
+
+    gmap = {g.id: (k, g) for k, g in enumerate(grids)}
+    forbidden, requires, rats = [], [], []
+    for c in scn.constraints:
+        if isinstance(c, Forbidden):
+            forbidden.append(_combo(scn, gmap, c.combination))
+        elif isinstance(c, Requires):
+            requires.append((_combo(scn, gmap, c.if_), _combo(scn, gmap, c.then)))
+        elif isinstance(c, Ratification):
+            rats.append(RatificationRule(a_idx[c.actor], a_idx[c.party], tuple(i_idx[i] for i in c.issues),
+                                         _combo(scn, gmap, c.when or {}), c.reason))
+    # a ratifier's acceptable sets count only on the issues its ratification covers
+    covered: dict[int, set[int]] = {}
+    for r in rats:
+        covered.setdefault(r.actor, set()).update(r.issues)
+    for a, issues_covered in covered.items():
+        for i in range(I):
+            if i not in issues_covered:
+                acceptable[i][a] = True
+
+    return Game(
+        id=scn.id, actors=tuple(a.id for a in scn.actors), roles=tuple(a.role for a in scn.actors),
+        issues=tuple(grids), values=tuple(values), weights=weights, acceptable=tuple(acceptable),
+        salience=salience, has_stance=has, ideal=ideal, capability=cap, reservation=res, consent=consent,
+        names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats),
+        forbidden=tuple(forbidden), requires=tuple(requires), ideal_range=ideal_rng, salience_range=sal_rng,
+        capability_range=cap_rng, shape=shape, explicit=explicit, scenario=scn,
+    )
+
+
+def _constraint_combos(c: object) -> list[dict]:
+    if isinstance(c, Forbidden):
+        return [c.combination]
+    if isinstance(c, Requires):
+        return [c.if_, c.then]
+    if isinstance(c, Ratification):
+        return [c.when] if c.when else []
+    return []

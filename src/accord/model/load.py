@@ -1,0 +1,272 @@
+"""Load and dump scenarios (YAML or JSON) with errors that name the file, line and field.
+
+Every problem becomes a :class:`Problem` (file, line, field path, message); :class:`ScenarioError`
+carries all of them so the CLI can print one line per problem and exit with status 2.
+Bundled scenarios load by name from the installed package (``importlib.resources``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from .schema import Scenario
+
+__all__ = ["Problem", "ScenarioError", "load", "load_text", "dump", "dumps", "bundled", "resolve",
+           "to_data"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario could not be read; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# -- line numbers ------------------------------------------------------------------------------
+def _line_map(text: str) -> dict[tuple[Any, ...], int]:
+    """Map field paths (tuples of keys and list indices) to 1-based line numbers via yaml.compose."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[tuple[Any, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
+        out.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
+                out[path + (key,)] = k.start_mark.line + 1
+                walk(v, path + (key,))
+                # the value's own line for nested containers is kept under the same path
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, path + (i,))
+
+    if root is not None:
+        walk(root, ())
+    return out
+
+
+def _lookup(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest existing prefix of ``loc`` (keys are compared as strings)."""
+    norm = {tuple(str(p) for p in k): v for k, v in lines.items()}
+    for n in range(len(loc), -1, -1):
+        key = tuple(str(p) for p in loc[:n])
+        if key in norm:
+            return norm[key]
+    return None
+
+
+def _fmt_loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for p in loc:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out
+
+
+_PATH_RE = re.compile(r"^([A-Za-z_][\w\-]*(?:\[\d+\]|\.[\w\-.]+)*): (.*)$")
+
+
+def _parse_path(path: str) -> tuple[Any, ...]:
+    parts: list[Any] = []
+    for tok in re.finditer(r"\[(\d+)\]|\.?([^.\[\]]+)", path):
+        parts.append(int(tok.group(1)) if tok.group(1) is not None else tok.group(2))
+    return tuple(parts)
+
+
+_UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|tuple\[.*\]|function-after\[.*\]|"
+                         r"list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|literal\[.*\])$")
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's union-member tags (``float``, ``str``, ``function-after[...]``) from a loc."""
+    return tuple(p for p in loc if not (isinstance(p, str) and _UNION_TAGS.match(p)))
+
+
+def _problems_from_validation(err: ValidationError, file: str, text: str) -> list[Problem]:
+    lines = _line_map(text)
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for e in err.errors(include_url=False):
+        loc = _clean_loc(tuple(e["loc"]))
+        msg = e["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        # cross-reference errors come as "path: message" lines from Scenario._check_references
+        if "\n" in msg or _PATH_RE.match(msg):
+            for line in msg.splitlines():
+                m = _PATH_RE.match(line)
+                sub = loc + _parse_path(m.group(1)) if m else loc
+                text_msg = m.group(2) if m else line
+                key = (_fmt_loc(sub), text_msg)
+                if key not in seen:
+                    seen.add(key)
+                    problems.append(Problem(file, _lookup(lines, sub), _fmt_loc(sub), text_msg))
+            continue
+        if e["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif "input" in e and e["type"] not in ("value_error", "assertion_error"):
+            shown = repr(e["input"])
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            msg = f"{msg} (got {shown})"
+        key = (_fmt_loc(loc), msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(file, _lookup(lines, loc), _fmt_loc(loc), msg))
+    return problems
+
+
+# -- parsing -----------------------------------------------------------------------------------
+def _parse(text: str, file: str, fmt: str) -> Any:
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ScenarioError([Problem(file, e.lineno, "", f"invalid JSON: {e.msg} (column {e.colno})")])
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = e.problem or e.context or "syntax error"
+        raise ScenarioError([Problem(file, line, "", f"invalid YAML: {what}")])
+    except yaml.YAMLError as e:  # pragma: no cover - other yaml errors carry no mark
+        raise ScenarioError([Problem(file, None, "", f"invalid YAML: {e}")])
+
+
+def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scenario:
+    """Parse and validate scenario text; ``fmt`` is ``yaml`` or ``json`` (guessed from ``file``)."""
+    if fmt is None:
+        fmt = "json" if file.lower().endswith(".json") else "yaml"
+    if "\x00" in text:
+        raise ScenarioError([Problem(file, None, "", "this is a binary file, not a YAML or JSON scenario")])
+    if not text.strip():
+        raise ScenarioError([Problem(file, None, "", "the file is empty; expected a scenario mapping")])
+    data = _parse(text, file, fmt)
+    if not isinstance(data, dict):
+        got = type(data).__name__ if data is not None else "nothing"
+        raise ScenarioError([Problem(file, 1, "", f"expected a mapping of scenario fields at the top, got {got}")])
+    bad_keys = [k for k in data if not isinstance(k, str)]
+    if bad_keys:
+        raise ScenarioError([Problem(file, 1, str(k), "keys must be strings") for k in bad_keys])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        raise ScenarioError(_problems_from_validation(e, file, text)) from None
+    except (TypeError, ValueError, RecursionError) as e:  # pragma: no cover - defensive
+        raise ScenarioError([Problem(file, None, "", f"could not read scenario: {e}")]) from None
+
+
+def load(path: str | Path) -> Scenario:
+    """Load a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise ScenarioError([Problem(name, None, "", "no such file")])
+    if p.is_dir():
+        raise ScenarioError([Problem(name, None, "", "is a folder, not a scenario file")])
+    raw = p.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise ScenarioError([Problem(name, None, "", "this is a binary file, not a YAML or JSON scenario")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise ScenarioError([Problem(name, line, "", "not UTF-8 text (is this a binary file?)")]) from None
+    return load_text(text, name, "json" if p.suffix.lower() == ".json" else "yaml")
+
+
+# -- bundled scenarios -------------------------------------------------------------------------
+def bundled() -> dict[str, str]:
+    """Names of the scenarios shipped inside the package, mapped to their titles."""
+    out: dict[str, str] = {}
+    root = resources.files("accord") / "scenarios"
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            name = entry.name[: -len(".yaml")]
+            title = ""
+            for line in entry.read_text(encoding="utf-8").splitlines():
+                if line.startswith("title:"):
+                    title = line.split(":", 1)[1].strip().strip("\"'")
+                    break
+            out[name] = title
+    return out
+
+
+def resolve(ref: str | Path) -> Scenario:
+    """Load ``ref``: a path to a scenario file, or the name of a bundled scenario."""
+    p = Path(ref)
+    if p.exists() or p.suffix.lower() in (".yaml", ".yml", ".json") or "/" in str(ref):
+        return load(p)
+    entry = resources.files("accord") / "scenarios" / f"{ref}.yaml"
+    if not entry.is_file():
+        names = ", ".join(bundled()) or "none"
+        raise ScenarioError([Problem(str(ref), None, "", f"no such file or bundled scenario (bundled: {names})")])
+    return load_text(entry.read_text(encoding="utf-8"), f"{ref} (bundled)", "yaml")
+
+
+# -- dumping -----------------------------------------------------------------------------------
+def to_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain JSON-ready data (aliases, no defaults)."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_repr)
+
+
+def dumps(scenario: Scenario, fmt: str = "yaml") -> str:
+    """Serialise a scenario to YAML or JSON text that :func:`load_text` reads back equal."""
+    data = to_data(scenario)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump(scenario: Scenario, path: str | Path, overwrite: bool = False) -> Path:
+    """Write a scenario to ``path`` (format from the suffix). Refuses to overwrite unless asked."""
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise FileExistsError(f"{p} exists; refusing to overwrite it")
+    p.write_text(dumps(scenario, "json" if p.suffix.lower() == ".json" else "yaml"), encoding="utf-8")
+    return p

@@ -1,0 +1,496 @@
+"""The scenario language: issues, actors, stances, sources, constraints and process.
+
+Immutable pydantic v2 models. Unknown keys are errors (``extra="forbid"``); every cross reference
+(actor ids, issue ids, option ids, source ids) is checked in :meth:`Scenario._check_references`, so a
+:class:`Scenario` that exists is internally consistent. Numbers the sources do not give are marked
+as modelling assumptions in ``assumptions`` mappings (field name -> one-line reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+IssueKind = Literal["continuous", "ordinal", "categorical"]
+Role = Literal["party", "mediator", "observer", "constituency", "ratifier"]
+Format = Literal["shuttle", "table", "bilateral", "trilateral", "plenary", "virtual"]
+Shape = Literal["linear", "quadratic"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Source(_Frozen):
+    """A document stances are quoted from."""
+
+    id: Id
+    title: NonEmptyStr
+    publisher: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class Provenance(_Frozen):
+    """Where a stance comes from: the source, a verbatim quote (a sentence or less) and its date."""
+
+    source: Id
+    quote: NonEmptyStr
+    date: dt.date | None = None
+
+    @field_validator("quote")
+    @classmethod
+    def _quote_not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("quote must not be blank")
+        return v
+
+
+class Option(_Frozen):
+    """One option of an ordinal or categorical issue."""
+
+    id: Id
+    label: NonEmptyStr
+    description: str | None = None
+
+
+class Issue(_Frozen):
+    """An issue on the table.
+
+    ``continuous`` issues have ``low``/``high``/``step`` (compiled to a grid) and labelled ``anchors``;
+    ``ordinal`` issues have ordered ``options`` (first to last); ``categorical`` issues have unordered
+    ``options``. ``status_quo`` is a number (continuous) or an option id: the outcome if talks fail.
+    """
+
+    id: Id
+    name: NonEmptyStr
+    kind: IssueKind
+    description: str | None = None
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    step: float | None = Field(default=None, gt=0)
+    anchors: dict[float, str] = Field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+    status_quo: float | str | None = None
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> "Issue":
+        if self.kind == "continuous":
+            missing = [k for k in ("low", "high") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"a continuous issue needs {' and '.join(missing)}")
+            assert self.low is not None and self.high is not None
+            if not self.high > self.low:
+                raise ValueError(f"high ({self.high}) must be greater than low ({self.low})")
+            if self.options:
+                raise ValueError("a continuous issue takes low/high/step, not options")
+            for a in self.anchors:
+                if not self.low <= a <= self.high:
+                    raise ValueError(f"anchor {a} is outside [{self.low}, {self.high}]")
+            if self.step is not None and self.step > self.high - self.low:
+                raise ValueError(f"step {self.step} is larger than the range {self.high - self.low}")
+            if self.status_quo is not None and not isinstance(self.status_quo, (int, float)):
+                raise ValueError("status_quo of a continuous issue must be a number")
+        else:
+            if len(self.options) < 2:
+                raise ValueError(f"an {self.kind} issue needs at least two options")
+            if any(getattr(self, k) is not None for k in ("low", "high", "step")) or self.anchors:
+                raise ValueError(f"an {self.kind} issue takes options, not low/high/step/anchors")
+            ids = [o.id for o in self.options]
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                raise ValueError(f"duplicate option ids: {', '.join(dup)}")
+            if self.status_quo is not None and self.status_quo not in ids:
+                raise ValueError(f"status_quo {self.status_quo!r} is not an option ({', '.join(ids)})")
+        return self
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    def contains(self, value: float | str) -> bool:
+        """Whether ``value`` is a position on this issue."""
+        if self.kind == "continuous":
+            return isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                self.low <= value <= self.high  # type: ignore[operator]
+            )
+        return isinstance(value, str) and value in self.option_ids
+
+
+class Triangular(_Frozen):
+    """Uncertainty about a number: a triangular distribution (low, mode, high).
+
+    ``mode`` defaults to the point value the field states.
+    """
+
+    low: float
+    high: float
+    mode: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Triangular":
+        mode = self.low if self.mode is None else self.mode
+        if not (self.low <= mode <= self.high):
+            raise ValueError(f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
+        return self
+
+
+class Interval(_Frozen):
+    """An acceptable interval on a continuous issue (the reservation)."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Interval":
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+
+class Actor(_Frozen):
+    """A party, mediator, observer, constituency or ratifier.
+
+    ``constrains`` names the party a constituency or ratifier constrains (Putnam's Level II).
+    ``veto``: whether the actor's acceptance is needed for an agreement; by default parties yes,
+    mediators and observers no, constituencies and ratifiers as their ``ratification`` constraints say.
+    ``reservation``: utility of no agreement (BATNA) in [0, 1], where known.
+    """
+
+    id: Id
+    name: NonEmptyStr
+    role: Role
+    capability: Unit = 1.0
+    group: str | None = None
+    constrains: Id | None = None
+    people: tuple[str, ...] = ()
+    veto: bool | None = None
+    reservation: Unit | None = None
+    description: str | None = None
+    uncertainty: dict[Literal["capability"], Triangular] = Field(default_factory=dict)
+    assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_role(self) -> "Actor":
+        if self.constrains is not None and self.role not in ("constituency", "ratifier"):
+            raise ValueError("only a constituency or ratifier can constrain a party")
+        if self.role in ("constituency", "ratifier") and self.constrains is None:
+            raise ValueError(f"a {self.role} must name the party it constrains in 'constrains'")
+        return self
+
+    @property
+    def needs_consent(self) -> bool:
+        """Whether this actor's acceptance is needed unconditionally."""
+        if self.veto is not None:
+            return self.veto
+        return self.role == "party"
+
+
+Position = Union[float, str]
+
+
+class Stance(_Frozen):
+    """An actor's stance on an issue.
+
+    ``ideal``: the most preferred position (number or option id). ``salience`` in [0, 1].
+    ``acceptable``: the reservation: an interval (continuous) or a list of option ids.
+    ``utilities``: explicit values per option in [0, 1] (overrides distance-based values);
+    ``ranking``: options best first (categorical issues without utilities).
+    ``shape``: how value falls off with distance from the ideal on ordered issues.
+    """
+
+    actor: Id
+    issue: Id
+    ideal: Position | None = None
+    salience: Unit
+    acceptable: Interval | tuple[Id, ...] | None = None
+    utilities: dict[Id, Unit] | None = None
+    ranking: tuple[Id, ...] | None = None
+    shape: Shape = "linear"
+    uncertainty: dict[Literal["ideal", "salience"], Triangular] = Field(default_factory=dict)
+    provenance: Provenance
+    assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check_some_preference(self) -> "Stance":
+        if self.ideal is None and self.utilities is None and self.ranking is None:
+            raise ValueError("a stance needs an ideal, utilities or a ranking")
+        return self
+
+
+Combination = dict[Id, tuple[Union[float, str], ...]]
+
+
+class Forbidden(_Frozen):
+    """No agreement may combine these positions (each issue: any of the listed values)."""
+
+    kind: Literal["forbidden"]
+    id: Id | None = None
+    combination: Combination
+    reason: NonEmptyStr
+    provenance: Provenance | None = None
+
+
+class Requires(_Frozen):
+    """If an agreement takes one of ``if_`` on an issue, it must take one of ``then`` on another."""
+
+    kind: Literal["requires"]
+    id: Id | None = None
+    if_: Combination = Field(alias="if")
+    then: Combination
+    reason: NonEmptyStr
+    provenance: Provenance | None = None
+
+
+class Ratification(_Frozen):
+    """A Level-II win-set (Putnam 1988): ``actor`` (a constituency or ratifier) must accept the
+    agreement on ``issues`` for ``party`` to sign it — always, or only ``when`` the agreement takes
+    the listed positions (e.g. Congress only when the guarantee is a treaty)."""
+
+    kind: Literal["ratification"]
+    id: Id | None = None
+    actor: Id
+    party: Id
+    issues: tuple[Id, ...]
+    when: Combination | None = None
+    reason: NonEmptyStr
+    provenance: Provenance | None = None
+
+
+Constraint = Annotated[Union[Forbidden, Requires, Ratification], Field(discriminator="kind")]
+
+
+class Round(_Frozen):
+    id: Id
+    name: NonEmptyStr
+    start: dt.date
+    end: dt.date | None = None
+    location: str | None = None
+    format: Format | None = None
+    participants: tuple[Id, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Round":
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Pause(_Frozen):
+    """A calendar pause: no rounds between ``start`` and ``end`` (inclusive)."""
+
+    name: NonEmptyStr
+    start: dt.date
+    end: dt.date
+    actors: tuple[Id, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Pause":
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Process(_Frozen):
+    """How the talks run: format, mediators, dated rounds, calendar pauses and a deadline."""
+
+    format: Format = "table"
+    mediators: tuple[Id, ...] = ()
+    rounds: tuple[Round, ...] = ()
+    pauses: tuple[Pause, ...] = ()
+    start: dt.date | None = None
+    deadline: dt.date | None = None
+    round_days: int = Field(default=7, ge=1)
+    confidential: bool = False
+    note: str | None = None
+
+
+class Scenario(_Frozen):
+    """A negotiation written down: who, what, where each stands, and how the talks run."""
+
+    id: Id
+    title: NonEmptyStr
+    description: str | None = None
+    date: dt.date | None = None
+    sources: tuple[Source, ...] = ()
+    issues: tuple[Issue, ...] = Field(min_length=1)
+    actors: tuple[Actor, ...] = Field(min_length=1)
+    stances: tuple[Stance, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    process: Process = Process()
+    assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
+
+    # -- lookups ---------------------------------------------------------------------------
+    def issue(self, issue_id: str) -> Issue:
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(issue_id)
+
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        for s in self.stances:
+            if s.actor == actor_id and s.issue == issue_id:
+                return s
+        return None
+
+    # -- cross references ------------------------------------------------------------------
+    @model_validator(mode="after")
+    def _check_references(self) -> "Scenario":
+        errors: list[str] = []
+        issues = {i.id: i for i in self.issues}
+        actors = {a.id: a for a in self.actors}
+        sources = {s.id for s in self.sources}
+        for kind, ids in (("issue", [i.id for i in self.issues]), ("actor", [a.id for a in self.actors]),
+                          ("source", [s.id for s in self.sources])):
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                errors.append(f"duplicate {kind} ids: {', '.join(dup)}")
+
+        def prov(where: str, p: Provenance | None) -> None:
+            if p is not None and p.source not in sources:
+                errors.append(f"{where}.provenance.source: unknown source {p.source!r}")
+
+        for k, a in enumerate(self.actors):
+            if a.constrains is not None:
+                if a.constrains not in actors:
+                    errors.append(f"actors[{k}].constrains: unknown actor {a.constrains!r}")
+                elif actors[a.constrains].role != "party":
+                    errors.append(f"actors[{k}].constrains: {a.constrains!r} is not a party")
+        seen: set[tuple[str, str]] = set()
+        for k, s in enumerate(self.stances):
+            where = f"stances[{k}]"
+            if s.actor not in actors:
+                errors.append(f"{where}.actor: unknown actor {s.actor!r}")
+            if s.issue not in issues:
+                errors.append(f"{where}.issue: unknown issue {s.issue!r}")
+                continue
+            if (s.actor, s.issue) in seen:
+                errors.append(f"{where}: a second stance of {s.actor!r} on {s.issue!r}")
+            seen.add((s.actor, s.issue))
+            prov(where, s.provenance)
+            errors.extend(_check_stance(where, s, issues[s.issue]))
+        for k, c in enumerate(self.constraints):
+            where = f"constraints[{k}]"
+            prov(where, c.provenance)
+            combos: list[tuple[str, Combination]] = []
+            if isinstance(c, Forbidden):
+                combos.append(("combination", c.combination))
+            elif isinstance(c, Requires):
+                combos += [("if", c.if_), ("then", c.then)]
+            else:
+                if c.actor not in actors:
+                    errors.append(f"{where}.actor: unknown actor {c.actor!r}")
+                elif actors[c.actor].role not in ("constituency", "ratifier"):
+                    errors.append(f"{where}.actor: {c.actor!r} is a {actors[c.actor].role}, "
+                                  "not a constituency or ratifier")
+                if c.party not in actors:
+                    errors.append(f"{where}.party: unknown actor {c.party!r}")
+                for j, i in enumerate(c.issues):
+                    if i not in issues:
+                        errors.append(f"{where}.issues[{j}]: unknown issue {i!r}")
+                if c.when:
+                    combos.append(("when", c.when))
+            for field, combo in combos:
+                for i, values in combo.items():
+                    if i not in issues:
+                        errors.append(f"{where}.{field}.{i}: unknown issue {i!r}")
+                        continue
+                    for v in values:
+                        if not issues[i].contains(v):
+                            errors.append(f"{where}.{field}.{i}: {v!r} is not a position on {i!r}")
+        p = self.process
+        for j, m in enumerate(p.mediators):
+            if m not in actors:
+                errors.append(f"process.mediators[{j}]: unknown actor {m!r}")
+        for j, r in enumerate(p.rounds):
+            for q, who in enumerate(r.participants):
+                if who not in actors:
+                    errors.append(f"process.rounds[{j}].participants[{q}]: unknown actor {who!r}")
+        for j, pa in enumerate(p.pauses):
+            for q, who in enumerate(pa.actors):
+                if who not in actors:
+                    errors.append(f"process.pauses[{j}].actors[{q}]: unknown actor {who!r}")
+        if p.start and p.deadline and p.deadline < p.start:
+            errors.append("process.deadline: before process.start")
+        if errors:
+            raise ValueError("\n".join(errors))
+        return self
+
+
+def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
+    """Check a stance's positions against its issue (kinds, ranges, option ids)."""
+    errs: list[str] = []
+    if s.ideal is not None and not issue.contains(s.ideal):
+        errs.append(f"{where}.ideal: {s.ideal!r} is not a position on {issue.id!r}" + _range(issue))
+    if issue.kind == "continuous":
+        if s.utilities is not None or s.ranking is not None:
+            errs.append(f"{where}: utilities/ranking are for ordinal or categorical issues")
+        if s.ideal is None:
+            errs.append(f"{where}.ideal: a stance on a continuous issue needs an ideal")
+        if s.acceptable is not None:
+            if not isinstance(s.acceptable, Interval):
+                errs.append(f"{where}.acceptable: expected an interval {{low, high}} on {issue.id!r}")
+            elif not (issue.low <= s.acceptable.low and s.acceptable.high <= issue.high):  # type: ignore[operator]
+                errs.append(f"{where}.acceptable: [{s.acceptable.low}, {s.acceptable.high}] is outside "
+                            f"the issue's range [{issue.low}, {issue.high}]")
+        u = s.uncertainty.get("ideal")
+        if u is not None and not (issue.low <= u.low and u.high <= issue.high):  # type: ignore[operator]
+            errs.append(f"{where}.uncertainty.ideal: [{u.low}, {u.high}] is outside the issue's range")
+    else:
+        opts = issue.option_ids
+        if s.acceptable is not None:
+            if isinstance(s.acceptable, Interval):
+                errs.append(f"{where}.acceptable: expected a list of options of {issue.id!r}, not an interval")
+            else:
+                bad = [o for o in s.acceptable if o not in opts]
+                if bad:
+                    errs.append(f"{where}.acceptable: {', '.join(map(repr, bad))} not options of "
+                                f"{issue.id!r} ({', '.join(opts)})")
+        if s.utilities is not None:
+            bad = [o for o in s.utilities if o not in opts]
+            if bad:
+                errs.append(f"{where}.utilities: {', '.join(map(repr, bad))} not options of {issue.id!r}")
+            missing = [o for o in opts if o not in s.utilities]
+            if missing:
+                errs.append(f"{where}.utilities: no value for {', '.join(map(repr, missing))}; "
+                            "give every option a utility")
+        if s.ranking is not None:
+            bad = [o for o in s.ranking if o not in opts]
+            if bad:
+                errs.append(f"{where}.ranking: {', '.join(map(repr, bad))} not options of {issue.id!r}")
+            if len(set(s.ranking)) != len(s.ranking):
+                errs.append(f"{where}.ranking: an option is ranked twice")
+            missing = [o for o in opts if o not in s.ranking]
+            if missing:
+                errs.append(f"{where}.ranking: {', '.join(map(repr, missing))} not ranked; rank every option")
+        if issue.kind == "categorical" and s.utilities is None and s.ranking is None:
+            errs.append(f"{where}: a categorical issue has no order; give utilities or a ranking")
+        u = s.uncertainty.get("ideal")
+        if u is not None and issue.kind == "categorical":
+            errs.append(f"{where}.uncertainty.ideal: a categorical issue has no numeric position")
+        elif u is not None and not (0 <= u.low and u.high <= len(opts) - 1):
+            errs.append(f"{where}.uncertainty.ideal: on an ordinal issue give option indices 0..{len(opts) - 1}")
+    return errs
+
+
+def _range(issue: Issue) -> str:
+    if issue.kind == "continuous":
+        return f" (range [{issue.low}, {issue.high}])"
+    return f" (options: {', '.join(issue.option_ids)})"

@@ -1,0 +1,56 @@
+"""Compiling scenarios into Games: grids, value tables, weights, masks and constraints."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from accord import compile_scenario, load
+
+
+def test_toy_compiles_to_expected_arrays(fixtures):
+    g = compile_scenario(load(fixtures / "toy.yaml"))
+    assert g.sizes == (11, 3, 3)
+    assert g.actors == ("a", "b", "m", "parl")
+    # linear fall-off from the ideal, normalised by the farthest point
+    np.testing.assert_allclose(g.values[0][0], np.linspace(1, 0, 11))
+    np.testing.assert_allclose(g.values[0][2], [0, .2, .4, .6, .8, 1, .8, .6, .4, .2, 0])
+    # ranking best-first: 1, 0.5, 0; explicit utilities as given
+    np.testing.assert_allclose(g.values[2][0], [1, .5, 0])
+    np.testing.assert_allclose(g.values[2][1], [.2, .5, 1])
+    # weights from salience sum to 1 over the actor's stances
+    np.testing.assert_allclose(g.weights.sum(axis=1), 1)
+    np.testing.assert_allclose(g.weights[0], np.array([.8, .3, .1]) / 1.2)
+    # acceptable interval [0, 60] on the border
+    assert g.acceptable[0][0].tolist() == [True] * 7 + [False] * 4
+    assert np.isclose(g.reservation[0], 0.2) and np.isnan(g.reservation[1])
+    assert g.consent.tolist() == [True, True, False, False]
+    assert not g.additive and len(g.ratifications) == 1
+    np.testing.assert_allclose(g.ideal_range[0, 0], [0, 0, 20])
+
+
+def test_utility_and_agreeable_match_a_direct_computation(fixtures):
+    g = compile_scenario(load(fixtures / "toy.yaml"))
+    outcomes = np.concatenate(list(g.enumerate(chunk=7)))
+    assert outcomes.shape == (99, 3)
+    assert len({tuple(o) for o in outcomes}) == 99
+    u = g.utility(outcomes)
+    for o, row in zip(outcomes[::13], u[::13]):
+        for a in range(g.n_actors):
+            want = sum(g.weights[a, i] * g.values[i][a, o[i]] for i in range(3))
+            assert np.isclose(row[a], want)
+    # the parliament ratifies only a treaty, which party A never accepts: nothing is agreeable
+    assert not g.agreeable(outcomes).any()
+    # without the parliament's ratification, some outcomes are agreeable
+    sub = g.subgame(["a", "b", "m"])
+    assert sub.agreeable(outcomes).any()
+    # a treaty in Geneva is forbidden
+    treaty_geneva = outcomes[(outcomes[:, 1] == 2) & (outcomes[:, 2] == 0)]
+    assert not g.feasible(treaty_geneva).any()
+
+
+def test_outcome_dict_round_trip(fixtures):
+    g = compile_scenario(load(fixtures / "toy.yaml"))
+    o = np.array([3, 1, 2])
+    d = g.outcome_dict(o)
+    assert d == {"border": 30.0, "guarantee": "resolution", "venue": "miami"}
+    assert g.outcome_from_dict(d).tolist() == o.tolist()
