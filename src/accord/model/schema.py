@@ -159,7 +159,8 @@ class Interval(_Frozen):
 class Actor(_Frozen):
     """A party, mediator, observer, constituency or ratifier.
 
-    ``constrains`` names the party a constituency or ratifier constrains (Putnam's Level II).
+    ``constrains`` names the party (or mediator with a stake, such as a guarantor) that a constituency
+    or ratifier constrains (Putnam's Level II).
     ``veto``: whether the actor's acceptance is needed for an agreement; by default parties yes,
     mediators and observers no, constituencies and ratifiers as their ``ratification`` constraints say.
     ``reservation``: utility of no agreement (BATNA) in [0, 1], where known.
@@ -371,8 +372,9 @@ class Scenario(_Frozen):
             if a.constrains is not None:
                 if a.constrains not in actors:
                     errors.append(f"actors[{k}].constrains: unknown actor {a.constrains!r}")
-                elif actors[a.constrains].role != "party":
-                    errors.append(f"actors[{k}].constrains: {a.constrains!r} is not a party")
+                elif actors[a.constrains].role not in ("party", "mediator"):
+                    errors.append(f"actors[{k}].constrains: {a.constrains!r} is a {actors[a.constrains].role}, "
+                                  "not a party or mediator")
         seen: set[tuple[str, str]] = set()
         for k, s in enumerate(self.stances):
             where = f"stances[{k}]"
