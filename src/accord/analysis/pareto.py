@@ -1,0 +1,270 @@
+"""Pareto frontier of a game's agreeable outcomes, without enumerating the product space when
+utilities are additive.
+
+For additive utilities ``u(o) = sum_i t_i[:, o_i]`` the utility set of a product of option sets is
+the Minkowski sum of the per-issue utility sets, and the Pareto set of a Minkowski sum is contained in
+the sum of the Pareto sets of its terms. So each issue is pruned to its non-dominated options, and
+issues are merged one by one with pruning after each merge (for two parties, one sorted sweep, O(n log n)).
+Issues tied together by constraints or Level-II ratifications form one block that is enumerated in
+vectorised chunks (bounded memory) before it is merged the same way. Reservation utilities are applied
+last: ``{u >= d}`` is an upper set, so the frontier of the agreeable set is the frontier of the
+unrestricted set intersected with it.
+
+Parties: the actors whose consent is always needed (``game.consent``); ratifiers and constituencies
+enter through acceptability only.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from ..game import Game
+from .result import Frontier
+
+__all__ = ["party_indices", "pareto_mask", "pareto_frontier", "issue_masks", "coupled_issues",
+           "block_options", "distance_to_frontier", "disagreement_point", "CHUNK"]
+
+CHUNK = 1 << 18
+_TOL = 1e-9
+
+
+def party_indices(game: Game) -> np.ndarray:
+    """Actors whose consent is needed (parties and veto actors); all actors if none is marked."""
+    p = np.flatnonzero(game.consent)
+    return p if p.size else np.arange(game.n_actors)
+
+
+def pareto_mask(u: np.ndarray) -> np.ndarray:
+    """Boolean mask of the rows of ``u`` ``(N, n)`` that no other row dominates (maximisation).
+
+    Among rows with equal utility vectors only the first is kept. Two columns: one sort and a running
+    maximum. More columns: rows sorted by their sum (only a row with a larger sum can dominate) and
+    checked block by block against the kept rows, with bounded temporary memory."""
+    u = np.asarray(u, dtype=float)
+    N = u.shape[0]
+    keep = np.zeros(N, dtype=bool)
+    if N == 0:
+        return keep
+    if u.shape[1] == 1:
+        keep[int(np.argmax(u[:, 0]))] = True
+        return keep
+    if u.shape[1] == 2:
+        order = np.lexsort((-u[:, 1], -u[:, 0]))
+        y = u[order, 1]
+        prev = np.concatenate([[-np.inf], np.maximum.accumulate(y)[:-1]])
+        keep[order[y > prev + _TOL]] = True
+        return keep
+    # unique rows, then by descending sum
+    r = np.round(u, 12)
+    _, first = np.unique(r, axis=0, return_index=True)
+    order = first[np.argsort(-u[first].sum(axis=1), kind="stable")]
+    kept: list[int] = []
+    K = np.empty((0, u.shape[1]))
+    block = 1024
+    for s in range(0, order.size, block):
+        idx = order[s:s + block]
+        X = u[idx]
+        alive = np.ones(idx.size, dtype=bool)
+        step = max(1, (1 << 22) // max(1, idx.size * u.shape[1]))
+        for k0 in range(0, K.shape[0], step):
+            Kc = K[k0:k0 + step]
+            dom = np.all(Kc[None, :, :] >= X[:, None, :] - _TOL, axis=2).any(axis=1)
+            alive &= ~dom
+        X2, idx2 = X[alive], idx[alive]
+        if idx2.size:
+            ge = np.all(X2[None, :, :] >= X2[:, None, :] - _TOL, axis=2)  # ge[x, y]: y >= x
+            np.fill_diagonal(ge, False)
+            # y (earlier or equal sum) dominates x unless they are equal (removed above)
+            gt = np.any(X2[None, :, :] > X2[:, None, :] + _TOL, axis=2)
+            dom = (ge & gt).any(axis=1)
+            new = idx2[~dom]
+            kept.extend(new.tolist())
+            K = np.concatenate([K, u[new]])
+    keep[np.array(kept, dtype=np.intp)] = True
+    return keep
+
+
+def issue_masks(game: Game, parties: np.ndarray | None = None) -> list[np.ndarray]:
+    """Per issue, the points every always-needed actor accepts (its acceptable set)."""
+    parties = party_indices(game) if parties is None else parties
+    return [acc[parties].all(axis=0) for acc in game.acceptable]
+
+
+def coupled_issues(game: Game) -> list[int]:
+    """Issues that constraints or ratifications tie to others (all of them when non-consent actors
+    with reservations could be needed)."""
+    tied: set[int] = set()
+    for combo in game.forbidden:
+        tied.update(combo)
+    for if_, then in game.requires:
+        tied.update(if_)
+        tied.update(then)
+    for r in game.ratifications:
+        tied.update(r.issues)
+        tied.update(r.when)
+        if not np.isnan(game.reservation[r.actor]) and not game.consent[r.actor]:
+            return list(range(game.n_issues))
+    return sorted(tied)
+
+
+def _product_rows(options: Sequence[np.ndarray], chunk: int) -> Iterator[np.ndarray]:
+    """Rows of the product of per-issue option index arrays, in chunks of at most ``chunk``."""
+    sizes = np.array([o.size for o in options], dtype=np.int64)
+    total = int(np.prod(sizes)) if sizes.size else 1
+    strides = np.ones(sizes.size, dtype=np.int64)
+    for i in range(sizes.size - 2, -1, -1):
+        strides[i] = strides[i + 1] * sizes[i + 1]
+    for start in range(0, total, chunk):
+        flat = np.arange(start, min(start + chunk, total), dtype=np.int64)
+        pos = (flat[:, None] // strides[None, :]) % sizes[None, :]
+        yield np.stack([options[k][pos[:, k]] for k in range(sizes.size)], axis=1).astype(np.intp) \
+            if sizes.size else np.zeros((flat.size, 0), dtype=np.intp)
+
+
+def _block_ok(game: Game, issues: list[int], rows: np.ndarray) -> np.ndarray:
+    """Agreeability of partial outcomes (``rows`` over ``issues``) as far as these issues decide it:
+    forbidden/requires combinations and the acceptable sets of actors whose ratification applies."""
+    full = np.zeros((rows.shape[0], game.n_issues), dtype=np.intp)
+    full[:, issues] = rows
+    ok = game.feasible(full)
+    for r in game.ratifications:
+        on = r.applies(full)
+        acc = np.ones(rows.shape[0], dtype=bool)
+        for i in range(game.n_issues):
+            if i in issues:
+                acc &= game.acceptable[i][r.actor][full[:, i]]
+        ok &= ~on | acc
+    return ok
+
+
+def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
+                  chunk: int = CHUNK, prune: bool = True) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
+    """Blocks ``(issues, rows, utilities)``: each free issue alone (its acceptable options, pruned to
+    the non-dominated ones) and one block of the coupled issues, enumerated in chunks and pruned."""
+    wv = game.weighted_values()
+    tied = coupled_issues(game)
+    blocks = []
+    for i in range(game.n_issues):
+        if i in tied:
+            continue
+        opts = np.flatnonzero(masks[i])
+        u = wv[i][parties][:, opts].T
+        if prune:
+            keep = pareto_mask(u)
+            opts, u = opts[keep], u[keep]
+        blocks.append(([i], opts[:, None], u))
+    if tied:
+        options = [np.flatnonzero(masks[i]) for i in tied]
+        rows_kept = np.empty((0, len(tied)), dtype=np.intp)
+        u_kept = np.empty((0, parties.size))
+        for rows in _product_rows(options, chunk):
+            ok = _block_ok(game, tied, rows)
+            rows = rows[ok]
+            u = np.zeros((rows.shape[0], parties.size))
+            for k, i in enumerate(tied):
+                u += wv[i][parties][:, rows[:, k]].T
+            rows = np.concatenate([rows_kept, rows])
+            u = np.concatenate([u_kept, u])
+            if prune:
+                keep = pareto_mask(u)
+                rows, u = rows[keep], u[keep]
+            rows_kept, u_kept = rows, u
+        blocks.append((tied, rows_kept, u_kept))
+    return blocks
+
+
+def _merge(blocks: list[tuple[list[int], np.ndarray, np.ndarray]], n_issues: int, n: int,
+           chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+    """Pareto set of the Minkowski sum of the blocks, merging the smallest first."""
+    blocks = sorted(blocks, key=lambda b: b[1].shape[0])
+    issues: list[int] = []
+    rows = np.zeros((1, 0), dtype=np.intp)
+    u = np.zeros((1, n))
+    for b_issues, b_rows, b_u in blocks:
+        if b_rows.shape[0] == 0 or rows.shape[0] == 0:
+            return np.empty((0, n_issues), dtype=np.intp), np.empty((0, n))
+        m, k = rows.shape[0], b_rows.shape[0]
+        r_kept, u_kept = np.empty((0, rows.shape[1] + b_rows.shape[1]), dtype=np.intp), np.empty((0, n))
+        step = max(1, chunk // k)
+        for s in range(0, m, step):
+            a = np.arange(s, min(s + step, m))
+            ia, ib = np.repeat(a, k), np.tile(np.arange(k), a.size)
+            cu = np.concatenate([u_kept, u[ia] + b_u[ib]])
+            cr = np.concatenate([r_kept, np.concatenate([rows[ia], b_rows[ib]], axis=1)])
+            keep = pareto_mask(cu)
+            r_kept, u_kept = cr[keep], cu[keep]
+        issues += b_issues
+        rows, u = r_kept, u_kept
+    out = np.zeros((rows.shape[0], n_issues), dtype=np.intp)
+    out[:, issues] = rows
+    return out, u
+
+
+def _reservations(game: Game, parties: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(game.reservation[parties], nan=-np.inf)
+
+
+def pareto_frontier(game: Game, *, reservations: bool = True, acceptability: bool = True,
+                    chunk: int = CHUNK) -> Frontier:
+    """Pareto frontier of the agreeable outcomes (in the utilities of :func:`party_indices`).
+
+    ``acceptability=False`` ignores acceptable sets and constraints (the whole product space);
+    ``reservations=False`` ignores reservation utilities. One representative outcome per
+    non-dominated utility vector, sorted by the first party's utility descending."""
+    parties = party_indices(game)
+    n = parties.size
+    if acceptability:
+        masks = issue_masks(game, parties)
+        blocks = block_options(game, masks, parties, chunk)
+    else:
+        wv = game.weighted_values()
+        blocks = []
+        for i in range(game.n_issues):
+            u = wv[i][parties].T
+            keep = pareto_mask(u)
+            blocks.append(([i], np.flatnonzero(keep)[:, None], u[keep]))
+    outcomes, u = _merge(blocks, game.n_issues, n, chunk)
+    if reservations and acceptability:
+        ok = np.all(u >= _reservations(game, parties)[None, :] - _TOL, axis=1)
+        outcomes, u = outcomes[ok], u[ok]
+    order = np.lexsort(tuple(-u[:, k] for k in range(n - 1, -1, -1))) if n else np.arange(u.shape[0])
+    return Frontier(tuple(int(p) for p in parties), outcomes[order], u[order])
+
+
+def disagreement_point(game: Game) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The disagreement point ``d`` of the parties and where each entry comes from.
+
+    ``d_a`` is the party's reservation utility where the scenario gives one (``"reservation"``), else
+    its worst utility over the outcomes inside its own acceptable sets (``"worst acceptable"``): the
+    least it has said it would sign."""
+    parties = party_indices(game)
+    wv = game.weighted_values()
+    d = np.empty(parties.size)
+    src = []
+    for k, a in enumerate(parties):
+        if not np.isnan(game.reservation[a]):
+            d[k] = game.reservation[a]
+            src.append("reservation")
+        else:
+            d[k] = sum(float(wv[i][a][game.acceptable[i][a]].min()) if game.acceptable[i][a].any() else 0.0
+                       for i in range(game.n_issues))
+            src.append("worst acceptable")
+    return d, tuple(src)
+
+
+def distance_to_frontier(game: Game, outcome: Sequence[int] | dict[str, float | str],
+                         frontier: Frontier | None = None) -> float:
+    """Euclidean distance in the parties' utility space from ``outcome`` to the nearest frontier point
+    that weakly dominates it (0 on the frontier; the nearest frontier point at all if none dominates
+    it, e.g. for an outcome outside the ZOPA; ``inf`` when the frontier is empty)."""
+    if isinstance(outcome, dict):
+        outcome = game.outcome_from_dict(outcome)
+    f = pareto_frontier(game) if frontier is None else frontier
+    if f.empty:
+        return float("inf")
+    u = game.utility(np.asarray(outcome)[None, :])[0, list(f.parties)]
+    dist = np.linalg.norm(f.utilities - u[None, :], axis=1)
+    dom = np.all(f.utilities >= u[None, :] - _TOL, axis=1)
+    return float(dist[dom].min() if dom.any() else dist.min())
