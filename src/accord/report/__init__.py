@@ -1,0 +1,12 @@
+"""Reports built from result objects: the decision maker's brief, its figures, and scenario diffs.
+
+``collect(game) -> BriefData`` gathers every result a brief shows; ``write_brief(data, folder)``
+writes the HTML, Markdown, JSON and SVG files; ``compare_scenarios(a, b)`` says what changed between
+two versions of a scenario and what that changed in the results.
+"""
+
+from .brief import BriefExists, WrittenBrief, build_view, render_html, render_markdown, write_brief
+from .results import BriefData, Settings, collect, format_number
+
+__all__ = ["BriefData", "BriefExists", "Settings", "WrittenBrief", "build_view", "collect", "format_number",
+           "render_html", "render_markdown", "write_brief"]

@@ -1,0 +1,386 @@
+"""Build a brief: :class:`BriefData` → a self-contained HTML page and a Markdown version.
+
+Both documents are rendered by jinja2 templates (``report/templates/``) from one *view*: the brief's
+data arranged into sections. Every number in the view is a :class:`Num` that points into the data by
+path (``"analysis/nash/utilities/0"``) and is formatted by :func:`~accord.report.results.format_number`;
+in HTML it renders as ``<data value=… data-path=…>`` so a test can check each shown number against
+``brief.json``, in Markdown as plain text.
+
+:func:`write_brief` writes ``brief.html``, ``brief.md``, ``brief.json`` and ``figures/*.svg`` into a
+folder it owns (marked by ``.accord-brief``); it refuses a non-empty folder it did not write.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from .. import __version__
+from .figures import FigureSpec, main_parties, render_figures
+from .results import BriefData, format_number
+
+__all__ = ["Num", "lookup", "build_view", "render_html", "render_markdown", "write_brief", "BriefExists",
+           "MARKER", "WrittenBrief"]
+
+MARKER = ".accord-brief"
+
+
+class BriefExists(Exception):
+    """The output folder holds files accord did not write (use ``force`` to write anyway)."""
+
+
+def lookup(data: Any, path: str) -> Any:
+    """The value at ``path`` (keys and list indices joined by ``/``) in plain data."""
+    cur = data
+    for part in path.split("/") if path else []:
+        if isinstance(cur, list):
+            cur = cur[int(part)]
+        else:
+            cur = cur[part]
+    return cur
+
+
+class Num:
+    """A number shown in a brief, read from the brief's data at ``path``."""
+
+    def __init__(self, data: dict, path: str, suffix: str = ""):
+        self.path = path
+        self.value = lookup(data, path)
+        self.suffix = suffix
+
+    def __str__(self) -> str:
+        return format_number(self.value) + self.suffix
+
+    def __html__(self) -> str:
+        raw = "" if self.value is None else json.dumps(self.value)
+        return (f'<data class="num" value="{html.escape(raw, quote=True)}" data-path="{html.escape(self.path)}">'
+                f"{html.escape(format_number(self.value))}</data>{html.escape(self.suffix)}")
+
+
+def _name(d: dict, actor: str) -> str:
+    return next((a["name"] for a in d["actors"] if a["id"] == actor), actor)
+
+
+def _issue(d: dict, issue_id: str) -> dict | None:
+    return next((i for i in d["issues"] if i["id"] == issue_id), None)
+
+
+def _value_label(d: dict, issue_id: str, value: Any) -> str:
+    """An outcome value (number or option id) as a reader knows it."""
+    iss = _issue(d, issue_id)
+    if iss is None or value is None:
+        return format_number(value)
+    if iss["kind"] != "continuous":
+        if isinstance(value, str) and value in iss["options"]:
+            return iss["tick_labels"][iss["options"].index(value)]
+        if isinstance(value, (int, float)) and 0 <= round(value) < len(iss["tick_labels"]):
+            return iss["tick_labels"][int(round(value))]
+        return str(value)
+    return format_number(value) + (f" {iss['unit']}" if iss.get("unit") else "")
+
+
+# -- the view --------------------------------------------------------------------------------------
+def _solutions(d: dict) -> dict | None:
+    an = d.get("analysis")
+    if not an:
+        return None
+    parties = list(an.get("parties") or [])
+    rows = []
+    for key, label in (("nash", "Nash bargaining solution"), ("kalai_smorodinsky", "Kalai–Smorodinsky"),
+                       ("egalitarian", "Egalitarian"), ("utilitarian", "Utilitarian")):
+        p = an.get(key)
+        if not p:
+            rows.append({"label": label, "outcome": "none (no agreeable package)", "utilities": []})
+            continue
+        outcome = "; ".join(f"{(_issue(d, i) or {}).get('name', i)}: {_value_label(d, i, v)}"
+                            for i, v in (p.get("outcome") or {}).items())
+        utils = [Num(d, f"analysis/{key}/utilities/{k}") for k in range(len(p.get("utilities") or []))]
+        rows.append({"label": label, "outcome": outcome, "utilities": utils})
+    dis = an.get("disagreement")
+    dis_row = None
+    if isinstance(dis, dict) and dis.get("utilities") is not None:
+        dis_row = [Num(d, f"analysis/disagreement/utilities/{k}") for k in range(len(dis["utilities"]))]
+    elif isinstance(dis, list):
+        dis_row = [Num(d, f"analysis/disagreement/{k}") for k in range(len(dis))]
+    return {"parties": [_name(d, a) for a in parties], "rows": rows, "disagreement": dis_row,
+            "frontier_size": len(an.get("frontier") or []), "shown": [_name(d, a) for a in main_parties(d)]}
+
+
+def _zopa(d: dict) -> dict | None:
+    an = d.get("analysis")
+    if not an:
+        return None
+    z = an.get("zopa") or {}
+    rows = []
+    for iss_id, info in (z.get("issues") or {}).items():
+        iss = _issue(d, iss_id)
+        name = iss["name"] if iss else iss_id
+        rows.append({"issue": name, "text": _zopa_text(d, iss_id, info), "empty": _zopa_empty(info)})
+    return {"empty": bool(z.get("empty", True)),
+            "packages": Num(d, "analysis/zopa/packages") if z.get("packages") is not None else None,
+            "rows": rows}
+
+
+def _zopa_empty(info: Any) -> bool:
+    if isinstance(info, dict):
+        if "empty" in info:
+            return bool(info["empty"])
+        for key in ("options", "values", "points", "interval", "range"):
+            if key in info:
+                return not info[key]
+    if isinstance(info, list):
+        return not info
+    return False
+
+
+def _zopa_text(d: dict, iss_id: str, info: Any) -> str:
+    if isinstance(info, dict):
+        if info.get("text"):
+            return str(info["text"])
+        for key in ("interval", "range"):
+            if info.get(key):
+                lo, hi = info[key]
+                return f"{_value_label(d, iss_id, lo)} to {_value_label(d, iss_id, hi)}"
+        for key in ("options", "values", "points"):
+            if key in info:
+                vals = info[key] or []
+                return ", ".join(_value_label(d, iss_id, v) for v in vals) if vals else "no overlap"
+        if info.get("low") is not None and info.get("high") is not None:
+            return f"{_value_label(d, iss_id, info['low'])} to {_value_label(d, iss_id, info['high'])}"
+        if info.get("empty"):
+            return "no overlap"
+    if isinstance(info, list):
+        return ", ".join(_value_label(d, iss_id, v) for v in info) if info else "no overlap"
+    return str(info)
+
+
+def _blocking(d: dict) -> list[str]:
+    an = d.get("analysis") or {}
+    out = []
+    for b in an.get("blocking") or []:
+        if b.get("text"):
+            out.append(str(b["text"]))
+            continue
+        iss = _issue(d, b.get("issue", ""))
+        who = [_name(d, a) for a in b.get("actors") or []]
+        name = iss["name"] if iss else b.get("issue", "?")
+        out.append(f"{name}: the acceptable positions of {_join(who)} do not overlap." if who
+                   else f"{name} has no position every needed actor accepts.")
+    return out
+
+
+def _concessions(d: dict) -> list[dict]:
+    an = d.get("analysis") or {}
+    out = []
+    for k, c in enumerate(an.get("concessions") or []):
+        text = c.get("text") or (f"{_name(d, c.get('actor', '?'))} accepts "
+                                 f"{_value_label(d, c.get('issue', ''), c.get('to'))} on "
+                                 f"{(_issue(d, c.get('issue', '')) or {}).get('name', c.get('issue'))}.")
+        cost = Num(d, f"analysis/concessions/{k}/utility_cost") if c.get("utility_cost") is not None else None
+        out.append({"text": text, "cost": cost, "actor": _name(d, c.get("actor", "?"))})
+    return out
+
+
+def _join(xs: Sequence[str]) -> str:
+    xs = list(xs)
+    if len(xs) <= 1:
+        return "".join(xs)
+    return ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+def _forecast(d: dict) -> dict | None:
+    fc = d.get("forecast")
+    if not fc:
+        return None
+    rows = []
+    for iss in d["issues"]:
+        f = (fc.get("issues") or {}).get(iss["id"])
+        if f is None:
+            continue
+        base = f"forecast/issues/{iss['id']}"
+        value = f.get("forecast")
+        num = Num(d, f"{base}/forecast") if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        iv = f.get("interval")
+        interval = [Num(d, f"{base}/interval/0"), Num(d, f"{base}/interval/1")] if iv and \
+            all(isinstance(x, (int, float)) for x in iv) else None
+        interval_label = (f"{_value_label(d, iss['id'], iv[0])} – {_value_label(d, iss['id'], iv[1])}"
+                          if iv and iss["kind"] != "continuous" else None)
+        probs = [{"label": _value_label(d, iss["id"], o), "p": Num(d, f"{base}/probabilities/{o}")}
+                 for o in (f.get("probabilities") or {})]
+        rows.append({"issue": iss["name"], "label": _value_label(d, iss["id"], value), "value": num,
+                     "interval": interval, "interval_label": interval_label, "probabilities": probs,
+                     "unit": iss.get("unit") or "", "kind": iss["kind"]})
+    return {"model": fc.get("model"), "rows": rows}
+
+
+def _sensitivity(d: dict, top: int = 8) -> list[dict]:
+    s = d.get("sensitivity") or {}
+    rows = list(enumerate(s.get("rows") or []))
+    rows.sort(key=lambda kr: -(kr[1].get("swing") or 0.0))
+    out = []
+    for k, r in rows[:top]:
+        iss = _issue(d, r.get("issue", ""))
+        out.append({"issue": iss["name"] if iss else r.get("issue"), "actor": _name(d, r.get("actor", "")),
+                    "input": r.get("input"), "low": Num(d, f"sensitivity/rows/{k}/low"),
+                    "high": Num(d, f"sensitivity/rows/{k}/high"), "swing": Num(d, f"sensitivity/rows/{k}/swing")})
+    return out
+
+
+def _simulations(d: dict) -> list[dict] | None:
+    sims = d.get("simulations")
+    if not sims:
+        return None
+    out = []
+    for p, s in sims.items():
+        mu = s.get("mean_utilities")
+        utils = []
+        if isinstance(mu, dict):
+            utils = [{"actor": _name(d, a), "u": Num(d, f"simulations/{p}/mean_utilities/{a}")} for a in mu]
+        elif isinstance(mu, list):
+            parties = s.get("parties") or (d.get("analysis") or {}).get("parties") or []
+            utils = [{"actor": _name(d, parties[k]) if k < len(parties) else str(k),
+                      "u": Num(d, f"simulations/{p}/mean_utilities/{k}")} for k in range(len(mu))]
+        out.append({"protocol": p, "runs": Num(d, f"simulations/{p}/runs"),
+                    "rate": Num(d, f"simulations/{p}/agreement_rate"), "utilities": utils,
+                    "outcome": _sim_outcome(d, s)})
+    return out
+
+
+def _sim_outcome(d: dict, s: dict) -> str:
+    trs = s.get("transcripts") or []
+    if not trs:
+        return ""
+    t = trs[0]
+    o = t.get("agreement") or t.get("outcome")
+    if isinstance(o, dict):
+        return "; ".join(f"{(_issue(d, i) or {}).get('name', i)}: {_value_label(d, i, v)}" for i, v in o.items())
+    return "no agreement" if not o else str(o)
+
+
+def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
+    """The brief's sections, with every number a :class:`Num` into ``data``."""
+    d = data.to_dict() if isinstance(data, BriefData) else data
+    figs = {f.id: f for f in figures}
+    stances = [dict(s, salience=Num(d, f"stances/{k}/salience")) for k, s in enumerate(d["stances"])]
+    actors = [dict(a, capability=Num(d, f"actors/{k}/capability")) for k, a in enumerate(d["actors"])]
+    return {
+        "d": d,
+        "version": __version__,
+        "title": d["scenario"]["title"],
+        "headline": d["headline"],
+        "scenario": d["scenario"],
+        "actors": actors,
+        "stances": stances,
+        "issue_figures": [figs[f"issue-{i['id']}"] for i in d["issues"] if f"issue-{i['id']}" in figs],
+        "figures": figs,
+        "zopa": _zopa(d),
+        "solutions": _solutions(d),
+        "blocking": _blocking(d),
+        "concessions": _concessions(d),
+        "forecast": _forecast(d),
+        "sensitivity": _sensitivity(d),
+        "simulations": _simulations(d),
+        "assumptions": d["assumptions"],
+        "caveats": d["caveats"],
+        "layers": d["layers"],
+        "settings": d["settings"],
+    }
+
+
+# -- rendering -------------------------------------------------------------------------------------
+def _env(markdown: bool) -> Any:
+    import jinja2  # noqa: PLC0415
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("accord.report", "templates"),
+        autoescape=not markdown, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["cell"] = lambda s: " ".join(str(s).split()).replace("|", "\\|")
+    env.filters["join_and"] = _join
+    env.globals["fmt"] = format_number
+    return env
+
+
+def render_html(view: dict) -> str:
+    """The self-contained HTML brief (figures inline, no external resources)."""
+    import markupsafe  # noqa: PLC0415
+
+    v = dict(view)
+    v["svg"] = {k: markupsafe.Markup(f.svg) for k, f in view["figures"].items()}
+    return _env(False).get_template("brief.html.j2").render(**v)
+
+
+def render_markdown(view: dict, figure_dir: str = "figures") -> str:
+    """The Markdown brief; figures are referenced as ``figure_dir/<id>.svg`` files."""
+    return _env(True).get_template("brief.md.j2").render(figure_dir=figure_dir, **view)
+
+
+@dataclass(frozen=True)
+class WrittenBrief:
+    """Where a brief was written."""
+
+    folder: Path
+    html: Path
+    markdown: Path
+    json: Path
+    figures: tuple[Path, ...]
+
+
+def _check_folder(out: Path, force: bool) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise BriefExists(f"{out} exists and is not a folder")
+    if (out / MARKER).exists() or force:
+        return
+    if any(out.iterdir()):
+        raise BriefExists(f"{out} is not empty and was not written by accord brief; "
+                          "choose another folder or pass --force")
+
+
+def write_brief(data: BriefData, out: Path | str, force: bool = False,
+                progress: Callable[[str], None] | None = None) -> WrittenBrief:
+    """Render ``data`` and write the brief into ``out`` (created if needed).
+
+    Refuses (:class:`BriefExists`) a non-empty folder without the ``.accord-brief`` marker unless
+    ``force``; in a folder it wrote before, it removes only the files its marker lists.
+    """
+    out = Path(out)
+    _check_folder(out, force)
+    tick = progress or (lambda _s: None)
+    d = data.to_dict()
+    figures = render_figures(d, progress=tick)
+    tick("documents")
+    view = build_view(d, figures)
+    html_text = render_html(view)
+    md_text = render_markdown(view)
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    if marker.exists():
+        for line in marker.read_text(encoding="utf-8").splitlines():
+            p = (out / line.strip()).resolve()
+            if line.strip() and out.resolve() in p.parents and p.is_file():
+                p.unlink()
+    fig_dir = out / "figures"
+    fig_dir.mkdir(exist_ok=True)
+    written: list[Path] = []
+    fig_paths = []
+    for f in figures:
+        p = fig_dir / f"{f.id}.svg"
+        p.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + f.svg, encoding="utf-8")
+        fig_paths.append(p)
+    files = {"brief.html": html_text, "brief.md": md_text,
+             "brief.json": json.dumps(d, indent=2, ensure_ascii=False) + "\n"}
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+        written.append(out / name)
+    written += fig_paths
+    marker.write_text("\n".join(str(p.relative_to(out)) for p in written) + "\n", encoding="utf-8")
+    if not any(fig_dir.iterdir()):
+        shutil.rmtree(fig_dir)
+    return WrittenBrief(out, out / "brief.html", out / "brief.md", out / "brief.json", tuple(fig_paths))

@@ -1,0 +1,464 @@
+"""Everything a brief shows, collected into one :class:`BriefData` from the result objects.
+
+This module is the one adapter between the report and the layers that compute results
+(``accord.analysis``, ``accord.forecast``, ``accord.negotiation``). It calls each layer once, keeps
+its ``to_dict()`` output as it is, and adds the scenario facts a reader needs (actors, issues, the
+stance table with its sources, assumptions). A layer that is not installed yet (``ImportError``) is
+recorded as a caveat and its section stays empty: the brief never invents numbers.
+
+Everything shown in a brief is read from :class:`BriefData` (its ``to_dict()`` is written beside
+the brief as ``brief.json``), so the numbers in the HTML can be checked against it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..game import Game, IssueGrid
+from ..model.schema import Interval, Scenario
+from .palette import actor_colours
+
+__all__ = ["BriefData", "Settings", "collect", "format_number", "plain", "PROTOCOLS", "STEPS"]
+
+#: Negotiation formats simulated for the "simulation by format" section.
+PROTOCOLS: tuple[str, ...] = ("shuttle", "alternating", "table")
+
+#: The steps :func:`collect` reports to its ``progress`` callback, in order.
+STEPS: tuple[str, ...] = ("scenario", "analysis", "forecast", "sensitivity",
+                          *(f"simulation: {p}" for p in PROTOCOLS), "headline")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the results in a brief were computed (all passed down; nothing global)."""
+
+    seed: int = 0
+    model: str = "compromise"
+    variant: str = "scholz2011"
+    rounds: int = 10
+    draws: int = 500
+    runs: int = 20
+    protocols: tuple[str, ...] = PROTOCOLS
+
+
+@dataclass
+class BriefData:
+    """The content of a brief. Every number the HTML and Markdown show comes from here."""
+
+    scenario: dict[str, Any]
+    actors: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
+    stances: list[dict[str, Any]]
+    settings: dict[str, Any]
+    analysis: dict[str, Any] | None = None
+    forecast: dict[str, Any] | None = None
+    sensitivity: dict[str, Any] | None = None
+    simulations: dict[str, dict[str, Any]] | None = None
+    headline: list[str] = field(default_factory=list)
+    assumptions: list[dict[str, str]] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+    layers: dict[str, bool] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (NaN and inf become ``None``)."""
+        return plain(asdict(self))
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def plain(x: Any) -> Any:
+    """``x`` as plain JSON data: numpy scalars and arrays to Python, NaN/inf to ``None``."""
+    if isinstance(x, dict):
+        return {str(k): plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return plain(x.tolist())
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        f = float(x)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if hasattr(x, "to_dict"):
+        return plain(x.to_dict())
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    return x
+
+
+def format_number(x: Any) -> str:
+    """The one way a brief writes a number: whole numbers with thousands separators, large numbers
+    rounded to units, others to two decimals. ``None`` is an em dash."""
+    if x is None:
+        return "—"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, str):
+        return x
+    f = float(x)
+    if math.isnan(f):
+        return "—"
+    if f.is_integer():
+        return f"{int(f):,}"
+    if abs(f) >= 100:
+        return f"{f:,.0f}"
+    return f"{f:.2f}"
+
+
+def _label(grid: IssueGrid, value: Any) -> str:
+    """A position as a reader knows it: the option or anchor label, else the number with its unit."""
+    if value is None:
+        return "—"
+    try:
+        k = grid.index_of(value)
+    except (KeyError, TypeError, ValueError):
+        return str(value)
+    if grid.kind == "continuous":
+        if abs(float(grid.points[k]) - float(value)) > 1e-9:
+            unit = f" {grid.unit}" if grid.unit else ""
+            return f"{format_number(value)}{unit}"
+    return grid.labels[k]
+
+
+def position_of(grid: IssueGrid, value: Any) -> float | None:
+    """A position (number or option id) on the issue's numeric scale (option index for options)."""
+    if value is None:
+        return None
+    if grid.kind == "continuous":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+    try:
+        return float(grid.points[grid.index_of(value)])
+    except KeyError:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+
+
+def _runs(mask: np.ndarray, points: np.ndarray) -> list[list[float]]:
+    """Contiguous runs of True in ``mask`` as ``[[low, high], ...]`` on ``points``."""
+    out: list[list[float]] = []
+    start = None
+    for k, on in enumerate(mask):
+        if on and start is None:
+            start = k
+        if not on and start is not None:
+            out.append([float(points[start]), float(points[k - 1])])
+            start = None
+    if start is not None:
+        out.append([float(points[start]), float(points[len(mask) - 1])])
+    return out
+
+
+# -- the scenario part ---------------------------------------------------------------------------
+def _acceptable_text(scn_stance: Any, grid: IssueGrid) -> str:
+    acc = scn_stance.acceptable
+    if acc is None:
+        return "any"
+    if isinstance(acc, Interval):
+        unit = f" {grid.unit}" if grid.unit else ""
+        return f"{format_number(acc.low)}–{format_number(acc.high)}{unit}"
+    return "; ".join(_label(grid, o) for o in acc)
+
+
+def _ideal_text(s: Any, grid: IssueGrid, ideal_point: float) -> str:
+    if s.ideal is not None:
+        return _label(grid, s.ideal)
+    if not math.isnan(ideal_point):
+        return grid.labels[int(round(ideal_point))] if grid.kind != "continuous" else format_number(ideal_point)
+    return "—"
+
+
+def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict], list[dict[str, str]]]:
+    scn: Scenario | None = game.scenario
+    colours = actor_colours(list(game.actors))
+    actors = []
+    for k, a in enumerate(game.actors):
+        sa = scn.actor(a) if scn is not None else None
+        actors.append({
+            "id": a, "name": game.names[k], "role": game.roles[k],
+            "capability": float(game.capability[k]), "colour": colours[a],
+            "constrains": sa.constrains if sa is not None else None,
+            "consent": bool(game.consent[k]),
+        })
+    issues: list[dict] = []
+    for i, g in enumerate(game.issues):
+        si = scn.issue(g.id) if scn is not None else None
+        positions = []
+        for a in range(game.n_actors):
+            if not game.has_stance[a, i]:
+                continue
+            acc = game.acceptable[i][a]
+            positions.append({
+                "actor": game.actors[a],
+                "ideal": None if math.isnan(game.ideal[a, i]) else float(game.ideal[a, i]),
+                "salience": float(game.salience[a, i]),
+                "capability": float(game.capability[a]),
+                "acceptable": None if bool(acc.all()) else _runs(acc, g.points),
+            })
+        issues.append({
+            "id": g.id, "name": g.name, "kind": g.kind, "unit": g.unit,
+            "description": si.description if si is not None else None,
+            "low": float(g.points.min()), "high": float(g.points.max()),
+            "ticks": [float(p) for p in g.points] if g.kind != "continuous" else [],
+            "tick_labels": list(g.labels) if g.kind != "continuous" else [],
+            "options": [str(v) for v in g.values] if g.kind != "continuous" else [],
+            "status_quo": None if g.status_quo is None else float(g.points[g.status_quo]),
+            "status_quo_label": None if g.status_quo is None else g.labels[g.status_quo],
+            "positions": positions,
+        })
+    stances: list[dict] = []
+    assumptions: list[dict[str, str]] = []
+    if scn is not None:
+        sources = {s.id: s for s in scn.sources}
+        grids = {g.id: (i, g) for i, g in enumerate(game.issues)}
+        for s in scn.stances:
+            i, g = grids[s.issue]
+            a = game.index(s.actor)
+            src = sources.get(s.provenance.source)
+            stances.append({
+                "actor": s.actor, "actor_name": game.names[a], "issue": s.issue, "issue_name": g.name,
+                "ideal": _ideal_text(s, g, float(game.ideal[a, i])), "salience": float(s.salience),
+                "acceptable": _acceptable_text(s, g), "quote": s.provenance.quote,
+                "source": s.provenance.source, "source_title": src.title if src else s.provenance.source,
+                "date": (s.provenance.date or (src.date if src else None)),
+                "assumed": sorted(s.assumptions),
+            })
+        for key, text in scn.assumptions.items():
+            assumptions.append({"where": "scenario", "field": key, "text": text})
+        for ac in scn.actors:
+            for key, text in ac.assumptions.items():
+                assumptions.append({"where": ac.name, "field": key, "text": text})
+        for s in scn.stances:
+            for key, text in s.assumptions.items():
+                assumptions.append({"where": f"{game.names[game.index(s.actor)]} on {grids[s.issue][1].name}",
+                                    "field": key, "text": text})
+    parties = [game.names[k] for k in game.parties]
+    mediators = [game.names[k] for k, r in enumerate(game.roles) if r == "mediator"]
+    others = [game.names[k] for k, r in enumerate(game.roles) if r in ("ratifier", "constituency")]
+    n_sources = len(scn.sources) if scn is not None else 0
+    fmt = scn.process.format if scn is not None else None
+    text = f"{game.title or game.id}."
+    if scn is not None and scn.description:
+        text += " " + " ".join(scn.description.split())
+    text += (f" The model has {len(game.actors)} actors — parties: {', '.join(parties) or 'none'}"
+             + (f"; mediators: {', '.join(mediators)}" if mediators else "")
+             + (f"; ratifiers and constituencies: {', '.join(others)}" if others else "")
+             + f" — and {game.n_issues} issues: {', '.join(g.name for g in game.issues)}.")
+    if scn is not None:
+        text += (f" Its {len(scn.stances)} stances are quoted from {n_sources} source"
+                 f"{'' if n_sources == 1 else 's'}; the talks run as {fmt}.")
+    scenario = {
+        "id": game.id, "title": game.title or game.id, "summary": text,
+        "date": scn.date if scn is not None else None, "format": fmt,
+        "n_actors": game.n_actors, "n_issues": game.n_issues, "n_stances": len(stances),
+        "n_outcomes": game.n_outcomes, "additive": game.additive,
+        "sources": [{"id": s.id, "title": s.title, "date": s.date, "publisher": s.publisher, "url": s.url}
+                    for s in (scn.sources if scn is not None else ())],
+    }
+    return scenario, actors, issues, stances, assumptions
+
+
+# -- the layers ----------------------------------------------------------------------------------
+def _analysis(game: Game) -> dict | None:
+    from ..analysis import analyze  # noqa: PLC0415 - optional until the layer lands
+
+    return plain(analyze(game).to_dict())
+
+
+def _forecast(game: Game, st: Settings) -> dict | None:
+    from ..forecast import forecast  # noqa: PLC0415
+
+    return plain(forecast(game, model=st.model, variant=st.variant, rounds=st.rounds, draws=st.draws,
+                          seed=st.seed).to_dict())
+
+
+def _sensitivity(game: Game, st: Settings) -> dict | None:
+    from ..forecast import sensitivity  # noqa: PLC0415
+
+    return plain(sensitivity(game, model=st.model).to_dict())
+
+
+def _simulation(game: Game, protocol: str, st: Settings) -> dict:
+    from ..negotiation import simulate  # noqa: PLC0415
+
+    res = plain(simulate(game, protocol=protocol, runs=st.runs, seed=st.seed).to_dict())
+    return summarise_simulation(res)
+
+
+def summarise_simulation(res: dict) -> dict:
+    """A simulation result without its long event lists: the aggregates, and per transcript its
+    outcome and the number of events (the first transcript keeps its last offers)."""
+    out = {k: v for k, v in res.items() if k != "transcripts"}
+    trs = []
+    for t in res.get("transcripts", []) or []:
+        t2 = {k: v for k, v in t.items() if k != "events"}
+        events = t.get("events", []) or []
+        t2["n_events"] = len(events)
+        trs.append(t2)
+    out["transcripts"] = trs
+    return out
+
+
+def collect(game: Game, settings: Settings | None = None, progress: Progress | None = None) -> BriefData:
+    """Compute everything a brief shows for ``game`` (each layer once), in one :class:`BriefData`.
+
+    ``progress`` is called with each name in :data:`STEPS` as that step starts.
+    """
+    st = settings or Settings()
+    tick: Progress = progress or (lambda _s: None)
+    caveats: list[str] = []
+    layers: dict[str, bool] = {}
+
+    tick("scenario")
+    scenario, actors, issues, stances, assumptions = _scenario_part(game)
+
+    def run(name: str, layer: str, fn: Callable[[], Any]) -> Any:
+        tick(name)
+        try:
+            out = fn()
+        except ImportError as e:  # the layer has not landed yet: say so, show nothing
+            layers[layer] = False
+            caveats.append(f"The {layer} layer is not available in this installation ({e.msg}); "
+                           f"the sections that need it are left empty rather than guessed.")
+            return None
+        layers.setdefault(layer, True)
+        return out
+
+    analysis = run("analysis", "analysis", lambda: _analysis(game))
+    fc = run("forecast", "forecast", lambda: _forecast(game, st))
+    sens = run("sensitivity", "forecast", lambda: _sensitivity(game, st)) if fc is not None else None
+    sims: dict[str, dict] | None = {}
+    for p in st.protocols:
+        r = run(f"simulation: {p}", "negotiation", lambda p=p: _simulation(game, p, st))
+        if r is None:
+            sims = None
+            break
+        sims[p] = r  # type: ignore[index]
+    tick("headline")
+    data = BriefData(
+        scenario=scenario, actors=actors, issues=issues, stances=stances,
+        settings=plain(asdict(st)), analysis=analysis, forecast=fc, sensitivity=sens,
+        simulations=sims or None, assumptions=assumptions, layers=layers,
+    )
+    data.caveats = _dedupe(caveats + model_caveats(game, st, data))
+    data.headline = headline(data)
+    return data
+
+
+def _dedupe(items: Sequence[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if not (x in seen or seen.add(x))]  # type: ignore[func-returns-value]
+
+
+# -- words ---------------------------------------------------------------------------------------
+def model_caveats(game: Game, st: Settings, data: BriefData) -> list[str]:
+    """What the numbers rest on, in plain sentences."""
+    out = [
+        "Utilities are additive over issues, with weights from each actor's salience; value falls off "
+        "linearly (or as stated) with distance from the actor's ideal. Real preferences link issues in "
+        "ways only the explicit constraints capture.",
+        "Every number the sources do not give (salience, capability, acceptable ranges) is a modelling "
+        "assumption; the assumptions are listed above and should be challenged.",
+    ]
+    if not game.additive:
+        out.append("The scenario has constraints (forbidden or required combinations, ratifications), "
+                   "so some outcomes are excluded or need a ratifier's consent.")
+    if data.forecast is not None:
+        out.append(f"Forecasts use the {st.model} model ({st.variant}, {st.rounds} rounds) — a heuristic "
+                   f"of how positions converge, not a prediction of what leaders will decide. Intervals come "
+                   f"from {st.draws} Monte Carlo draws over the stated uncertainty (seed {st.seed}).")
+    if data.simulations is not None:
+        out.append(f"Simulations run software strategies ({st.runs} runs per format, seed {st.seed}); they "
+                   "show what the stated preferences allow under each format, not how the delegations "
+                   "will behave.")
+    return out
+
+
+def _name(data: BriefData, actor: str) -> str:
+    for a in data.actors:
+        if a["id"] == actor:
+            return a["name"]
+    return actor
+
+
+def _issue_name(data: BriefData, issue: str) -> str:
+    for i in data.issues:
+        if i["id"] == issue:
+            return i["name"]
+    return issue
+
+
+def headline(data: BriefData) -> list[str]:
+    """Three to five sentences a decision maker reads first, built only from the results."""
+    out: list[str] = []
+    an = data.analysis
+    if an is not None:
+        zopa = an.get("zopa") or {}
+        if zopa.get("empty", True):
+            out.append("There is no zone of possible agreement: no package is acceptable to every actor "
+                       "whose consent is needed.")
+        else:
+            n = zopa.get("packages")
+            out.append(f"There is a zone of possible agreement: {format_number(n)} package"
+                       f"{'' if n == 1 else 's'} are acceptable to every actor whose consent is needed."
+                       if n is not None else "There is a zone of possible agreement.")
+        blocking = an.get("blocking") or []
+        if blocking:
+            parts = []
+            for b in blocking[:3]:
+                who = ", ".join(_name(data, a) for a in (b.get("actors") or []))
+                parts.append(f"{_issue_name(data, b.get('issue', '?'))} ({who})" if who
+                             else _issue_name(data, b.get("issue", "?")))
+            more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
+            out.append(f"What blocks it: {'; '.join(parts)}{more}.")
+        conc = an.get("concessions") or []
+        if conc:
+            texts = [c.get("text") or f"{_name(data, c.get('actor', '?'))} moves on "
+                     f"{_issue_name(data, c.get('issue', '?'))}" for c in conc[:2]]
+            out.append("The cheapest concessions: " + " ".join(t.rstrip(".") + "." for t in texts))
+    fc = data.forecast
+    if fc is not None and fc.get("issues"):
+        parts = []
+        for iss in data.issues[:3]:
+            f = fc["issues"].get(iss["id"])
+            if f is None:
+                continue
+            parts.append(f"{iss['name']} at {_forecast_label(iss, f.get('forecast'))}")
+        if parts:
+            out.append(f"The {fc.get('model', 'forecast')} forecast lands "
+                       + "; ".join(parts) + ("" if len(fc["issues"]) <= 3 else "; more below") + ".")
+    sims = data.simulations
+    if sims:
+        parts = [f"{p} {format_number(100 * float(s.get('agreement_rate') or 0.0))}%"
+                 for p, s in sims.items()]
+        out.append("Simulated talks reached agreement in " + ", ".join(parts) + " of runs.")
+    if not out:
+        out.append("No results are available yet: only the scenario is shown.")
+    return out
+
+
+def _forecast_label(issue: dict, value: Any) -> str:
+    """A forecast value as a reader knows it (the nearest option label, or the number and unit)."""
+    if value is None:
+        return "—"
+    if issue["kind"] != "continuous":
+        if isinstance(value, str):
+            opts = issue.get("options") or []
+            return issue["tick_labels"][opts.index(value)] if value in opts else value
+        k = int(round(float(value)))
+        k = min(max(k, 0), len(issue["tick_labels"]) - 1)
+        return issue["tick_labels"][k]
+    unit = f" {issue['unit']}" if issue.get("unit") else ""
+    return f"{format_number(value)}{unit}"
+
