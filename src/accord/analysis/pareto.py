@@ -56,33 +56,38 @@ def pareto_mask(u: np.ndarray) -> np.ndarray:
         prev = np.concatenate([[-np.inf], np.maximum.accumulate(y)[:-1]])
         keep[order[y > prev + _TOL]] = True
         return keep
-    # unique rows, then by descending sum
+    # unique rows, then by descending sum: a row can only be dominated by one that comes before it
     r = np.round(u, 12)
     _, first = np.unique(r, axis=0, return_index=True)
     order = first[np.argsort(-u[first].sum(axis=1), kind="stable")]
-    kept: list[int] = []
+    kept: list[np.ndarray] = []
     K = np.empty((0, u.shape[1]))
-    block = 1024
+    block = 2048
+    budget = 1 << 22
     for s in range(0, order.size, block):
         idx = order[s:s + block]
-        X = u[idx]
-        alive = np.ones(idx.size, dtype=bool)
-        step = max(1, (1 << 22) // max(1, idx.size * u.shape[1]))
+        X = u[idx] + _TOL
+        alive = np.arange(idx.size)
+        step = max(64, budget // max(1, idx.size * u.shape[1]))
         for k0 in range(0, K.shape[0], step):
+            if alive.size == 0:
+                break
             Kc = K[k0:k0 + step]
-            dom = np.all(Kc[None, :, :] >= X[:, None, :] - _TOL, axis=2).any(axis=1)
-            alive &= ~dom
-        X2, idx2 = X[alive], idx[alive]
-        if idx2.size:
+            Xa = X[alive]
+            m = Kc[None, :, 0] >= Xa[:, None, 0]
+            for c in range(1, u.shape[1]):
+                m &= Kc[None, :, c] >= Xa[:, None, c]
+            dom = m.any(axis=1)
+            alive = alive[~dom]
+        if alive.size:
+            X2 = X[alive] - _TOL
             ge = np.all(X2[None, :, :] >= X2[:, None, :] - _TOL, axis=2)  # ge[x, y]: y >= x
-            np.fill_diagonal(ge, False)
-            # y (earlier or equal sum) dominates x unless they are equal (removed above)
-            gt = np.any(X2[None, :, :] > X2[:, None, :] + _TOL, axis=2)
-            dom = (ge & gt).any(axis=1)
-            new = idx2[~dom]
-            kept.extend(new.tolist())
+            dom = np.tril(ge, k=-1).any(axis=1)  # only an earlier row (larger sum) can dominate
+            new = idx[alive[~dom]]
+            kept.append(new)
             K = np.concatenate([K, u[new]])
-    keep[np.array(kept, dtype=np.intp)] = True
+    kept = [np.concatenate(kept)] if kept else [np.empty(0, dtype=np.intp)]
+    keep[kept[0]] = True
     return keep
 
 

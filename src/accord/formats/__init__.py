@@ -1,0 +1,1 @@
+"""Other people's negotiation formats in and out (GENIUS XML, ...)."""
