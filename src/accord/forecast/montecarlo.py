@@ -1,0 +1,53 @@
+"""Monte Carlo inputs: draw positions, saliences and capabilities from their triangular ranges.
+
+A stance with ``uncertainty: {ideal: {low, mode, high}}`` (and likewise salience, and an actor's
+capability) is drawn from the triangular distribution (``numpy.random.Generator.triangular``); inputs
+without a range keep their point value. The generator comes from one place
+(:func:`accord.forecast.forecast` turns ``seed`` into ``np.random.default_rng(seed)``) and is passed
+down; nothing uses global random state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..game import Game
+
+__all__ = ["draw_inputs", "base_inputs", "triangular"]
+
+
+def triangular(rng: np.random.Generator, rng_arr: np.ndarray, point: np.ndarray, draws: int) -> np.ndarray:
+    """``draws`` samples of each entry: triangular on ``rng_arr[..., 0:3]`` (low, mode, high) where all
+    three are finite and ``high > low``, ``point`` elsewhere. Returns ``(draws,) + point.shape``."""
+    out = np.broadcast_to(np.asarray(point, dtype=float), (draws,) + point.shape).copy()
+    lo, mo, hi = rng_arr[..., 0], rng_arr[..., 1], rng_arr[..., 2]
+    ok = np.isfinite(lo) & np.isfinite(mo) & np.isfinite(hi) & (hi > lo)
+    idx = np.flatnonzero(ok)
+    if idx.size and draws:
+        l, m, h = lo.ravel()[idx], mo.ravel()[idx], hi.ravel()[idx]
+        m = np.clip(m, l, h)
+        sample = rng.triangular(np.broadcast_to(l, (draws, idx.size)), np.broadcast_to(m, (draws, idx.size)),
+                                np.broadcast_to(h, (draws, idx.size)))
+        flat = out.reshape(draws, -1)
+        flat[:, idx] = sample
+    return out
+
+
+def base_inputs(game: Game) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Point inputs ``(x (A, I), s (A, I), c (A,))``: ideals, raw saliences, capabilities."""
+    return (np.asarray(game.ideal, dtype=float), np.asarray(game.salience, dtype=float),
+            np.asarray(game.capability, dtype=float))
+
+
+def draw_inputs(game: Game, draws: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Monte Carlo inputs ``(x (D, A, I), s (D, A, I), c (D, A))`` from the game's triangular ranges.
+
+    Saliences are clipped to [0, 1], capabilities to >= 0, positions to the issue's scale.
+    """
+    x0, s0, c0 = base_inputs(game)
+    x = triangular(rng, game.ideal_range, x0, draws)
+    s = np.clip(triangular(rng, game.salience_range, s0, draws), 0.0, 1.0)
+    c = np.clip(triangular(rng, game.capability_range, c0, draws), 0.0, None)
+    for i, g in enumerate(game.issues):
+        x[:, :, i] = np.clip(x[:, :, i], g.points.min(), g.points.max())
+    return x, s, c

@@ -1,0 +1,122 @@
+"""Result objects of the forecasting models: :class:`Forecast` and :class:`Sensitivity`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["IssueForecast", "Forecast", "SensitivityRow", "Sensitivity"]
+
+
+@dataclass(frozen=True)
+class IssueForecast:
+    """The forecast of one issue.
+
+    ``forecast``: a number (continuous), the nearest option id (ordinal, with ``position`` the numeric
+    position on the option-index scale) or the most likely option id (categorical, with
+    ``probabilities``). ``interval``: the 10–90% Monte Carlo interval on the numeric scale, or ``None``.
+    ``rounds``: for dynamic models, one dict per round (round 0 = the inputs).
+    """
+
+    id: str
+    kind: str
+    forecast: float | str
+    position: float | None = None
+    interval: tuple[float, float] | None = None
+    probabilities: dict[str, float] | None = None
+    rounds: tuple[dict[str, Any], ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"forecast": self.forecast,
+                             "interval": list(self.interval) if self.interval is not None else None}
+        if self.kind == "ordinal":
+            d["position"] = self.position
+        if self.probabilities is not None:
+            d["probabilities"] = dict(self.probabilities)
+        if self.rounds is not None:
+            d["rounds"] = [dict(r) for r in self.rounds]
+        return d
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Forecasts of every issue of a game by one model (see :func:`accord.forecast.forecast`)."""
+
+    model: str
+    issues: tuple[IssueForecast, ...]
+    variant: str | None = None
+    draws: int = 0
+    seed: int = 0
+    rounds: int = 0
+
+    def __getitem__(self, issue: str) -> IssueForecast:
+        for f in self.issues:
+            if f.id == issue:
+                return f
+        raise KeyError(issue)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"model": m, "issues": {issue_id: {"forecast", "interval", ["position"],
+        ["probabilities"], ["rounds"]}}}``."""
+        return {"model": self.model, "issues": {f.id: f.to_dict() for f in self.issues}}
+
+    def summary(self) -> str:
+        """A few lines of text: one per issue."""
+        head = self.model + (f" ({self.variant})" if self.model == "eum" and self.variant else "")
+        if self.draws:
+            head += f", {self.draws} draws, seed {self.seed}"
+        lines = [head]
+        for f in self.issues:
+            val = f"{f.forecast:.3g}" if isinstance(f.forecast, float) else str(f.forecast)
+            if f.position is not None:
+                val += f" (position {f.position:.2f})"
+            if f.interval is not None:
+                val += f"  80% [{f.interval[0]:.3g}, {f.interval[1]:.3g}]"
+            if f.probabilities:
+                val += "  " + ", ".join(f"{k} {p:.2f}" for k, p in f.probabilities.items())
+            lines.append(f"  {f.id}: {val}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    """One bar of a tornado: the forecast of ``issue`` with ``input`` of ``actor`` at its low and high
+    values (others at their point values); ``swing = |high - low|``."""
+
+    issue: str
+    actor: str
+    input: str
+    low: float
+    high: float
+    swing: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"issue": self.issue, "actor": self.actor, "input": self.input,
+                "low": self.low, "high": self.high, "swing": self.swing}
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """One-at-a-time sensitivity (tornado) table of a model's forecasts."""
+
+    model: str
+    rows: tuple[SensitivityRow, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"model": m, "rows": [{"issue", "actor", "input", "low", "high", "swing"}]}``, sorted by
+        issue (game order) and, within an issue, by swing, largest first."""
+        return {"model": self.model, "rows": [r.to_dict() for r in self.rows]}
+
+    def top(self, issue: str, n: int = 5) -> list[SensitivityRow]:
+        return [r for r in self.rows if r.issue == issue][:n]
+
+    def summary(self, n: int = 3) -> str:
+        lines = [f"sensitivity of {self.model}"]
+        seen: list[str] = []
+        for r in self.rows:
+            if r.issue not in seen:
+                seen.append(r.issue)
+        for i in seen:
+            for r in self.top(i, n):
+                lines.append(f"  {r.issue}: {r.actor} {r.input}: {r.low:.3g} .. {r.high:.3g} (swing {r.swing:.3g})")
+        return "\n".join(lines)
