@@ -212,15 +212,28 @@ def classify_offers(eu_ij: np.ndarray, eu_ji: np.ndarray, capitulation: bool = T
 def _probabilities(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray, delta: np.ndarray,
                    r: np.ndarray | float, variant: str) -> np.ndarray:
     """``P[..., i, j]``: probability that ``i``'s position prevails over ``j``'s (0 on the diagonal
-    and for equal positions)."""
-    cm = np.where(mask, c, 0.0)
-    sm = np.where(mask, s, 0.0)
-    v = votes(cm, sm, x, delta, r)
+    and for equal positions).
+
+    Equivalent to :func:`probability_paper` / :func:`probability_scholz2011` on :func:`votes`, but
+    builds only one ``(..., k, i, j)`` tensor: with ``a_k(y) = c_k s_k (|x_k - y| / Δ) ** r_k`` the vote
+    is ``a_k(x_j) - a_k(x_i)``, the positive parts are summed once, and the absolute sum follows from
+    ``|v| = 2 max(v, 0) - v`` with ``Σ_k v = A(x_j) - A(x_i)``.
+    """
+    w = np.where(mask, c * s, 0.0)
+    r = np.broadcast_to(np.asarray(r, dtype=float), x.shape)
+    a = w[..., :, None] * (np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]) ** r[..., :, None]
+    diff = a[..., :, None, :] - a[..., :, :, None]  # (..., k, i, j) = votes for i over j
+    np.maximum(diff, 0.0, out=diff)
+    num = diff.sum(axis=-3)
+    tot = a.sum(axis=-2)  # (..., j): Σ_k a_k(x_j)
+    signed = tot[..., None, :] - tot[..., :, None]
+    den_pair = 2.0 * num - signed  # Σ_k |v_k^{ij}|
     pair = mask[..., :, None] & mask[..., None, :]
     if variant == "scholz2011":
-        p = probability_scholz2011(v, pair)
+        den = np.where(pair, den_pair, 0.0).sum(axis=(-2, -1))[..., None, None]
     else:
-        p = probability_paper(v)
+        den = den_pair
+    p = np.divide(num, den, out=np.zeros_like(num), where=den > _EPS)
     return np.where(pair & (x[..., :, None] != x[..., None, :]), p, 0.0)
 
 

@@ -1,0 +1,131 @@
+"""``accord forecast`` and ``accord backtest deu``: thin commands over :mod:`accord.forecast`."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..forecast import MODELS, backtest_deu, forecast, sensitivity
+from ..formats.deu import DEUError, load_deu
+from . import app
+from .common import console, err_console, fail, load_game, print_json
+
+backtest_app = typer.Typer(help="Backtest the forecasting models on real outcomes.", no_args_is_help=True)
+app.add_typer(backtest_app, name="backtest")
+
+
+def _progress_bar(enabled: bool, label: str):  # -> (context manager, callback)
+    if not enabled:
+        return None, None
+    bar = Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                   TimeElapsedColumn(), console=err_console, transient=True)
+    task = bar.add_task(label, total=None)
+
+    def cb(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, cb
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return "—" if v is None else str(v)
+
+
+@app.command("forecast")
+def forecast_cmd(
+    scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    model: str = typer.Option("compromise", "--model", help="compromise | median | nbs | eum"),
+    variant: str = typer.Option("scholz2011", "--variant", help="EUM variant: paper | scholz2011"),
+    rounds: int = typer.Option(10, "--rounds", min=0, help="EUM rounds."),
+    draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over the uncertainty ranges."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    show_sensitivity: bool = typer.Option(False, "--sensitivity", help="Print the one-at-a-time tornado table."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Forecast each issue's outcome (with an 80% interval when --draws > 0)."""
+    if model not in MODELS:
+        fail(f"--model: unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    if variant not in ("paper", "scholz2011"):
+        fail(f"--variant: unknown variant {variant!r}; expected paper or scholz2011")
+    game = load_game(scenario)
+    long_run = not as_json and (draws >= 200 or (model == "eum" and rounds * max(draws, 1) >= 200))
+    bar, cb = _progress_bar(long_run, "forecast")
+    cb_: Optional[Callable[[int, int], None]] = cb
+    if bar is not None:
+        with bar:
+            fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed, progress=cb_)
+    else:
+        fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed)
+    sens = sensitivity(game, model=model, variant=variant, rounds=rounds) if show_sensitivity else None
+    if as_json:
+        d = fc.to_dict()
+        if sens is not None:
+            d["sensitivity"] = sens.to_dict()
+        print_json(d)
+        return
+    title = f"Forecast of {game.id} — {model}" + (f" ({variant})" if model == "eum" else "")
+    if draws:
+        title += f", {draws} draws, seed {seed}"
+    t = Table(title=title)
+    for col in ("issue", "forecast", "position", "80% interval", "probabilities"):
+        t.add_column(col)
+    for f in fc.issues:
+        interval = f"[{f.interval[0]:.3g}, {f.interval[1]:.3g}]" if f.interval else "—"
+        probs = ", ".join(f"{k} {p:.2f}" for k, p in f.probabilities.items()) if f.probabilities else ""
+        t.add_row(f.id, _fmt(f.forecast), _fmt(f.position), interval, probs)
+    console.print(t)
+    if model == "eum":
+        for f in fc.issues:
+            if not f.rounds:
+                continue
+            rt = Table(title=f"EUM rounds — {f.id}")
+            rt.add_column("round", justify="right")
+            rt.add_column("median", justify="right")
+            rt.add_column("mean", justify="right")
+            for r in f.rounds:
+                rt.add_row(str(r["round"]), f"{r['median']:.3f}", f"{r['mean']:.3f}")
+            console.print(rt)
+    if sens is not None:
+        st = Table(title=f"Sensitivity (one at a time) — {model}")
+        for col in ("issue", "actor", "input", "low", "high", "swing"):
+            st.add_column(col)
+        for r in sens.rows:
+            if r.swing > 0:
+                st.add_row(r.issue, r.actor, r.input, f"{r.low:.3g}", f"{r.high:.3g}", f"{r.swing:.3g}")
+        console.print(st)
+
+
+@backtest_app.command("deu")
+def backtest_deu_cmd(
+    path: str = typer.Argument(..., metavar="FILE", help="DEU III rows (deu3.csv layout, tab-separated)."),
+    capability: str = typer.Option("equal", "--capability", help="equal | council | gdp"),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (by proposal) for tuned models."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the fold assignment."),
+    rounds: int = typer.Option(10, "--rounds", min=0, help="EUM rounds."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Mean and median absolute error of each model against DEU's real outcomes."""
+    if capability not in ("equal", "council", "gdp"):
+        fail(f"--capability: unknown choice {capability!r}; expected equal, council or gdp")
+    try:
+        data = load_deu(path)
+    except DEUError as e:
+        fail(str(e))
+    res = backtest_deu(data, capability=capability, folds=folds, seed=seed, rounds=rounds)
+    if as_json:
+        print_json(res.to_dict())
+        return
+    t = Table(title=f"DEU backtest — {res.n_issues} issues with an outcome, capability: {capability}")
+    for col in ("model", "MAE", "median AE", "n", "note"):
+        t.add_column(col)
+    for m, e in sorted(res.models.items(), key=lambda kv: kv[1]["mae"]):
+        note = f"{folds}-fold CV by proposal" if m in res.cross_validated else ""
+        t.add_row(m, f"{e['mae']:.2f}", f"{e['median_ae']:.2f}", str(e["n"]), note)
+    console.print(t)
+    console.print("blend weights (fitted on all issues): "
+                  + ", ".join(f"{k} {v:.1f}" for k, v in res.blend_weights.items()))
