@@ -140,6 +140,8 @@ def _block_ok(game: Game, issues: list[int], rows: np.ndarray) -> np.ndarray:
         for i in range(game.n_issues):
             if i in issues:
                 acc &= game.acceptable[i][r.actor][full[:, i]]
+        if len(issues) == game.n_issues and not np.isnan(game.reservation[r.actor]):
+            acc &= game.utility(full)[:, r.actor] >= game.reservation[r.actor] - _TOL
         ok &= ~on | acc
     return ok
 
@@ -243,7 +245,7 @@ def disagreement_point(game: Game) -> tuple[np.ndarray, tuple[str, ...]]:
 
     ``d_a`` is the party's reservation utility where the scenario gives one (``"reservation"``), else
     its worst utility over the outcomes inside its own acceptable sets (``"worst acceptable"``): the
-    least it has said it would sign."""
+    least it has said it would sign (an issue on which it accepts nothing counts at its worst point)."""
     parties = party_indices(game)
     wv = game.weighted_values()
     d = np.empty(parties.size)
@@ -253,8 +255,8 @@ def disagreement_point(game: Game) -> tuple[np.ndarray, tuple[str, ...]]:
             d[k] = game.reservation[a]
             src.append("reservation")
         else:
-            d[k] = sum(float(wv[i][a][game.acceptable[i][a]].min()) if game.acceptable[i][a].any() else 0.0
-                       for i in range(game.n_issues))
+            d[k] = sum(float(wv[i][a][game.acceptable[i][a]].min()) if game.acceptable[i][a].any()
+                       else float(wv[i][a].min()) for i in range(game.n_issues))
             src.append("worst acceptable")
     return d, tuple(src)
 
@@ -272,4 +274,5 @@ def distance_to_frontier(game: Game, outcome: Sequence[int] | dict[str, float | 
     u = game.utility(np.asarray(outcome)[None, :])[0, list(f.parties)]
     dist = np.linalg.norm(f.utilities - u[None, :], axis=1)
     dom = np.all(f.utilities >= u[None, :] - _TOL, axis=1)
-    return float(dist[dom].min() if dom.any() else dist.min())
+    best = float(dist[dom].min() if dom.any() else dist.min())
+    return 0.0 if best < 1e-12 else best

@@ -132,7 +132,8 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
         actors = sorted({a for grp in groups for a in grp})
         names = [game.actors[a] for a in actors]
         sets = {game.actors[a]: _values(game, i, game.acceptable[i][a]) for a in actors}
-        parts = [f"{game.names[a]} accepts only {', '.join(map(str, sets[game.actors[a]]))}" for a in actors]
+        parts = [f"{game.names[a]} accepts only "
+                 + " or ".join(g.labels[k] for k in np.flatnonzero(game.acceptable[i][a])) for a in actors]
         out.append(Blocking(g.id, tuple(names), tuple(tuple(game.actors[a] for a in grp) for grp in groups),
                             sets, "acceptable sets",
                             f"On {g.name}, no option is acceptable to all: " + "; ".join(parts) + "."))

@@ -1,0 +1,93 @@
+"""``accord analyze``: frontier, bargaining solutions, ZOPA, blocking, concessions and trade-offs."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from ..analysis import Analysis, analyze
+from . import app
+from .common import console, load_game, print_json
+
+
+def _fmt(x: object) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _outcome(o: dict) -> str:
+    return ", ".join(f"{k}={_fmt(v)}" for k, v in o.items())
+
+
+def show_analysis(a: Analysis, rows: int = 10) -> None:
+    """Rich tables of an :class:`~accord.analysis.Analysis`."""
+    console.print(f"[bold]{a.game_id}[/bold]: parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
+                  f"disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
+                                                    zip(a.parties, a.disagreement, a.disagreement_source)))
+    t = Table(title="ZOPA per issue (acceptable to every actor whose consent is needed)")
+    t.add_column("issue")
+    t.add_column("acceptable to all")
+    for k, vs in a.zopa.issues.items():
+        t.add_row(k, ", ".join(_fmt(v) for v in vs) if vs else "[red]none[/red]")
+    console.print(t)
+    n = "uncounted" if a.zopa.packages is None else f"{a.zopa.packages:,}"
+    console.print(f"ZOPA as packages: {'[red]empty[/red]' if a.zopa.empty else n + ' agreeable outcomes'}")
+    if a.blocking:
+        t = Table(title="What blocks an agreement")
+        for c in ("issue", "actors", "why"):
+            t.add_column(c)
+        for b in a.blocking:
+            t.add_row(b.issue or "(across issues)", ", ".join(b.actors), b.text)
+        console.print(t)
+    if a.concessions:
+        t = Table(title="Minimal concessions that would open a ZOPA (rank 1 per issue is the minimum)")
+        for c in ("issue", "rank", "distance", "utility cost", "what it would take"):
+            t.add_column(c)
+        for c in a.concessions:
+            t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.distance:g}", f"{c.utility_cost:.3f}", c.text)
+        console.print(t)
+    t = Table(title="Bargaining solutions")
+    t.add_column("solution")
+    t.add_column("outcome")
+    for p in a.parties:
+        t.add_column(p, justify="right")
+    for name, pt in (("Nash", a.nash), ("Kalai–Smorodinsky", a.kalai_smorodinsky),
+                     ("egalitarian", a.egalitarian), ("utilitarian", a.utilitarian)):
+        if pt is None:
+            t.add_row(name, "— (no agreeable outcome)", *[""] * len(a.parties))
+        else:
+            t.add_row(name, _outcome(pt.outcome), *[f"{u:.3f}" for u in pt.utilities])
+    console.print(t)
+    opp = "n/a" if a.opposition is None else f"{a.opposition:.3f}"
+    console.print(f"Pareto frontier: {len(a.frontier)} outcomes; opposition {opp}")
+    if a.frontier:
+        t = Table(title=f"Frontier (first {min(rows, len(a.frontier))})")
+        t.add_column("outcome")
+        for p in a.parties:
+            t.add_column(p, justify="right")
+        for pt in a.frontier[:rows]:
+            t.add_row(_outcome(pt.outcome), *[f"{u:.3f}" for u in pt.utilities])
+        console.print(t)
+    if a.tradeoffs:
+        t = Table(title="Trade-offs (logrolls)")
+        for c in ("issues", "actors", "gain", "package"):
+            t.add_column(c)
+        for tr in a.tradeoffs:
+            t.add_row(" / ".join(tr.issues), " / ".join(tr.actors), f"{tr.gain:.3f}", tr.text)
+        console.print(t)
+
+
+@app.command("analyze")
+def analyze_cmd(
+    ref: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER",
+                              help="A scenario file, a bundled scenario name or a GENIUS domain folder."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
+    rows: int = typer.Option(10, "--rows", help="Frontier rows to show in the tables."),
+) -> None:
+    """Agreement-space analysis: Pareto frontier, Nash/KS/egalitarian/utilitarian solutions, ZOPA,
+    what blocks it and the minimal concessions that would open it, trade-offs."""
+    game = load_game(ref)
+    result = analyze(game)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        show_analysis(result, rows)
