@@ -1,0 +1,49 @@
+"""CLI end to end: ``accord forecast`` and ``accord backtest deu`` with ``--json`` parsed."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from accord.cli import app
+
+runner = CliRunner()
+
+
+def test_forecast_json(fixtures) -> None:
+    r = runner.invoke(app, ["forecast", str(fixtures / "toy.yaml"), "--model", "eum", "--rounds", "3",
+                            "--draws", "50", "--seed", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["model"] == "eum"
+    assert len(d["issues"]["border"]["rounds"]) == 4
+    assert len(d["issues"]["border"]["interval"]) == 2
+
+
+def test_forecast_table_and_sensitivity(fixtures) -> None:
+    r = runner.invoke(app, ["forecast", str(fixtures / "toy.yaml"), "--sensitivity"])
+    assert r.exit_code == 0, r.output
+    assert "border" in r.stdout and "Sensitivity" in r.stdout
+
+
+def test_forecast_bad_input_exits_2(fixtures, tmp_path) -> None:
+    assert runner.invoke(app, ["forecast", str(tmp_path / "nope.yaml")]).exit_code == 2
+    assert runner.invoke(app, ["forecast", str(fixtures / "toy.yaml"), "--model", "oracle"]).exit_code == 2
+
+
+def test_backtest_deu_json(shared) -> None:
+    r = runner.invoke(app, ["backtest", "deu", str(shared / "data/deu3_dev/deu3_dev.tsv"), "--rounds", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["n_issues"] == 173
+    assert {"compromise", "median", "reference_point", "nbs", "eum_scholz2011"} <= set(d["models"])
+    assert abs(d["models"]["compromise"]["mae"] - 25.92) < 0.01
+
+
+def test_backtest_bad_file_exits_2(tmp_path) -> None:
+    p = tmp_path / "bad.tsv"
+    p.write_text("a\tb\n1\t2\n")
+    r = runner.invoke(app, ["backtest", "deu", str(p)])
+    assert r.exit_code == 2
+    assert "bad.tsv:1" in r.output
