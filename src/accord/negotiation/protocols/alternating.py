@@ -1,0 +1,147 @@
+"""Alternating offers: bilateral (Rubinstein 1982; the SAO protocol of Aydoğan et al. 2017) and
+stacked multilateral (Aydoğan, Festen, Hindriks & Jonker 2017, "Alternating offers protocols for
+multilateral negotiation").
+
+Parties act in a fixed order. The first makes an offer; each next party either accepts the standing
+offer or rejects it by making a counter-offer (which then stands). An offer is agreed when every other
+party has accepted it in turn and every Level-II ratifier whose consent it needs accepts it too. A
+round is one pass through the parties; rounds follow the calendar and end at the deadline. Offers
+are public to the parties at the table. A pure state machine: it never calls a player.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ...game import Game
+from ..calendar import Schedule, schedule
+from ..space import OwnSpace, own_space
+from ..views import Message, View
+from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
+                   event, needed, new_key, render)
+
+__all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME"]
+
+NAME = "alternating"
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    game: Game
+    config: Config
+    players: tuple[int, ...]
+    owns: tuple[OwnSpace, ...]
+    sched: Schedule
+    key: int
+    p_break: float
+    round: int = 0
+    turn: int = 0
+    offer: tuple[int, ...] | None = None
+    proposer: int = -1
+    accepted: frozenset[int] = frozenset()
+    inboxes: tuple[tuple[Message, ...], ...] = ()
+    done: Outcome | None = None
+
+
+def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> State:
+    """A fresh session: the parties (``config.parties`` or every actor whose role is party)."""
+    ids = config.parties or tuple(game.actors[a] for a in game.parties)
+    if len(ids) < 2:
+        raise ValueError("alternating offers needs at least two parties")
+    players = tuple(game.index(a) for a in ids)
+    sched = schedule(game, config.steps, ids, config.use_calendar)
+    return State(game, config, players, tuple(own_space(game, a) for a in players), sched, new_key(rng),
+                 breakdown_probs(game, config.breakdown, players), inboxes=tuple(() for _ in players))
+
+
+def pending(state: State) -> tuple[Turn, ...]:
+    """Whose turn it is: an ``offer`` when nothing stands, else ``respond`` (accept or counter)."""
+    if state.done is not None:
+        return ()
+    return (Turn(state.players[state.turn], "offer" if state.offer is None else "respond"),)
+
+
+def view(state: State, actor: int) -> View:
+    """The View of ``actor``: its own utilities, the offers made to it, the clock."""
+    pos = state.players.index(actor)
+    s = state.sched
+    return View(state.game.actors[actor], state.game.roles[actor], NAME, state.round, s.rounds,
+                s.dates[min(state.round, s.rounds - 1)], s.deadline, state.game.issues, state.owns[pos],
+                state.inboxes[pos], state.offer)
+
+
+def _deliver(state: State, sender_pos: int, msg: Message) -> tuple[tuple[Message, ...], ...]:
+    return tuple(box if k == sender_pos else box + (msg,) for k, box in enumerate(state.inboxes))
+
+
+def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
+    """Apply one action of the actor whose turn it is; returns the new state and its events."""
+    if state.done is not None:
+        raise ValueError("the session is over")
+    g = state.game
+    me = state.players[state.turn]
+    if action.actor != me:
+        raise ValueError(f"it is {g.actors[me]}'s turn, not {g.actors[action.actor]}'s")
+    r, date = state.round, state.sched.dates[state.round]
+    name = g.actors[me]
+    ev: list[dict[str, Any]] = []
+    others = [g.actors[a] for a in state.players if a != me]
+    if action.kind == "accept" and state.offer is not None:
+        acc = state.accepted | {me}
+        ev.append(event(r, date, "accept", name, g.actors[state.proposer], {"outcome": render(g, state.offer)}))
+        state = replace(state, accepted=acc)
+        if len(acc) == len(state.players) - 1:
+            nd = needed(g, state.offer)
+            ok = True
+            for a in np.flatnonzero(nd):
+                a = int(a)
+                if a in state.players:
+                    continue
+                yes = auto_accepts(g, state.offer, a)
+                ev.append(event(r, date, "accept" if yes else "reject", g.actors[a], g.actors[state.proposer],
+                                {"level_ii": True, "issues": blocked_issues(g, state.offer, a)}))
+                ok &= yes
+            if ok:
+                ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, state.offer)}))
+                return replace(state, done=Outcome(True, state.offer, "agreement", r + 1)), ev
+            state = replace(state, offer=None, accepted=frozenset(), proposer=-1)
+    elif action.kind in ("offer", "reject"):
+        if action.outcome is None:
+            raise ValueError("an offer needs an outcome")
+        o = tuple(int(x) for x in action.outcome)
+        ev.append(event(r, date, "offer", name, others if len(others) > 1 else others[0],
+                        {"outcome": render(g, o)}))
+        state = replace(state, offer=o, proposer=me, accepted=frozenset(),
+                        inboxes=_deliver(state, state.turn, Message(r, "offer", name, o)))
+    else:
+        raise ValueError(f"unknown action {action.kind!r} in alternating offers")
+    return _advance(state, ev)
+
+
+def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[str, Any]]]:
+    t = state.turn + 1
+    if t < len(state.players):
+        return replace(state, turn=t), ev
+    r = state.round
+    g = state.game
+    stall = None
+    if state.offer is not None:
+        stall = {"last_offer": render(g, state.offer), "by": g.actors[state.proposer],
+                 "rejected_by": [g.actors[a] for a in state.players if a != state.proposer and a not in state.accepted]}
+    if breaks_down(state.key, r, state.p_break):
+        ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": "breakdown", **(stall or {})}))
+        return replace(state, done=Outcome(False, None, "breakdown", r + 1, stall)), ev
+    if r + 1 >= state.sched.rounds:
+        ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": "deadline", **(stall or {})}))
+        return replace(state, done=Outcome(False, None, "deadline", r + 1, stall)), ev
+    for name, a, b in state.sched.pauses[r + 1]:
+        ev.append(event(r + 1, state.sched.dates[r + 1], "pause", None, "all", {"name": name, "start": a, "end": b}))
+    return replace(state, turn=0, round=r + 1), ev
+
+
+def outcome(state: State) -> Outcome | None:
+    """How the session ended, or ``None`` while it runs."""
+    return state.done

@@ -1,0 +1,124 @@
+"""Shared pieces of the protocol state machines: turns, actions, configuration, event records.
+
+Every protocol module exposes ``start(game, rng, config) -> State``, ``pending(state) -> turns``,
+``apply(state, action) -> (State, events)``, ``outcome(state)`` and ``view(state, actor) -> View``.
+States are immutable; a protocol never calls a player.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from ...game import Game
+
+__all__ = ["Turn", "Action", "Config", "Outcome", "event", "render", "breakdown_probs", "auto_accepts"]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """Actor index ``actor`` must act; ``kind``: offer, respond, draft, review, propose or vote."""
+
+    actor: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A player's move. ``kind``: ``offer``/``draft``/``propose`` (with ``outcome``), ``accept``,
+    ``reject``, ``critique`` (with ``issues``: ``((issue, wanted point), ...)``)."""
+
+    actor: int
+    kind: str
+    outcome: tuple[int, ...] | None = None
+    issues: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Protocol settings. ``steps``: the most rounds (the calendar's deadline may cut it);
+    ``breakdown``: per-round probability that talks break down (one number for every party, or per
+    actor id), standing for the pull of each side's alternative; ``rule``: table decision rule
+    (``unanimity``, ``majority``, ``quota``), ``quota``: capability share needed under ``quota``;
+    ``parties``/``mediator``: override who plays; ``use_calendar``: date rounds by the scenario."""
+
+    steps: int = 100
+    breakdown: float | Mapping[str, float] | None = None
+    rule: str = "unanimity"
+    quota: float = 2 / 3
+    parties: tuple[str, ...] | None = None
+    mediator: str | None = None
+    use_calendar: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a session ended: ``agreement``, the outcome (point indices) or ``None``, ``reason``
+    (agreement, deadline, breakdown), rounds used, and for stalls what stood in the way."""
+
+    agreement: bool
+    outcome: tuple[int, ...] | None
+    reason: str
+    rounds: int
+    stall: dict[str, Any] | None = None
+
+
+def render(game: Game, outcome: tuple[int, ...]) -> dict[str, Any]:
+    """An outcome as ``{issue_id: value as in the source}``."""
+    return {g.id: g.values[k] for g, k in zip(game.issues, outcome)}
+
+
+def event(rnd: int, date: str | None, kind: str, actor: str | None, to: Any, content: Any) -> dict[str, Any]:
+    """One transcript event (rounds are numbered from 1 in transcripts)."""
+    return {"round": rnd + 1, "date": date, "kind": kind, "actor": actor, "to": to, "content": content}
+
+
+def breakdown_probs(game: Game, spec: float | Mapping[str, float] | None, players: tuple[int, ...]) -> float:
+    """Probability that a round ends in breakdown: ``1 - prod(1 - p_a)`` over the players."""
+    if not spec:
+        return 0.0
+    keep = 1.0
+    for a in players:
+        p = float(spec) if not isinstance(spec, Mapping) else float(spec.get(game.actors[a], 0.0))
+        keep *= 1.0 - min(max(p, 0.0), 1.0)
+    return 1.0 - keep
+
+
+def breaks_down(key: int, rnd: int, p: float) -> bool:
+    """A deterministic draw for round ``rnd`` from the session key (states stay pure)."""
+    if p <= 0.0:
+        return False
+    return bool(np.random.default_rng([key, rnd]).random() < p)
+
+
+def auto_accepts(game: Game, outcome: tuple[int, ...], actor: int) -> bool:
+    """Level-II acceptance (Putnam 1988): a constituency or ratifier accepts iff the outcome lies in
+    its acceptable sets (and above its reservation, where known)."""
+    o = np.asarray(outcome, dtype=np.intp)[None, :]
+    if not bool(game.issue_acceptable(o)[0, actor]):
+        return False
+    r = game.reservation[actor]
+    return bool(np.isnan(r) or game.utility(o)[0, actor] >= r - 1e-9)
+
+
+def blocked_issues(game: Game, outcome: tuple[int, ...], actor: int) -> list[str]:
+    """Issue ids on which ``outcome`` lies outside ``actor``'s acceptable set."""
+    return [g.id for i, g in enumerate(game.issues) if not game.acceptable[i][actor, outcome[i]]]
+
+
+def needed(game: Game, outcome: tuple[int, ...]) -> np.ndarray:
+    """``(A,)`` whose consent the outcome needs."""
+    return game.needed(np.asarray(outcome, dtype=np.intp)[None, :])[0]
+
+
+def new_key(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**62))
+
+
+def tuple_set(t: tuple, i: int, v: Any) -> tuple:
+    return t[:i] + (v,) + t[i + 1:]
+
+
+__all__ += ["breaks_down", "blocked_issues", "needed", "new_key", "tuple_set"]

@@ -1,0 +1,230 @@
+"""Single-text mediation (shuttle diplomacy).
+
+Raiffa (1982), *The Art and Science of Negotiation*, ch. 14 "the single negotiating text", after
+Fisher's one-text procedure as used by the US at Camp David (1978); Fisher & Ury (1981). The mediator
+drafts one text; each party *privately* accepts it or says which issues it needs improved (and towards
+which point: by how much); the mediator revises. Parties never see each other's messages or
+utilities: each party's inbox holds only the mediator's drafts. Level-II ratifiers and constituencies
+(Putnam 1988) whose consent the draft needs (``game.needed``) accept it iff it lies within their
+acceptable sets. The talks end on unanimous acceptance of everyone whose consent is needed, at the
+deadline, or on breakdown; the final event records where they stalled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ...game import Game
+from ..calendar import Schedule, schedule
+from ..space import OwnSpace, own_space, space
+from ..views import MediatorModel, Message, View
+from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
+                   event, needed, new_key, render)
+
+__all__ = ["State", "start", "pending", "apply", "outcome", "view", "mediator_model", "mediator_of", "NAME"]
+
+NAME = "shuttle"
+VIRTUAL_MEDIATOR = "mediator"
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    game: Game
+    config: Config
+    parties: tuple[int, ...]
+    mediator: int                     # actor index, or -1 for a virtual mediator
+    mediator_name: str
+    owns: tuple[OwnSpace, ...]
+    model: MediatorModel
+    sched: Schedule
+    key: int
+    p_break: float
+    round: int = 0
+    phase: str = "draft"
+    draft: tuple[int, ...] | None = None
+    responses: tuple[tuple[int, str, tuple[tuple[int, int], ...]], ...] = ()
+    inboxes: tuple[tuple[Message, ...], ...] = ()   # parties..., mediator last
+    history: tuple[dict[str, list[str]], ...] = ()  # per round: issue id -> actors that named it
+    done: Outcome | None = None
+
+
+def mediator_of(game: Game, config: Config) -> tuple[int, str]:
+    """The mediator: ``config.mediator``, else the scenario's first process mediator, else the first
+    actor whose role is mediator, else a virtual one (index -1)."""
+    if config.mediator:
+        if config.mediator == VIRTUAL_MEDIATOR and VIRTUAL_MEDIATOR not in game.actors:
+            return -1, VIRTUAL_MEDIATOR
+        return game.index(config.mediator), config.mediator
+    scn = game.scenario
+    if scn is not None:
+        for m in scn.process.mediators:
+            if m in game.actors:
+                return game.index(m), m
+    for a, role in enumerate(game.roles):
+        if role == "mediator":
+            return a, game.actors[a]
+    return -1, VIRTUAL_MEDIATOR
+
+
+def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
+    """The mediator's beliefs: the scenario's stated estimates of the parties (accord's model)."""
+    idx = np.array(parties, dtype=np.intp)
+    sp = space(game)
+    sq = game.status_quo()
+    return MediatorModel(
+        parties=tuple(game.actors[a] for a in parties), wv=tuple(t[idx] for t in game.weighted_values()),
+        acceptable=tuple(m[idx] for m in game.acceptable),
+        disagreement=np.nan_to_num(game.reservation[idx], nan=0.0), outcomes=sp.outcomes,
+        utility=sp.utility[:, idx], ok=sp.ok[:, idx], feasible=game.feasible,
+        status_quo=None if sq is None else tuple(int(x) for x in sq))
+
+
+def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> State:
+    """A fresh session with the parties reviewing and the mediator drafting."""
+    ids = config.parties or tuple(game.actors[a] for a in game.parties)
+    if not ids:
+        raise ValueError("shuttle mediation needs at least one party")
+    parties = tuple(game.index(a) for a in ids)
+    med, mname = mediator_of(game, config)
+    who = ids + ((mname,) if med >= 0 else ())
+    sched = schedule(game, config.steps, who, config.use_calendar)
+    return State(game, config, parties, med, mname, tuple(own_space(game, a) for a in parties),
+                 mediator_model(game, parties), sched, new_key(rng),
+                 breakdown_probs(game, config.breakdown, parties), inboxes=tuple(() for _ in range(len(parties) + 1)))
+
+
+def pending(state: State) -> tuple[Turn, ...]:
+    """The mediator drafts; then every party that has not answered reviews the draft (privately)."""
+    if state.done is not None:
+        return ()
+    if state.phase == "draft":
+        return (Turn(state.mediator, "draft"),)
+    answered = {a for a, _, _ in state.responses}
+    return tuple(Turn(p, "review") for p in state.parties if p not in answered)
+
+
+def view(state: State, actor: int) -> View:
+    """A party's View holds its own utilities and the mediator's drafts only; the mediator's View holds
+    the critiques sent to it and its beliefs about the parties."""
+    s, g = state.sched, state.game
+    date = s.dates[min(state.round, s.rounds - 1)]
+    if actor == state.mediator and (actor >= 0 or state.phase == "draft"):
+        role = g.roles[actor] if actor >= 0 else "mediator"
+        own = own_space(g, actor) if actor >= 0 else None
+        return View(state.mediator_name, role, NAME, state.round, s.rounds, date, s.deadline, g.issues, own,
+                    state.inboxes[-1], state.draft, state.model)
+    pos = state.parties.index(actor)
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline, g.issues,
+                state.owns[pos], state.inboxes[pos], state.draft)
+
+
+def _critique_content(g: Game, draft: tuple[int, ...], issues: tuple[tuple[int, int], ...]) -> dict[str, Any]:
+    return {"issues": {g.issues[i].id: {"from": g.issues[i].values[draft[i]], "toward": g.issues[i].values[k]}
+                       for i, k in issues}}
+
+
+def _nearest_acceptable(g: Game, actor: int, i: int, k: int) -> int:
+    ok = np.flatnonzero(g.acceptable[i][actor])
+    return int(ok[np.argmin(np.abs(ok - k))]) if ok.size else k
+
+
+def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
+    """Apply a draft (mediator) or a review (``accept`` or ``critique``, from a party)."""
+    if state.done is not None:
+        raise ValueError("the session is over")
+    g, r = state.game, state.round
+    date = state.sched.dates[r]
+    ev: list[dict[str, Any]] = []
+    pnames = [g.actors[p] for p in state.parties]
+    if state.phase == "draft":
+        if action.actor != state.mediator or action.outcome is None:
+            raise ValueError("the mediator must draft an outcome")
+        d = tuple(int(x) for x in action.outcome)
+        for name, a, b in state.sched.pauses[r]:
+            ev.append(event(r, date, "pause", None, "all", {"name": name, "start": a, "end": b}))
+        ev.append(event(r, date, "draft", state.mediator_name, pnames, {"outcome": render(g, d)}))
+        msg = Message(r, "draft", state.mediator_name, d)
+        boxes = tuple(box + (msg,) for box in state.inboxes[:-1]) + (state.inboxes[-1],)
+        return replace(state, phase="review", draft=d, responses=(), inboxes=boxes), ev
+    p = action.actor
+    if p not in state.parties or any(a == p for a, _, _ in state.responses):
+        raise ValueError(f"{g.actors[p] if p >= 0 else p} may not review now")
+    assert state.draft is not None
+    if action.kind == "accept":
+        ev.append(event(r, date, "accept", g.actors[p], state.mediator_name, {"outcome": render(g, state.draft)}))
+        msg = Message(r, "accept", g.actors[p], True)
+    elif action.kind == "critique":
+        ev.append(event(r, date, "critique", g.actors[p], state.mediator_name,
+                        _critique_content(g, state.draft, action.issues)))
+        msg = Message(r, "critique", g.actors[p], tuple(action.issues))
+    else:
+        raise ValueError(f"a review is accept or critique, not {action.kind!r}")
+    boxes = state.inboxes[:-1] + (state.inboxes[-1] + (msg,),)
+    state = replace(state, responses=state.responses + ((p, action.kind, tuple(action.issues)),), inboxes=boxes)
+    if len(state.responses) < len(state.parties):
+        return state, ev
+    return _close_round(state, ev)
+
+
+def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[str, Any]]]:
+    g, r, d = state.game, state.round, state.draft
+    assert d is not None
+    date = state.sched.dates[r]
+    named: dict[str, list[str]] = {}
+    rejected = []
+    for a, kind, issues in state.responses:
+        if kind != "accept":
+            rejected.append(g.actors[a])
+            for i, _ in issues:
+                named.setdefault(g.issues[i].id, []).append(g.actors[a])
+    nd = needed(g, d)
+    extra: list[Message] = []
+    for a in np.flatnonzero(nd):
+        a = int(a)
+        if a in state.parties or a == state.mediator:
+            continue
+        yes = auto_accepts(g, d, a)
+        blocked = blocked_issues(g, d, a)
+        ev.append(event(r, date, "accept" if yes else "reject", g.actors[a], state.mediator_name,
+                        {"level_ii": True, "issues": blocked}))
+        if not yes:
+            rejected.append(g.actors[a])
+            want = tuple((g.issue_index(i), _nearest_acceptable(g, a, g.issue_index(i), d[g.issue_index(i)]))
+                         for i in blocked)
+            extra.append(Message(r, "critique", g.actors[a], want))
+            for i in blocked:
+                named.setdefault(i, []).append(g.actors[a])
+    if not rejected:
+        ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
+        return replace(state, done=Outcome(True, d, "agreement", r + 1)), ev
+    history = state.history + (named,)
+    boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
+    state = replace(state, history=history, inboxes=boxes)
+    reason = "breakdown" if breaks_down(state.key, r, state.p_break) else (
+        "deadline" if r + 1 >= state.sched.rounds else None)
+    if reason is None:
+        return replace(state, round=r + 1, phase="draft", responses=()), ev
+    stall = stall_report(state, rejected)
+    ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
+    return replace(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+
+
+def stall_report(state: State, rejected: list[str]) -> dict[str, Any]:
+    """Where the talks stalled: the last draft, who rejected it, the issues named in the last round
+    (with who named them) and the issues named in every one of the last three rounds."""
+    g = state.game
+    last = state.history[-3:]
+    persistent = sorted(set.intersection(*(set(h) for h in last))) if last else []
+    order = [x.id for x in g.issues]
+    return {"last_draft": render(g, state.draft) if state.draft is not None else None,
+            "rejected_by": rejected,
+            "open_issues": {i: state.history[-1][i] for i in order if i in state.history[-1]},
+            "persistent_issues": [i for i in order if i in persistent]}
+
+
+def outcome(state: State) -> Outcome | None:
+    """How the session ended, or ``None`` while it runs."""
+    return state.done

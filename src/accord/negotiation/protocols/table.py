@@ -1,0 +1,168 @@
+"""A multilateral table with a decision rule.
+
+Each round one member puts a proposal on the table (members take turns: the parties and the
+mediators, who chair); every party votes on it in the open. Decision rules: ``unanimity`` (everyone
+whose consent the proposal needs, Level-II ratifiers included: Putnam 1988), ``majority`` (more than
+half of the parties) or ``quota`` (a capability-weighted quota, as in the Council of the EU's
+qualified majority; Thomson et al. 2006, *The European Union Decides*). Under majority and quota a
+party whose ratifier rejects the proposal counts as a no. Everything said at a table is heard by
+everyone at it. A pure state machine: it never calls a player.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ...game import Game
+from ..calendar import Schedule, schedule
+from ..views import MediatorModel, Message, View
+from ..space import own_space
+from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
+                   event, needed, new_key, render)
+from .shuttle import mediator_model
+
+__all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME", "RULES"]
+
+NAME = "table"
+RULES = ("unanimity", "majority", "quota")
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    game: Game
+    config: Config
+    parties: tuple[int, ...]
+    chairs: tuple[int, ...]          # mediators at the table (they propose, never vote)
+    model: MediatorModel
+    sched: Schedule
+    key: int
+    p_break: float
+    round: int = 0
+    phase: str = "propose"
+    proposal: tuple[int, ...] | None = None
+    proposer: int = -1
+    votes: tuple[tuple[int, bool], ...] = ()
+    public: tuple[Message, ...] = ()
+    done: Outcome | None = None
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return self.chairs + self.parties
+
+
+def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> State:
+    """A fresh table: the parties vote; mediators (``config.mediator`` or the process's) chair."""
+    if config.rule not in RULES:
+        raise ValueError(f"unknown decision rule {config.rule!r}; expected one of {', '.join(RULES)}")
+    ids = config.parties or tuple(game.actors[a] for a in game.parties)
+    if len(ids) < 2:
+        raise ValueError("a table needs at least two parties")
+    parties = tuple(game.index(a) for a in ids)
+    if config.mediator:
+        chairs: tuple[int, ...] = (game.index(config.mediator),) if config.mediator in game.actors else ()
+    elif game.scenario is not None and game.scenario.process.mediators:
+        chairs = tuple(game.index(m) for m in game.scenario.process.mediators[:1] if m in game.actors)
+    else:
+        chairs = tuple(a for a, r in enumerate(game.roles) if r == "mediator")[:1]
+    who = tuple(game.actors[a] for a in chairs + parties)
+    sched = schedule(game, config.steps, who, config.use_calendar)
+    return State(game, config, parties, chairs, mediator_model(game, parties), sched, new_key(rng),
+                 breakdown_probs(game, config.breakdown, parties))
+
+
+def pending(state: State) -> tuple[Turn, ...]:
+    """The member whose turn it is proposes; then every other party votes."""
+    if state.done is not None:
+        return ()
+    if state.phase == "propose":
+        m = state.members[state.round % len(state.members)]
+        return (Turn(m, "draft" if m in state.chairs else "propose"),)
+    voted = {a for a, _ in state.votes}
+    return tuple(Turn(p, "vote") for p in state.parties if p not in voted and p != state.proposer)
+
+
+def view(state: State, actor: int) -> View:
+    """Everyone at the table sees every proposal and vote; only its own utilities."""
+    s, g = state.sched, state.game
+    date = s.dates[min(state.round, s.rounds - 1)]
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline, g.issues,
+                own_space(g, actor), state.public, state.proposal,
+                state.model if actor in state.chairs else None)
+
+
+def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
+    """Apply a proposal (``propose``/``draft``/``offer``) or a vote (``accept``/``reject``)."""
+    if state.done is not None:
+        raise ValueError("the session is over")
+    g, r = state.game, state.round
+    date = state.sched.dates[r]
+    ev: list[dict[str, Any]] = []
+    if state.phase == "propose":
+        if action.outcome is None or action.actor != state.members[r % len(state.members)]:
+            raise ValueError("the member whose turn it is must propose an outcome")
+        o = tuple(int(x) for x in action.outcome)
+        for name, a, b in state.sched.pauses[r]:
+            ev.append(event(r, date, "pause", None, "all", {"name": name, "start": a, "end": b}))
+        ev.append(event(r, date, "offer", g.actors[action.actor], "table", {"outcome": render(g, o)}))
+        pub = state.public + (Message(r, "offer", g.actors[action.actor], o),)
+        votes = ((action.actor, True),) if action.actor in state.parties else ()
+        state = replace(state, phase="vote", proposal=o, proposer=action.actor, votes=votes, public=pub)
+        return state, ev
+    p = action.actor
+    if p not in state.parties or any(a == p for a, _ in state.votes):
+        raise ValueError(f"{g.actors[p]} may not vote now")
+    yes = action.kind == "accept"
+    ev.append(event(r, date, "response", g.actors[p], "table", {"accept": yes}))
+    state = replace(state, votes=state.votes + ((p, yes),),
+                    public=state.public + (Message(r, "response", g.actors[p], yes),))
+    if len(state.votes) < len(state.parties):
+        return state, ev
+    return _decide(state, ev)
+
+
+def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[str, Any]]]:
+    g, r, o = state.game, state.round, state.proposal
+    assert o is not None
+    date = state.sched.dates[r]
+    yes = dict(state.votes)
+    nd = needed(g, o)
+    level2_ok = True
+    party_of = {rule.actor: rule.party for rule in g.ratifications}
+    for a in np.flatnonzero(nd):
+        a = int(a)
+        if a in state.parties or a in state.chairs:
+            continue
+        ok = auto_accepts(g, o, a)
+        ev.append(event(r, date, "accept" if ok else "reject", g.actors[a], "table",
+                        {"level_ii": True, "issues": blocked_issues(g, o, a)}))
+        if not ok:
+            level2_ok = False
+            if a in party_of and party_of[a] in yes:
+                yes[party_of[a]] = False
+    rule = state.config.rule
+    if rule == "unanimity":
+        passed = level2_ok and all(yes[p] for p in state.parties if nd[p]) and all(yes.values())
+    elif rule == "majority":
+        passed = sum(yes.values()) * 2 > len(state.parties)
+    else:
+        cap = {p: float(g.capability[p]) for p in state.parties}
+        passed = sum(cap[p] for p in state.parties if yes[p]) >= state.config.quota * sum(cap.values()) - 1e-12
+    if passed:
+        ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, o), "rule": rule}))
+        return replace(state, done=Outcome(True, o, "agreement", r + 1)), ev
+    reason = "breakdown" if breaks_down(state.key, r, state.p_break) else (
+        "deadline" if r + 1 >= state.sched.rounds else None)
+    if reason is None:
+        return replace(state, round=r + 1, phase="propose", proposal=None, votes=()), ev
+    stall = {"last_proposal": render(g, o), "by": g.actors[state.proposer],
+             "rejected_by": [g.actors[p] for p in state.parties if not yes[p]]}
+    ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
+    return replace(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+
+
+def outcome(state: State) -> Outcome | None:
+    """How the session ended, or ``None`` while it runs."""
+    return state.done

@@ -1,0 +1,138 @@
+"""Run sessions: ask strategies for actions, feed them into a protocol, collect transcripts.
+
+The runner is the only place that calls players: each gets the View the protocol gives it. One
+``numpy.random.Generator`` is made from ``seed`` here and spawned per run; strategies get integer
+seeds drawn from their run's Generator. ``engine="batch"`` runs vectorisable bilateral
+alternating-offers sessions in lockstep (:mod:`accord.negotiation.batch`); ``auto`` picks it when it
+applies.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..game import Game
+from .protocols import Config, Outcome, protocol as get_protocol
+from .protocols.base import render
+from .result import SimulationResult, Transcript, geometry
+from .strategies import Strategy, make, strategy
+
+__all__ = ["simulate", "players_of", "resolve_strategies", "run_session", "DEFAULT_PARTY", "DEFAULT_MEDIATOR"]
+
+DEFAULT_PARTY = "boulware"
+DEFAULT_MEDIATOR = "nash"
+Progress = Callable[[int, int], None]
+
+
+def players_of(game: Game, protocol: str, config: Config) -> tuple[list[int], list[int]]:
+    """``(parties, mediators)`` actor indices that play under ``protocol`` (-1: a virtual mediator)."""
+    proto = get_protocol(protocol)
+    state = proto.start(game, np.random.default_rng(0), config)
+    if protocol == "alternating":
+        return list(state.players), []
+    if protocol == "shuttle":
+        return list(state.parties), [state.mediator]
+    return list(state.parties), list(state.chairs)
+
+
+def resolve_strategies(game: Game, protocol: str, strategies: Mapping[str, str] | None,
+                       config: Config) -> dict[int, str]:
+    """Strategy name per playing actor index, with defaults; raises ValueError/KeyError on bad input."""
+    parties, mediators = players_of(game, protocol, config)
+    names = {**{p: DEFAULT_PARTY for p in parties}, **{m: DEFAULT_MEDIATOR for m in mediators}}
+    idx_of = {game.actors[a] if a >= 0 else "mediator": a for a in names}
+    for actor, name in (strategies or {}).items():
+        if actor not in idx_of:
+            if actor in game.actors:
+                raise ValueError(f"actor {actor!r} ({game.roles[game.index(actor)]}) does not play under "
+                                 f"{protocol}; players: {', '.join(idx_of)}")
+            raise KeyError(f"unknown actor {actor!r}; players: {', '.join(idx_of)}")
+        cls = strategy(name)
+        a = idx_of[actor]
+        if bool(cls.classifier.get("mediator")) != (a in mediators):
+            kind = "a mediator" if a in mediators else "a party"
+            raise ValueError(f"strategy {name!r} cannot play {actor!r}: {actor!r} is {kind}")
+        names[a] = name
+    return names
+
+
+def run_session(game: Game, protocol: str, players: Mapping[int, Strategy], config: Config,
+                rng: np.random.Generator) -> tuple[Outcome, list[dict[str, Any]]]:
+    """One session: returns how it ended and its events."""
+    proto = get_protocol(protocol)
+    state = proto.start(game, rng, config)
+    events: list[dict[str, Any]] = []
+    pending, view, apply = proto.pending, proto.view, proto.apply
+    while True:
+        turns = pending(state)
+        if not turns:
+            break
+        actions = [players[t.actor].act(view(state, t.actor), t) for t in turns]
+        for act in actions:
+            state, ev = apply(state, act)
+            events.extend(ev)
+    out = proto.outcome(state)
+    assert out is not None
+    return out, events
+
+
+def transcript(game: Game, protocol: str, run: int, names: Mapping[int, str], out: Outcome,
+               events: list[dict[str, Any]], parties: Sequence[int]) -> Transcript:
+    """Metrics of one run."""
+    d = np.nan_to_num(game.reservation, nan=0.0)
+    if out.agreement and out.outcome is not None:
+        u = game.utility(np.asarray(out.outcome)[None, :])[0]
+        geo = geometry(game, tuple(parties))
+        d_f, d_n = geo.distances(u[list(parties)])
+    else:
+        u, d_f, d_n = d, None, None
+    utilities = {game.actors[a]: round(float(u[a]), 12) for a in range(game.n_actors)
+                 if game.roles[a] in ("party", "mediator")}
+    return Transcript(run, protocol, {game.actors[a] if a >= 0 else "mediator": n for a, n in names.items()},
+                      out.agreement, out.reason, render(game, out.outcome) if out.outcome is not None else None,
+                      utilities, out.rounds, d_f, d_n, out.stall, events)
+
+
+def _batchable(game: Game, protocol: str, names: Mapping[int, str], config: Config) -> bool:
+    return (protocol == "alternating" and len(names) == 2 and not game.ratifications and not config.breakdown
+            and all(strategy(n).classifier.get("vectorisable") for n in names.values())
+            and not any(bool(c) for c in game.consent[[a for a in range(game.n_actors) if a not in names]]))
+
+
+def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str] | None = None,
+             steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
+             breakdown: float | Mapping[str, float] | None = None, progress: Progress | None = None,
+             rule: str = "unanimity", config: Config | None = None) -> SimulationResult:
+    """Run ``runs`` sessions of ``protocol`` on ``game``; ``strategies`` maps actor id to strategy
+    name (defaults: parties Boulware, mediators Nash hill-climbing)."""
+    cfg = config or Config(steps=steps, breakdown=breakdown, rule=rule)
+    names = resolve_strategies(game, protocol, strategies, cfg)
+    if engine not in ("auto", "batch", "session"):
+        raise ValueError(f"unknown engine {engine!r}; expected auto, batch or session")
+    batchable = _batchable(game, protocol, names, cfg)
+    if engine == "batch" and not batchable:
+        raise ValueError("the batch engine runs bilateral alternating offers between vectorisable strategies")
+    use_batch = engine == "batch" or (engine == "auto" and batchable and runs > 1)
+    parties, _ = players_of(game, protocol, cfg)
+    rng = np.random.default_rng(seed)
+    if use_batch:
+        from .batch import run_batch  # noqa: PLC0415
+
+        pair = [names[p] for p in parties]
+        res = run_batch(game, [tuple(pair)] * runs, cfg, record=1)
+        if progress:
+            progress(runs, runs)
+        ts = res.transcripts(protocol_names=names)
+        return SimulationResult(game.id, protocol, "batch", seed, ts)
+    ts = []
+    children = rng.spawn(runs)
+    for k, child in enumerate(children):
+        seeds = child.integers(0, 2**31, size=len(names))
+        players = {a: make(n, seed=int(s)) for (a, n), s in zip(sorted(names.items()), seeds)}
+        out, events = run_session(game, protocol, players, cfg, child)
+        ts.append(transcript(game, protocol, k, names, out, events, parties))
+        if progress:
+            progress(k + 1, runs)
+    return SimulationResult(game.id, protocol, "session", seed, ts)

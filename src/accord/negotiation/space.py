@@ -1,0 +1,130 @@
+"""Candidate outcomes of a Game, computed once per Game and shared by every session.
+
+Strategies choose offers by target utility (Faratin, Sierra & Jennings 1998): each actor gets its own
+candidate set sorted by its own utility. Small spaces (at most :data:`EXHAUSTIVE_LIMIT` outcomes) are
+enumerated in vectorised chunks; big ones use supported Pareto points from weighted sums of the
+additive per-issue tables (exact per issue, Keeney & Raiffa 1976) plus a seeded random sample, so no
+session ever enumerates more than ``EXHAUSTIVE_LIMIT`` outcomes.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..game import Game
+
+__all__ = ["Space", "OwnSpace", "space", "own_space", "EXHAUSTIVE_LIMIT"]
+
+EXHAUSTIVE_LIMIT = 250_000
+SAMPLE = 20_000
+EPS = 1e-12
+
+
+@dataclass(frozen=True, eq=False)
+class Space:
+    """Feasible candidate outcomes ``(M, I)``, their utilities ``(M, A)`` and acceptability ``(M, A)``
+    (acceptable sets on every issue and utility at least the reservation, where known)."""
+
+    outcomes: np.ndarray
+    utility: np.ndarray
+    ok: np.ndarray
+    exhaustive: bool
+
+
+@dataclass(frozen=True, eq=False)
+class OwnSpace:
+    """One actor's own preferences and candidates: nothing of any other actor.
+
+    ``wv[i]``: ``(K_i,)`` weighted values; ``acceptable[i]``: ``(K_i,)`` mask; ``outcomes``: own
+    acceptable candidates sorted by own utility ascending (``utility``); ``best``/``floor``: the own
+    utility of the best candidate and the lowest it may concede to (reservation, or its worst
+    acceptable candidate)."""
+
+    actor: str
+    wv: tuple[np.ndarray, ...]
+    acceptable: tuple[np.ndarray, ...]
+    reservation: float
+    outcomes: np.ndarray
+    utility: np.ndarray
+    best: float
+    floor: float
+    ideal: tuple[int, ...]
+
+    def u(self, outcome: tuple[int, ...] | np.ndarray) -> float:
+        """Own utility of one outcome."""
+        return float(sum(w[k] for w, k in zip(self.wv, outcome)))
+
+    def ok(self, outcome: tuple[int, ...] | np.ndarray) -> bool:
+        """Whether the outcome is within the own acceptable set on every issue and above reservation."""
+        for m, k in zip(self.acceptable, outcome):
+            if not m[k]:
+                return False
+        return self.u(outcome) >= self.reservation - 1e-9
+
+    def at_least(self, target: float) -> tuple[int, ...]:
+        """The own candidate with the lowest own utility at least ``target`` (the best if none)."""
+        j = int(np.searchsorted(self.utility, target - EPS, side="left"))
+        j = min(j, self.utility.shape[0] - 1)
+        return tuple(int(x) for x in self.outcomes[j])
+
+
+_SPACES: "weakref.WeakKeyDictionary[Game, Space]" = weakref.WeakKeyDictionary()
+_OWN: "weakref.WeakKeyDictionary[Game, dict[int, OwnSpace]]" = weakref.WeakKeyDictionary()
+
+
+def _candidates(game: Game) -> tuple[np.ndarray, bool]:
+    if game.n_outcomes <= EXHAUSTIVE_LIMIT:
+        return np.concatenate(list(game.enumerate(chunk=1 << 18))), True
+    rng = np.random.default_rng(0)  # a fixed construction: the same Game gives the same candidates
+    wv = game.weighted_values()
+    rows = []
+    A = game.n_actors
+    for _ in range(2000):
+        lam = rng.dirichlet(np.ones(A))
+        rows.append([int(np.argmax(lam @ t)) for t in wv])
+    for a in range(A):  # each actor's ideal
+        rows.append([int(np.argmax(t[a])) for t in wv])
+    sample = np.stack([rng.integers(0, s, SAMPLE) for s in game.sizes], axis=1)
+    out = np.unique(np.concatenate([np.array(rows, dtype=np.intp), sample.astype(np.intp)]), axis=0)
+    return out, False
+
+
+def space(game: Game) -> Space:
+    """The Game's feasible candidate outcomes (cached per Game object)."""
+    sp = _SPACES.get(game)
+    if sp is None:
+        out, exh = _candidates(game)
+        out = out[game.feasible(out)]
+        u = game.utility(out)
+        ok = game.issue_acceptable(out) & (u >= np.nan_to_num(game.reservation, nan=-np.inf)[None, :] - 1e-9)
+        sp = Space(out, u, ok, exh)
+        _SPACES[game] = sp
+    return sp
+
+
+def own_space(game: Game, actor: int) -> OwnSpace:
+    """Actor ``actor``'s own preferences and sorted candidates (cached per Game)."""
+    cache = _OWN.setdefault(game, {})
+    if actor in cache:
+        return cache[actor]
+    sp = space(game)
+    mine = sp.ok[:, actor]
+    if not mine.any():  # nothing acceptable: fall back to every candidate
+        mine = np.ones_like(mine)
+    out = sp.outcomes[mine]
+    u = sp.utility[mine, actor]
+    order = np.argsort(u, kind="stable")
+    out, u = out[order], u[order]
+    res = float(np.nan_to_num(game.reservation[actor], nan=0.0))
+    wv = tuple(np.ascontiguousarray(t[actor]) for t in game.weighted_values())
+    os_ = OwnSpace(
+        actor=game.actors[actor], wv=wv, acceptable=tuple(np.ascontiguousarray(m[actor]) for m in game.acceptable),
+        reservation=float(np.nan_to_num(game.reservation[actor], nan=-np.inf)), outcomes=out, utility=u,
+        best=float(u[-1]), floor=max(res, float(u[0])) if res <= float(u[-1]) else float(u[-1]),
+        ideal=tuple(int(np.argmax(v[actor])) for v in game.values),
+    )
+    cache[actor] = os_
+    return os_
