@@ -84,22 +84,37 @@ def _value_label(d: dict, issue_id: str, value: Any) -> str:
 
 
 # -- the view --------------------------------------------------------------------------------------
+def _package(d: dict, outcome: dict | None) -> str:
+    return "; ".join(f"{(_issue(d, i) or {}).get('name', i)}: {_value_label(d, i, v)}"
+                     for i, v in (outcome or {}).items())
+
+
 def _solutions(d: dict) -> dict | None:
+    """Bargaining solutions: on the agreeable frontier; when there is none, after the cheapest
+    concessions and ignoring acceptable sets (what efficiency alone would suggest)."""
     an = d.get("analysis")
     if not an:
         return None
     parties = list(an.get("parties") or [])
+    labels = (("nash", "Nash bargaining solution"), ("kalai_smorodinsky", "Kalai–Smorodinsky"),
+              ("egalitarian", "Egalitarian"), ("utilitarian", "Utilitarian"))
     rows = []
-    for key, label in (("nash", "Nash bargaining solution"), ("kalai_smorodinsky", "Kalai–Smorodinsky"),
-                       ("egalitarian", "Egalitarian"), ("utilitarian", "Utilitarian")):
-        p = an.get(key)
-        if not p:
-            rows.append({"label": label, "outcome": "none (no agreeable package)", "utilities": []})
-            continue
-        outcome = "; ".join(f"{(_issue(d, i) or {}).get('name', i)}: {_value_label(d, i, v)}"
-                            for i, v in (p.get("outcome") or {}).items())
-        utils = [Num(d, f"analysis/{key}/utilities/{k}") for k in range(len(p.get("utilities") or []))]
-        rows.append({"label": label, "outcome": outcome, "utilities": utils})
+
+    def add(base: str, src: dict, keys: Sequence[tuple[str, str]], note: str) -> None:
+        for key, label in keys:
+            p = src.get(key)
+            if not p:
+                continue
+            utils = [Num(d, f"{base}/{key}/utilities/{k}") for k in range(len(p.get("utilities") or []))]
+            rows.append({"label": label + note, "outcome": _package(d, p.get("outcome")), "utilities": utils})
+
+    add("analysis", an, labels, "")
+    after = d.get("after_concessions")
+    if not rows and after and after.get("parties") == parties:
+        add("after_concessions", after, labels[:2], " (after the cheapest concessions)")
+    whole = d.get("whole_frontier")
+    if not (an.get("frontier")) and whole and whole.get("parties") == parties:
+        add("whole_frontier", whole, labels[:2], " (ignoring acceptable sets)")
     dis = an.get("disagreement")
     dis_row = None
     if isinstance(dis, dict) and dis.get("utilities") is not None:
@@ -173,16 +188,28 @@ def _blocking(d: dict) -> list[str]:
     return out
 
 
-def _concessions(d: dict) -> list[dict]:
+def _concessions(d: dict) -> dict:
+    """The minimal (rank-1) concession per blocked issue, with its cost, the number of costlier
+    alternatives, and what applying them all would open."""
     an = d.get("analysis") or {}
-    out = []
-    for k, c in enumerate(an.get("concessions") or []):
-        text = c.get("text") or (f"{_name(d, c.get('actor', '?'))} accepts "
-                                 f"{_value_label(d, c.get('issue', ''), c.get('to'))} on "
-                                 f"{(_issue(d, c.get('issue', '')) or {}).get('name', c.get('issue'))}.")
+    allc = an.get("concessions") or []
+    rows = []
+    for k, c in enumerate(allc):
+        if c.get("rank", 1) != 1:
+            continue
+        alts = sum(1 for o in allc if o.get("issue") == c.get("issue") and o.get("rank", 1) > 1)
+        text = str(c.get("text") or "").rstrip(".") + "."
         cost = Num(d, f"analysis/concessions/{k}/utility_cost") if c.get("utility_cost") is not None else None
-        out.append({"text": text, "cost": cost, "actor": _name(d, c.get("actor", "?"))})
-    return out
+        rows.append({"text": text, "cost": cost, "alternatives": alts})
+    after = d.get("after_concessions")
+    opens = None
+    if after:
+        z = after.get("zopa") or {}
+        if z.get("empty", True):
+            opens = "Even all of these together leave no package acceptable to every needed actor."
+        elif z.get("packages") is not None:
+            opens = Num(d, "after_concessions/zopa/packages")
+    return {"rows": rows, "opens": opens}
 
 
 def _join(xs: Sequence[str]) -> str:
@@ -203,18 +230,34 @@ def _forecast(d: dict) -> dict | None:
             continue
         base = f"forecast/issues/{iss['id']}"
         value = f.get("forecast")
-        num = Num(d, f"{base}/forecast") if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if _is_num(value):
+            num = Num(d, f"{base}/forecast")
+        elif _is_num(f.get("position")):
+            num = Num(d, f"{base}/position")
+        else:
+            num = None
         iv = f.get("interval")
-        interval = [Num(d, f"{base}/interval/0"), Num(d, f"{base}/interval/1")] if iv and \
-            all(isinstance(x, (int, float)) for x in iv) else None
-        interval_label = (f"{_value_label(d, iss['id'], iv[0])} – {_value_label(d, iss['id'], iv[1])}"
-                          if iv and iss["kind"] != "continuous" else None)
-        probs = [{"label": _value_label(d, iss["id"], o), "p": Num(d, f"{base}/probabilities/{o}")}
-                 for o in (f.get("probabilities") or {})]
+        interval = [Num(d, f"{base}/interval/0"), Num(d, f"{base}/interval/1")] if iv and all(
+            _is_num(x) for x in iv) else None
+        interval_label = None
+        if iv and iss["kind"] != "continuous" and all(_is_num(x) for x in iv):
+            lo, hi = (_value_label(d, iss["id"], x) for x in iv)
+            interval_label = lo if lo == hi else f"{lo} to {hi}"
+        probs = sorted(((o, p) for o, p in (f.get("probabilities") or {}).items()), key=lambda op: -(op[1] or 0))
+        probs_v = [{"label": _value_label(d, iss["id"], o), "p": Num(d, f"{base}/probabilities/{o}")}
+                   for o, _ in probs[:3]]
+        by_model = []
+        for m, mf in (d.get("models") or {}).items():
+            x = (mf or {}).get(iss["id"]) or {}
+            by_model.append(_value_label(d, iss["id"], x.get("forecast")) if x else "—")
         rows.append({"issue": iss["name"], "label": _value_label(d, iss["id"], value), "value": num,
-                     "interval": interval, "interval_label": interval_label, "probabilities": probs,
-                     "unit": iss.get("unit") or "", "kind": iss["kind"]})
-    return {"model": fc.get("model"), "rows": rows}
+                     "interval": interval, "interval_label": interval_label, "probabilities": probs_v,
+                     "unit": iss.get("unit") or "", "kind": iss["kind"], "by_model": by_model})
+    return {"model": fc.get("model"), "rows": rows, "models": list(d.get("models") or {})}
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def _sensitivity(d: dict, top: int = 8) -> list[dict]:

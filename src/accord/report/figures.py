@@ -91,14 +91,35 @@ def _scale_value(issue: dict, value: Any) -> float | None:
 
 
 def main_parties(d: dict) -> list[str]:
-    """The two parties a 2-D utility figure shows: the two most capable parties (scenario order
-    breaks ties), or the first two actors the analysis reports utilities for."""
-    parties = [a for a in d["actors"] if a["role"] == "party"]
-    parties.sort(key=lambda a: -a["capability"])
-    ids = [a["id"] for a in parties[:2]]
-    if len(ids) < 2:
-        ids += [a["id"] for a in d["actors"] if a["id"] not in ids][: 2 - len(ids)]
-    return ids
+    """The two actors a 2-D utility figure shows: of the analysis's parties (role ``party`` first),
+    the pair whose utilities are most opposed along the efficient frontier (the core conflict);
+    without a frontier, the two most capable."""
+    import numpy as np  # noqa: PLC0415
+
+    an = d.get("analysis") or {}
+    parties = list(an.get("parties") or [])
+    role = {a["id"]: a["role"] for a in d["actors"]}
+    cap = {a["id"]: a["capability"] for a in d["actors"]}
+    pool = [p for p in parties if role.get(p) == "party"]
+    if len(pool) < 2:
+        pool = parties if len(parties) >= 2 else [a["id"] for a in d["actors"] if a["role"] == "party"]
+    if len(pool) < 2:
+        pool = [a["id"] for a in d["actors"]]
+    pool = sorted(pool, key=lambda a: -cap.get(a, 0.0))
+    whole = d.get("whole_frontier") or {}
+    u = np.asarray(whole.get("utilities") or [], dtype=float)
+    if u.ndim == 2 and u.shape[0] >= 3 and whole.get("parties") == parties and all(p in parties for p in pool):
+        best, pair = None, pool[:2]
+        for x in range(len(pool)):
+            for y in range(x + 1, len(pool)):
+                a, b = u[:, parties.index(pool[x])], u[:, parties.index(pool[y])]
+                if a.std() < 1e-12 or b.std() < 1e-12:
+                    continue
+                r = float(np.corrcoef(a, b)[0, 1])
+                if best is None or r < best - 1e-9:
+                    best, pair = r, [pool[x], pool[y]]
+        return pair
+    return pool[:2]
 
 
 # -- issue lines ---------------------------------------------------------------------------------
@@ -255,11 +276,16 @@ def _utilities_of(point: Any) -> list[float] | None:
     return None
 
 
+def _xy(utilities: list, ix: list[int]) -> tuple[list[float], list[float]]:
+    return [u[ix[0]] for u in utilities], [u[ix[1]] for u in utilities]
+
+
 def utility_space(d: dict) -> FigureSpec | None:
-    """The Pareto frontier in the utilities of the two main parties, with the Nash and
-    Kalai–Smorodinsky points, the status quo and the simulated agreements (or last offers)."""
+    """The parties' utility space projected on the two main parties: the frontier ignoring acceptable
+    sets (light), the agreeable frontier (dark), the frontier after the cheapest concessions, the Nash
+    and Kalai–Smorodinsky points, the status quo and the simulated agreements (or last offers)."""
     an = d.get("analysis")
-    if not an or not an.get("frontier"):
+    if not an:
         return None
     parties = list(an.get("parties") or [])
     show = main_parties(d)
@@ -267,56 +293,63 @@ def utility_space(d: dict) -> FigureSpec | None:
         ix = [parties.index(a) for a in show]
     except ValueError:
         return None
+    whole, after = d.get("whole_frontier") or {}, d.get("after_concessions") or {}
+    agreeable = [p["utilities"] for p in an.get("frontier") or []]
+    if not agreeable and not whole.get("utilities") and not after.get("frontier"):
+        return None
     names, colours = _names(d), _colours(d)
-    fig = _figure(5.4, 4.6)
+    fig = _figure(5.6, 4.8)
     ax = fig.add_subplot(1, 1, 1)
-    pts = sorted((p["utilities"][ix[0]], p["utilities"][ix[1]]) for p in an["frontier"])
-    ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=9, color=NEUTRAL, label="Pareto frontier", zorder=2)
-    marks = [("nash", "Nash", "*", "#0072B2", 180), ("kalai_smorodinsky", "Kalai–Smorodinsky", "P", "#CC79A7", 90),
-             ("egalitarian", "Egalitarian", "^", "#E69F00", 60)]
-    for key, label, m, c, s in marks:
-        u = _utilities_of(an.get(key))
+    if whole.get("utilities") and whole.get("parties") == parties:
+        x, y = _xy(whole["utilities"], ix)
+        ax.scatter(x, y, s=5, color="#C8C8C8", label="efficient, ignoring acceptable sets", zorder=1,
+                   linewidths=0)
+    if agreeable:
+        x, y = _xy(agreeable, ix)
+        ax.scatter(x, y, s=14, color="#444444", label="Pareto frontier (agreeable)", zorder=2)
+    source, note = an, ""
+    if not agreeable and after.get("frontier") and after.get("parties") == parties:
+        x, y = _xy(after["frontier"], ix)
+        ax.scatter(x, y, s=22, color="#009E73", marker="o", label="agreeable after cheapest concessions", zorder=2)
+        source, note = after, " (after concessions)"
+    marks = [("nash", "Nash", "*", "#0072B2", 200), ("kalai_smorodinsky", "Kalai–Smorodinsky", "P", "#CC79A7", 90)]
+    if source is an:
+        marks.append(("egalitarian", "Egalitarian", "^", "#E69F00", 60))
+    for key, label, m, c, size in marks:
+        u = _utilities_of(source.get(key))
         if u is not None:
-            ax.scatter([u[ix[0]]], [u[ix[1]]], marker=m, s=s, color=c, edgecolor="black", linewidth=0.5,
-                       label=label, zorder=4)
+            ax.scatter([u[ix[0]]], [u[ix[1]]], marker=m, s=size, color=c, edgecolor="black", linewidth=0.5,
+                       label=label + note, zorder=4)
     sq = _utilities_of(an.get("disagreement"))
     if sq is not None:
-        ax.scatter([sq[ix[0]]], [sq[ix[1]]], marker="s", s=50, color="white", edgecolor="black", label="status quo",
-                   zorder=4)
+        ax.scatter([sq[ix[0]]], [sq[ix[1]]], marker="s", s=50, color="white", edgecolor="black",
+                   label="status quo (disagreement)", zorder=4)
     sim_marks = ("o", "v", "X", "d")
     for j, (proto, s) in enumerate((d.get("simulations") or {}).items()):
         xs, ys = [], []
-        sim_parties = s.get("parties") or parties
         for t in s.get("transcripts") or []:
             u = t.get("utilities")
-            if u is None:
-                continue
-            if isinstance(u, dict):
-                if show[0] in u and show[1] in u:
-                    xs.append(u[show[0]])
-                    ys.append(u[show[1]])
-            else:
-                try:
-                    xs.append(u[sim_parties.index(show[0])])
-                    ys.append(u[sim_parties.index(show[1])])
-                except (ValueError, IndexError):
-                    pass
+            if isinstance(u, dict) and show[0] in u and show[1] in u:
+                xs.append(u[show[0]])
+                ys.append(u[show[1]])
         if xs:
-            ax.scatter(xs, ys, marker=sim_marks[j % len(sim_marks)], s=28, facecolor="none",
-                       edgecolor=("#009E73", "#D55E00", "#56B4E9", "#000000")[j % 4], label=f"simulated: {proto}",
-                       zorder=3)
+            ax.scatter(xs, ys, marker=sim_marks[j % len(sim_marks)], s=30, facecolor="none",
+                       edgecolor=("#D55E00", "#56B4E9", "#000000", "#E69F00")[j % 4],
+                       label=f"simulated: {proto}", zorder=3)
     ax.set_xlabel(f"utility of {names.get(show[0], show[0])}", color=colours.get(show[0]))
     ax.set_ylabel(f"utility of {names.get(show[1], show[1])}", color=colours.get(show[1]))
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.grid(color="#eeeeee", linewidth=0.6)
-    ax.legend(loc="lower left", fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7)
     ax.set_title("Utility space", loc="left")
     svg = _to_svg(fig, "utility-space")
-    extra = "" if len(parties) <= 2 else f" (projected on the two main parties of {len(parties)})"
-    cap = ("Each grey dot is a Pareto-efficient package" + extra + "; up and right is better for both. "
-           "The star is the Nash bargaining solution, the cross the Kalai–Smorodinsky point, the square the "
-           "status quo, open markers the simulated agreements or last offers.")
+    extra = "" if len(parties) <= 2 else f", projected on the two main parties of {len(parties)}"
+    cap = (f"Utilities of {names.get(show[0], show[0])} (across) and {names.get(show[1], show[1])} (up){extra}; "
+           "up and right is better for both. Light dots are efficient packages if nobody's acceptable set "
+           "counted, dark (or green) dots the packages every needed actor accepts (or would, after the cheapest "
+           "concessions). The star is the Nash bargaining solution, the cross Kalai–Smorodinsky, the square the "
+           "status quo; open markers are simulated agreements.")
     return FigureSpec("utility-space", "Utility space", cap, svg)
 
 
@@ -324,7 +357,7 @@ def utility_space(d: dict) -> FigureSpec | None:
 def trajectories(d: dict) -> FigureSpec | None:
     """Per issue (small multiples): each actor's position by round (thin, in its colour) and the
     forecast median (thick black), on the issue's scale."""
-    fc = d.get("forecast")
+    fc = d.get("trajectory") or d.get("forecast")
     if not fc or not fc.get("issues"):
         return None
     colours = _colours(d)
@@ -355,7 +388,7 @@ def trajectories(d: dict) -> FigureSpec | None:
     fig.supxlabel("round", fontsize=8)
     fig.tight_layout()
     svg = _to_svg(fig, "trajectories")
-    cap = ("Positions by round as the forecast model lets actors move: thin lines are actors (their colour), "
+    cap = (f"Positions by round as the {fc.get('model', 'forecast')} model lets actors move: thin lines are actors (their colour), "
            "the thick black line the median. On option issues the scale is the option number (0 = first).")
     return FigureSpec("trajectories", "Forecast trajectories", cap, svg)
 

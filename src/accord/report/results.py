@@ -27,6 +27,9 @@ __all__ = ["BriefData", "Settings", "collect", "format_number", "plain", "PROTOC
 #: Negotiation formats simulated for the "simulation by format" section.
 PROTOCOLS: tuple[str, ...] = ("shuttle", "alternating", "table")
 
+#: At most this many frontier points are kept for the utility-space figure (evenly thinned).
+MAX_FRONTIER_POINTS = 400
+
 #: The steps :func:`collect` reports to its ``progress`` callback, in order.
 STEPS: tuple[str, ...] = ("scenario", "analysis", "forecast", "sensitivity",
                           *(f"simulation: {p}" for p in PROTOCOLS), "headline")
@@ -43,6 +46,8 @@ class Settings:
     variant: str = "scholz2011"
     rounds: int = 10
     draws: int = 500
+    trajectory_model: str = "eum"
+    models: tuple[str, ...] = ("compromise", "median", "nbs", "eum")
     runs: int = 20
     protocols: tuple[str, ...] = PROTOCOLS
 
@@ -57,7 +62,11 @@ class BriefData:
     stances: list[dict[str, Any]]
     settings: dict[str, Any]
     analysis: dict[str, Any] | None = None
+    whole_frontier: dict[str, Any] | None = None
+    after_concessions: dict[str, Any] | None = None
     forecast: dict[str, Any] | None = None
+    trajectory: dict[str, Any] | None = None
+    models: dict[str, dict[str, Any]] | None = None
     sensitivity: dict[str, Any] | None = None
     simulations: dict[str, dict[str, Any]] | None = None
     headline: list[str] = field(default_factory=list)
@@ -270,10 +279,33 @@ def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict]
 
 
 # -- the layers ----------------------------------------------------------------------------------
-def _analysis(game: Game) -> dict | None:
-    from ..analysis import analyze  # noqa: PLC0415 - optional until the layer lands
+def _analysis(game: Game) -> tuple[dict, dict, dict | None]:
+    """The analysis, the frontier ignoring acceptable sets (what efficiency alone allows) and, when
+    there is no ZOPA, the analysis after the rank-1 (minimal) concessions are applied."""
+    from ..analysis import (analyze, apply_concessions, kalai_smorodinsky_point,  # noqa: PLC0415
+                            nash_point, pareto_frontier)
 
-    return plain(analyze(game).to_dict())
+    an = analyze(game)
+    d = plain(an.to_dict())
+    whole = pareto_frontier(game, acceptability=False)
+    u = whole.utilities
+    stride = max(1, int(math.ceil(len(whole) / MAX_FRONTIER_POINTS)))
+    wd = {
+        "parties": [game.actors[p] for p in whole.parties], "size": len(whole),
+        "utilities": plain(u[::stride]), "stride": stride,
+        "nash": plain(nash_point(game, whole)), "kalai_smorodinsky": plain(kalai_smorodinsky_point(game, whole)),
+    }
+    after = None
+    if d["zopa"].get("empty") and an.concessions:
+        relaxed = analyze(apply_concessions(game, an.concessions))
+        rd = plain(relaxed.to_dict())
+        after = {
+            "applied": [c.get("text") for c in d["concessions"] if c.get("rank", 1) == 1],
+            "zopa": rd["zopa"], "parties": rd["parties"],
+            "frontier": [p["utilities"] for p in rd["frontier"][:MAX_FRONTIER_POINTS]],
+            **{k: rd.get(k) for k in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")},
+        }
+    return d, wd, after
 
 
 def _forecast(game: Game, st: Settings) -> dict | None:
@@ -281,6 +313,26 @@ def _forecast(game: Game, st: Settings) -> dict | None:
 
     return plain(forecast(game, model=st.model, variant=st.variant, rounds=st.rounds, draws=st.draws,
                           seed=st.seed).to_dict())
+
+
+def _trajectory(game: Game, st: Settings) -> dict | None:
+    """The dynamic model's forecast (with positions by round) for the trajectories figure."""
+    from ..forecast import forecast  # noqa: PLC0415
+
+    return plain(forecast(game, model=st.trajectory_model, variant=st.variant, rounds=st.rounds, draws=0,
+                          seed=st.seed).to_dict())
+
+
+def _models(game: Game, st: Settings) -> dict:
+    """Point forecasts of every model (no draws), to show where the models agree."""
+    from ..forecast import forecast  # noqa: PLC0415
+
+    out = {}
+    for m in st.models:
+        f = plain(forecast(game, model=m, variant=st.variant, rounds=st.rounds, draws=0, seed=st.seed).to_dict())
+        out[m] = {i: {k: v for k, v in x.items() if k in ("forecast", "position")}
+                  for i, x in (f.get("issues") or {}).items()}
+    return out
 
 
 def _sensitivity(game: Game, st: Settings) -> dict | None:
@@ -323,8 +375,9 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
     tick("scenario")
     scenario, actors, issues, stances, assumptions = _scenario_part(game)
 
-    def run(name: str, layer: str, fn: Callable[[], Any]) -> Any:
-        tick(name)
+    def run(name: str | None, layer: str, fn: Callable[[], Any]) -> Any:
+        if name is not None:
+            tick(name)
         try:
             out = fn()
         except ImportError as e:  # the layer has not landed yet: say so, show nothing
@@ -335,9 +388,13 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
         layers.setdefault(layer, True)
         return out
 
-    analysis = run("analysis", "analysis", lambda: _analysis(game))
+    analysis, whole, after = run("analysis", "analysis", lambda: _analysis(game)) or (None, None, None)
     fc = run("forecast", "forecast", lambda: _forecast(game, st))
-    sens = run("sensitivity", "forecast", lambda: _sensitivity(game, st)) if fc is not None else None
+    traj = models = sens = None
+    if fc is not None:
+        traj = run(None, "forecast", lambda: _trajectory(game, st))
+        models = run(None, "forecast", lambda: _models(game, st))
+        sens = run("sensitivity", "forecast", lambda: _sensitivity(game, st))
     sims: dict[str, dict] | None = {}
     for p in st.protocols:
         r = run(f"simulation: {p}", "negotiation", lambda p=p: _simulation(game, p, st))
@@ -348,7 +405,8 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
     tick("headline")
     data = BriefData(
         scenario=scenario, actors=actors, issues=issues, stances=stances,
-        settings=plain(asdict(st)), analysis=analysis, forecast=fc, sensitivity=sens,
+        settings=plain(asdict(st)), analysis=analysis, whole_frontier=whole, after_concessions=after,
+        forecast=fc, trajectory=traj, models=models, sensitivity=sens,
         simulations=sims or None, assumptions=assumptions, layers=layers,
     )
     data.caveats = _dedupe(caveats + model_caveats(game, st, data))
@@ -422,11 +480,19 @@ def headline(data: BriefData) -> list[str]:
                              else _issue_name(data, b.get("issue", "?")))
             more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
             out.append(f"What blocks it: {'; '.join(parts)}{more}.")
-        conc = an.get("concessions") or []
+        conc = [c for c in an.get("concessions") or [] if c.get("rank", 1) == 1]
         if conc:
-            texts = [c.get("text") or f"{_name(data, c.get('actor', '?'))} moves on "
-                     f"{_issue_name(data, c.get('issue', '?'))}" for c in conc[:2]]
-            out.append("The cheapest concessions: " + " ".join(t.rstrip(".") + "." for t in texts))
+            texts = [str(c.get("text") or "").rstrip(".") for c in conc]
+            s = "The cheapest concessions that would open one: " + "; ".join(t for t in texts if t) + "."
+            after = data.after_concessions
+            if after is not None:
+                n = (after.get("zopa") or {}).get("packages")
+                if (after.get("zopa") or {}).get("empty", True):
+                    s += " Even together they leave no package acceptable to all."
+                elif n is not None:
+                    s += (f" Together they open {format_number(n)} acceptable package"
+                          f"{'' if n == 1 else 's'}.")
+            out.append(s)
     fc = data.forecast
     if fc is not None and fc.get("issues"):
         parts = []
