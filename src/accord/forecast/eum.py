@@ -222,9 +222,10 @@ def _probabilities(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray
     w = np.where(mask, c * s, 0.0)
     r = np.broadcast_to(np.asarray(r, dtype=float), x.shape)
     a = w[..., :, None] * (np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]) ** r[..., :, None]
-    diff = a[..., :, None, :] - a[..., :, :, None]  # (..., k, i, j) = votes for i over j
+    a32 = a.astype(np.float32)  # the one (..., k, i, j) tensor in single precision: half the memory traffic
+    diff = a32[..., :, None, :] - a32[..., :, :, None]  # (..., k, i, j) = votes for i over j
     np.maximum(diff, 0.0, out=diff)
-    num = diff.sum(axis=-3)
+    num = diff.sum(axis=-3, dtype=np.float64)
     tot = a.sum(axis=-2)  # (..., j): Σ_k a_k(x_j)
     signed = tot[..., None, :] - tot[..., :, None]
     den_pair = 2.0 * num - signed  # Σ_k |v_k^{ij}|
