@@ -10,6 +10,7 @@ session ever enumerates more than ``EXHAUSTIVE_LIMIT`` outcomes.
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,22 +54,30 @@ class OwnSpace:
     floor: float
     ideal: tuple[int, ...]
 
+    def __post_init__(self) -> None:  # plain-Python mirrors for the per-session hot path
+        object.__setattr__(self, "_wvl", tuple(w.tolist() for w in self.wv))
+        object.__setattr__(self, "_accl", tuple(m.tolist() for m in self.acceptable))
+        object.__setattr__(self, "_ul", self.utility.tolist())
+        object.__setattr__(self, "_rows", tuple(tuple(r) for r in self.outcomes.tolist()))
+
     def u(self, outcome: tuple[int, ...] | np.ndarray) -> float:
-        """Own utility of one outcome."""
-        return float(sum(w[k] for w, k in zip(self.wv, outcome)))
+        """Own utility of one outcome (summed issue by issue, as ``Game.utility`` does)."""
+        t = 0.0
+        for w, k in zip(self._wvl, outcome):  # type: ignore[attr-defined]
+            t += w[k]
+        return t
 
     def ok(self, outcome: tuple[int, ...] | np.ndarray) -> bool:
         """Whether the outcome is within the own acceptable set on every issue and above reservation."""
-        for m, k in zip(self.acceptable, outcome):
+        for m, k in zip(self._accl, outcome):  # type: ignore[attr-defined]
             if not m[k]:
                 return False
         return self.u(outcome) >= self.reservation - 1e-9
 
     def at_least(self, target: float) -> tuple[int, ...]:
         """The own candidate with the lowest own utility at least ``target`` (the best if none)."""
-        j = int(np.searchsorted(self.utility, target - EPS, side="left"))
-        j = min(j, self.utility.shape[0] - 1)
-        return tuple(int(x) for x in self.outcomes[j])
+        j = bisect_left(self._ul, target - EPS)  # type: ignore[attr-defined]
+        return self._rows[min(j, len(self._rows) - 1)]  # type: ignore[attr-defined]
 
 
 _SPACES: "weakref.WeakKeyDictionary[Game, Space]" = weakref.WeakKeyDictionary()

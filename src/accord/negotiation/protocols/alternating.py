@@ -11,7 +11,7 @@ are public to the parties at the table. A pure state machine: it never calls a p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
 from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
-                   event, needed, new_key, render)
+                   event, evolve, needed, new_key, render)
 
 __all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME"]
 
@@ -92,7 +92,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     if action.kind == "accept" and state.offer is not None:
         acc = state.accepted | {me}
         ev.append(event(r, date, "accept", name, g.actors[state.proposer], {"outcome": render(g, state.offer)}))
-        state = replace(state, accepted=acc)
+        state = evolve(state, accepted=acc)
         if len(acc) == len(state.players) - 1:
             nd = needed(g, state.offer)
             ok = True
@@ -106,15 +106,15 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
                 ok &= yes
             if ok:
                 ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, state.offer)}))
-                return replace(state, done=Outcome(True, state.offer, "agreement", r + 1)), ev
-            state = replace(state, offer=None, accepted=frozenset(), proposer=-1)
+                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1)), ev
+            state = evolve(state, offer=None, accepted=frozenset(), proposer=-1)
     elif action.kind in ("offer", "reject"):
         if action.outcome is None:
             raise ValueError("an offer needs an outcome")
         o = tuple(int(x) for x in action.outcome)
         ev.append(event(r, date, "offer", name, others if len(others) > 1 else others[0],
                         {"outcome": render(g, o)}))
-        state = replace(state, offer=o, proposer=me, accepted=frozenset(),
+        state = evolve(state, offer=o, proposer=me, accepted=frozenset(),
                         inboxes=_deliver(state, state.turn, Message(r, "offer", name, o)))
     else:
         raise ValueError(f"unknown action {action.kind!r} in alternating offers")
@@ -124,7 +124,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
 def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[str, Any]]]:
     t = state.turn + 1
     if t < len(state.players):
-        return replace(state, turn=t), ev
+        return evolve(state, turn=t), ev
     r = state.round
     g = state.game
     stall = None
@@ -133,13 +133,13 @@ def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[s
                  "rejected_by": [g.actors[a] for a in state.players if a != state.proposer and a not in state.accepted]}
     if breaks_down(state.key, r, state.p_break):
         ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": "breakdown", **(stall or {})}))
-        return replace(state, done=Outcome(False, None, "breakdown", r + 1, stall)), ev
+        return evolve(state, done=Outcome(False, None, "breakdown", r + 1, stall)), ev
     if r + 1 >= state.sched.rounds:
         ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": "deadline", **(stall or {})}))
-        return replace(state, done=Outcome(False, None, "deadline", r + 1, stall)), ev
+        return evolve(state, done=Outcome(False, None, "deadline", r + 1, stall)), ev
     for name, a, b in state.sched.pauses[r + 1]:
         ev.append(event(r + 1, state.sched.dates[r + 1], "pause", None, "all", {"name": name, "start": a, "end": b}))
-    return replace(state, turn=0, round=r + 1), ev
+    return evolve(state, turn=0, round=r + 1), ev
 
 
 def outcome(state: State) -> Outcome | None:

@@ -117,8 +117,17 @@ def new_key(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**62))
 
 
+def evolve(state: Any, **changes: Any) -> Any:
+    """A copy of a frozen state with ``changes`` (a fast ``dataclasses.replace``)."""
+    new = object.__new__(type(state))
+    d = new.__dict__
+    d.update(state.__dict__)
+    d.update(changes)
+    return new
+
+
 def tuple_set(t: tuple, i: int, v: Any) -> tuple:
     return t[:i] + (v,) + t[i + 1:]
 
 
-__all__ += ["breaks_down", "blocked_issues", "needed", "new_key", "tuple_set"]
+__all__ += ["breaks_down", "blocked_issues", "needed", "new_key", "tuple_set", "evolve"]

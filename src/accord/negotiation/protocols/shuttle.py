@@ -12,7 +12,7 @@ deadline, or on breakdown; the final event records where they stalled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space, space
 from ..views import MediatorModel, Message, View
 from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
-                   event, needed, new_key, render)
+                   event, evolve, needed, new_key, render)
 
 __all__ = ["State", "start", "pending", "apply", "outcome", "view", "mediator_model", "mediator_of", "NAME"]
 
@@ -148,7 +148,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
         ev.append(event(r, date, "draft", state.mediator_name, pnames, {"outcome": render(g, d)}))
         msg = Message(r, "draft", state.mediator_name, d)
         boxes = tuple(box + (msg,) for box in state.inboxes[:-1]) + (state.inboxes[-1],)
-        return replace(state, phase="review", draft=d, responses=(), inboxes=boxes), ev
+        return evolve(state, phase="review", draft=d, responses=(), inboxes=boxes), ev
     p = action.actor
     if p not in state.parties or any(a == p for a, _, _ in state.responses):
         raise ValueError(f"{g.actors[p] if p >= 0 else p} may not review now")
@@ -163,7 +163,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     else:
         raise ValueError(f"a review is accept or critique, not {action.kind!r}")
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + (msg,),)
-    state = replace(state, responses=state.responses + ((p, action.kind, tuple(action.issues)),), inboxes=boxes)
+    state = evolve(state, responses=state.responses + ((p, action.kind, tuple(action.issues)),), inboxes=boxes)
     if len(state.responses) < len(state.parties):
         return state, ev
     return _close_round(state, ev)
@@ -199,17 +199,17 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
                 named.setdefault(i, []).append(g.actors[a])
     if not rejected:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
-        return replace(state, done=Outcome(True, d, "agreement", r + 1)), ev
+        return evolve(state, done=Outcome(True, d, "agreement", r + 1)), ev
     history = state.history + (named,)
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
-    state = replace(state, history=history, inboxes=boxes)
+    state = evolve(state, history=history, inboxes=boxes)
     reason = "breakdown" if breaks_down(state.key, r, state.p_break) else (
         "deadline" if r + 1 >= state.sched.rounds else None)
     if reason is None:
-        return replace(state, round=r + 1, phase="draft", responses=()), ev
+        return evolve(state, round=r + 1, phase="draft", responses=()), ev
     stall = stall_report(state, rejected)
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
-    return replace(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+    return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
 
 
 def stall_report(state: State, rejected: list[str]) -> dict[str, Any]:

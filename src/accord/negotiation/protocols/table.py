@@ -11,7 +11,7 @@ everyone at it. A pure state machine: it never calls a player.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from ..calendar import Schedule, schedule
 from ..views import MediatorModel, Message, View
 from ..space import own_space
 from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
-                   event, needed, new_key, render)
+                   event, evolve, needed, new_key, render)
 from .shuttle import mediator_model
 
 __all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME", "RULES"]
@@ -109,14 +109,14 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
         ev.append(event(r, date, "offer", g.actors[action.actor], "table", {"outcome": render(g, o)}))
         pub = state.public + (Message(r, "offer", g.actors[action.actor], o),)
         votes = ((action.actor, True),) if action.actor in state.parties else ()
-        state = replace(state, phase="vote", proposal=o, proposer=action.actor, votes=votes, public=pub)
+        state = evolve(state, phase="vote", proposal=o, proposer=action.actor, votes=votes, public=pub)
         return state, ev
     p = action.actor
     if p not in state.parties or any(a == p for a, _ in state.votes):
         raise ValueError(f"{g.actors[p]} may not vote now")
     yes = action.kind == "accept"
     ev.append(event(r, date, "response", g.actors[p], "table", {"accept": yes}))
-    state = replace(state, votes=state.votes + ((p, yes),),
+    state = evolve(state, votes=state.votes + ((p, yes),),
                     public=state.public + (Message(r, "response", g.actors[p], yes),))
     if len(state.votes) < len(state.parties):
         return state, ev
@@ -152,15 +152,15 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
         passed = sum(cap[p] for p in state.parties if yes[p]) >= state.config.quota * sum(cap.values()) - 1e-12
     if passed:
         ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, o), "rule": rule}))
-        return replace(state, done=Outcome(True, o, "agreement", r + 1)), ev
+        return evolve(state, done=Outcome(True, o, "agreement", r + 1)), ev
     reason = "breakdown" if breaks_down(state.key, r, state.p_break) else (
         "deadline" if r + 1 >= state.sched.rounds else None)
     if reason is None:
-        return replace(state, round=r + 1, phase="propose", proposal=None, votes=()), ev
+        return evolve(state, round=r + 1, phase="propose", proposal=None, votes=()), ev
     stall = {"last_proposal": render(g, o), "by": g.actors[state.proposer],
              "rejected_by": [g.actors[p] for p in state.parties if not yes[p]]}
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
-    return replace(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+    return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
 
 
 def outcome(state: State) -> Outcome | None:
