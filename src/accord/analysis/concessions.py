@@ -23,7 +23,7 @@ import numpy as np
 
 from ..game import Game
 from .pareto import pareto_frontier
-from .result import Concession, ConcessionOption
+from .result import Concession, ConcessionOption, Frontier
 from .zopa import issue_zopa_masks, needed_on_issue
 
 __all__ = ["minimal_concessions", "apply_concessions", "MAX_ALTERNATIVES"]
@@ -107,11 +107,12 @@ def _reservation_options(game: Game) -> list[ConcessionOption]:
     return out
 
 
-def minimal_concessions(game: Game) -> list[ConcessionOption]:
+def minimal_concessions(game: Game, frontier: Frontier | None = None) -> list[ConcessionOption]:
     """Ranked ways to open a ZOPA: per blocked issue up to ``MAX_ALTERNATIVES`` options (rank 1 is the
     minimal one), then, if the rank-1 issue concessions are not enough, reservation concessions.
     Empty when the ZOPA is not empty."""
-    if not pareto_frontier(game).empty:
+    f = pareto_frontier(game) if frontier is None else frontier
+    if not f.empty:
         return []
     out: list[ConcessionOption] = []
     for i, m in enumerate(issue_zopa_masks(game)):

@@ -73,6 +73,11 @@ def count_agreeable(game: Game, limit: int = COUNT_LIMIT, chunk: int = 1 << 18) 
         return 0
     needs_res = bool(np.any(~np.isnan(game.reservation) & game.consent)) or any(
         not np.isnan(game.reservation[r.actor]) for r in game.ratifications)
+    if game.additive and needs_res:
+        # reservations that even the worst outcome meets do not restrict
+        wv = game.weighted_values()
+        worst = sum(wv[i][:, o].min(axis=1) for i, o in enumerate(opts))
+        needs_res = bool(np.any(game.consent & (worst < np.nan_to_num(game.reservation, nan=-np.inf) - 1e-9)))
     if game.additive and not needs_res:
         return total
     if total > limit:

@@ -1,0 +1,52 @@
+"""``accord analyze``: tables, the JSON shape, GENIUS folders, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from accord.cli import app
+
+runner = CliRunner()
+KEYS = {"parties", "frontier", "nash", "kalai_smorodinsky", "egalitarian", "utilitarian", "zopa", "blocking",
+        "concessions", "tradeoffs", "disagreement", "opposition"}
+
+
+def test_json_on_toy(fixtures):
+    r = runner.invoke(app, ["analyze", str(fixtures / "toy.yaml"), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert KEYS <= set(d)
+    assert d["parties"] == ["a", "b"]
+    assert d["zopa"]["empty"] is True and d["zopa"]["packages"] == 0
+    assert d["zopa"]["issues"]["guarantee"] == []
+    assert d["nash"] is None and d["frontier"] == []
+    assert d["blocking"][0]["issue"] == "guarantee" and set(d["blocking"][0]["actors"]) == {"a", "parl"}
+    c = d["concessions"][0]
+    assert c["rank"] == 1 and c["concessions"][0]["actor"] == "a"
+    assert set(c["concessions"][0]) == {"actor", "issue", "from", "to", "distance", "utility_cost", "text"}
+
+
+def test_json_on_genius_folder(fixtures):
+    r = runner.invoke(app, ["analyze", str(fixtures / "genius" / "tiny"), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["parties"] == ["buyer", "seller"]
+    assert d["nash"]["outcome"] == {"price": "mid", "delivery": "1 week"}
+    assert all(set(p) == {"outcome", "utilities"} for p in d["frontier"])
+    assert d["zopa"] == {"empty": False, "issues": {"price": ["low", "mid", "high"],
+                                                    "delivery": ["1 week", "1 month"]}, "packages": 5}
+
+
+def test_tables(fixtures):
+    r = runner.invoke(app, ["analyze", str(fixtures / "toy.yaml")])
+    assert r.exit_code == 0, r.output
+    assert "ZOPA per issue" in r.stdout and "Minimal concessions" in r.stdout and "Party A would" in r.stdout
+
+
+def test_bad_input_exits_2(fixtures, tmp_path):
+    r = runner.invoke(app, ["analyze", str(fixtures / "genius" / "malformed")])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["analyze", str(tmp_path / "nope.yaml")])
+    assert r.exit_code == 2

@@ -1,0 +1,125 @@
+"""GENIUS XML: import, export round trip, errors, and agreement with an independent brute force on the
+fixtures and the real ANAC domains."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from accord.analysis import analyze, pareto_frontier
+from accord.formats.genius import dump_genius, load_genius
+from accord.model import ScenarioError
+
+ANAC = ["Amsterdam", "Car", "DefensiveCharms", "Wholesaler", "group6-tram", "group9-killer_robot", "AgentHp2"]
+
+
+def _independent_utility(folder: Path, profile: str, outcomes: list[dict[str, str]]) -> np.ndarray:
+    """GENIUS's formula straight from the XML: sum_i w_i * e_i(v) / max e_i (linear integer evaluators)."""
+    root = ET.parse(folder / f"{profile}.xml").getroot()
+    w = {x.get("index"): float(x.get("value")) for x in root.iter("weight")}
+    tot = sum(w.values())
+    out = np.zeros(len(outcomes))
+    for iss in root.iter("issue"):
+        wi = w[iss.get("index")] / tot
+        name = iss.get("name")
+        ev = iss.find("evaluator")
+        if ev is not None:
+            lo = int(iss.get("lowerbound"))
+            f = lambda v: float(ev.get("offset")) + float(ev.get("slope")) * (int(v) - lo)  # noqa: E731
+            out += np.array([wi * f(o[name]) for o in outcomes])
+        else:
+            e = {it.get("value"): float(it.get("evaluation")) for it in iss.findall("item")}
+            top = max(e.values())
+            out += np.array([wi * e[o[name]] / top for o in outcomes])
+    return out
+
+
+def test_tiny_fixture_values(fixtures):
+    g = load_genius(fixtures / "genius" / "tiny")
+    assert g.actors == ("buyer", "seller")
+    assert [i.id for i in g.issues] == ["price", "delivery"]
+    assert g.issues[0].values == ("low", "mid", "high")
+    np.testing.assert_allclose(g.values[0][0], [1, 0.5, 0.1])
+    np.testing.assert_allclose(g.values[1][1], [1 / 3, 1])
+    np.testing.assert_allclose(g.weights[1], [0.75, 0.25])  # 3 : 1 normalised
+    assert g.reservation[0] == 0.3 and np.isnan(g.reservation[1])
+    np.testing.assert_allclose(g.discount, [0.9, 1.0])
+    assert g.consent.all() and g.additive
+
+
+def test_round_trip(fixtures, tmp_path):
+    g = load_genius(fixtures / "genius" / "tiny")
+    out = dump_genius(g, tmp_path / "tiny")
+    h = load_genius(out)
+    assert h.actors == g.actors and [i.values for i in h.issues] == [i.values for i in g.issues]
+    np.testing.assert_allclose(h.weights, g.weights)
+    for a, b in zip(h.values, g.values):
+        np.testing.assert_allclose(a, b)
+    np.testing.assert_allclose(h.reservation, g.reservation)
+    np.testing.assert_allclose(h.discount, g.discount)
+    assert analyze(h).to_dict()["frontier"] == analyze(g).to_dict()["frontier"]
+
+
+def test_round_trip_anac(shared, tmp_path):
+    g = load_genius(shared / "data" / "genius_anac" / "group6-tram")
+    h = load_genius(dump_genius(g, tmp_path / "tram"))
+    np.testing.assert_allclose(h.weights, g.weights)
+    np.testing.assert_allclose(np.concatenate(h.values, axis=1), np.concatenate(g.values, axis=1))
+    np.testing.assert_allclose(h.reservation, g.reservation)
+
+
+def test_malformed_xml_names_file_and_line(fixtures):
+    with pytest.raises(ScenarioError) as e:
+        load_genius(fixtures / "genius" / "malformed")
+    p = e.value.problems[0]
+    assert p.file.endswith("p.xml") and p.line is not None and "malformed XML" in p.message
+
+
+def test_missing_evaluation_is_an_error(fixtures, tmp_path):
+    src = fixtures / "genius" / "tiny"
+    for f in src.glob("*.xml"):
+        (tmp_path / f.name).write_text(f.read_text().replace('<item index="3" value="high" evaluation="1"/>', ""))
+    with pytest.raises(ScenarioError) as e:
+        load_genius(tmp_path)
+    assert "no evaluation for 'high'" in str(e.value)
+
+
+@pytest.mark.parametrize("name", ANAC)
+def test_anac_domain_agrees_with_brute_force(shared, name):
+    folder = shared / "data" / "genius_anac" / name
+    g = load_genius(folder)
+    f = pareto_frontier(g)
+    assert len(f) > 0
+    rng = np.random.default_rng(0)
+    # utilities: the Game against GENIUS's formula read independently from the XML, on sampled outcomes
+    sample = np.stack([rng.integers(0, k, size=200) for k in g.sizes], axis=1)
+    dicts = [g.outcome_dict(o) for o in sample]
+    for a, party in enumerate(g.actors):
+        np.testing.assert_allclose(g.utility(sample)[:, a], _independent_utility(folder, party, dicts), atol=1e-12)
+    # brute force over every outcome, in chunks: best Nash product, total, smallest gain; and that
+    # (sampled) frontier points are undominated by every outcome
+    res = np.nan_to_num(g.reservation, nan=0.0)
+    checks = f.utilities[rng.choice(len(f), size=min(len(f), 40 if g.n_outcomes < 10**6 else 8), replace=False)]
+    best_sum, best_min, best_nash = -np.inf, -np.inf, -np.inf
+    for rows in g.enumerate(chunk=1 << 20):
+        u = g.utility(rows)
+        ok = np.all(u >= res - 1e-9, axis=1)
+        u = u[ok]
+        if not u.size:
+            continue
+        best_sum = max(best_sum, u.sum(axis=1).max())
+        best_min = max(best_min, (u - res).min(axis=1).max())
+        gains = u - res
+        pos = np.all(gains > 1e-12, axis=1)
+        if pos.any():
+            best_nash = max(best_nash, np.log(gains[pos]).sum(axis=1).max())
+        for c in checks:
+            assert not np.any(np.all(u >= c - 1e-12, axis=1) & np.any(u > c + 1e-9, axis=1))
+    a = analyze(g, max_frontier=5)
+    assert np.isclose(sum(a.utilitarian.utilities), best_sum)
+    assert np.isclose(min(np.array(a.egalitarian.utilities) - res), best_min)
+    assert np.isclose(np.log(np.array(a.nash.utilities) - res).sum(), best_nash)
+    assert a.parties == tuple(p.stem for p in sorted(folder.glob("*.xml")) if p.stem in g.actors)
