@@ -277,16 +277,12 @@ def _simulations(d: dict) -> list[dict] | None:
     sims = d.get("simulations")
     if not sims:
         return None
+    keep = set((d.get("analysis") or {}).get("parties") or []) or {a["id"] for a in d["actors"] if a["role"] == "party"}
     out = []
     for p, s in sims.items():
-        mu = s.get("mean_utilities")
-        utils = []
-        if isinstance(mu, dict):
-            utils = [{"actor": _name(d, a), "u": Num(d, f"simulations/{p}/mean_utilities/{a}")} for a in mu]
-        elif isinstance(mu, list):
-            parties = s.get("parties") or (d.get("analysis") or {}).get("parties") or []
-            utils = [{"actor": _name(d, parties[k]) if k < len(parties) else str(k),
-                      "u": Num(d, f"simulations/{p}/mean_utilities/{k}")} for k in range(len(mu))]
+        mu = s.get("mean_utilities") or {}
+        utils = [{"actor": _name(d, a), "u": Num(d, f"simulations/{p}/mean_utilities/{a}")}
+                 for a in mu if a in keep] if isinstance(mu, dict) else []
         out.append({"protocol": p, "runs": Num(d, f"simulations/{p}/runs"),
                     "rate": Num(d, f"simulations/{p}/agreement_rate"), "utilities": utils,
                     "outcome": _sim_outcome(d, s)})
@@ -298,10 +294,16 @@ def _sim_outcome(d: dict, s: dict) -> str:
     if not trs:
         return ""
     t = trs[0]
-    o = t.get("agreement") or t.get("outcome")
-    if isinstance(o, dict):
-        return "; ".join(f"{(_issue(d, i) or {}).get('name', i)}: {_value_label(d, i, v)}" for i, v in o.items())
-    return "no agreement" if not o else str(o)
+    if t.get("agreement"):
+        o = t.get("outcome")
+        return "agreement: " + _package(d, o) if isinstance(o, dict) else "agreement"
+    last = t.get("last_text") or {}
+    text = f"no agreement ({t.get('reason') or 'no reason given'})"
+    if last.get("outcome"):
+        text += "; last text on the table: " + _package(d, last["outcome"])
+        if last.get("rejected_by"):
+            text += "; rejected by " + _join([_name(d, a) for a in last["rejected_by"]])
+    return text
 
 
 def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:

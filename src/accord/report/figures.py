@@ -327,15 +327,18 @@ def utility_space(d: dict) -> FigureSpec | None:
     sim_marks = ("o", "v", "X", "d")
     for j, (proto, s) in enumerate((d.get("simulations") or {}).items()):
         xs, ys = [], []
+        kind = "agreement"
         for t in s.get("transcripts") or []:
-            u = t.get("utilities")
+            u = t.get("utilities") if t.get("agreement") else (t.get("last_text") or {}).get("utilities")
+            if not t.get("agreement"):
+                kind = "last text"
             if isinstance(u, dict) and show[0] in u and show[1] in u:
                 xs.append(u[show[0]])
                 ys.append(u[show[1]])
         if xs:
-            ax.scatter(xs, ys, marker=sim_marks[j % len(sim_marks)], s=30, facecolor="none",
+            ax.scatter(xs, ys, marker=sim_marks[j % len(sim_marks)], s=34, facecolor="none", linewidth=1.3,
                        edgecolor=("#D55E00", "#56B4E9", "#000000", "#E69F00")[j % 4],
-                       label=f"simulated: {proto}", zorder=3)
+                       label=f"simulated {proto}: {kind}", zorder=3)
     ax.set_xlabel(f"utility of {names.get(show[0], show[0])}", color=colours.get(show[0]))
     ax.set_ylabel(f"utility of {names.get(show[1], show[1])}", color=colours.get(show[1]))
     ax.set_xlim(-0.02, 1.02)
@@ -349,7 +352,7 @@ def utility_space(d: dict) -> FigureSpec | None:
            "up and right is better for both. Light dots are efficient packages if nobody's acceptable set "
            "counted, dark (or green) dots the packages every needed actor accepts (or would, after the cheapest "
            "concessions). The star is the Nash bargaining solution, the cross Kalai–Smorodinsky, the square the "
-           "status quo; open markers are simulated agreements.")
+           "status quo; open markers are simulated agreements or, where talks failed, the last text on the table.")
     return FigureSpec("utility-space", "Utility space", cap, svg)
 
 

@@ -341,22 +341,43 @@ def _sensitivity(game: Game, st: Settings) -> dict | None:
     return plain(sensitivity(game, model=st.model).to_dict())
 
 
+def _simulate_fn() -> Callable[..., Any]:
+    """``accord.negotiation.simulate``; until the package exports it, its runner module's."""
+    try:
+        from ..negotiation import simulate  # noqa: PLC0415
+    except ImportError:
+        from ..negotiation.runner import simulate  # noqa: PLC0415
+    return simulate
+
+
 def _simulation(game: Game, protocol: str, st: Settings) -> dict:
-    from ..negotiation import simulate  # noqa: PLC0415
-
+    simulate = _simulate_fn()
     res = plain(simulate(game, protocol=protocol, runs=st.runs, seed=st.seed).to_dict())
-    return summarise_simulation(res)
+    return summarise_simulation(res, game)
 
 
-def summarise_simulation(res: dict) -> dict:
-    """A simulation result without its long event lists: the aggregates, and per transcript its
-    outcome and the number of events (the first transcript keeps its last offers)."""
+_STALL_KEYS = ("last_draft", "last_offer", "last_proposal")
+
+
+def summarise_simulation(res: dict, game: Game | None = None) -> dict:
+    """A simulation result without its event lists: the aggregates and, per transcript, how it
+    ended. Where a run ended without agreement, the last text on the table (draft, offer or
+    proposal) is kept with its utilities to each actor (evaluated on the Game's value tables) so the
+    brief can place it in utility space."""
     out = {k: v for k, v in res.items() if k != "transcripts"}
     trs = []
     for t in res.get("transcripts", []) or []:
         t2 = {k: v for k, v in t.items() if k != "events"}
-        events = t.get("events", []) or []
-        t2["n_events"] = len(events)
+        t2["n_events"] = len(t.get("events", []) or [])
+        stall = t.get("stall") or {}
+        last = next((stall[k] for k in _STALL_KEYS if stall.get(k)), None)
+        if last is not None and game is not None and not t.get("agreement"):
+            try:
+                u = game.utility(game.outcome_from_dict(last))[0]
+            except (KeyError, TypeError, ValueError):
+                u = None
+            t2["last_text"] = {"outcome": last, "rejected_by": stall.get("rejected_by") or [],
+                               "utilities": None if u is None else {a: float(x) for a, x in zip(game.actors, u)}}
         trs.append(t2)
     out["transcripts"] = trs
     return out
@@ -506,9 +527,16 @@ def headline(data: BriefData) -> list[str]:
                        + "; ".join(parts) + ("" if len(fc["issues"]) <= 3 else "; more below") + ".")
     sims = data.simulations
     if sims:
-        parts = [f"{p} {format_number(100 * float(s.get('agreement_rate') or 0.0))}%"
-                 for p, s in sims.items()]
-        out.append("Simulated talks reached agreement in " + ", ".join(parts) + " of runs.")
+        rates = {p: float(s.get("agreement_rate") or 0.0) for p, s in sims.items()}
+        if not any(rates.values()):
+            s0 = sims.get("shuttle") or next(iter(sims.values()))
+            t0 = (s0.get("transcripts") or [{}])[0]
+            who = (t0.get("last_text") or {}).get("rejected_by") or []
+            out.append(f"Simulated talks ({', '.join(sims)}) reached no agreement in any run"
+                       + (f"; the last draft failed on {', '.join(_name(data, a) for a in who)}." if who else "."))
+        else:
+            parts = [f"{p} {format_number(100 * r)}%" for p, r in rates.items()]
+            out.append("Simulated talks reached agreement in " + ", ".join(parts) + " of runs.")
     if not out:
         out.append("No results are available yet: only the scenario is shown.")
     return out
