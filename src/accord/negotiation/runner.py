@@ -104,10 +104,14 @@ def _batchable(game: Game, protocol: str, names: Mapping[int, str], config: Conf
 def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str] | None = None,
              steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
              breakdown: float | Mapping[str, float] | None = None, progress: Progress | None = None,
-             rule: str = "unanimity", config: Config | None = None) -> SimulationResult:
+             rule: str = "unanimity", parties: Sequence[str] | None = None, mediator: str | None = None,
+             config: Config | None = None) -> SimulationResult:
     """Run ``runs`` sessions of ``protocol`` on ``game``; ``strategies`` maps actor id to strategy
-    name (defaults: parties Boulware, mediators Nash hill-climbing)."""
-    cfg = config or Config(steps=steps, breakdown=breakdown, rule=rule)
+    name (defaults: parties Boulware, mediators Nash hill-climbing). ``parties``/``mediator`` override
+    who plays (e.g. a bilateral shuttle between two of three parties); actors whose consent is
+    needed but who do not play accept a text iff it is within their acceptable sets."""
+    cfg = config or Config(steps=steps, breakdown=breakdown, rule=rule,
+                           parties=tuple(parties) if parties else None, mediator=mediator)
     names = resolve_strategies(game, protocol, strategies, cfg)
     if engine not in ("auto", "batch", "session"):
         raise ValueError(f"unknown engine {engine!r}; expected auto, batch or session")

@@ -19,7 +19,7 @@ from ..game import Game
 
 __all__ = ["Space", "OwnSpace", "space", "own_space", "EXHAUSTIVE_LIMIT"]
 
-EXHAUSTIVE_LIMIT = 250_000
+EXHAUSTIVE_LIMIT = 500_000
 SAMPLE = 20_000
 EPS = 1e-12
 
@@ -97,7 +97,16 @@ def _candidates(game: Game) -> tuple[np.ndarray, bool]:
     for a in range(A):  # each actor's ideal
         rows.append([int(np.argmax(t[a])) for t in wv])
     sample = np.stack([rng.integers(0, s, SAMPLE) for s in game.sizes], axis=1)
-    out = np.unique(np.concatenate([np.array(rows, dtype=np.intp), sample.astype(np.intp)]), axis=0)
+    parts = [np.array(rows, dtype=np.intp), sample.astype(np.intp)]
+    # the product of per-issue zones of agreement of everyone who may have to consent, when small
+    who = game.consent.copy()
+    for r in game.ratifications:
+        who[r.actor] = True
+    zones = [np.flatnonzero(m[who].all(axis=0)) for m in game.acceptable]
+    if all(z.size for z in zones) and np.prod([z.size for z in zones], dtype=float) <= EXHAUSTIVE_LIMIT:
+        grids = np.meshgrid(*zones, indexing="ij")
+        parts.append(np.stack([g.ravel() for g in grids], axis=1).astype(np.intp))
+    out = np.unique(np.concatenate(parts), axis=0)
     return out, False
 
 

@@ -46,6 +46,7 @@ class MediatorModel:
     utility: np.ndarray                 # (M, P)
     ok: np.ndarray                      # (M, P)
     feasible: Callable[[np.ndarray], np.ndarray]
+    agreeable: Callable[[np.ndarray], np.ndarray]  # believed acceptable to everyone whose consent is needed
     status_quo: tuple[int, ...] | None
 
     def u(self, outcome: tuple[int, ...]) -> np.ndarray:

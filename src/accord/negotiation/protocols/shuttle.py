@@ -78,7 +78,7 @@ def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
         parties=tuple(game.actors[a] for a in parties), wv=tuple(t[idx] for t in game.weighted_values()),
         acceptable=tuple(m[idx] for m in game.acceptable),
         disagreement=np.nan_to_num(game.reservation[idx], nan=0.0), outcomes=sp.outcomes,
-        utility=sp.utility[:, idx], ok=sp.ok[:, idx], feasible=game.feasible,
+        utility=sp.utility[:, idx], ok=sp.ok[:, idx], feasible=game.feasible, agreeable=game.agreeable,
         status_quo=None if sq is None else tuple(int(x) for x in sq))
 
 

@@ -102,11 +102,13 @@ class NashHillClimb(Mediator):
         cur = _last_draft(view)
         if cur is None:
             return opening_text(view)
-        moves = int(self.params.get("moves", 2))
+        moves = int(self.params.get("moves", 3))
         o = list(cur)
         for _ in range(moves):
             u0 = m.u(tuple(o))
-            best, best_move = _nash_score(m, u0[None, :], m.accepts(tuple(o))[None, :])[0], None
+            o_arr = np.asarray(o)[None, :]
+            best = _nash_score(m, u0[None, :], m.accepts(tuple(o))[None, :])[0] + 100.0 * m.agreeable(o_arr)[0]
+            best_move = None
             for i, (wv, acc) in enumerate(zip(m.wv, m.acceptable)):
                 u = u0[None, :] - wv[:, o[i]][None, :] + wv.T          # (K_i, P)
                 okp = acc.T.copy()                                       # (K_i, P)
@@ -115,7 +117,7 @@ class NashHillClimb(Mediator):
                         okp &= accj[:, o[j]][None, :]
                 cand = np.repeat(np.asarray(o)[None, :], u.shape[0], axis=0)
                 cand[:, i] = np.arange(u.shape[0])
-                s = _nash_score(m, u, okp)
+                s = _nash_score(m, u, okp) + 100.0 * m.agreeable(cand)
                 s[~m.feasible(cand)] = -np.inf
                 k = int(np.argmax(s))
                 if s[k] > best + 1e-12:
@@ -138,7 +140,9 @@ class BalancedIncrements(Mediator):
         m = view.models
         assert m is not None
         d = m.disagreement[None, :]
-        pool = m.ok.all(axis=1)
+        pool = m.agreeable(m.outcomes)
+        if not pool.any():
+            pool = m.ok.all(axis=1)
         if not pool.any():
             pool = m.ok.sum(axis=1) == m.ok.sum(axis=1).max()
         U = m.utility[pool]
