@@ -1,13 +1,27 @@
-"""``accord demo``: the main job on the bundled Miami scenario (what ``make demo`` runs)."""
+"""``accord demo``: the brief for the bundled Miami scenario (what ``make demo`` runs)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import typer
+
 from . import app
-from .common import load_scenario
-from .scenario_cmds import show_tables
+from .brief_cmd import make_brief, print_summary
+from .common import load_game
+
+DEMO_SCENARIO = "miami-2025"
 
 
 @app.command("demo")
-def demo_cmd() -> None:
-    """Run the main job on the bundled ``miami-2025`` scenario and print its summary."""
-    show_tables(load_scenario("miami-2025"))
+def demo_cmd(
+    out: Path = typer.Option(Path("brief") / DEMO_SCENARIO, "-o", "--out", metavar="DIR",
+                             help="Folder to write the brief into."),
+) -> None:
+    """Write the brief for the bundled ``miami-2025`` scenario and print its headline findings.
+
+    It overwrites only its own earlier output (a folder marked by ``.accord-brief``); a folder
+    with anything else in it is refused."""
+    game = load_game(DEMO_SCENARIO)
+    data, written = make_brief(game, out)
+    print_summary(data, written)

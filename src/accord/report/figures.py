@@ -150,7 +150,8 @@ def issue_line(d: dict, k: int) -> FigureSpec | None:
         y_labels.append(names.get(p["actor"], p["actor"]))
     if fc:
         y = -0
-        v = _scale_value(issue, fc.get("forecast"))
+        pos = fc.get("position")
+        v = float(pos) if isinstance(pos, (int, float)) else _scale_value(issue, fc.get("forecast"))
         iv = fc.get("interval")
         if iv and None not in iv:
             lo, hi = (_scale_value(issue, x) for x in iv)
@@ -189,8 +190,8 @@ def zopa_rows(d: dict) -> list[dict]:
     for issue in d["issues"]:
         span = (issue["high"] - issue["low"]) or 1.0
 
-        def norm(x: float) -> float:
-            return (x - issue["low"]) / span
+        def norm(x: float, low: float = issue["low"], span: float = span) -> float:
+            return (x - low) / span
 
         z = zi.get(issue["id"]) if isinstance(zi, dict) else None
         out.append({"issue": issue, "zopa": z, "norm": norm})
@@ -389,7 +390,8 @@ def trajectories(d: dict) -> FigureSpec | None:
         ax.tick_params(labelsize=6.5)
         ax.set_title(_wrap(iss["name"], 40), loc="left", fontsize=8)
     fig.supxlabel("round", fontsize=8)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.35 / fig.get_figheight(), bottom=0.45 / fig.get_figheight(),
+                        hspace=0.62, wspace=0.22)
     svg = _to_svg(fig, "trajectories")
     cap = (f"Positions by round as the {fc.get('model', 'forecast')} model lets actors move: thin lines are actors (their colour), "
            "the thick black line the median. On option issues the scale is the option number (0 = first).")
@@ -408,16 +410,19 @@ def simulation_by_format(d: dict) -> FigureSpec | None:
     ax1 = fig.add_subplot(1, 2, 1)
     rates = [float(sims[p].get("agreement_rate") or 0.0) for p in protos]
     ax1.barh(protos[::-1], rates[::-1], color="#0072B2")
+    for y, r in enumerate(rates[::-1]):
+        ax1.text(r + 0.02, y, f"{100 * r:.0f}%", va="center", fontsize=7.5)
     ax1.set_xlim(0, 1)
     ax1.set_xlabel("agreement rate")
     ax1.set_title("Agreement by format", loc="left")
     ax2 = fig.add_subplot(1, 2, 2)
     mu = {p: sims[p].get("mean_utilities") for p in protos}
+    keep = set((d.get("analysis") or {}).get("parties") or []) or {a["id"] for a in d["actors"] if a["role"] == "party"}
     actors: list[str] = []
     for p in protos:
         m = mu[p]
         if isinstance(m, dict):
-            actors += [a for a in m if a not in actors]
+            actors += [a for a in m if a not in actors and a in keep]
     width = 0.8 / max(len(actors), 1)
     for j, a in enumerate(actors):
         vals = [float((mu[p] or {}).get(a) or 0.0) if isinstance(mu[p], dict) else 0.0 for p in protos]
@@ -428,10 +433,11 @@ def simulation_by_format(d: dict) -> FigureSpec | None:
     ax2.set_ylabel("mean utility")
     ax2.set_title("Mean utility by format", loc="left")
     if actors:
-        ax2.legend(fontsize=6.5, ncol=2, loc="upper right")
-    fig.tight_layout()
+        ax2.legend(fontsize=6.5, ncol=min(len(actors), 4), loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.3, wspace=0.3)
     svg = _to_svg(fig, "simulation")
-    cap = "Share of simulated runs that ended in agreement, and each actor's mean utility, per format."
+    cap = ("Share of simulated runs that ended in agreement, and each party's mean utility (its reservation "
+           "or status-quo value where talks failed), per format.")
     return FigureSpec("simulation", "Simulation by format", cap, svg)
 
 

@@ -283,7 +283,7 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None]:
     """The analysis, the frontier ignoring acceptable sets (what efficiency alone allows) and, when
     there is no ZOPA, the analysis after the rank-1 (minimal) concessions are applied."""
     from ..analysis import (analyze, apply_concessions, kalai_smorodinsky_point,  # noqa: PLC0415
-                            nash_point, pareto_frontier)
+                            nash_point, pareto_frontier, zopa)
 
     an = analyze(game)
     d = plain(an.to_dict())
@@ -297,13 +297,14 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None]:
     }
     after = None
     if d["zopa"].get("empty") and an.concessions:
-        relaxed = analyze(apply_concessions(game, an.concessions))
-        rd = plain(relaxed.to_dict())
+        relaxed = apply_concessions(game, an.concessions)
+        f = pareto_frontier(relaxed)
+        pts = {"nash": nash_point(relaxed, f), "kalai_smorodinsky": kalai_smorodinsky_point(relaxed, f)}
         after = {
             "applied": [c.get("text") for c in d["concessions"] if c.get("rank", 1) == 1],
-            "zopa": rd["zopa"], "parties": rd["parties"],
-            "frontier": [p["utilities"] for p in rd["frontier"][:MAX_FRONTIER_POINTS]],
-            **{k: rd.get(k) for k in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")},
+            "zopa": plain(zopa(relaxed, f)), "parties": [game.actors[p] for p in f.parties],
+            "frontier": plain(f.utilities[:MAX_FRONTIER_POINTS]),
+            **{k: plain(v) for k, v in pts.items()},
         }
     return d, wd, after
 
