@@ -125,7 +125,7 @@ def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str
         from .batch import run_batch  # noqa: PLC0415
 
         pair = [names[p] for p in parties]
-        res = run_batch(game, [tuple(pair)] * runs, cfg, record=1)
+        res = run_batch(game, [tuple(pair)] * runs, cfg, record=min(runs, 100))
         if progress:
             progress(runs, runs)
         ts = res.transcripts(protocol_names=names)

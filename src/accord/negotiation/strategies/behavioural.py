@@ -116,7 +116,8 @@ class Mirror(Negotiator):
 
 class Random(Negotiator):
     """Random: offers a uniformly drawn acceptable candidate and accepts anything acceptable above a
-    uniformly drawn target (the random baseline of the ANAC and axelrod tournaments)."""
+    uniformly drawn target (the random baseline of the ANAC competitions, Baarslag et al. 2013, and of
+    axelrod tournaments, Knight et al. 2016)."""
 
     name: ClassVar[str] = "random"
     classifier: ClassVar[dict[str, Any]] = {
