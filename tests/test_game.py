@@ -54,3 +54,12 @@ def test_outcome_dict_round_trip(fixtures):
     d = g.outcome_dict(o)
     assert d == {"border": 30.0, "guarantee": "resolution", "venue": "miami"}
     assert g.outcome_from_dict(d).tolist() == o.tolist()
+
+
+def test_no_deal_utility_is_reservation_else_status_quo(fixtures):
+    g = compile_scenario(load(fixtures / "toy.yaml"))
+    nd = g.no_deal_utility()
+    sq = g.status_quo()
+    assert sq is not None
+    assert np.isclose(nd[0], 0.2)  # party a states a reservation
+    assert np.isclose(nd[1], g.utility(sq[None, :])[0, 1])  # party b falls back to the status quo

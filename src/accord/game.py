@@ -293,6 +293,16 @@ class Game:
             return None
         return np.array(sq, dtype=np.intp)
 
+    def no_deal_utility(self) -> np.ndarray:
+        """``(A,)`` what each actor gets if the talks fail: its reservation (BATNA) where given, else
+        the utility of the status quo where every issue has one, else 0 (GENIUS's default reservation).
+
+        This is the payoff of a failed simulated negotiation. The analysis's disagreement point is a
+        different, stated rule (reservation, else the worst outcome the party calls acceptable)."""
+        sq = self.status_quo()
+        base = self.utility(sq[None, :])[0] if sq is not None else np.zeros(self.n_actors)
+        return np.where(np.isnan(self.reservation), base, self.reservation)
+
     def subgame(self, actors: Sequence[str]) -> "Game":
         """The same game restricted to ``actors`` (in that order), e.g. the parties only."""
         idx = np.array([self.index(a) for a in actors], dtype=np.intp)

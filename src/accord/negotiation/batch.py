@@ -159,7 +159,7 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
     out[sel] = oa.outcomes[idx[sel]]
     sel = agree & (which == 1)
     out[sel] = ob.outcomes[idx[sel]]
-    d = np.nan_to_num(game.reservation, nan=0.0)
+    d = game.no_deal_utility()
     util = np.repeat(d[None, :], N, axis=0)
     if agree.any():
         util[agree] = game.utility(out[agree])

@@ -67,7 +67,7 @@ def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
     if U.shape[0] == 0:
         geo = Geometry(parties, np.zeros((0, len(parties))), None)
     else:
-        d = np.nan_to_num(game.reservation[list(parties)], nan=0.0)
+        d = game.no_deal_utility()[list(parties)]
         gain = U - d[None, :]
         good = np.all(gain > 0, axis=1)
         nash = None

@@ -81,7 +81,7 @@ def run_session(game: Game, protocol: str, players: Mapping[int, Strategy], conf
 def transcript(game: Game, protocol: str, run: int, names: Mapping[int, str], out: Outcome,
                events: list[dict[str, Any]], parties: Sequence[int]) -> Transcript:
     """Metrics of one run."""
-    d = np.nan_to_num(game.reservation, nan=0.0)
+    d = game.no_deal_utility()
     if out.agreement and out.outcome is not None:
         u = game.utility(np.asarray(out.outcome)[None, :])[0]
         geo = geometry(game, tuple(parties))

@@ -77,7 +77,7 @@ def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
     return MediatorModel(
         parties=tuple(game.actors[a] for a in parties), wv=tuple(t[idx] for t in game.weighted_values()),
         acceptable=tuple(m[idx] for m in game.acceptable),
-        disagreement=np.nan_to_num(game.reservation[idx], nan=0.0), outcomes=sp.outcomes,
+        disagreement=game.no_deal_utility()[idx], outcomes=sp.outcomes,
         utility=sp.utility[:, idx], ok=sp.ok[:, idx], feasible=game.feasible, agreeable=game.agreeable,
         status_quo=None if sq is None else tuple(int(x) for x in sq))
 
