@@ -35,7 +35,8 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        message = " ".join(self.message.split())  # one line per problem, always
+        return f"{where}:{field} {message}"
 
 
 class ScenarioError(Exception):
@@ -46,6 +47,9 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+_MAX_NODES = 1_000_000  # values in a scenario after expanding YAML aliases; far above any real scenario
+
+
 # -- line numbers ------------------------------------------------------------------------------
 def _line_map(text: str) -> dict[tuple[Any, ...], int]:
     """Map field paths (tuples of keys and list indices) to 1-based line numbers via yaml.compose."""
@@ -53,9 +57,15 @@ def _line_map(text: str) -> dict[tuple[Any, ...], int]:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return {}
+    except RecursionError:
+        return {}
     out: dict[tuple[Any, ...], int] = {}
+    budget = [_MAX_NODES]
 
     def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:  # aliases can make a small file a huge tree; stop mapping lines there
+            return
         out.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
@@ -68,7 +78,10 @@ def _line_map(text: str) -> dict[tuple[Any, ...], int]:
                 walk(v, path + (i,))
 
     if root is not None:
-        walk(root, ())
+        try:
+            walk(root, ())
+        except RecursionError:
+            pass
     return out
 
 
@@ -107,8 +120,9 @@ _UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|tuple\[.*\]|function-af
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union-member tags (``float``, ``str``, ``function-after[...]``) from a loc."""
-    return tuple(p for p in loc if not (isinstance(p, str) and _UNION_TAGS.match(p)))
+    """Drop pydantic's union-member tags (``float``, ``str``, ``function-after[...]``) and the
+    ``[key]`` marker of dict-key errors from a loc."""
+    return tuple(p for p in loc if not (isinstance(p, str) and (_UNION_TAGS.match(p) or p == "[key]")))
 
 
 def _problems_from_validation(err: ValidationError, file: str, text: str) -> list[Problem]:
@@ -118,6 +132,8 @@ def _problems_from_validation(err: ValidationError, file: str, text: str) -> lis
     for e in err.errors(include_url=False):
         loc = _clean_loc(tuple(e["loc"]))
         msg = e["msg"]
+        if "[key]" in e["loc"]:
+            msg = f"bad key: {msg}"
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         # cross-reference errors come as "path: message" lines from Scenario._check_references
@@ -155,6 +171,8 @@ def _parse(text: str, file: str, fmt: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as e:
             raise ScenarioError([Problem(file, e.lineno, "", f"invalid JSON: {e.msg} (column {e.colno})")])
+        except RecursionError:
+            raise ScenarioError([Problem(file, None, "", "invalid JSON: nested too deeply")]) from None
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
@@ -162,8 +180,79 @@ def _parse(text: str, file: str, fmt: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         what = e.problem or e.context or "syntax error"
         raise ScenarioError([Problem(file, line, "", f"invalid YAML: {what}")])
+    except yaml.reader.ReaderError as e:
+        line = text[: e.position].count("\n") + 1
+        ch = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
+        raise ScenarioError([Problem(file, line, "", f"invalid YAML: character {ch} is not allowed")])
     except yaml.YAMLError as e:  # pragma: no cover - other yaml errors carry no mark
         raise ScenarioError([Problem(file, None, "", f"invalid YAML: {e}")])
+    except RecursionError:
+        raise ScenarioError([Problem(file, None, "", "invalid YAML: nested too deeply")]) from None
+    except (ValueError, TypeError, OverflowError) as e:  # a scalar the YAML constructors reject
+        line, value = _bad_scalar(text)
+        shown = f" {value!r}" if value is not None else ""
+        raise ScenarioError([Problem(file, line, "", f"invalid YAML value{shown}: {e}")]) from None
+
+
+def _bad_scalar(text: str) -> tuple[int | None, str | None]:
+    """Line and text of the first scalar that PyYAML parses but cannot construct (e.g. 2025-13-45)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None, None
+    loader = yaml.SafeLoader("")
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node, deep=True)
+            except Exception:  # noqa: BLE001 - any failure marks the culprit
+                return node.start_mark.line + 1, node.value
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                stack.extend([v, k])
+    return None, None
+
+
+_MAX_DEPTH = 100  # nesting depth; a scenario needs about 6
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _size(data: Any, limit: int) -> int:
+    """Number of values in ``data`` counting shared (aliased) parts each time they occur, capped
+    a little above ``limit``; memoised by identity so that it is fast on alias bombs.
+    Raises :class:`_TooDeep` past ``_MAX_DEPTH`` levels of nesting."""
+    memo: dict[int, int] = {}
+
+    def count(x: Any, depth: int) -> int:
+        if depth > _MAX_DEPTH:
+            raise _TooDeep
+        if isinstance(x, (dict, list, tuple)):
+            key = id(x)
+            if key in memo:
+                return memo[key]
+            memo[key] = limit + 1  # a cycle counts as too large
+            items = list(x.keys()) + list(x.values()) if isinstance(x, dict) else list(x)
+            n = 1
+            for v in items:
+                n += count(v, depth + 1)
+                if n > limit:
+                    break
+            memo[key] = n
+            return n
+        return 1
+
+    return count(data, 0)
 
 
 def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scenario:
@@ -178,6 +267,13 @@ def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scen
     if not isinstance(data, dict):
         got = type(data).__name__ if data is not None else "nothing"
         raise ScenarioError([Problem(file, 1, "", f"expected a mapping of scenario fields at the top, got {got}")])
+    try:
+        size = _size(data, _MAX_NODES)
+    except _TooDeep:
+        raise ScenarioError([Problem(file, None, "", f"nested too deeply (more than {_MAX_DEPTH} levels)")]) from None
+    if size > _MAX_NODES:
+        raise ScenarioError([Problem(file, None, "", f"too large: more than {_MAX_NODES:,} values "
+                                                    "(are YAML aliases expanding without bound?)")])
     bad_keys = [k for k in data if not isinstance(k, str)]
     if bad_keys:
         raise ScenarioError([Problem(file, 1, str(k), "keys must be strings") for k in bad_keys])
