@@ -168,3 +168,24 @@ def test_miami_shuttle_with_minimal_concessions_agrees(miami):
     t = simulate(g2, "shuttle").transcripts[0]
     assert t.agreement
     assert bool(g2.agreeable(g2.outcome_from_dict(t.outcome)[None, :])[0])
+
+
+def test_nash_mediator_escapes_a_text_blocked_by_a_linked_constraint():
+    """In the toy, once party a accepts a treaty the only agreeable texts need two issues changed at
+    once (a treaty cannot be signed in Geneva): the mediator must jump there, not stall."""
+    from accord import compile_scenario, load
+    from accord.analysis import apply_concessions, minimal_concessions
+    from accord.negotiation import simulate
+
+    from conftest import FIXTURES
+
+    g = compile_scenario(load(FIXTURES / "toy.yaml"))
+    relaxed = apply_concessions(g, minimal_concessions(g))
+    res = simulate(relaxed, protocol="shuttle", runs=2, seed=3).to_dict()
+    assert res["agreement_rate"] == 1.0
+    out = res["transcripts"][0]["outcome"]
+    assert out["guarantee"] == "treaty" and out["venue"] != "geneva"
+    assert relaxed.agreeable(relaxed.outcome_from_dict(out)[None, :])[0]
+    # as given, nothing is agreeable and the shuttle stalls on the guarantee
+    stalled = simulate(g, protocol="shuttle", runs=1, seed=3).to_dict()["transcripts"][0]
+    assert not stalled["agreement"] and "guarantee" in stalled["stall"]["persistent_issues"]

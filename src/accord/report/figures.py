@@ -324,7 +324,7 @@ def utility_space(d: dict) -> FigureSpec | None:
     sq = _utilities_of(an.get("disagreement"))
     if sq is not None:
         ax.scatter([sq[ix[0]]], [sq[ix[1]]], marker="s", s=50, color="white", edgecolor="black",
-                   label="status quo (disagreement)", zorder=4)
+                   label="disagreement point", zorder=4)
     sim_marks = ("o", "v", "X", "d")
     for j, (proto, s) in enumerate((d.get("simulations") or {}).items()):
         xs, ys = [], []
@@ -353,7 +353,7 @@ def utility_space(d: dict) -> FigureSpec | None:
            "up and right is better for both. Light dots are efficient packages if nobody's acceptable set "
            "counted, dark (or green) dots the packages every needed actor accepts (or would, after the cheapest "
            "concessions). The star is the Nash bargaining solution, the cross Kalai–Smorodinsky, the square the "
-           "status quo; open markers are simulated agreements or, where talks failed, the last text on the table.")
+           "disagreement point (each party's reservation, else the worst outcome it accepts); open markers are simulated agreements or, where talks failed, the last text on the table.")
     return FigureSpec("utility-space", "Utility space", cap, svg)
 
 

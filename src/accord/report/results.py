@@ -22,7 +22,7 @@ from ..game import Game, IssueGrid
 from ..model.schema import Interval, Scenario
 from .palette import actor_colours
 
-__all__ = ["BriefData", "Settings", "collect", "format_number", "plain", "PROTOCOLS", "STEPS"]
+__all__ = ["AFTER_CONCESSIONS", "BriefData", "Settings", "collect", "format_number", "plain", "PROTOCOLS", "STEPS"]
 
 #: Negotiation formats simulated for the "simulation by format" section.
 PROTOCOLS: tuple[str, ...] = ("shuttle", "alternating", "table")
@@ -32,7 +32,10 @@ MAX_FRONTIER_POINTS = 400
 
 #: The steps :func:`collect` reports to its ``progress`` callback, in order.
 STEPS: tuple[str, ...] = ("scenario", "analysis", "forecast", "sensitivity",
-                          *(f"simulation: {p}" for p in PROTOCOLS), "headline")
+                          *(f"simulation: {p}" for p in PROTOCOLS), "simulation: after concessions", "headline")
+
+#: Key in ``BriefData.simulations`` of the shuttle run on the game with the cheapest concessions applied.
+AFTER_CONCESSIONS = "shuttle after concessions"
 
 Progress = Callable[[str], None]
 
@@ -357,6 +360,15 @@ def _simulation(game: Game, protocol: str, st: Settings) -> dict:
     return summarise_simulation(res, game)
 
 
+def _simulation_after_concessions(game: Game, st: Settings) -> dict:
+    """The shuttle on the game in which the rank-1 (minimal) concessions were made: does making
+    them let the mediated talks reach an agreement?"""
+    from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415
+
+    relaxed = apply_concessions(game, minimal_concessions(game))
+    return _simulation(relaxed, "shuttle", st)
+
+
 _STALL_KEYS = ("last_draft", "last_offer", "last_proposal")
 
 
@@ -424,6 +436,10 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
             sims = None
             break
         sims[p] = r  # type: ignore[index]
+    if sims and after is not None and "shuttle" in st.protocols:
+        r = run("simulation: after concessions", "negotiation", lambda: _simulation_after_concessions(game, st))
+        if r is not None:
+            sims[AFTER_CONCESSIONS] = r
     tick("headline")
     data = BriefData(
         scenario=scenario, actors=actors, issues=issues, stances=stances,
@@ -526,7 +542,8 @@ def headline(data: BriefData) -> list[str]:
         if parts:
             out.append(f"The {fc.get('model', 'forecast')} forecast lands "
                        + "; ".join(parts) + ("" if len(fc["issues"]) <= 3 else "; more below") + ".")
-    sims = data.simulations
+    sims = dict(data.simulations or {})
+    relaxed_run = sims.pop(AFTER_CONCESSIONS, None)
     if sims:
         rates = {p: float(s.get("agreement_rate") or 0.0) for p, s in sims.items()}
         if not any(rates.values()):
@@ -538,6 +555,17 @@ def headline(data: BriefData) -> list[str]:
         else:
             parts = [f"{p} {format_number(100 * r)}%" for p, r in rates.items()]
             out.append("Simulated talks reached agreement in " + ", ".join(parts) + " of runs.")
+    if relaxed_run is not None:
+        rate = float(relaxed_run.get("agreement_rate") or 0.0)
+        t0 = (relaxed_run.get("transcripts") or [{}])[0]
+        when = f" (the first run in round {format_number(t0.get('rounds'))})" if t0.get("agreement") else ""
+        clause = (f"With the cheapest concessions made, the simulated shuttle reaches agreement in "
+                  f"{format_number(100 * rate)}% of runs{when}." if rate else
+                  "Even with the cheapest concessions made, the simulated shuttle reaches no agreement.")
+        if sims and out:  # one sentence pair on the simulations, keeping the headline short
+            out[-1] = out[-1] + " " + clause
+        else:
+            out.append(clause)
     if not out:
         out.append("No results are available yet: only the scenario is shown.")
     return out

@@ -125,7 +125,24 @@ class NashHillClimb(Mediator):
             if best_move is None:
                 break
             o[best_move[0]] = best_move[1]
+        if not bool(m.agreeable(np.asarray(o)[None, :])[0]):
+            return _nearest_agreeable(m, tuple(o))
         return tuple(o)
+
+
+def _nearest_agreeable(m: MediatorModel, o: tuple[int, ...]) -> tuple[int, ...]:
+    """Escape a local optimum of single-issue moves: the believed-agreeable text that changes the
+    fewest issues of ``o`` (ties: highest Nash score); ``o`` itself when none is believed to exist.
+    Agreeable texts can lie several issues away when constraints link issues (a forbidden
+    combination blocks every one-issue path)."""
+    pool = np.flatnonzero(m.agreeable(m.outcomes))
+    if pool.size == 0:
+        return o
+    cand = m.outcomes[pool]
+    changed = (cand != np.asarray(o)[None, :]).sum(axis=1)
+    score = _nash_score(m, m.utility[pool], m.ok[pool])
+    j = int(np.lexsort((-score, changed))[0])
+    return tuple(int(x) for x in cand[j])
 
 
 class BalancedIncrements(Mediator):
