@@ -25,7 +25,8 @@ def _parse_strategies(items: list[str]) -> dict[str, str]:
 
 
 def _run(game: Any, protocol: str, strategies: dict[str, str], steps: int, runs: int, seed: int, engine: str,
-         breakdown: float | None, rule: str, show: bool) -> Any:
+         breakdown: float | None, rule: str, show: bool, parties: tuple[str, ...] | None = None,
+         mediator: str | None = None) -> Any:
     from ..negotiation.runner import simulate  # noqa: PLC0415
 
     if protocol not in PROTOCOLS:
@@ -33,12 +34,12 @@ def _run(game: Any, protocol: str, strategies: dict[str, str], steps: int, runs:
     try:
         if not show:
             return simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                            breakdown=breakdown, rule=rule)
+                            breakdown=breakdown, rule=rule, parties=parties, mediator=mediator)
         with Progress(TextColumn(f"{protocol}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("runs", total=runs)
             return simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                            breakdown=breakdown, rule=rule,
+                            breakdown=breakdown, rule=rule, parties=parties, mediator=mediator,
                             progress=lambda done, total: bar.update(task, completed=done))
     except (KeyError, ValueError) as e:
         fail(str(e.args[0]) if e.args else str(e))
@@ -55,7 +56,15 @@ def simulate_cmd(
     engine: str = typer.Option("auto", "--engine", help="auto, batch or session."),
     breakdown: float = typer.Option(0.0, "--breakdown", min=0.0, max=1.0, help="Per-round breakdown probability."),
     rule: str = typer.Option("unanimity", "--rule", help="Table rule: unanimity, majority or quota."),
-    compare: bool = typer.Option(False, "--compare-formats", help="Shuttle vs table vs alternating in one table."),
+    parties: str = typer.Option("", "--parties", help="Comma-separated actors who play (e.g. a bilateral "
+                                "shuttle between two of three parties); default: all parties."),
+    mediator: str = typer.Option("", "--mediator", help="The actor who mediates or chairs (default: the "
+                                 "scenario's first mediator)."),
+    with_concessions: bool = typer.Option(False, "--with-concessions", help="First make the minimal "
+                                          "concessions that `accord analyze` finds (rank 1 of each)."),
+    compare: bool = typer.Option(False, "--compare-formats", help="Compare formats in one table: shuttle, "
+                                 "table and alternating offers with all parties, and the bilateral shuttle "
+                                 "against a trilateral table for the two most opposed parties."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Simulate a negotiation: transcripts and metrics (agreement, utilities, distances, rounds)."""
@@ -63,28 +72,44 @@ def simulate_cmd(
     strategies = _parse_strategies(strategy)
     if engine not in ("auto", "batch", "session"):
         fail(f"unknown engine {engine!r}; expected auto, batch or session")
+    if with_concessions:
+        from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415
+
+        made = [c for c in minimal_concessions(game) if getattr(c, "rank", 1) == 1]
+        game = apply_concessions(game, made)
+        for c in made:
+            err_console.print(f"[bold]concession made:[/bold] {c.text}", highlight=False)
+        if not made:
+            err_console.print("no concessions needed: the zone of possible agreement is not empty", highlight=False)
+    who = tuple(p.strip() for p in parties.split(",") if p.strip()) or None
+    for a in (who or ()) + ((mediator,) if mediator else ()):
+        if a not in game.actors:
+            fail(f"unknown actor {a!r}; actors: {', '.join(game.actors)}")
     if compare:
+        from ..negotiation import format_variants  # noqa: PLC0415
+
         rows = []
-        for proto in PROTOCOLS:
-            try:
-                res = _run(game, proto, {}, steps, runs, seed, "auto", breakdown or None, rule, False)
-            except typer.Exit:
-                continue
+        for label, proto, pair, med in format_variants(game):
+            res = _run(game, proto, {}, steps, runs, seed, "auto", breakdown or None, rule, False, pair, med)
             t0 = res.transcripts[0]
-            rows.append({"protocol": proto, "agreement_rate": res.agreement_rate, "rounds": res.mean_rounds,
-                         "reason": t0.reason, "mean_utilities": res.mean_utilities, "outcome": t0.outcome})
+            rows.append({"format": label, "protocol": proto, "parties": list(pair) if pair else None,
+                         "mediator": med, "agreement_rate": res.agreement_rate, "rounds": res.mean_rounds,
+                         "reason": t0.reason, "stalled_on": (t0.stall or {}).get("persistent_issues"),
+                         "mean_utilities": res.mean_utilities, "outcome": t0.outcome})
         if as_json:
             print_json({"comparison": rows})
             return
-        t = Table(title=f"{game.title or game.id}: formats compared")
-        for c in ("protocol", "agreement", "rounds", "ended", "utilities"):
-            t.add_column(c)
+        t = Table(title=f"{game.title or game.id}: formats compared ({runs} run{'s' if runs != 1 else ''} each)")
+        for c in ("format", "agreement", "rounds", "ended", "stalled on", "mean utilities"):
+            t.add_column(c, overflow="fold")
         for r in rows:
-            t.add_row(r["protocol"], f"{r['agreement_rate']:.2f}", f"{r['rounds']:.1f}", r["reason"],
+            t.add_row(r["format"], f"{r['agreement_rate']:.0%}", f"{r['rounds']:.1f}", r["reason"],
+                      ", ".join(r["stalled_on"] or []) or "—",
                       " ".join(f"{k}={v:.2f}" for k, v in r["mean_utilities"].items()))
         console.print(t)
         return
-    res = _run(game, protocol, strategies, steps, runs, seed, engine, breakdown or None, rule, not as_json)
+    res = _run(game, protocol, strategies, steps, runs, seed, engine, breakdown or None, rule, not as_json,
+               who, mediator or None)
     if as_json:
         print_json(res.to_dict())
         return

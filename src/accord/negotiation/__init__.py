@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from .protocols import PROTOCOLS, Action, Config, Outcome, Turn, protocol
 from .result import SimulationResult, Transcript
-from .runner import simulate
+from .runner import format_variants, main_pair, simulate
 from .strategies import STRATEGIES, Mediator, Negotiator, Strategy, filtered_strategies, make
 from .tournament import TournamentResult, tournament
 from .views import Message, View
 
-__all__ = ["PROTOCOLS", "Action", "Config", "Outcome", "Turn", "protocol", "SimulationResult", "Transcript",
+__all__ = ["format_variants", "main_pair", "PROTOCOLS", "Action", "Config", "Outcome", "Turn", "protocol", "SimulationResult", "Transcript",
            "simulate", "STRATEGIES", "Mediator", "Negotiator", "Strategy", "filtered_strategies", "make",
            "TournamentResult", "tournament", "Message", "View"]

@@ -19,7 +19,7 @@ from .protocols.base import render
 from .result import SimulationResult, Transcript, geometry
 from .strategies import Strategy, make, strategy
 
-__all__ = ["simulate", "players_of", "resolve_strategies", "run_session", "DEFAULT_PARTY", "DEFAULT_MEDIATOR"]
+__all__ = ["simulate", "main_pair", "format_variants", "players_of", "resolve_strategies", "run_session", "DEFAULT_PARTY", "DEFAULT_MEDIATOR"]
 
 DEFAULT_PARTY = "boulware"
 DEFAULT_MEDIATOR = "nash"
@@ -35,6 +35,49 @@ def players_of(game: Game, protocol: str, config: Config) -> tuple[list[int], li
     if protocol == "shuttle":
         return list(state.parties), [state.mediator]
     return list(state.parties), list(state.chairs)
+
+
+def main_pair(game: Game) -> tuple[str, str] | None:
+    """The two parties (actors whose consent is needed unconditionally, mediators excluded) furthest
+    apart: the pair that loses most utility, together, at each other's ideal package — the sides a
+    shuttle runs between. Measured on values and weights only, so conceding acceptable sets does not
+    change it (ties: the larger joint capability). ``None`` with fewer than two parties."""
+    cand = [int(a) for a in np.flatnonzero(game.consent) if game.roles[a] == "party"]
+    if len(cand) < 2:
+        return None
+    ideal = np.array([[int(np.argmax(v[a])) for v in game.values] for a in range(game.n_actors)])
+    best: tuple[float, float, tuple[int, int]] | None = None
+    for x, a in enumerate(cand):
+        for b in cand[x + 1:]:
+            loss = (1.0 - game.utility(ideal[b][None, :])[0, a]) + (1.0 - game.utility(ideal[a][None, :])[0, b])
+            key = (round(float(loss), 12), float(game.capability[a] + game.capability[b]), (a, b))
+            if best is None or key[:2] > best[:2]:
+                best = key
+    assert best is not None
+    a, b = best[2]
+    return game.actors[a], game.actors[b]
+
+
+def format_variants(game: Game) -> list[tuple[str, str, tuple[str, ...] | None, str | None]]:
+    """The negotiation formats compared side by side: ``(label, protocol, parties, mediator)``.
+
+    Every protocol with all parties, then — where the game has a main pair and a mediator — the
+    bilateral shuttle between the pair through the lead mediator against a trilateral table at which
+    the same mediator chairs the pair (actors whose consent is needed but who do not play accept a
+    text iff it lies within their acceptable sets)."""
+    out: list[tuple[str, str, tuple[str, ...] | None, str | None]] = [
+        ("shuttle (all parties)", "shuttle", None, None),
+        ("table (all parties)", "table", None, None),
+        ("alternating offers", "alternating", None, None),
+    ]
+    pair = main_pair(game)
+    mediators = list(game.scenario.process.mediators) if game.scenario is not None else []
+    mediators = mediators or [a for a, r in zip(game.actors, game.roles) if r == "mediator"]
+    if pair is not None and mediators:
+        m = mediators[0]
+        out += [(f"bilateral shuttle ({pair[0]}–{pair[1]} via {m})", "shuttle", pair, m),
+                (f"trilateral table ({m}, {pair[0]}, {pair[1]})", "table", pair, m)]
+    return out
 
 
 def resolve_strategies(game: Game, protocol: str, strategies: Mapping[str, str] | None,

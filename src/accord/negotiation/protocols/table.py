@@ -67,6 +67,7 @@ def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> St
         chairs = tuple(game.index(m) for m in game.scenario.process.mediators[:1] if m in game.actors)
     else:
         chairs = tuple(a for a, r in enumerate(game.roles) if r == "mediator")[:1]
+    chairs = tuple(c for c in chairs if c not in parties)  # a seated party votes; it does not chair
     who = tuple(game.actors[a] for a in chairs + parties)
     sched = schedule(game, config.steps, who, config.use_calendar)
     return State(game, config, parties, chairs, mediator_model(game, parties), sched, new_key(rng),
