@@ -69,7 +69,8 @@ def test_collect_gathers_every_layer(toy_data):
     assert d["analysis"]["zopa"]["empty"] is True
     assert d["after_concessions"]["zopa"]["empty"] is False
     assert set(d["forecast"]["issues"]) == {"border", "guarantee", "venue"}
-    assert set(d["simulations"]) == {"shuttle", "alternating", "table", "shuttle after concessions"}
+    assert set(d["simulations"]) == {"shuttle", "alternating", "table", "bilateral shuttle (a–b via m)",
+                                     "trilateral table (m, a, b)", "shuttle after concessions"}
     # the concessions open a ZOPA in the toy, and the shuttle then finds it
     assert d["simulations"]["shuttle after concessions"]["agreement_rate"] > 0
     assert any("With the cheapest concessions made" in h for h in d["headline"])

@@ -82,6 +82,14 @@ class OwnSpace:
 
 _SPACES: "weakref.WeakKeyDictionary[Game, Space]" = weakref.WeakKeyDictionary()
 _OWN: "weakref.WeakKeyDictionary[Game, dict[int, OwnSpace]]" = weakref.WeakKeyDictionary()
+_POOL: "weakref.WeakKeyDictionary[Game, np.ndarray]" = weakref.WeakKeyDictionary()
+
+
+def agreeable_pool(game: Game) -> np.ndarray:
+    """Indices of the candidate outcomes (:func:`space`) that are agreeable (cached per Game)."""
+    if game not in _POOL:
+        _POOL[game] = np.flatnonzero(game.agreeable(space(game).outcomes))
+    return _POOL[game]
 
 
 def _candidates(game: Game) -> tuple[np.ndarray, bool]:

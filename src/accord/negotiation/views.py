@@ -48,6 +48,7 @@ class MediatorModel:
     feasible: Callable[[np.ndarray], np.ndarray]
     agreeable: Callable[[np.ndarray], np.ndarray]  # believed acceptable to everyone whose consent is needed
     status_quo: tuple[int, ...] | None
+    pool: np.ndarray | None = None      # indices into ``outcomes`` believed agreeable (computed once per Game)
 
     def u(self, outcome: tuple[int, ...]) -> np.ndarray:
         """Believed utilities ``(P,)`` of one outcome."""

@@ -32,7 +32,8 @@ MAX_FRONTIER_POINTS = 400
 
 #: The steps :func:`collect` reports to its ``progress`` callback, in order.
 STEPS: tuple[str, ...] = ("scenario", "analysis", "forecast", "sensitivity",
-                          *(f"simulation: {p}" for p in PROTOCOLS), "simulation: after concessions", "headline")
+                          *(f"simulation: {p}" for p in PROTOCOLS), "simulation: main pair, shuttle",
+                          "simulation: main pair, table", "simulation: after concessions", "headline")
 
 #: Key in ``BriefData.simulations`` of the shuttle run on the game with the cheapest concessions applied.
 AFTER_CONCESSIONS = "shuttle after concessions"
@@ -354,10 +355,21 @@ def _simulate_fn() -> Callable[..., Any]:
     return simulate
 
 
-def _simulation(game: Game, protocol: str, st: Settings) -> dict:
+def _simulation(game: Game, protocol: str, st: Settings, parties: tuple[str, ...] | None = None,
+                mediator: str | None = None) -> dict:
     simulate = _simulate_fn()
-    res = plain(simulate(game, protocol=protocol, runs=st.runs, seed=st.seed).to_dict())
+    res = plain(simulate(game, protocol=protocol, runs=st.runs, seed=st.seed, parties=parties,
+                         mediator=mediator).to_dict())
     return summarise_simulation(res, game)
+
+
+def _pair_formats(game: Game, st: Settings) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """The bilateral shuttle and the trilateral table for the main pair (keyed by their labels),
+    as :func:`accord.negotiation.format_variants` defines them, for the protocols in ``st``."""
+    from ..negotiation import format_variants  # noqa: PLC0415
+
+    return [(label, proto, pair, med) for label, proto, pair, med in format_variants(game)
+            if pair is not None and med is not None and proto in st.protocols]
 
 
 def _simulation_after_concessions(game: Game, st: Settings) -> dict:
@@ -436,6 +448,12 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
             sims = None
             break
         sims[p] = r  # type: ignore[index]
+    if sims:
+        for label, proto, pair, med in run(None, "negotiation", lambda: _pair_formats(game, st)) or []:
+            r = run(f"simulation: main pair, {proto}", "negotiation",
+                    lambda proto=proto, pair=pair, med=med: _simulation(game, proto, st, pair, med))
+            if r is not None:
+                sims[label] = r
     if sims and after is not None and "shuttle" in st.protocols:
         r = run("simulation: after concessions", "negotiation", lambda: _simulation_after_concessions(game, st))
         if r is not None:
@@ -544,6 +562,7 @@ def headline(data: BriefData) -> list[str]:
                        + "; ".join(parts) + ("" if len(fc["issues"]) <= 3 else "; more below") + ".")
     sims = dict(data.simulations or {})
     relaxed_run = sims.pop(AFTER_CONCESSIONS, None)
+    sims = {k: v for k, v in sims.items() if k in PROTOCOLS} or sims  # the all-party formats
     if sims:
         rates = {p: float(s.get("agreement_rate") or 0.0) for p, s in sims.items()}
         if not any(rates.values()):

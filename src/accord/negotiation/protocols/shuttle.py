@@ -19,7 +19,7 @@ import numpy as np
 
 from ...game import Game
 from ..calendar import Schedule, schedule
-from ..space import OwnSpace, own_space, space
+from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
 from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
                    event, evolve, needed, new_key, render)
@@ -79,7 +79,7 @@ def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
         acceptable=tuple(m[idx] for m in game.acceptable),
         disagreement=game.no_deal_utility()[idx], outcomes=sp.outcomes,
         utility=sp.utility[:, idx], ok=sp.ok[:, idx], feasible=game.feasible, agreeable=game.agreeable,
-        status_quo=None if sq is None else tuple(int(x) for x in sq))
+        status_quo=None if sq is None else tuple(int(x) for x in sq), pool=agreeable_pool(game))
 
 
 def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> State:

@@ -135,7 +135,7 @@ def _nearest_agreeable(m: MediatorModel, o: tuple[int, ...]) -> tuple[int, ...]:
     fewest issues of ``o`` (ties: highest Nash score); ``o`` itself when none is believed to exist.
     Agreeable texts can lie several issues away when constraints link issues (a forbidden
     combination blocks every one-issue path)."""
-    pool = np.flatnonzero(m.agreeable(m.outcomes))
+    pool = m.pool if m.pool is not None else np.flatnonzero(m.agreeable(m.outcomes))
     if pool.size == 0:
         return o
     cand = m.outcomes[pool]
