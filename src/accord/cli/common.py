@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-import numpy as np
 import typer
 from rich.console import Console
 
 from ..game import Game, compile_scenario
+from ..jsonable import plain
 from ..model import Scenario, ScenarioError, resolve
 
 console = Console()
@@ -54,26 +53,7 @@ def load_game(ref: str) -> Game:
     return compile_scenario(load_scenario(ref))
 
 
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _jsonable(x.tolist())
-    if isinstance(x, (np.bool_,)):
-        return bool(x)
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        f = float(x)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if hasattr(x, "isoformat"):
-        return x.isoformat()
-    return x
-
-
 def print_json(data: Any) -> None:
     """Print data as JSON to stdout (NaN and inf become null)."""
-    sys.stdout.write(json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(plain(data), indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()

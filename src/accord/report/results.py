@@ -19,6 +19,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..game import Game, IssueGrid
+from ..jsonable import plain
 from ..model.schema import Interval, Scenario
 from .palette import actor_colours
 
@@ -84,26 +85,6 @@ class BriefData:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def plain(x: Any) -> Any:
-    """``x`` as plain JSON data: numpy scalars and arrays to Python, NaN/inf to ``None``."""
-    if isinstance(x, dict):
-        return {str(k): plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [plain(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return plain(x.tolist())
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        f = float(x)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if hasattr(x, "to_dict"):
-        return plain(x.to_dict())
-    if hasattr(x, "isoformat"):
-        return x.isoformat()
-    return x
 
 
 def format_number(x: Any) -> str:
