@@ -87,13 +87,12 @@ def _line_map(text: str) -> dict[tuple[Any, ...], int]:
     return out
 
 
-def _lookup(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+def _lookup(lines: dict[tuple[str, ...], int], loc: tuple[Any, ...]) -> int | None:
     """The line of the deepest existing prefix of ``loc`` (keys are compared as strings)."""
-    norm = {tuple(str(p) for p in k): v for k, v in lines.items()}
     for n in range(len(loc), -1, -1):
         key = tuple(str(p) for p in loc[:n])
-        if key in norm:
-            return norm[key]
+        if key in lines:
+            return lines[key]
     return None
 
 
@@ -128,7 +127,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _problems_from_validation(err: ValidationError, file: str, text: str) -> list[Problem]:
-    lines = _line_map(text)
+    # keys compared as strings (YAML keys may be ints or dates), normalised once
+    lines = {tuple(str(p) for p in k): v for k, v in _line_map(text).items()}
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for e in err.errors(include_url=False):
