@@ -73,7 +73,13 @@ def test_schema_is_a_json_schema_with_properties() -> None:
     assert schema["type"] == "object"
     assert {"id", "title", "issues", "actors", "stances", "constraints", "process"} <= set(schema["properties"])
     assert "Stance" in schema.get("$defs", {})
-    jsonschema = pytest.importorskip("jsonschema")
+    stance = schema["$defs"]["Stance"]
+    assert stance["additionalProperties"] is False and {"actor", "issue", "salience", "provenance"} <= set(
+        stance["required"])
+    try:  # a full meta-schema check where jsonschema happens to be installed (not a dependency)
+        import jsonschema
+    except ImportError:
+        return
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
