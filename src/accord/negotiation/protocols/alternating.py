@@ -20,7 +20,7 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
-from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
+from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, end_reason,
                    event, evolve, needed, new_key, render)
 
 __all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME"]
@@ -131,12 +131,10 @@ def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[s
     if state.offer is not None:
         stall = {"last_offer": render(g, state.offer), "by": g.actors[state.proposer],
                  "rejected_by": [g.actors[a] for a in state.players if a != state.proposer and a not in state.accepted]}
-    if breaks_down(state.key, r, state.p_break):
-        ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": "breakdown", **(stall or {})}))
-        return evolve(state, done=Outcome(False, None, "breakdown", r + 1, stall)), ev
-    if r + 1 >= state.sched.rounds:
-        ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": "deadline", **(stall or {})}))
-        return evolve(state, done=Outcome(False, None, "deadline", r + 1, stall)), ev
+    reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
+    if reason is not None:
+        ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": reason, **(stall or {})}))
+        return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
     for name, a, b in state.sched.pauses[r + 1]:
         ev.append(event(r + 1, state.sched.dates[r + 1], "pause", None, "all", {"name": name, "start": a, "end": b}))
     return evolve(state, turn=0, round=r + 1), ev

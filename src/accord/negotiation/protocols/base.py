@@ -8,7 +8,7 @@ States are immutable; a protocol never calls a player.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -130,4 +130,35 @@ def tuple_set(t: tuple, i: int, v: Any) -> tuple:
     return t[:i] + (v,) + t[i + 1:]
 
 
-__all__ += ["breaks_down", "blocked_issues", "needed", "new_key", "tuple_set", "evolve"]
+def silent_consent(game: Game, outcome: tuple[int, ...], players: Sequence[int], rnd: int, date: str | None,
+                   to: str) -> tuple[list[dict[str, Any]], list[tuple[int, list[str]]]]:
+    """The actors whose consent ``outcome`` needs but who do not play (Level-II ratifiers and
+    constituencies, veto actors left out of the talks) accept it iff it lies inside their acceptable
+    sets (Putnam 1988). Returns their ``accept``/``reject`` events and, for each who rejects, the
+    issues that block it."""
+    ev: list[dict[str, Any]] = []
+    rejecting: list[tuple[int, list[str]]] = []
+    skip = set(players)
+    for a in np.flatnonzero(needed(game, outcome)):
+        a = int(a)
+        if a in skip:
+            continue
+        ok = auto_accepts(game, outcome, a)
+        blocked = blocked_issues(game, outcome, a)
+        ev.append(event(rnd, date, "accept" if ok else "reject", game.actors[a], to,
+                        {"level_ii": True, "issues": blocked}))
+        if not ok:
+            rejecting.append((a, blocked))
+    return ev, rejecting
+
+
+def end_reason(key: int, rnd: int, p_break: float, rounds: int) -> str | None:
+    """Why a session that failed round ``rnd`` stops: ``breakdown`` (the round's seeded draw),
+    ``deadline`` (no round left), or ``None`` to go on."""
+    if breaks_down(key, rnd, p_break):
+        return "breakdown"
+    return "deadline" if rnd + 1 >= rounds else None
+
+
+__all__ += ["breaks_down", "blocked_issues", "needed", "new_key", "tuple_set", "evolve", "silent_consent",
+            "end_reason"]

@@ -21,8 +21,8 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
-                   event, evolve, needed, new_key, render)
+from .base import (Action, Config, Outcome, Turn, breakdown_probs, end_reason, event, evolve, new_key, render,
+                   silent_consent)
 
 __all__ = ["State", "start", "pending", "apply", "outcome", "view", "mediator_model", "mediator_of", "NAME"]
 
@@ -180,31 +180,23 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
             rejected.append(g.actors[a])
             for i, _ in issues:
                 named.setdefault(g.issues[i].id, []).append(g.actors[a])
-    nd = needed(g, d)
     extra: list[Message] = []
-    for a in np.flatnonzero(nd):
-        a = int(a)
-        if a in state.parties or a == state.mediator:
-            continue
-        yes = auto_accepts(g, d, a)
-        blocked = blocked_issues(g, d, a)
-        ev.append(event(r, date, "accept" if yes else "reject", g.actors[a], state.mediator_name,
-                        {"level_ii": True, "issues": blocked}))
-        if not yes:
-            rejected.append(g.actors[a])
-            want = tuple((g.issue_index(i), _nearest_acceptable(g, a, g.issue_index(i), d[g.issue_index(i)]))
-                         for i in blocked)
-            extra.append(Message(r, "critique", g.actors[a], want))
-            for i in blocked:
-                named.setdefault(i, []).append(g.actors[a])
+    silent, rejecting = silent_consent(g, d, (*state.parties, state.mediator), r, date, state.mediator_name)
+    ev.extend(silent)
+    for a, blocked in rejecting:
+        rejected.append(g.actors[a])
+        want = tuple((g.issue_index(i), _nearest_acceptable(g, a, g.issue_index(i), d[g.issue_index(i)]))
+                     for i in blocked)
+        extra.append(Message(r, "critique", g.actors[a], want))
+        for i in blocked:
+            named.setdefault(i, []).append(g.actors[a])
     if not rejected:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
         return evolve(state, done=Outcome(True, d, "agreement", r + 1)), ev
     history = state.history + (named,)
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
     state = evolve(state, history=history, inboxes=boxes)
-    reason = "breakdown" if breaks_down(state.key, r, state.p_break) else (
-        "deadline" if r + 1 >= state.sched.rounds else None)
+    reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
     if reason is None:
         return evolve(state, round=r + 1, phase="draft", responses=()), ev
     stall = stall_report(state, rejected)

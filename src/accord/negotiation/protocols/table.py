@@ -20,8 +20,8 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..views import MediatorModel, Message, View
 from ..space import own_space
-from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, breaks_down,
-                   event, evolve, needed, new_key, render)
+from .base import (Action, Config, Outcome, Turn, breakdown_probs, end_reason, event, evolve, needed, new_key,
+                   render, silent_consent)
 from .shuttle import mediator_model
 
 __all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME", "RULES"]
@@ -130,19 +130,13 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
     date = state.sched.dates[r]
     yes = dict(state.votes)
     nd = needed(g, o)
-    level2_ok = True
     party_of = {rule.actor: rule.party for rule in g.ratifications}
-    for a in np.flatnonzero(nd):
-        a = int(a)
-        if a in state.parties or a in state.chairs:
-            continue
-        ok = auto_accepts(g, o, a)
-        ev.append(event(r, date, "accept" if ok else "reject", g.actors[a], "table",
-                        {"level_ii": True, "issues": blocked_issues(g, o, a)}))
-        if not ok:
-            level2_ok = False
-            if a in party_of and party_of[a] in yes:
-                yes[party_of[a]] = False
+    silent, rejecting = silent_consent(g, o, (*state.parties, *state.chairs), r, date, "table")
+    ev.extend(silent)
+    level2_ok = not rejecting
+    for a, _ in rejecting:
+        if a in party_of and party_of[a] in yes:
+            yes[party_of[a]] = False
     rule = state.config.rule
     if rule == "unanimity":
         passed = level2_ok and all(yes[p] for p in state.parties if nd[p]) and all(yes.values())
@@ -154,8 +148,7 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
     if passed:
         ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, o), "rule": rule}))
         return evolve(state, done=Outcome(True, o, "agreement", r + 1)), ev
-    reason = "breakdown" if breaks_down(state.key, r, state.p_break) else (
-        "deadline" if r + 1 >= state.sched.rounds else None)
+    reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
     if reason is None:
         return evolve(state, round=r + 1, phase="propose", proposal=None, votes=()), ev
     stall = {"last_proposal": render(g, o), "by": g.actors[state.proposer],
