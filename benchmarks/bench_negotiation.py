@@ -17,7 +17,6 @@ import itertools
 import sys
 import time
 
-import numpy as np
 
 from accord.negotiation.batch import run_batch
 from accord.negotiation.domains import random_game

@@ -60,7 +60,6 @@ def test_toy_zopa_is_empty_because_parliament_and_a_disagree_on_the_guarantee(fi
 
 
 def test_tradeoffs_find_a_logroll():
-    from analysis_brute import random_game  # noqa: F401  (path check)
     from accord.game import Game, IssueGrid
     pts = np.arange(3, dtype=float)
     iss = tuple(IssueGrid(n, n, "ordinal", pts, ("lo", "mid", "hi"), ("lo", "mid", "hi")) for n in ("x", "y"))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
-import pytest
 
 from accord.game import Game
 from accord.negotiation.domains import random_game
-from accord.negotiation.protocols import Config, Turn, alternating, shuttle
+from accord.negotiation.protocols import Config, alternating, shuttle
 from accord.negotiation.strategies import STRATEGIES, filtered_strategies, make
 from accord.negotiation.views import Message
 
