@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..forecast import MODELS, backtest_deu, forecast, sensitivity
+from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
 from . import app
 from .common import console, err_console, fail, load_game, print_json
@@ -39,9 +40,10 @@ def _fmt(v: object) -> str:
 @app.command("forecast")
 def forecast_cmd(
     scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
-    model: str = typer.Option("compromise", "--model", help="compromise | median | nbs | eum"),
+    model: str = typer.Option("compromise", "--model", help="compromise | median | nbs | eum | exchange"),
     variant: str = typer.Option("scholz2011", "--variant", help="EUM variant: paper | scholz2011"),
     rounds: int = typer.Option(10, "--rounds", min=0, help="EUM rounds."),
+    stages: int = typer.Option(1, "--stages", min=0, help="Exchange-model passes (1 = Stokman & Van Oosten 1994)."),
     draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over the uncertainty ranges."),
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
     show_sensitivity: bool = typer.Option(False, "--sensitivity", help="Print the one-at-a-time tornado table."),
@@ -58,10 +60,11 @@ def forecast_cmd(
     cb_: Optional[Callable[[int, int], None]] = cb
     if bar is not None:
         with bar:
-            fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed, progress=cb_)
+            fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed, progress=cb_,
+                          stages=stages)
     else:
-        fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed)
-    sens = sensitivity(game, model=model, variant=variant, rounds=rounds) if show_sensitivity else None
+        fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed, stages=stages)
+    sens = sensitivity(game, model=model, variant=variant, rounds=rounds, stages=stages) if show_sensitivity else None
     if as_json:
         d = fc.to_dict()
         if sens is not None:
@@ -90,6 +93,16 @@ def forecast_cmd(
             for r in f.rounds:
                 rt.add_row(str(r["round"]), f"{r['median']:.3f}", f"{r['mean']:.3f}")
             console.print(rt)
+    if model == "exchange":
+        xt = Table(title=f"Exchanges of voting positions (Stokman & Van Oosten 1994), {stages} stage(s)")
+        for col in ("gainer", "gets", "partner moves", "gives", "gainer moves", "gain each"):
+            xt.add_column(col)
+        for e in sorted(fc.exchanges or (), key=lambda e: -e["gain"]):
+            xt.add_row(e["gainer"], e["gain_issue"], f"{e['partner']} {e['partner_shift']:+.3g}", e["give_issue"],
+                       f"{e['gainer_shift']:+.3g}", f"{e['gain']:.3g}")
+        if not fc.exchanges:
+            xt.add_row("—", "no feasible exchange", "", "", "", "")
+        console.print(xt)
     if sens is not None:
         st = Table(title=f"Sensitivity (one at a time) — {model}")
         for col in ("issue", "actor", "input", "low", "high", "swing"):
@@ -121,11 +134,17 @@ def backtest_deu_cmd(
         print_json(res.to_dict())
         return
     t = Table(title=f"DEU backtest — {res.n_issues} issues with an outcome, capability: {capability}")
-    for col in ("model", "MAE", "median AE", "n", "note"):
-        t.add_column(col)
+    for col in ("model", "MAE", "med AE", "n", "Δ MAE", "90% CI", "beats"):
+        t.add_column(col, justify="left" if col == "model" else "right", no_wrap=col != "model")
     for m, e in sorted(res.models.items(), key=lambda kv: kv[1]["mae"]):
-        note = f"{folds}-fold CV by proposal" if m in res.cross_validated else ""
-        t.add_row(m, f"{e['mae']:.2f}", f"{e['median_ae']:.2f}", str(e["n"]), note)
+        name = m + (f" ({folds}-fold CV)" if m in res.cross_validated else "")
+        vs = res.versus_compromise.get(m)
+        rel = f"{vs['delta_mae']:+.2f}" if vs else "—"
+        ci = f"{vs['ci90'][0]:+.2f} … {vs['ci90'][1]:+.2f}" if vs else ""
+        beats = ("yes" if vs["ci90"][1] < 0 else "no") if vs else ""
+        t.add_row(name, f"{e['mae']:.2f}", f"{e['median_ae']:.2f}", str(e["n"]), rel, ci, beats)
     console.print(t)
+    console.print(f"med AE: median absolute error. Δ MAE: the model's MAE minus the compromise model's on the same issues; 90% CI from "
+                  f"{BOOTSTRAP} bootstrap resamples of whole proposals (seed {seed}); beats: the whole CI is below 0.")
     console.print("blend weights (fitted on all issues): "
                   + ", ".join(f"{k} {v:.1f}" for k, v in res.blend_weights.items()))

@@ -48,6 +48,7 @@ class Forecast:
     draws: int = 0
     seed: int = 0
     rounds: int = 0
+    exchanges: tuple[dict[str, Any], ...] | None = None
 
     def __getitem__(self, issue: str) -> IssueForecast:
         for f in self.issues:
@@ -57,8 +58,24 @@ class Forecast:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"model": m, "issues": {issue_id: {"forecast", "interval", ["position"],
-        ["probabilities"], ["rounds"]}}}``."""
-        return {"model": self.model, "issues": {f.id: f.to_dict() for f in self.issues}}
+        ["probabilities"], ["rounds"]}}}``; the exchange model adds ``"exchanges"``: the realised
+        trades in order (``gainer``, ``partner``, ``gain_issue``, ``give_issue``, the voting-position
+        shifts ``partner_shift`` / ``gainer_shift`` and outcome shifts on the issues' scales, ``gain``,
+        ``stage``)."""
+        d: dict[str, Any] = {"model": self.model, "issues": {f.id: f.to_dict() for f in self.issues}}
+        if self.exchanges is not None:
+            d["exchanges"] = [dict(e) for e in self.exchanges]
+        return d
+
+    def trade_sentences(self) -> list[str]:
+        """The exchange model's trades in words, largest gain first."""
+        out = []
+        for e in sorted(self.exchanges or (), key=lambda e: -e["gain"]):
+            out.append(f"{e['partner']} moves {e['partner_shift']:+.3g} on {e['gain_issue']} towards {e['gainer']}, "
+                       f"who moves {e['gainer_shift']:+.3g} on {e['give_issue']} in return "
+                       f"(outcome shifts {e['outcome_shift_gain']:+.3g} and {e['outcome_shift_give']:+.3g}; "
+                       f"each gains {e['gain']:.3g})")
+        return out
 
     def summary(self) -> str:
         """A few lines of text: one per issue."""
@@ -75,6 +92,7 @@ class Forecast:
             if f.probabilities:
                 val += "  " + ", ".join(f"{k} {p:.2f}" for k, p in f.probabilities.items())
             lines.append(f"  {f.id}: {val}")
+        lines.extend("  trade: " + t for t in self.trade_sentences())
         return "\n".join(lines)
 
 

@@ -25,7 +25,8 @@ SALIENCE_STEP = 0.2
 CAPABILITY_FACTORS = (0.5, 1.5)
 
 
-def sensitivity(game: Game, model: str = "compromise", variant: str = "scholz2011", rounds: int = 10) -> Sensitivity:
+def sensitivity(game: Game, model: str = "compromise", variant: str = "scholz2011", rounds: int = 10,
+                stages: int = 1) -> Sensitivity:
     """The one-at-a-time tornado table of ``model`` on ``game`` (rows sorted by swing within each issue)."""
     x0, s0, c0 = base_inputs(game)
     A, I = x0.shape
@@ -70,7 +71,8 @@ def sensitivity(game: Game, model: str = "compromise", variant: str = "scholz201
             specs.append((a, -1, "capability"))
     if not specs:
         return Sensitivity(model=model, rows=())
-    pred = predict_batch(game, np.stack([x0] + xs), np.stack([s0] + ss), np.stack([c0] + cs), model, variant, rounds)
+    pred = predict_batch(game, np.stack([x0] + xs), np.stack([s0] + ss), np.stack([c0] + cs), model, variant, rounds,
+                         stages=stages)
     out = np.array(pred.values)  # (1 + 2P, I)
     for i, p in pred.probabilities.items():
         k = int(np.argmax(p[0]))
