@@ -47,3 +47,27 @@ def test_backtest_bad_file_exits_2(tmp_path) -> None:
     r = runner.invoke(app, ["backtest", "deu", str(p)])
     assert r.exit_code == 2
     assert "bad.tsv:1" in r.output
+
+
+def test_forecast_exchange_table_and_json() -> None:
+    r = runner.invoke(app, ["forecast", "miami-2025", "--model", "exchange"])
+    assert r.exit_code == 0, r.output
+    assert "Exchanges of voting positions" in r.stdout
+    top = next(line for line in r.stdout.splitlines() if "0.0207" in line)  # the largest trade
+    assert "russia" in top and "territory" in top and "+1.69" in top
+    r = runner.invoke(app, ["forecast", "miami-2025", "--model", "exchange", "--stages", "2", "--json"])
+    d = json.loads(r.stdout)
+    assert d["model"] == "exchange" and {e["stage"] for e in d["exchanges"]} == {0, 1}
+
+
+def test_backtest_table_compares_with_compromise(shared) -> None:
+    path = str(shared / "data/deu3_dev/deu3_dev.tsv")
+    r = runner.invoke(app, ["backtest", "deu", path, "--rounds", "2", "--json"])
+    d = json.loads(r.stdout)
+    assert {"exchange", "blend"} <= set(d["models"]) and "exchange" in d["versus_compromise"]
+    lo, hi = d["versus_compromise"]["exchange"]["ci90"]
+    assert lo < d["versus_compromise"]["exchange"]["delta_mae"] < hi
+    r = runner.invoke(app, ["backtest", "deu", path, "--rounds", "2"])
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.stdout.splitlines() if line.strip("│ ").startswith("exchange"))
+    assert "25.30" in row and "-0.62" in row
