@@ -113,12 +113,18 @@ def test_every_realised_exchange_follows_the_rules(data) -> None:
     assert r.outcome == pytest.approx(compromise(after.T, c, s.T, mask.T), nan_ok=True)
 
 
-def test_batch_equals_one_at_a_time() -> None:
+def test_batch_equals_one_at_a_time(monkeypatch) -> None:
+    import accord.forecast.exchange as ex_mod
+
     rng = np.random.default_rng(3)
     x = rng.random((5, 6, 3))
     s = rng.random((5, 6, 3))
     c = rng.random((5, 6)) + 0.1
     batch = run_exchange(x, c, s, stages=2)
+    monkeypatch.setattr(ex_mod, "CHUNK", 2)  # the batch is cut into chunks to bound memory
+    chunked = run_exchange(x, c, s, stages=2)
+    assert np.array_equal(chunked.positions, batch.positions)
+    assert np.array_equal(chunked.n_exchanges, batch.n_exchanges)
     for b in range(5):
         one = run_exchange(x[b], c[b], s[b], stages=2)
         assert batch.outcome[b] == pytest.approx(one.outcome)

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+CHUNK = 256
+
 __all__ = ["Exchange", "ExchangeResult", "expected_outcome", "exchange_candidates", "run_exchange"]
 
 _EPS = 1e-12
@@ -142,7 +144,24 @@ def run_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray |
     xb = np.where(mask, x, 0.0).reshape(B, A, I) / span
     cb, sb, mb = c.reshape(B, A), s.reshape(B, A, I), mask.reshape(B, A, I)
     initial, _ = expected_outcome(xb, cb, sb, mb)
-    unbatched = not batch
+    count = np.zeros(B, dtype=int)
+    records: list[Exchange] = []
+    for lo in range(0, B, CHUNK):  # bounded memory: the candidate tensor is (chunk, A, A, I, I)
+        sl = slice(lo, min(B, lo + CHUNK))
+        xb[sl], count[sl], recs = _passes(xb[sl], cb[sl], sb[sl], mb[sl], stages, span, record=not batch)
+        records.extend(recs)
+    outcome, _ = expected_outcome(xb, cb, sb, mb)
+    positions = np.where(mask, (xb * span).reshape(x.shape), np.nan)
+    return ExchangeResult(positions=positions, outcome=(outcome * span).reshape(batch + (I,)),
+                          initial=(initial * span).reshape(batch + (I,)), exchanges=tuple(records),
+                          n_exchanges=count.reshape(batch) if batch else count[0])
+
+
+def _passes(xb: np.ndarray, cb: np.ndarray, sb: np.ndarray, mb: np.ndarray, stages: int, span: np.ndarray,
+            record: bool) -> tuple[np.ndarray, np.ndarray, list[Exchange]]:
+    """Steps 2–4 for ``stages`` passes on a flat batch ``xb (B, A, I)`` (scaled positions). Returns the
+    new positions, the number of exchanges per element and, if ``record``, element 0's exchanges."""
+    B, A, I = xb.shape
     records: list[Exchange] = []
     count = np.zeros(B, dtype=int)
     rows = np.arange(B)
@@ -174,7 +193,7 @@ def run_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray |
             used[lr, j[live], p[live]] = True
             used[lr, i[live], q[live]] = True
             count += live
-            if unbatched and live[0]:
+            if record and live[0]:
                 records.append(Exchange(
                     stage=stage, gainer=int(i[0]), partner=int(j[0]), gain_issue=int(p[0]), give_issue=int(q[0]),
                     shift_partner=float(towards_j[0] * dj[0] * span[p[0]]),
@@ -191,8 +210,4 @@ def run_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray |
         xb = new
         if not moved_any:  # nothing traded: later stages would repeat the same empty pass
             break
-    outcome, _ = expected_outcome(xb, cb, sb, mb)
-    positions = np.where(mask, (xb * span).reshape(x.shape), np.nan)
-    return ExchangeResult(positions=positions, outcome=(outcome * span).reshape(batch + (I,)),
-                          initial=(initial * span).reshape(batch + (I,)), exchanges=tuple(records),
-                          n_exchanges=count.reshape(batch) if batch else count[0])
+    return xb, count, records
