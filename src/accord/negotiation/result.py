@@ -2,8 +2,7 @@
 
 Metrics per run: agreement, the outcome in source values, utilities, rounds used, and the distance
 (Euclidean, in the parties' utility space) to the nearest point of the Pareto frontier and to the
-Nash bargaining point (Nash 1950) among agreeable outcomes. These come from :mod:`accord.analysis`
-when it provides them, else from a brute force over the candidate space behind :func:`geometry`.
+Nash bargaining point (Nash 1950) among agreeable outcomes, over the players (:func:`geometry`).
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.pareto import pareto_mask
+from ..analysis.solutions import nash_index
 from ..game import Game
 from .space import space
 
@@ -40,24 +41,13 @@ class Geometry:
 _GEOM: "weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], Geometry]]" = weakref.WeakKeyDictionary()
 
 
-def _pareto(U: np.ndarray) -> np.ndarray:
-    U = np.unique(np.round(U, 12), axis=0)
-    U = U[np.lexsort(tuple(-U[:, k] for k in range(U.shape[1] - 1, -1, -1)))]
-    keep: list[np.ndarray] = []
-    for row in U:
-        if keep:
-            K = np.asarray(keep)
-            if np.any(np.all(K >= row - 1e-12, axis=1) & np.any(K > row + 1e-12, axis=1)):
-                continue
-        keep.append(row)
-    return np.asarray(keep)
-
-
 def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
     """The frontier and Nash point of the agreeable outcomes over ``parties`` (cached per Game).
 
-    Brute force over the candidate space (exact for up to 250,000 outcomes); swap for
-    :mod:`accord.analysis` once it offers the same quantities."""
+    The players' frontier differs from :func:`accord.analysis.pareto_frontier`, which is over every
+    party whose consent is needed; it is taken over the candidate space of the simulation (exact for
+    up to 250,000 outcomes) with the analysis layer's array kernels (``pareto_mask``, ``nash_index``).
+    The Nash point exists only where some agreeable outcome gives every player more than no deal."""
     cache = _GEOM.setdefault(game, {})
     if parties in cache:
         return cache[parties]
@@ -68,13 +58,11 @@ def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
         geo = Geometry(parties, np.zeros((0, len(parties))), None)
     else:
         d = game.no_deal_utility()[list(parties)]
-        gain = U - d[None, :]
-        good = np.all(gain > 0, axis=1)
         nash = None
-        if good.any():
-            score = np.where(good, np.log(np.where(good[:, None], gain, 1.0)).sum(axis=1), -np.inf)
-            nash = U[int(np.argmax(score))]
-        geo = Geometry(parties, _pareto(U), nash)
+        if np.all(U - d[None, :] > 0, axis=1).any():
+            k = nash_index(U, d)
+            nash = None if k is None else U[k]
+        geo = Geometry(parties, U[pareto_mask(U)], nash)
     cache[parties] = geo
     return geo
 
