@@ -14,8 +14,8 @@ import pytest
 
 from accord.game import compile_scenario
 from accord.model import load, resolve
-from accord.report import Settings, collect, format_number, write_brief
-from accord.report.brief import lookup
+from accord.report import Settings, build_view, collect, format_number, render_html, render_markdown, write_brief
+from accord.report.brief import MAX_TRADES, lookup
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -80,7 +80,7 @@ def test_numbers_in_the_html_equal_brief_json(which, request):
     nums = re.findall(r'<data class="num" value="([^"]*)" data-path="([^"]+)">([^<]*)</data>', page)
     assert len(nums) >= 20
     paths = {p.split("/")[0] for _, p, _ in nums}
-    assert {"actors", "stances", "analysis", "forecast", "simulations"} <= paths
+    assert {"actors", "stances", "analysis", "forecast", "exchange", "sensitivity", "simulations"} <= paths
     for raw, path, text in nums:
         value = lookup(stored, html.unescape(path))
         assert html.unescape(text) == format_number(value), path
@@ -194,3 +194,160 @@ def test_miami_brief_renders_in_chromium_without_console_errors(chromium, miami,
     flat = img[..., :3].reshape(-1, 3)
     assert float(flat.std()) > 0.01, "the screenshot is a single colour"
     assert len(np.unique((flat[::97] * 255).astype(np.uint8), axis=0)) > 20
+
+
+# -- the exchange model's trades, units, grouped assumptions ---------------------------------------
+def _table(page: str, table_id: str) -> str:
+    m = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S)
+    assert m, f"no table {table_id}"
+    return m.group(1)
+
+
+def _rows(table: str) -> list[str]:
+    body = table.split("</thead>", 1)[1]
+    return re.findall(r"<tr>(.*?)</tr>", body, re.S)
+
+
+def _cells(row: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+
+
+def _md_section(md: str, heading: str) -> str:
+    start = md.index(heading)
+    nxt = re.search(r"^#{1,3} ", md[start + len(heading):], re.M)
+    return md[start: start + len(heading) + (nxt.start() if nxt else len(md))]
+
+
+@pytest.mark.parametrize("which", BRIEFS)
+def test_trades_table_rows_match_brief_json(which, request):
+    data, written = request.getfixturevalue(which)
+    stored = json.loads(written.json.read_text(encoding="utf-8"))
+    ex = stored["exchange"]
+    trades = ex["trades"]
+    assert trades, "the exchange model finds trades in both scenarios"
+    assert ex["n_trades"] == len(trades)
+    assert [t["gain"] for t in trades] == sorted((t["gain"] for t in trades), reverse=True)
+    names = {a["id"]: a["name"] for a in stored["actors"]}
+    issues = {i["id"]: i for i in stored["issues"]}
+    for t in trades:  # the adapter's moves restate the model's shifts
+        gets, gives = t["moves"]
+        assert (gets["actor"], gets["issue"], gives["actor"], gives["issue"]) == (
+            t["partner"], t["gain_issue"], t["gainer"], t["give_issue"])
+        for m, shift, out in ((gets, t["partner_shift"], t["outcome_shift_gain"]),
+                              (gives, t["gainer_shift"], t["outcome_shift_give"])):
+            assert m["by"] == pytest.approx(abs(shift)) and m["to"] - m["from"] == pytest.approx(shift)
+            assert m["forecast_by"] == pytest.approx(abs(out))
+            iss = issues[m["issue"]]
+            if iss["kind"] == "ordinal":
+                assert m["from_label"] in iss["tick_labels"] and m["towards"] in iss["tick_labels"]
+                assert m["towards"] != m["from_label"]
+        assert t["gain_pct"] == pytest.approx(100 * t["gain"])
+
+    page = written.html.read_text(encoding="utf-8")
+    assert "Trades the exchange model expects" in page and "Stokman &amp; Van Oosten 1994" in page
+    rows = _rows(_table(page, "trades-table"))
+    assert len(rows) == min(len(trades), MAX_TRADES)
+    for k, row in enumerate(rows):
+        t = trades[k]
+        paths = re.findall(r'data-path="([^"]+)"', row)
+        assert paths and all(p.startswith(f"exchange/trades/{k}/") for p in paths)
+        assert f"exchange/trades/{k}/gain_pct" in paths
+        for j in (0, 1):
+            assert f"exchange/trades/{k}/moves/{j}/by" in paths
+        who, gets, gives, gain = _cells(row)
+        assert who == f"{names[t['gainer']]}with {names[t['partner']]}"
+        assert gain == format_number(t["gain_pct"])
+        for cell, m in ((gets, t["moves"][0]), (gives, t["moves"][1])):
+            iss = issues[m["issue"]]
+            assert cell.startswith(f"{iss['name']}: {names[m['actor']]} moves {format_number(m['by'])}")
+            if iss["kind"] == "ordinal":
+                assert f"towards “{m['towards']}”" in cell
+            else:
+                assert f"from {format_number(m['from'])} to {format_number(m['to'])}" in cell
+
+    md = written.markdown.read_text(encoding="utf-8")
+    sec = _md_section(md, "### Trades the exchange model expects")
+    md_rows = [line for line in sec.splitlines() if line.startswith("| ")][1:]  # after the header
+    assert len(md_rows) == len(rows)
+    for line, t in zip(md_rows, trades):
+        assert line.startswith(f"| {names[t['gainer']]}, with {names[t['partner']]} |")
+        assert line.rstrip().endswith(f"| {format_number(t['gain_pct'])} |")
+
+
+def test_miami_trades_include_ukraine_moving_on_territory_towards_russia(miami):
+    data, written = miami
+    trades = data.to_dict()["exchange"]["trades"]
+    territory = [t for t in trades if t["gain_issue"] == "territory" and t["partner"] == "ukraine"]
+    assert territory and territory[0]["gainer"] == "russia" and territory[0]["partner_shift"] > 0
+    assert territory[0]["give_issue"] == "security_guarantee"
+    # the exchange model is one of the models compared
+    page = written.html.read_text(encoding="utf-8")
+    assert set(data.models) == {"compromise", "median", "nbs", "eum", "exchange"}
+    assert "<th>Exchange</th>" in page and "| Exchange |" in written.markdown.read_text(encoding="utf-8")
+
+
+def test_no_trade_is_said_in_words(toy, tmp_path):
+    data, written = toy
+    d = data.to_dict()
+    d["exchange"] = {"stages": 1, "n_trades": 0, "trades": []}
+    view = build_view(d, [])
+    page, md = render_html(view), render_markdown(view)
+    for doc in (page, md):
+        assert "Trades the exchange model expects" in doc
+        assert "The exchange model finds no trade" in doc
+    assert 'id="trades-table"' not in page and "| Who gains |" not in md
+
+
+@pytest.mark.parametrize("which", BRIEFS)
+def test_sensitivity_table_shows_each_issues_unit(which, request):
+    data, written = request.getfixturevalue(which)
+    d = data.to_dict()
+    by_name = {i["name"]: i for i in d["issues"]}
+    page = written.html.read_text(encoding="utf-8")
+    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table>(.*?)</table>", page, re.S)
+    assert m
+    head = _cells(m.group(1).split("</thead>")[0])
+    assert head[-2:] == ["Unit", "Share of range"]
+    rows = [_cells(r) for r in _rows(m.group(1))]
+    assert rows
+    expected = {"ordinal": "option index", "categorical": "probability"}
+    for r in rows:
+        iss = by_name[r[0]]
+        assert r[-2] == expected.get(iss["kind"], iss["unit"] or "—")
+    # ranked by swing relative to the issue's range, so issues in different units compare
+    shares = [float(r[-1].rstrip("%")) for r in rows]
+    assert shares == sorted(shares, reverse=True)
+    md = written.markdown.read_text(encoding="utf-8")
+    assert "| Forecast at low | at high | Swing | Unit | Share of range |" in md
+
+
+def test_miami_assumptions_are_grouped_per_actor(miami):
+    data, written = miami
+    d = data.to_dict()
+    names = {a["id"]: a["name"] for a in d["actors"]}
+    assert all({"actor", "issue", "field", "text"} <= set(a) for a in d["assumptions"])
+    expected = ["Scenario-wide"] + [names[a["id"]] for a in d["actors"]
+                                    if any(x["actor"] == a["id"] for x in d["assumptions"])]
+    page = written.html.read_text(encoding="utf-8")
+    table = _table(page, "assumptions-table")
+    groups = re.findall(r'<tbody class="group">(.*?)</tbody>', table, re.S)
+    headings = [_cells(re.search(r'<th scope="rowgroup"[^>]*>.*?</th>', g, re.S).group(0))[0] for g in groups]
+    assert headings == expected
+    text = html.unescape(re.sub(r"<[^>]+>", "", table))
+    for g, name in zip(groups, headings):
+        rows = re.findall(r"<tr>", g)
+        assert re.search(rf'rowspan="{len(rows)}"', g), f"the {name} heading spans its rows"
+        actor = next((k for k, v in names.items() if v == name), None)
+        mine = [a for a in d["assumptions"] if a["actor"] == actor]
+        abouts = {a["field"] if actor is None else a["issue"] for a in mine}
+        assert len(rows) == len(abouts)  # one row per stance (and one for the actor itself)
+        gtext = html.unescape(re.sub(r"<[^>]+>", "", g))
+        for a in mine:
+            assert a["text"] in gtext and a["field"] in gtext
+    assert all(a["text"] in text for a in d["assumptions"])
+    md = written.markdown.read_text(encoding="utf-8")
+    sec = _md_section(md, "### Modelling assumptions in the scenario")
+    assert re.findall(r"^#### (.+)$", sec, re.M) == expected
+    for a in d["assumptions"]:
+        assert " ".join(a["text"].split()).replace("|", "\\|") in sec

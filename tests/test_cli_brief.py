@@ -34,6 +34,18 @@ def test_brief_json_prints_the_brief_data(tmp_path):
     assert data["scenario"]["id"] == "toy"
 
 
+def test_brief_with_the_exchange_model_lists_its_trades(tmp_path):
+    out = tmp_path / "x"
+    r = runner.invoke(app, ["brief", TOY, "-o", str(out), "--json", "--model", "exchange", "--draws", "20",
+                            "--runs", "1"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["forecast"]["model"] == "exchange" and data["exchange"]["trades"]
+    assert any("exchange model (1 stage of trades)" in c for c in data["caveats"])
+    md = (out / "brief.md").read_text(encoding="utf-8")
+    assert "### Trades the exchange model expects" in md and "| Who gains |" in md
+
+
 def test_brief_refuses_a_folder_with_the_users_files(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()

@@ -80,6 +80,81 @@ def test_collect_gathers_every_layer(toy_data):
     json.dumps(d)  # plain JSON
 
 
+def test_collect_lists_the_exchange_models_trades(toy_data):
+    d = toy_data.to_dict()
+    assert "exchange" in d["settings"]["models"] and d["settings"]["stages"] == 1
+    assert set(d["models"]) == {"compromise", "median", "nbs", "eum", "exchange"}
+    ex = d["exchange"]
+    assert ex["stages"] == 1 and ex["n_trades"] == len(ex["trades"]) >= 1
+    keys = {"stage", "gainer", "partner", "gain_issue", "give_issue", "partner_shift", "gainer_shift",
+            "outcome_shift_gain", "outcome_shift_give", "gain"}
+    for t in ex["trades"]:
+        assert keys <= set(t) and t["gain"] > 0 and len(t["moves"]) == 2
+    assert [t["gain"] for t in ex["trades"]] == sorted((t["gain"] for t in ex["trades"]), reverse=True)
+    # the trades of the point forecast, as the forecast layer reports them
+    from accord.forecast import forecast
+
+    game = compile_scenario(load(FIXTURES / "toy.yaml"))
+    raw = json.loads(json.dumps(forecast(game, model="exchange").to_dict()["exchanges"]))
+    assert sorted(({k: t[k] for k in keys} for t in ex["trades"]), key=lambda t: -t["gain"]) == \
+        sorted(raw, key=lambda t: -t["gain"])
+
+
+def test_sensitivity_rows_carry_their_share_of_the_range(toy_game, toy_data):
+    rows = toy_data.to_dict()["sensitivity"]["rows"]
+    assert rows
+    for r in rows:
+        g = toy_game.issues[toy_game.issue_index(r["issue"])]
+        span = float(g.points.max() - g.points.min()) if g.ordered else 1.0
+        assert r["swing_pct"] == pytest.approx(100 * r["swing"] / span)
+
+
+def test_after_concessions_simulation_reuses_the_analysis_concessions(toy_game, toy_data, monkeypatch):
+    import importlib
+
+    import accord.analysis as analysis
+
+    analyze_mod = importlib.import_module("accord.analysis.analyze")  # the package's name is the function
+    concessions_mod = importlib.import_module("accord.analysis.concessions")
+    from accord.report.results import AFTER_CONCESSIONS, _simulation
+
+    real = concessions_mod.minimal_concessions
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    for mod in (analysis, analyze_mod, concessions_mod):
+        monkeypatch.setattr(mod, "minimal_concessions", counted)
+    d = collect(toy_game, FAST).to_dict()
+    assert len(calls) == 1, "minimal concessions are computed once, by the analysis"
+    # the same run as on the game with the minimal concessions applied afresh
+    relaxed = analysis.apply_concessions(toy_game, real(toy_game))
+    assert d["simulations"][AFTER_CONCESSIONS] == _simulation(relaxed, "shuttle", FAST)
+    assert d == toy_data.to_dict()
+
+
+def test_assumptions_are_grouped_by_actor_and_stance():
+    from accord.report.brief import _assumptions
+
+    d = {"actors": [{"id": "a", "name": "A", "colour": "#000"}, {"id": "b", "name": "B", "colour": "#111"}],
+         "issues": [{"id": "x", "name": "Issue X"}],
+         "assumptions": [
+             {"where": "scenario", "actor": None, "issue": None, "field": "sq", "text": "Status quo."},
+             {"where": "B", "actor": "b", "issue": None, "field": "capability", "text": "Judgement."},
+             {"where": "A on Issue X", "actor": "a", "issue": "x", "field": "salience", "text": "Judgement."},
+             {"where": "A on Issue X", "actor": "a", "issue": "x", "field": "ideal", "text": "Quoted."},
+             {"where": "A on Issue X", "actor": "a", "issue": "x", "field": "acceptable", "text": "Judgement."},
+         ]}
+    groups = _assumptions(d)
+    assert [g["heading"] for g in groups] == ["Scenario-wide", "A", "B"]
+    assert groups[0]["rows"] == [{"about": "sq", "code": True, "notes": [{"fields": [], "text": "Status quo."}]}]
+    assert groups[1]["rows"] == [{"about": "Issue X", "code": False, "notes": [
+        {"fields": ["salience", "acceptable"], "text": "Judgement."}, {"fields": ["ideal"], "text": "Quoted."}]}]
+    assert groups[2]["rows"][0]["about"] == "the actor" and groups[2]["colour"] == "#111"
+
+
 def test_collect_is_deterministic(toy_game, toy_data):
     assert collect(toy_game, FAST).to_dict() == toy_data.to_dict()
 

@@ -28,6 +28,9 @@ __all__ = ["Num", "lookup", "build_view", "render_html", "render_markdown", "wri
 
 MARKER = ".accord-brief"
 
+#: At most this many of the exchange model's trades are shown (largest gain first; brief.json has all).
+MAX_TRADES = 12
+
 
 class BriefExists(Exception):
     """The output folder holds files accord did not write (use ``force`` to write anyway)."""
@@ -253,24 +256,106 @@ def _forecast(d: dict) -> dict | None:
         rows.append({"issue": iss["name"], "label": _value_label(d, iss["id"], value), "value": num,
                      "interval": interval, "interval_label": interval_label, "probabilities": probs_v,
                      "unit": iss.get("unit") or "", "kind": iss["kind"], "by_model": by_model})
-    return {"model": fc.get("model"), "rows": rows, "models": list(d.get("models") or {})}
+    models = list(d.get("models") or {})
+    return {"model": fc.get("model"), "rows": rows, "models": models,
+            "model_labels": [MODEL_LABELS.get(m, m) for m in models]}
 
 
 def _is_num(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+#: How the forecast-by-model table names each model (others by their id).
+MODEL_LABELS = {"compromise": "Compromise", "median": "Median voter", "nbs": "Nash bargaining",
+                "eum": "Expected utility", "exchange": "Exchange"}
+
+
+def _scale_unit(iss: dict | None) -> str:
+    """The unit of a forecast on ``iss``'s scale: its unit, "option index" on ordinal issues,
+    "probability" on categorical ones (forecasts there are the most likely option's probability)."""
+    if iss is None:
+        return "—"
+    if iss["kind"] == "ordinal":
+        return "option index"
+    if iss["kind"] == "categorical":
+        return "probability"
+    return iss.get("unit") or "—"
+
+
+def _exchange(d: dict) -> dict | None:
+    """The exchange model's largest trades (``brief.json``'s ``exchange``, sorted largest gain first):
+    for each, who gains, the partner's move it gets, its own move in return, and the gain."""
+    ex = d.get("exchange")
+    if ex is None:
+        return None
+    rows = []
+    for k, t in enumerate((ex.get("trades") or [])[:MAX_TRADES]):
+        base = f"exchange/trades/{k}"
+        moves = []
+        for j, m in enumerate(t.get("moves") or []):
+            iss = _issue(d, m["issue"]) or {"name": m["issue"], "kind": "continuous", "unit": None}
+            ordinal = iss["kind"] == "ordinal"
+            unit = "options" if ordinal else (iss.get("unit") or "")
+            moves.append({"actor": _name(d, m["actor"]), "issue": iss["name"], "ordinal": ordinal,
+                          "unit": "option" if ordinal and format_number(m["by"]) == "1" else unit,
+                          "forecast_unit": "option" if ordinal and format_number(m["forecast_by"]) == "1" else unit,
+                          "by": Num(d, f"{base}/moves/{j}/by"), "from": Num(d, f"{base}/moves/{j}/from"),
+                          "to": Num(d, f"{base}/moves/{j}/to"),
+                          "forecast_by": Num(d, f"{base}/moves/{j}/forecast_by"),
+                          "from_label": m.get("from_label"), "towards": m.get("towards")})
+        if len(moves) != 2:
+            continue
+        rows.append({"gainer": _name(d, t["gainer"]), "partner": _name(d, t["partner"]),
+                     "gets": moves[0], "gives": moves[1], "gain": Num(d, f"{base}/gain_pct")})
+    n = len(ex.get("trades") or [])
+    return {"rows": rows, "stages": ex.get("stages"), "n_trades": Num(d, "exchange/n_trades"),
+            "more": n > len(rows)}
+
+
 def _sensitivity(d: dict, top: int = 8) -> list[dict]:
+    """The ``top`` inputs that move the forecast most, ranked by swing as a share of the issue's
+    range (raw swings are in each issue's own unit and do not compare across issues)."""
     s = d.get("sensitivity") or {}
     rows = list(enumerate(s.get("rows") or []))
-    rows.sort(key=lambda kr: -(kr[1].get("swing") or 0.0))
+    rows.sort(key=lambda kr: -(kr[1].get("swing_pct") or 0.0))
     out = []
     for k, r in rows[:top]:
         iss = _issue(d, r.get("issue", ""))
         out.append({"issue": iss["name"] if iss else r.get("issue"), "actor": _name(d, r.get("actor", "")),
                     "input": r.get("input"), "low": Num(d, f"sensitivity/rows/{k}/low"),
-                    "high": Num(d, f"sensitivity/rows/{k}/high"), "swing": Num(d, f"sensitivity/rows/{k}/swing")})
+                    "high": Num(d, f"sensitivity/rows/{k}/high"), "swing": Num(d, f"sensitivity/rows/{k}/swing"),
+                    "unit": _scale_unit(iss),
+                    "share": Num(d, f"sensitivity/rows/{k}/swing_pct", "%") if r.get("swing_pct") is not None
+                    else None})
     return out
+
+
+def _assumptions(d: dict) -> list[dict]:
+    """The scenario's assumptions grouped: scenario-wide first (one row each, named by its field),
+    then one group per actor (in the scenario's actor order) with a row for the actor itself and one
+    per stance (issue), each listing its assumptions; fields with the same text share a line."""
+    groups: dict[str | None, dict[str, dict]] = {}
+    for a in d.get("assumptions") or []:
+        actor, issue = a.get("actor"), a.get("issue")
+        if actor is None:
+            about, code = a["field"], True
+        elif issue:
+            about, code = (_issue(d, issue) or {}).get("name", issue), False
+        else:
+            about, code = "the actor", False
+        row = groups.setdefault(actor, {}).setdefault(about, {"about": about, "code": code, "notes": []})
+        same = next((i for i in row["notes"] if i["text"] == a["text"]), None)
+        if actor is None:
+            row["notes"].append({"fields": [], "text": a["text"]})
+        elif same is not None:
+            same["fields"].append(a["field"])
+        else:
+            row["notes"].append({"fields": [a["field"]], "text": a["text"]})
+    order = [None] + [a["id"] for a in d["actors"]]
+    keys = [k for k in order if k in groups] + [k for k in groups if k not in order]
+    colours = {a["id"]: a["colour"] for a in d["actors"]}
+    return [{"heading": "Scenario-wide" if k is None else _name(d, k), "colour": colours.get(k) if k else None,
+             "rows": list(groups[k].values())} for k in keys]
 
 
 def _simulations(d: dict) -> list[dict] | None:
@@ -327,9 +412,10 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
         "blocking": _blocking(d),
         "concessions": _concessions(d),
         "forecast": _forecast(d),
+        "exchange": _exchange(d),
         "sensitivity": _sensitivity(d),
         "simulations": _simulations(d),
-        "assumptions": d["assumptions"],
+        "assumptions": _assumptions(d),
         "caveats": d["caveats"],
         "layers": d["layers"],
         "settings": d["settings"],

@@ -52,7 +52,8 @@ class Settings:
     rounds: int = 10
     draws: int = 500
     trajectory_model: str = "eum"
-    models: tuple[str, ...] = ("compromise", "median", "nbs", "eum")
+    models: tuple[str, ...] = ("compromise", "median", "nbs", "eum", "exchange")
+    stages: int = 1
     runs: int = 20
     protocols: tuple[str, ...] = PROTOCOLS
 
@@ -72,6 +73,7 @@ class BriefData:
     forecast: dict[str, Any] | None = None
     trajectory: dict[str, Any] | None = None
     models: dict[str, dict[str, Any]] | None = None
+    exchange: dict[str, Any] | None = None
     sensitivity: dict[str, Any] | None = None
     simulations: dict[str, dict[str, Any]] | None = None
     headline: list[str] = field(default_factory=list)
@@ -228,15 +230,19 @@ def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict]
                 "date": (s.provenance.date or (src.date if src else None)),
                 "assumed": sorted(s.assumptions),
             })
+        # scenario-wide first, then per actor (in the scenario's actor order): the actor's own
+        # assumptions, then those of its stances (in the scenario's stance order)
         for key, text in scn.assumptions.items():
-            assumptions.append({"where": "scenario", "field": key, "text": text})
+            assumptions.append({"where": "scenario", "actor": None, "issue": None, "field": key, "text": text})
         for ac in scn.actors:
             for key, text in ac.assumptions.items():
-                assumptions.append({"where": ac.name, "field": key, "text": text})
-        for s in scn.stances:
-            for key, text in s.assumptions.items():
-                assumptions.append({"where": f"{game.names[game.index(s.actor)]} on {grids[s.issue][1].name}",
-                                    "field": key, "text": text})
+                assumptions.append({"where": ac.name, "actor": ac.id, "issue": None, "field": key, "text": text})
+            for s in scn.stances:
+                if s.actor != ac.id:
+                    continue
+                for key, text in s.assumptions.items():
+                    assumptions.append({"where": f"{game.names[game.index(s.actor)]} on {grids[s.issue][1].name}",
+                                        "actor": s.actor, "issue": s.issue, "field": key, "text": text})
     parties = [game.names[k] for k in game.parties]
     mediators = [game.names[k] for k, r in enumerate(game.roles) if r == "mediator"]
     others = [game.names[k] for k, r in enumerate(game.roles) if r in ("ratifier", "constituency")]
@@ -264,9 +270,11 @@ def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict]
 
 
 # -- the layers ----------------------------------------------------------------------------------
-def _analysis(game: Game) -> tuple[dict, dict, dict | None]:
+def _analysis(game: Game) -> tuple[dict, dict, dict | None, Game | None]:
     """The analysis, the frontier ignoring acceptable sets (what efficiency alone allows) and, when
-    there is no ZOPA, the analysis after the rank-1 (minimal) concessions are applied."""
+    there is no ZOPA, the analysis after the rank-1 (minimal) concessions are applied, with the game
+    in which they are applied (the post-concession simulation runs on it, so the concessions the
+    analysis found are computed once)."""
     from ..analysis import (analyze, apply_concessions, kalai_smorodinsky_point,  # noqa: PLC0415
                             nash_point, pareto_frontier, zopa)
 
@@ -280,7 +288,7 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None]:
         "utilities": plain(u[::stride]), "stride": stride,
         "nash": plain(nash_point(game, whole)), "kalai_smorodinsky": plain(kalai_smorodinsky_point(game, whole)),
     }
-    after = None
+    after = relaxed = None
     if d["zopa"].get("empty") and an.concessions:
         relaxed = apply_concessions(game, an.concessions)
         f = pareto_frontier(relaxed)
@@ -291,14 +299,14 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None]:
             "frontier": plain(f.utilities[:MAX_FRONTIER_POINTS]),
             **{k: plain(v) for k, v in pts.items()},
         }
-    return d, wd, after
+    return d, wd, after, relaxed
 
 
 def _forecast(game: Game, st: Settings) -> dict | None:
     from ..forecast import forecast  # noqa: PLC0415
 
     return plain(forecast(game, model=st.model, variant=st.variant, rounds=st.rounds, draws=st.draws,
-                          seed=st.seed).to_dict())
+                          seed=st.seed, stages=st.stages).to_dict())
 
 
 def _trajectory(game: Game, st: Settings) -> dict | None:
@@ -309,22 +317,79 @@ def _trajectory(game: Game, st: Settings) -> dict | None:
                           seed=st.seed).to_dict())
 
 
-def _models(game: Game, st: Settings) -> dict:
-    """Point forecasts of every model (no draws), to show where the models agree."""
+def _models(game: Game, st: Settings) -> tuple[dict, list[dict] | None]:
+    """Point forecasts of every model (no draws), to show where the models agree, and the exchange
+    model's realised trades on the point inputs when it is among the models (else ``None``)."""
     from ..forecast import forecast  # noqa: PLC0415
 
     out = {}
+    trades = None
     for m in st.models:
-        f = plain(forecast(game, model=m, variant=st.variant, rounds=st.rounds, draws=0, seed=st.seed).to_dict())
+        f = plain(forecast(game, model=m, variant=st.variant, rounds=st.rounds, draws=0, seed=st.seed,
+                           stages=st.stages).to_dict())
         out[m] = {i: {k: v for k, v in x.items() if k in ("forecast", "position")}
                   for i, x in (f.get("issues") or {}).items()}
-    return out
+        if m == "exchange":
+            trades = list(f.get("exchanges") or [])
+    return out, trades
+
+
+def _exchange(game: Game, st: Settings, trades: list[dict] | None = None) -> dict:
+    """The exchange model's realised trades on the point inputs, largest gain first.
+
+    Each trade is kept as the model reports it, plus ``gain_pct`` (the gain as a percentage of what
+    moving one fully salient issue across its whole range is worth) and ``moves``: the partner's move
+    on the gainer's issue, then the gainer's move in return, each with where the voting position
+    starts and ends (``from``, ``to``), how far it moves (``by``) and how far that moves the forecast
+    (``forecast_by``) — magnitudes on the issue's scale, option index on ordinal issues — and, on
+    ordinal issues, the option it starts at (``from_label``) and the one it moves towards
+    (``towards``: the option nearest where it ends or, short of half-way, the next one). ``trades``
+    (the ``exchanges`` of a point forecast) are computed here when not given."""
+    if trades is None:
+        from ..forecast import forecast  # noqa: PLC0415
+
+        trades = list(plain(forecast(game, model="exchange", draws=0, seed=st.seed,
+                                     stages=st.stages).to_dict()).get("exchanges") or [])
+    pos: dict[tuple[str, str], float] = {}  # voting positions as the trades are realised, in order
+
+    def move(actor: str, issue: str, shift: float, outcome_shift: float) -> dict:
+        a, i = game.index(actor), game.issue_index(issue)
+        start = pos.get((actor, issue), float(game.ideal[a, i]))
+        end = start + shift
+        pos[(actor, issue)] = end
+        out = {"actor": actor, "issue": issue, "from": start, "to": end, "by": abs(shift),
+               "forecast_by": abs(outcome_shift), "from_label": None, "towards": None}
+        g = game.issues[i]
+        if g.kind == "ordinal" and math.isfinite(end):
+            k0 = int(min(max(round(start), 0), g.size - 1))
+            k1 = int(min(max(round(end), 0), g.size - 1))
+            if k1 == k0 and shift:  # not past half-way: name the next option in its direction
+                k1 = int(min(max(k0 + (1 if shift > 0 else -1), 0), g.size - 1))
+            out["from_label"], out["towards"] = g.labels[k0], g.labels[k1]
+        return out
+
+    rows = []
+    for t in trades:
+        gets = move(t["partner"], t["gain_issue"], t["partner_shift"], t["outcome_shift_gain"])
+        gives = move(t["gainer"], t["give_issue"], t["gainer_shift"], t["outcome_shift_give"])
+        rows.append({**t, "gain_pct": 100.0 * t["gain"], "moves": [gets, gives]})
+    rows.sort(key=lambda r: -r["gain"])
+    return plain({"stages": st.stages, "n_trades": len(rows), "trades": rows})
 
 
 def _sensitivity(game: Game, st: Settings) -> dict | None:
+    """The tornado table of the headline model; each row also gets ``swing_pct``, its swing as a
+    percentage of the issue's range (of 1 on categorical issues, where the forecast is a
+    probability), so that swings on issues with different units can be compared."""
     from ..forecast import sensitivity  # noqa: PLC0415
 
-    return plain(sensitivity(game, model=st.model).to_dict())
+    d = plain(sensitivity(game, model=st.model, variant=st.variant, rounds=st.rounds,
+                          stages=st.stages).to_dict())
+    for r in d.get("rows") or []:
+        g = game.issues[game.issue_index(r["issue"])]
+        span = float(np.ptp(g.points)) if g.ordered else 1.0
+        r["swing_pct"] = 100.0 * r["swing"] / span if span > 0 and r.get("swing") is not None else None
+    return d
 
 
 def _simulate_fn() -> Callable[..., Any]:
@@ -351,15 +416,6 @@ def _pair_formats(game: Game, st: Settings) -> list[tuple[str, str, tuple[str, .
 
     return [(label, proto, pair, med) for label, proto, pair, med in format_variants(game)
             if pair is not None and med is not None and proto in st.protocols]
-
-
-def _simulation_after_concessions(game: Game, st: Settings) -> dict:
-    """The shuttle on the game in which the rank-1 (minimal) concessions were made: does making
-    them let the mediated talks reach an agreement?"""
-    from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415
-
-    relaxed = apply_concessions(game, minimal_concessions(game))
-    return _simulation(relaxed, "shuttle", st)
 
 
 _STALL_KEYS = ("last_draft", "last_offer", "last_proposal")
@@ -415,12 +471,13 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
         layers.setdefault(layer, True)
         return out
 
-    analysis, whole, after = run("analysis", "analysis", lambda: _analysis(game)) or (None, None, None)
+    analysis, whole, after, relaxed = run("analysis", "analysis", lambda: _analysis(game)) or (None,) * 4
     fc = run("forecast", "forecast", lambda: _forecast(game, st))
-    traj = models = sens = None
+    traj = models = exchange = sens = None
     if fc is not None:
         traj = run(None, "forecast", lambda: _trajectory(game, st))
-        models = run(None, "forecast", lambda: _models(game, st))
+        models, trades = run(None, "forecast", lambda: _models(game, st)) or (None, None)
+        exchange = run(None, "forecast", lambda: _exchange(game, st, trades))
         sens = run("sensitivity", "forecast", lambda: _sensitivity(game, st))
     sims: dict[str, dict] | None = {}
     for p in st.protocols:
@@ -435,15 +492,16 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
                     lambda proto=proto, pair=pair, med=med: _simulation(game, proto, st, pair, med))
             if r is not None:
                 sims[label] = r
-    if sims and after is not None and "shuttle" in st.protocols:
-        r = run("simulation: after concessions", "negotiation", lambda: _simulation_after_concessions(game, st))
+    if sims and relaxed is not None and "shuttle" in st.protocols:
+        # the game with the rank-1 concessions the analysis found applied: do the talks now agree?
+        r = run("simulation: after concessions", "negotiation", lambda: _simulation(relaxed, "shuttle", st))
         if r is not None:
             sims[AFTER_CONCESSIONS] = r
     tick("headline")
     data = BriefData(
         scenario=scenario, actors=actors, issues=issues, stances=stances,
         settings=plain(asdict(st)), analysis=analysis, whole_frontier=whole, after_concessions=after,
-        forecast=fc, trajectory=traj, models=models, sensitivity=sens,
+        forecast=fc, trajectory=traj, models=models, exchange=exchange, sensitivity=sens,
         simulations=sims or None, assumptions=assumptions, layers=layers,
     )
     data.caveats = _dedupe(caveats + model_caveats(game, st, data))
@@ -470,7 +528,9 @@ def model_caveats(game: Game, st: Settings, data: BriefData) -> list[str]:
         out.append("The scenario has constraints (forbidden or required combinations, ratifications), "
                    "so some outcomes are excluded or need a ratifier's consent.")
     if data.forecast is not None:
-        out.append(f"Forecasts use the {st.model} model ({st.variant}, {st.rounds} rounds) — a heuristic "
+        how = {"eum": f" ({st.variant}, {st.rounds} rounds)",
+               "exchange": f" ({st.stages} stage{'' if st.stages == 1 else 's'} of trades)"}.get(st.model, "")
+        out.append(f"Forecasts use the {st.model} model{how} — a heuristic "
                    f"of how positions converge, not a prediction of what leaders will decide. Intervals come "
                    f"from {st.draws} Monte Carlo draws over the stated uncertainty (seed {st.seed}).")
     if data.simulations is not None:
