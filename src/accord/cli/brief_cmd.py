@@ -61,7 +61,7 @@ def brief_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed for the Monte Carlo draws and simulations."),
     draws: int = typer.Option(500, "--draws", min=0, help="Monte Carlo draws for forecast intervals."),
     runs: int = typer.Option(20, "--runs", min=1, help="Simulation runs per negotiation format."),
-    model: str = typer.Option("compromise", "--model", help="Forecast model: compromise, median, nbs, eum."),
+    model: str = typer.Option("compromise", "--model", help="Forecast model: compromise, median, nbs, eum, exchange."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Write a brief for a decision maker: HTML (self-contained), Markdown, SVG figures and brief.json."""
