@@ -130,6 +130,7 @@ def test_batch_equals_one_at_a_time(monkeypatch) -> None:
         assert batch.outcome[b] == pytest.approx(one.outcome)
         assert batch.positions[b] == pytest.approx(one.positions)
         assert int(batch.n_exchanges[b]) == len(one.exchanges)
+    assert batch.exchanges == run_exchange(x[0], c[0], s[0], stages=2).exchanges  # listed for element 0
 
 
 def test_more_stages_keep_trading_and_zero_stages_is_compromise() -> None:

@@ -86,10 +86,8 @@ def predict_batch(game: Game, x: np.ndarray, s: np.ndarray, c: np.ndarray, model
                                             float(g.points.max()), ref, mo[:, k])
         elif model == "exchange":
             span = np.array([float(np.ptp(game.issues[i].points)) for i in o])
-            ex = run_exchange(x[:, :, o] if D > 1 else x[0][:, o], c if D > 1 else c[0],
-                              s[:, :, o] if D > 1 else s[0][:, o], has[:, o], scale=span, stages=stages)
-            ex_res = ex
-            out = ex.outcome if D > 1 else ex.outcome[None]
+            ex_res = run_exchange(x[:, :, o], c, s[:, :, o], has[:, o], scale=span, stages=stages)
+            out = ex_res.outcome
         else:
             eum_res = run_eum(xo, co, so, mo, rounds=rounds, variant=variant, progress=progress)  # type: ignore[arg-type]
             out = eum_res.forecast
@@ -114,8 +112,9 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
 
     ``variant``: the EUM variant (``paper`` or ``scholz2011``, see :mod:`accord.forecast.eum`);
     ``rounds``: EUM rounds; ``stages``: exchange-model passes (:mod:`accord.forecast.exchange`; the
-    realised exchanges of the point inputs are listed in ``Forecast.exchanges``). ``draws > 0`` runs a seeded Monte Carlo over the triangular ranges of
-    positions, saliences and capabilities (all draws in one vectorised call): the forecast of an
+    realised exchanges of the point inputs are listed in ``Forecast.exchanges``). ``draws > 0`` runs
+    a seeded Monte Carlo over the triangular ranges of positions, saliences and capabilities (all
+    draws in one vectorised call): the forecast of an
     ordered issue is then the median over the draws and ``interval`` its 10–90% range; categorical
     probabilities are averaged over the draws. With ``draws = 0`` the point inputs are used and
     ``interval`` is ``None``. EUM ``rounds`` always come from the point inputs.
@@ -153,15 +152,15 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
             issues.append(IssueForecast(g.id, g.kind, point, interval=interval, rounds=rounds_out))
     trades = None
     if model == "exchange":
-        point = pred if draws == 0 else predict_batch(game, x0[None], s0[None], c0[None], model, stages=stages)
-        trades = _trades(game, point)
+        trades = _trades(game, pred)  # the trades of batch element 0: the point inputs
     return Forecast(model=model, issues=tuple(issues), variant=variant if model == "eum" else None,
                     draws=draws, seed=seed, rounds=rounds if model == "eum" else (stages if model == "exchange" else 0),
                     exchanges=trades)
 
 
 def _trades(game: Game, pred: BatchPrediction) -> tuple[dict, ...]:
-    """The realised exchanges of a point run, with actor and issue ids (issue scales)."""
+    """The realised exchanges of the first input set (the point inputs), with actor and issue ids
+    (issue scales)."""
     assert pred.exchange is not None
     o = pred.ordered
     return tuple({"stage": e.stage, "gainer": game.actors[e.gainer], "partner": game.actors[e.partner],

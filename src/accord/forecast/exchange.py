@@ -70,7 +70,8 @@ class Exchange:
 class ExchangeResult:
     """``positions``: voting positions after the exchanges ``(..., A, I)``; ``outcome``: the forecast
     (compromise of those positions) ``(..., I)``; ``initial``: the compromise before any exchange;
-    ``exchanges``: for an unbatched run (``x`` of shape ``(A, I)``), the realised exchanges in order;
+    ``exchanges``: the realised exchanges, in order, of the unbatched run (``x`` of shape ``(A, I)``)
+    or of the first batch element;
     ``n_exchanges``: how many were realised per batch element."""
 
     positions: np.ndarray
@@ -148,7 +149,7 @@ def run_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray |
     records: list[Exchange] = []
     for lo in range(0, B, CHUNK):  # bounded memory: the candidate tensor is (chunk, A, A, I, I)
         sl = slice(lo, min(B, lo + CHUNK))
-        xb[sl], count[sl], recs = _passes(xb[sl], cb[sl], sb[sl], mb[sl], stages, span, record=not batch)
+        xb[sl], count[sl], recs = _passes(xb[sl], cb[sl], sb[sl], mb[sl], stages, span, record=lo == 0)
         records.extend(recs)
     outcome, _ = expected_outcome(xb, cb, sb, mb)
     positions = np.where(mask, (xb * span).reshape(x.shape), np.nan)
