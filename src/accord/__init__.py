@@ -1,14 +1,24 @@
-"""accord: model, analyse, forecast and run multi-party, multi-issue negotiations."""
+"""accord: model, analyse, forecast and run multi-party, multi-issue negotiations.
+
+The public namespace is the front door (:mod:`accord.api`)::
+
+    import accord
+    scn = accord.load("miami-2025")
+    print(accord.analyze(scn).summary())
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .api import (BriefResult, FormatComparison, FormatRow, Subject, analyze, brief, compare_formats, compile,
+                  concede, game_of, load, predict, sensitivity, simulate)
 from .game import Game, IssueGrid, compile_scenario
-from .model import Scenario, ScenarioError, bundled, load, load_text, resolve
+from .model import Scenario, ScenarioError, bundled, load_text, resolve
 
 try:
     __version__ = version("accord")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = ["Game", "IssueGrid", "Scenario", "ScenarioError", "bundled", "compile_scenario", "load",
-           "load_text", "resolve", "__version__"]
+__all__ = ["BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "Scenario", "ScenarioError",
+           "Subject", "analyze", "brief", "bundled", "compare_formats", "compile", "compile_scenario", "concede",
+           "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "simulate", "__version__"]

@@ -1,0 +1,191 @@
+"""The front door: every use case of accord as one typed function returning result objects.
+
+The CLI, the negotiation service, the web rooms and the sweeps are thin callers of this module; a
+notebook needs nothing else::
+
+    import accord
+    scn = accord.load("miami-2025")          # a file, a bundled name or a GENIUS folder
+    print(accord.analyze(scn).summary())      # frontier, ZOPA, blockers, concessions
+    fc = accord.predict(scn, "eum", draws=200, seed=1)
+    sim = accord.simulate(scn, "shuttle", runs=20, seed=1)
+
+Every function that takes a ``subject`` accepts a :class:`~accord.model.Scenario`, a compiled
+:class:`~accord.game.Game`, or a reference (path or bundled name) that :func:`load` reads. Seeds are
+passed down, never global: the same arguments give the same result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence, Union
+
+from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
+from .analysis import analyze as _analyze
+from .forecast import Forecast, Sensitivity
+from .forecast import forecast as _forecast
+from .forecast import sensitivity as _sensitivity
+from .game import Game, compile_scenario
+from .model import Problem, Scenario, ScenarioError, resolve
+from .negotiation import SimulationResult, format_variants
+from .negotiation import simulate as _simulate
+
+__all__ = ["Subject", "load", "compile", "game_of", "analyze", "predict", "sensitivity", "concede",
+           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult"]
+
+#: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
+Subject = Union[Scenario, Game, str, Path]
+Progress = Callable[[int, int], None]
+
+
+def load(ref: str | Path) -> Scenario:
+    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a GENIUS domain folder.
+
+    Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
+    p = Path(ref)
+    if p.is_dir():
+        from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
+
+        scn = load_genius(p).scenario
+        if scn is None:
+            raise ScenarioError([Problem(str(ref), None, "", "this GENIUS folder cannot be read as a scenario")])
+        return scn
+    return resolve(ref)
+
+
+def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipeline (load -> compile)
+    """Compile a scenario into a :class:`~accord.game.Game` of numpy arrays."""
+    return compile_scenario(scenario)
+
+
+def game_of(subject: Subject) -> Game:
+    """The compiled game of ``subject`` (a Game is returned as it is; a GENIUS folder is read with
+    its own semantics)."""
+    if isinstance(subject, Game):
+        return subject
+    if isinstance(subject, Scenario):
+        return compile_scenario(subject)
+    p = Path(subject)
+    if p.is_dir():
+        from .formats.genius import load_genius  # noqa: PLC0415
+
+        return load_genius(p)
+    return compile_scenario(resolve(subject))
+
+
+def analyze(subject: Subject, *, max_frontier: int | None = None) -> Analysis:
+    """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
+    trade-offs (:func:`accord.analysis.analyze`)."""
+    return _analyze(game_of(subject), max_frontier=max_frontier)
+
+
+def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
+            draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None) -> Forecast:
+    """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
+    seeded Monte Carlo over the inputs' stated uncertainty."""
+    return _forecast(game_of(subject), model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                     progress=progress, stages=stages)
+
+
+def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
+                rounds: int = 10) -> Sensitivity:
+    """One-at-a-time sensitivity of the forecast to each uncertain input."""
+    return _sensitivity(game_of(subject), model=model, variant=variant, rounds=rounds)
+
+
+def concede(subject: Subject) -> tuple[Game, tuple[ConcessionOption, ...]]:
+    """The game with the analysis' cheapest concessions made (rank 1 of each), and those concessions
+    (empty when the zone of possible agreement is already open)."""
+    game = game_of(subject)
+    made = tuple(c for c in minimal_concessions(game) if c.rank == 1)
+    return (apply_concessions(game, made) if made else game), made
+
+
+def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping[str, str] | None = None,
+             steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
+             breakdown: float | Mapping[str, float] | None = None, rule: str = "unanimity",
+             parties: Sequence[str] | None = None, mediator: str | None = None,
+             progress: Progress | None = None) -> SimulationResult:
+    """Run ``runs`` seeded sessions of ``protocol`` between software strategies
+    (:func:`accord.negotiation.simulate`). Raises ``KeyError``/``ValueError`` on unknown actors,
+    strategies or protocols."""
+    return _simulate(game_of(subject), protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
+                     breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
+
+
+@dataclass(frozen=True)
+class FormatRow:
+    """One negotiation format's simulated result."""
+
+    format: str
+    protocol: str
+    parties: tuple[str, ...] | None
+    mediator: str | None
+    agreement_rate: float
+    rounds: float
+    reason: str
+    stalled_on: tuple[str, ...] | None
+    mean_utilities: dict[str, float]
+    outcome: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "protocol": self.protocol,
+                "parties": list(self.parties) if self.parties else None, "mediator": self.mediator,
+                "agreement_rate": self.agreement_rate, "rounds": self.rounds, "reason": self.reason,
+                "stalled_on": list(self.stalled_on) if self.stalled_on is not None else None,
+                "mean_utilities": self.mean_utilities, "outcome": self.outcome}
+
+
+@dataclass(frozen=True)
+class FormatComparison:
+    """The same talks run in each format (:func:`accord.negotiation.format_variants`)."""
+
+    game_id: str
+    runs: int
+    seed: int
+    rows: tuple[FormatRow, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"comparison": [r.to_dict() for r in self.rows]}
+
+    def summary(self) -> str:
+        return "\n".join(f"{r.format}: agreement {r.agreement_rate:.0%}, {r.rounds:.1f} rounds, {r.reason}"
+                         for r in self.rows)
+
+
+def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: int = 0,
+                    breakdown: float | Mapping[str, float] | None = None,
+                    rule: str = "unanimity") -> FormatComparison:
+    """Shuttle, table and alternating offers with all parties, and the bilateral shuttle against a
+    trilateral table for the two most opposed parties, each run ``runs`` times with ``seed``."""
+    game = game_of(subject)
+    rows = []
+    for label, proto, pair, med in format_variants(game):
+        res = _simulate(game, proto, None, steps=steps, runs=runs, seed=seed, breakdown=breakdown, rule=rule,
+                        parties=pair, mediator=med)
+        t0 = res.transcripts[0]
+        stalled = (t0.stall or {}).get("persistent_issues")
+        rows.append(FormatRow(label, proto, tuple(pair) if pair else None, med, res.agreement_rate,
+                              res.mean_rounds, t0.reason, tuple(stalled) if stalled is not None else None,
+                              res.mean_utilities, t0.outcome))
+    return FormatComparison(game.id, runs, seed, tuple(rows))
+
+
+@dataclass(frozen=True)
+class BriefResult:
+    """A written brief: its data (every number it shows) and the files written."""
+
+    data: Any
+    written: Any
+
+
+def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
+          progress: Callable[[str], None] | None = None) -> BriefResult:
+    """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
+    ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`."""
+    from .report import collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+
+    game = game_of(subject)
+    data = collect(game, settings, progress=progress)
+    written = write_brief(data, Path(out), force=force, progress=progress)
+    return BriefResult(data, written)
