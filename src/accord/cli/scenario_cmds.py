@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -37,7 +36,7 @@ def scenarios_cmd(as_json: bool = JSON_OPT) -> None:
 @app.command("validate")
 def validate_cmd(
     scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
-    sources: Optional[Path] = typer.Option(None, "--sources", metavar="DIR", help="Also check every quote "
+    sources: Path | None = typer.Option(None, "--sources", metavar="DIR", help="Also check every quote "
                                            "verbatim against the stored source texts in DIR (DIR/<file> as "
                                            "the source declares, else DIR/<source id>.txt) and that its "
                                            "speaker is named in the quote's paragraph."),
@@ -85,15 +84,15 @@ def show_tables(scn: Scenario) -> None:
     if scn.description:
         console.print(scn.description.strip())
     at = Table(title="Actors")
-    for c in ("id", "name", "role", "capability", "constrains / people"):
-        at.add_column(c)
+    for col in ("id", "name", "role", "capability", "constrains / people"):
+        at.add_column(col)
     for a in scn.actors:
         extra = f"constrains {a.constrains}" if a.constrains else ", ".join(a.people)
         at.add_row(a.id, a.name, a.role, f"{a.capability:.2f}", extra)
     console.print(at)
     it = Table(title="Issues")
-    for c in ("id", "name", "kind", "positions", "status quo"):
-        it.add_column(c)
+    for col in ("id", "name", "kind", "positions", "status quo"):
+        it.add_column(col)
     for i in scn.issues:
         if i.kind == "continuous":
             pos = f"{_position(i.low)}–{_position(i.high)} {i.unit or ''}".strip()
@@ -102,11 +101,11 @@ def show_tables(scn: Scenario) -> None:
         it.add_row(i.id, i.name, i.kind, pos, _position(i.status_quo))
     console.print(it)
     st = Table(title="Stances", show_lines=False)
-    for c in ("actor", "issue", "ideal", "salience", "acceptable", "source: quote"):
-        st.add_column(c, overflow="fold")
+    for col in ("actor", "issue", "ideal", "salience", "acceptable", "source: quote"):
+        st.add_column(col, overflow="fold")
     for s in scn.stances:
         ideal = _position(s.ideal) if s.ideal is not None else (s.ranking[0] if s.ranking else "utilities")
-        quote = s.provenance.quote
+        quote = s.provenance.text
         quote = quote if len(quote) <= 70 else quote[:67] + "..."
         st.add_row(s.actor, s.issue, ideal, f"{s.salience:.2f}", _acceptable(s.acceptable),
                    f"{s.provenance.source}: “{quote}”")
@@ -123,8 +122,8 @@ def show_tables(scn: Scenario) -> None:
     p = scn.process
     if p.rounds or p.pauses:
         pt = Table(title=f"Process: {p.format}" + (f", mediated by {', '.join(p.mediators)}" if p.mediators else ""))
-        for c in ("what", "from", "to", "where / note"):
-            pt.add_column(c)
+        for col in ("what", "from", "to", "where / note"):
+            pt.add_column(col)
         for r in p.rounds:
             pt.add_row(f"round: {r.name}", str(r.start), str(r.end or r.start), r.location or "")
         for pa in p.pauses:
@@ -140,8 +139,11 @@ def show_data(scn: Scenario) -> dict:
     for st in data.get("stances", []):
         prov = st.pop("provenance", {})
         st["source"] = prov.get("source")
-        st["quote"] = prov.get("quote")
+        st["quote"] = prov.get("quote", prov.get("paraphrase"))
         st["date"] = prov.get("date")
+        for key in ("speaker", "kind", "reason"):
+            if key in prov:
+                st[key] = prov[key]
     data.setdefault("actors", [])
     data.setdefault("issues", [])
     return data

@@ -9,12 +9,13 @@ source texts is :func:`accord.model.sources.check_sources`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .schema import AUTHOR, Actor, Provenance, Scenario, Stance
 
-__all__ = ["AuditItem", "Audit", "audit", "provenance_sites", "speaker_is_actor", "ProvenanceSite"]
+__all__ = ["Audit", "AuditItem", "ProvenanceSite", "audit", "provenance_sites", "speaker_is_actor"]
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def _stance_items(scn: Scenario, prefix: str, stances: tuple[Stance, ...], label
     for k, s in enumerate(stances):
         where, what = f"{prefix}[{k}]", f"{s.actor} on {s.issue}{label}"
         p = s.provenance
-        base = dict(where=where, what=what, actor=s.actor, issue=s.issue, kind=p.kind, speaker=p.speaker)
+        base: dict[str, Any] = {"where": where, "what": what, "actor": s.actor, "issue": s.issue, "kind": p.kind,
+                                "speaker": p.speaker}
         actor = actors.get(s.actor)
         if p.kind is not None and actor is not None and not speaker_is_actor(p.speaker, actor):
             who = "the author" if p.speaker == AUTHOR else (p.speaker or "an unnamed speaker")
@@ -138,10 +140,10 @@ def audit(scn: Scenario) -> Audit:
     actors = {a.id: a for a in scn.actors}
     not_actor, inferred, judged = _stance_items(scn, "stances", scn.stances, "", actors)
     for k, snap in enumerate(getattr(scn, "snapshots", ())):
-        a, b, c = _stance_items(scn, f"snapshots[{k}].stances", snap.stances, f" (from {snap.date})", actors)
-        not_actor += a
-        inferred += b
-        judged += c
+        na, inf, jud = _stance_items(scn, f"snapshots[{k}].stances", snap.stances, f" (from {snap.date})", actors)
+        not_actor += na
+        inferred += inf
+        judged += jud
         for f, reason in snap.assumptions.items():
             judged.append(AuditItem(where=f"snapshots[{k}].assumptions.{f}", what=f"snapshot {snap.id}",
                                     field=f, text=reason))

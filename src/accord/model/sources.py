@@ -17,7 +17,7 @@ from .audit import provenance_sites
 from .load import Problem, _line_map, _lookup, _parse_path
 from .schema import AUTHOR, Scenario, Source
 
-__all__ = ["check_sources", "source_text_path", "paragraphs", "speaker_named"]
+__all__ = ["check_sources", "paragraphs", "source_text_path", "speaker_named"]
 
 _WS = re.compile(r"\s+")
 
