@@ -51,7 +51,9 @@ def validate_cmd(
             fail(ScenarioError(problems))
         checked = sum(1 for s in provenance_sites(scn) if s.provenance.quote is not None)
     summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
-               "stances": len(scn.stances), "constraints": len(scn.constraints), "quotes_checked": checked}
+               "stances": len(scn.stances), "constraints": len(scn.constraints)}
+    if checked is not None:
+        summary["quotes_checked"] = checked
     if checked is not None and not as_json:
         console.print(f"[green]ok[/green] {checked} quotes verbatim in their sources, speakers named", highlight=False)
     if as_json:
