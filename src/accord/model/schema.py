@@ -59,8 +59,8 @@ class Provenance(_Frozen):
     reading, with its ``reason``)."""
 
     source: Id
-    quote: str | None = None
-    paraphrase: str | None = None
+    quote: str | None = Field(default=None, min_length=1)
+    paraphrase: str | None = Field(default=None, min_length=1)
     speaker: str | None = Field(default=None, min_length=1)
     kind: ProvenanceKind | None = None
     reason: str | None = None
