@@ -253,11 +253,14 @@ class Stance(_Frozen):
     ``utilities``: explicit values per option in [0, 1] (overrides distance-based values);
     ``ranking``: options best first (categorical issues without utilities).
     ``shape``: how value falls off with distance from the ideal on ordered issues.
+    ``no_deal``: the position this actor expects on the issue if the talks fail (its no-deal world;
+    actors may expect different ones); the issue's ``status_quo`` where not given.
     """
 
     actor: Id
     issue: Id
     ideal: Position | None = None
+    no_deal: Position | None = None
     salience: Unit
     acceptable: Interval | tuple[Id, ...] | None = None
     utilities: dict[Id, Unit] | None = None
@@ -491,6 +494,8 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
     errs: list[str] = []
     if s.ideal is not None and not issue.contains(s.ideal):
         errs.append(f"{where}.ideal: {s.ideal!r} is not a position on {issue.id!r}" + _range(issue))
+    if s.no_deal is not None and not issue.contains(s.no_deal):
+        errs.append(f"{where}.no_deal: {s.no_deal!r} is not a position on {issue.id!r}" + _range(issue))
     if issue.kind == "continuous":
         if s.utilities is not None or s.ranking is not None:
             errs.append(f"{where}: utilities/ranking are for ordinal or categorical issues")

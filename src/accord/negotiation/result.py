@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.pareto import frontier_distance, pareto_mask
-from ..analysis.solutions import nash_index
+from ..analysis.pareto import frontier_distance, pareto_frontier, pareto_mask, party_indices
+from ..analysis.solutions import nash_ties
 from ..game import Game
 from .space import space
 
@@ -26,17 +26,21 @@ __all__ = ["Geometry", "SimulationResult", "Transcript", "geometry"]
 
 @dataclass(frozen=True, eq=False)
 class Geometry:
-    """Frontier points ``(F, P)`` and the Nash point ``(P,)`` (or ``None``) over ``parties``."""
+    """Frontier points ``(F, P)`` and the Nash points ``(T, P)`` over ``parties`` (several when the
+    Nash product has tied maximisers, e.g. NiceOrDie; empty without agreeable outcomes)."""
 
     parties: tuple[int, ...]
     frontier: np.ndarray
-    nash: np.ndarray | None
+    nash: np.ndarray
+    exact: bool = True
 
     def distances(self, u: np.ndarray) -> tuple[float | None, float | None]:
+        """``distance_to_frontier`` (:func:`~accord.analysis.pareto.frontier_distance`, the one
+        meaning) and the distance to the nearest Nash point, for utilities ``u`` ``(P,)``."""
         if self.frontier.size == 0:
             return None, None
         d_f = float(frontier_distance(self.frontier, u[None, :])[0])
-        d_n = None if self.nash is None else float(np.sqrt(((self.nash - u) ** 2).sum()))
+        d_n = float(np.sqrt(((self.nash - u[None, :]) ** 2).sum(axis=1)).min()) if self.nash.size else None
         return round(d_f, 12), None if d_n is None else round(d_n, 12)
 
 
@@ -44,27 +48,25 @@ _GEOM: weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], Geometry]] = weakre
 
 
 def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
-    """The frontier and Nash point of the agreeable outcomes over ``parties`` (cached per Game).
+    """The frontier and Nash points of the agreeable outcomes over ``parties`` (cached per Game).
 
-    The players' frontier differs from :func:`accord.analysis.pareto_frontier`, which is over every
-    party whose consent is needed; it is taken over the candidate space of the simulation (exact for
-    up to 250,000 outcomes) with the analysis layer's array kernels (``pareto_mask``, ``nash_index``).
-    The Nash point exists only where some agreeable outcome gives every player more than no deal."""
+    When the players are the analysis's parties (every actor whose consent is always needed), this is
+    :func:`accord.analysis.pareto_frontier` itself, exact on any domain. For another set of players
+    (e.g. a bilateral shuttle between two of three parties) it is taken over the simulation's candidate
+    space (exact up to :data:`~accord.negotiation.space.EXHAUSTIVE_LIMIT` outcomes) with the same
+    filter (``pareto_mask``). The Nash points maximise the Nash product over the Game's one
+    disagreement point (:meth:`~accord.game.Game.no_deal_utility`), as in the analysis."""
     cache = _GEOM.setdefault(game, {})
     if parties in cache:
         return cache[parties]
-    sp = space(game)
-    agree = game.agreeable(sp.outcomes)
-    U = sp.utility[agree][:, list(parties)]
-    if U.shape[0] == 0:
-        geo = Geometry(parties, np.zeros((0, len(parties))), None)
+    d = game.no_deal_utility()[list(parties)]
+    if tuple(int(p) for p in party_indices(game)) == tuple(parties):
+        F, exact = pareto_frontier(game).utilities, True
     else:
-        d = game.no_deal_utility()[list(parties)]
-        nash = None
-        if np.all(U - d[None, :] > 0, axis=1).any():
-            k = nash_index(U, d)
-            nash = None if k is None else U[k]
-        geo = Geometry(parties, U[pareto_mask(U)], nash)
+        sp = space(game)
+        U = sp.utility[game.agreeable(sp.outcomes)][:, list(parties)]
+        F, exact = U[pareto_mask(U)], sp.exhaustive
+    geo = Geometry(parties, F, F[nash_ties(F, d)] if F.shape[0] else np.zeros((0, len(parties))), exact)
     cache[parties] = geo
     return geo
 

@@ -125,7 +125,12 @@ def _solutions(d: dict) -> dict | None:
         dis_row = [Num(d, f"analysis/disagreement/utilities/{k}") for k in range(len(dis["utilities"]))]
     elif isinstance(dis, list):
         dis_row = [Num(d, f"analysis/disagreement/{k}") for k in range(len(dis))]
+    src = dis.get("source") if isinstance(dis, dict) else None
+    dis_notes = [f"{_name(d, a)}'s disagreement utility is from a default on {s.split('on: ', 1)[-1].split(';')[0]}: "
+                 "no no-deal position or status quo there, so its worst acceptable value counts"
+                 for a, s in zip(parties, src or []) if str(s).startswith("default")]
     return {"parties": [_name(d, a) for a in parties], "rows": rows, "disagreement": dis_row,
+            "disagreement_notes": dis_notes,
             "frontier_size": len(an.get("frontier") or []), "shown": [_name(d, a) for a in main_parties(d)]}
 
 
