@@ -165,3 +165,24 @@ def test_nice_or_die_nash_under_genius_semantics(shared):
     for t in res.transcripts:
         if t.agreement and t.outcome == a.nash.outcome:
             assert t.distance_to_nash == 0.0
+
+
+def test_barbecue_agreement_utilities_are_discounted(shared):
+    """BarbecueC: δ = 0.75 for both. An agreement in round r of R pays u · 0.75^(r / (R + 1))."""
+    from accord.negotiation import simulate
+
+    g = load_genius(shared / "data" / "genius_anac" / "BarbecueC")
+    np.testing.assert_allclose(g.discount, [0.75, 0.75])
+    for protocol in ("alternating", "shuttle", "table"):
+        res = simulate(g, protocol, runs=2, seed=1, steps=20)
+        assert res.discounted
+        for t in res.transcripts:
+            assert t.agreement
+            assert t.time == pytest.approx(t.rounds / 21)
+            u = g.utility(g.outcome_from_dict(t.outcome)[None, :])[0]
+            for a, name in enumerate(g.actors):
+                assert t.undiscounted_utilities[name] == pytest.approx(u[a])
+                assert t.utilities[name] == pytest.approx(u[a] * 0.75 ** t.time)
+                assert t.utilities[name] < t.undiscounted_utilities[name]
+        d = res.to_dict()
+        assert d["mean_utilities"] != d["mean_undiscounted_utilities"]

@@ -607,7 +607,8 @@ def compile_scenario(scn: Scenario) -> Game:
         salience=salience, has_stance=has, ideal=ideal, capability=cap, reservation=res, consent=consent,
         names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats),
         forbidden=tuple(forbidden), requires=tuple(requires), ideal_range=ideal_rng, salience_range=sal_rng,
-        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal, scenario=scn,
+        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal,
+        discount=np.array([a.discount for a in scn.actors], dtype=float), scenario=scn,
     )
 
 

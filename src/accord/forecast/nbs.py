@@ -23,7 +23,7 @@ import numpy as np
 
 from .models import ForecastModel, ModelInputs, ModelRun
 
-__all__ = ["nash_bargaining", "NashBargaining"]
+__all__ = ["NashBargaining", "nash_bargaining"]
 
 
 def nash_bargaining(x: np.ndarray, c: np.ndarray, s: np.ndarray, grid: np.ndarray, lo: float, hi: float,

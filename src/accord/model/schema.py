@@ -211,6 +211,8 @@ class Actor(_Frozen):
     ``veto``: whether the actor's acceptance is needed for an agreement; by default parties yes,
     mediators and observers no, constituencies and ratifiers as their ``ratification`` constraints say.
     ``reservation``: utility of no agreement (BATNA) in [0, 1], where known.
+    ``discount``: discount factor δ in (0, 1] (default 1: none): a payoff at normalised time t in
+    [0, 1] of the talks is worth u · δ^t to this actor (GENIUS's discounting), the no-deal payoff too.
     """
 
     id: Id
@@ -222,6 +224,7 @@ class Actor(_Frozen):
     people: tuple[str, ...] = ()
     veto: bool | None = None
     reservation: Unit | None = None
+    discount: float = Field(default=1.0, gt=0.0, le=1.0)
     description: str | None = None
     uncertainty: dict[Literal["capability"], Triangular] = Field(default_factory=dict)
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)

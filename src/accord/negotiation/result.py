@@ -73,7 +73,10 @@ def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
 
 @dataclass
 class Transcript:
-    """One session: its events and metrics."""
+    """One session: its events and metrics. ``utilities``: the payoffs, discounted at ``time`` (the
+    normalised time t in [0, 1] at which the session ended: u · δ^t, GENIUS);
+    ``undiscounted_utilities``: the same without discounting (equal where δ = 1). Distances are on
+    undiscounted utilities."""
 
     run: int
     protocol: str
@@ -87,18 +90,22 @@ class Transcript:
     distance_to_nash: float | None
     stall: dict[str, Any] | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    undiscounted_utilities: dict[str, float] = field(default_factory=dict)
+    time: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"run": self.run, "protocol": self.protocol, "strategies": self.strategies,
                 "agreement": self.agreement, "reason": self.reason, "outcome": self.outcome,
-                "utilities": self.utilities, "rounds": self.rounds,
+                "utilities": self.utilities, "undiscounted_utilities": self.undiscounted_utilities,
+                "time": self.time, "rounds": self.rounds,
                 "distance_to_frontier": self.distance_to_frontier, "distance_to_nash": self.distance_to_nash,
                 "stall": self.stall, "events": self.events}
 
 
 @dataclass
 class SimulationResult:
-    """All runs of one simulation. ``to_dict()``: ``{"runs", "agreement_rate", "mean_utilities",
+    """All runs of one simulation (payoffs discounted; see :class:`Transcript`). ``to_dict()``:
+    ``{"runs", "agreement_rate", "mean_utilities", "mean_undiscounted_utilities", "discounted",
     "transcripts"}`` with the full transcript of the first run (``transcripts="all"`` for every run)."""
 
     game_id: str
@@ -123,12 +130,27 @@ class SimulationResult:
         return {k: round(float(np.mean([t.utilities[k] for t in self.transcripts])), 12) for k in keys}
 
     @property
+    def mean_undiscounted_utilities(self) -> dict[str, float]:
+        """Mean payoffs without discounting (equal to :attr:`mean_utilities` where δ = 1)."""
+        if not self.transcripts:
+            return {}
+        keys = list(self.transcripts[0].undiscounted_utilities)
+        return {k: round(float(np.mean([t.undiscounted_utilities[k] for t in self.transcripts])), 12)
+                for k in keys}
+
+    @property
+    def discounted(self) -> bool:
+        """Whether discounting changed any payoff."""
+        return any(t.utilities != t.undiscounted_utilities for t in self.transcripts)
+
+    @property
     def mean_rounds(self) -> float:
         return float(np.mean([t.rounds for t in self.transcripts])) if self.transcripts else 0.0
 
     def to_dict(self, transcripts: str = "first") -> dict[str, Any]:
         ts = self.transcripts if transcripts == "all" else self.transcripts[:1]
         return {"runs": self.runs, "agreement_rate": self.agreement_rate, "mean_utilities": self.mean_utilities,
+                "mean_undiscounted_utilities": self.mean_undiscounted_utilities, "discounted": self.discounted,
                 "transcripts": [t.to_dict() for t in ts]}
 
     def to_json(self, transcripts: str = "first") -> str:

@@ -372,11 +372,13 @@ def _simulations(d: dict) -> list[dict] | None:
     out = []
     for p, s in sims.items():
         mu = s.get("mean_utilities") or {}
-        utils = [{"actor": _name(d, a), "u": Num(d, f"simulations/{p}/mean_utilities/{a}")}
+        disc = bool(s.get("discounted")) and isinstance(s.get("mean_undiscounted_utilities"), dict)
+        utils = [{"actor": _name(d, a), "u": Num(d, f"simulations/{p}/mean_utilities/{a}"),
+                  "u0": Num(d, f"simulations/{p}/mean_undiscounted_utilities/{a}") if disc else None}
                  for a in mu if a in keep] if isinstance(mu, dict) else []
         out.append({"protocol": p, "runs": Num(d, f"simulations/{p}/runs"),
                     "rate": Num(d, f"simulations/{p}/agreement_rate"), "utilities": utils,
-                    "outcome": _sim_outcome(d, s)})
+                    "discounted": disc, "outcome": _sim_outcome(d, s)})
     return out
 
 
