@@ -10,7 +10,7 @@ The public namespace is the front door (:mod:`accord.api`)::
 from importlib.metadata import PackageNotFoundError, version
 
 from .api import (BriefResult, FormatComparison, FormatRow, Subject, analyze, brief, compare_formats, compile,
-                  concede, game_of, load, predict, sensitivity, simulate)
+                  concede, game_of, load, predict, sensitivity, simulate, sweep, tournament)
 from .game import Game, IssueGrid, compile_scenario
 from .model import Scenario, ScenarioError, bundled, load_text, resolve
 
@@ -21,4 +21,5 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = ["BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "Scenario", "ScenarioError",
            "Subject", "analyze", "brief", "bundled", "compare_formats", "compile", "compile_scenario", "concede",
-           "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "simulate", "__version__"]
+           "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "simulate", "sweep", "tournament",
+           "__version__"]
