@@ -225,7 +225,7 @@ def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict]
             stances.append({
                 "actor": s.actor, "actor_name": game.names[a], "issue": s.issue, "issue_name": g.name,
                 "ideal": _ideal_text(s, g, float(game.ideal[a, i])), "salience": float(s.salience),
-                "acceptable": _acceptable_text(s, g), "quote": s.provenance.quote,
+                "acceptable": _acceptable_text(s, g), "quote": s.provenance.text,
                 "source": s.provenance.source, "source_title": src.title if src else s.provenance.source,
                 "date": (s.provenance.date or (src.date if src else None)),
                 "assumed": sorted(s.assumptions),
