@@ -61,7 +61,6 @@ def analyze(game: Game, max_frontier: int | None = None) -> Analysis:
     u = f.utilities
     pts = [_point(game, f, k) for k in range(len(f) if max_frontier is None else min(len(f), max_frontier))]
     whole = pareto_frontier(game, acceptability=False)
-    additive = game.additive
     return Analysis(
         game_id=game.id,
         parties=tuple(game.actors[a] for a in f.parties),
@@ -78,6 +77,7 @@ def analyze(game: Game, max_frontier: int | None = None) -> Analysis:
         concessions=tuple(minimal_concessions(game, f)),
         tradeoffs=tuple(tradeoffs(game)),
         n_outcomes=game.n_outcomes,
-        method="per-issue frontiers merged" if additive else "coupled issues enumerated in chunks, merged",
-        extra={"frontier_size": len(f), "ideal": np.max(u, axis=0).tolist() if len(f) else None},
+        method=f.method,
+        extra={"frontier_size": len(f), "ideal": np.max(u, axis=0).tolist() if len(f) else None,
+               "exact": f.exact, "gap": f.gap},
     )

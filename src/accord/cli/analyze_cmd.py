@@ -23,6 +23,7 @@ def show_analysis(a: Analysis, rows: int = 10) -> None:
     console.print(f"[bold]{a.game_id}[/bold]: parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
                   f"disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
                                                     zip(a.parties, a.disagreement, a.disagreement_source)))
+    console.print(f"frontier: {a.extra.get('frontier_size', len(a.frontier)):,} points; {a.method}", highlight=False)
     for p, s in zip(a.parties, a.disagreement_source):
         if s.startswith("default"):
             console.print(f"[yellow]warning[/yellow] {p}'s disagreement utility is from a default: "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -13,7 +12,7 @@ from rich.markup import escape
 
 from ..game import Game, compile_scenario
 from ..jsonable import plain
-from ..model import Scenario, ScenarioError, resolve
+from ..model import Scenario, ScenarioError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -32,25 +31,28 @@ def fail(problems: ScenarioError | str) -> NoReturn:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """A scenario file or bundled name; bad input exits 2 with one line per problem."""
+    """A scenario file, bundled name, or file/folder in an import format (GENIUS, GeniusWeb, NegMAS);
+    bad input exits 2 with one line per problem."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ..api import load  # noqa: PLC0415 - the front door; the CLI is its thin caller
+    from ..formats import detect  # noqa: PLC0415
+
     try:
-        return resolve(ref)
+        scn = load(ref)
     except ScenarioError as e:
         fail(e)
+    fmt = detect(Path(ref)) if Path(ref).exists() else None
+    if fmt is not None:  # what the import changed, defaulted or skipped
+        for key in ("files", "reservation", "discount", "terms", "scale", "issues"):
+            if key in scn.assumptions:
+                err_console.print(f"[yellow]note[/yellow] {escape(fmt.label)}: {escape(scn.assumptions[key])}",
+                                  highlight=False, soft_wrap=True)
+    return scn
 
 
 def load_game(ref: str) -> Game:
-    """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input)."""
-    p = Path(ref)
-    if p.is_dir():
-        try:
-            from ..formats.genius import load_genius  # noqa: PLC0415 - optional layer
-        except ImportError:  # pragma: no cover - until the GENIUS importer lands
-            fail(f"{ref}: is a folder; GENIUS domains are not supported yet")
-        try:
-            return load_genius(p)
-        except ScenarioError as e:
-            fail(e)
+    """:func:`load_scenario` compiled to a Game (exit 2 on bad input)."""
     return compile_scenario(load_scenario(ref))
 
 
