@@ -8,12 +8,12 @@ import dataclasses
 
 import numpy as np
 import pytest
+from analysis_brute import all_outcomes, brute, random_game
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.analysis import analyze, pareto_frontier
 from accord.game import Game, IssueGrid, TermRule
-from analysis_brute import all_outcomes, brute, random_game
 
 SEEDS = st.integers(min_value=0, max_value=10**6)
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
@@ -47,7 +47,7 @@ def _same_frontier(f, f_brute) -> None:
 def test_term_frontier_equals_brute_force_enumerated_and_searched(seed, additive):
     g = with_terms(random_game(seed), seed, additive)
     assert not g.additive
-    _, u, f_brute, _ = brute(g)
+    _, _, f_brute, _ = brute(g)
     f = pareto_frontier(g)
     _same_frontier(f, f_brute)
     assert f.exact and ("enumerated" in f.method or not any(t.when for t in g.terms))

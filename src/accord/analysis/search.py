@@ -23,7 +23,7 @@ import numpy as np
 
 from .pareto import pareto_mask
 
-__all__ = ["SearchTerm", "SearchResult", "branch_and_bound", "BUDGET"]
+__all__ = ["BUDGET", "SearchResult", "SearchTerm", "branch_and_bound"]
 
 #: Nodes (partial assignments) a search may create before it stops and reports its gap.
 BUDGET = 3_000_000

@@ -38,7 +38,7 @@ def detect(path: str | Path) -> ImportFormat | None:
     return None
 
 
-def read(path: str | Path, format: str | None = None) -> Scenario:  # noqa: A002 - the user's word
+def read(path: str | Path, format: str | None = None) -> Scenario:
     """Read ``path`` with ``format`` (a registry name) or the format that recognises it."""
     p = Path(path)
     fmt = FORMATS[format] if format else detect(p)
@@ -49,7 +49,7 @@ def read(path: str | Path, format: str | None = None) -> Scenario:  # noqa: A002
     return fmt.read(p)
 
 
-def write(scenario: Scenario, path: str | Path, format: str) -> Path:  # noqa: A002
+def write(scenario: Scenario, path: str | Path, format: str) -> Path:
     """Write ``scenario`` to ``path`` in ``format`` (one that writes)."""
     fmt = FORMATS[format]
     if not fmt.writes:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..model import Problem, Scenario, ScenarioError
 
-__all__ = ["ImportFormat", "Ids", "Notes", "fail", "number", "slug", "MAX_ISSUE_VALUES", "MAX_FILE_BYTES"]
+__all__ = ["MAX_FILE_BYTES", "MAX_ISSUE_VALUES", "Ids", "ImportFormat", "Notes", "fail", "number", "slug"]
 
 #: The most values one issue may have: accord keeps a value table per issue point.
 MAX_ISSUE_VALUES = 100_000
@@ -111,7 +111,7 @@ class Notes:
     def add(self, key: str, text: str) -> None:
         self.items[key] = text if key not in self.items else self.items[key] + "; " + text
 
-    def __iter__(self) -> Iterable[tuple[str, str]]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self.items.items())
 
 
@@ -136,7 +136,7 @@ def read_text(path: Path) -> str:
 def build(data: dict[str, Any], file: Path | str) -> Scenario:
     """The scenario for ``data`` built by an importer; a problem the importer did not catch is reported
     against the source file rather than as a traceback."""
-    from pydantic import ValidationError  # noqa: PLC0415
+    from pydantic import ValidationError
 
     try:
         return Scenario.model_validate(data)
@@ -144,3 +144,32 @@ def build(data: dict[str, Any], file: Path | str) -> Scenario:
         raise ScenarioError([Problem(str(file), None, ".".join(str(x) for x in err["loc"]),
                                      f"cannot be represented in the scenario language: {err['msg']}")
                              for err in e.errors()]) from None
+
+
+class Located:
+    """A parsed YAML or JSON file and the line of every field path in it."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        from ..model.load import _line_map, _parse
+
+        self.path = path
+        text = read_text(path)
+        self.data = _parse(text, str(path), fmt)
+        self._lines = _line_map(text)
+
+    def line(self, *loc: Any) -> int | None:
+        from ..model.load import _lookup
+
+        return _lookup(self._lines, tuple(loc))
+
+    def fail(self, message: str, *loc: Any) -> ScenarioError:
+        """An error at field path ``loc`` (keys and list indices), with its line."""
+        field = ""
+        for p in loc:
+            field += f"[{p}]" if isinstance(p, int) else ("." if field else "") + str(p)
+        return fail(self.path, message, field, self.line(*loc))
+
+    def number(self, value: Any, *loc: Any, low: float | None = None, high: float | None = None,
+               what: str = "a number") -> float:
+        field = ".".join(str(p) for p in loc)
+        return number(self.path, value, field, self.line(*loc), low=low, high=high, what=what)

@@ -42,9 +42,19 @@ import numpy as np
 
 from ..game import Game, compile_scenario
 from ..model import Scenario
-from .base import MAX_ISSUE_VALUES, Ids, ImportFormat, Notes, build, fail, number, read_text, slug
+from .base import (
+    MAX_ISSUE_VALUES,
+    Ids,
+    ImportFormat,
+    Notes,
+    build,
+    fail,
+    number,
+    read_text,
+    slug,
+)
 
-__all__ = ["load_genius", "read_genius", "dump_genius", "write_genius", "is_genius_folder", "GENIUS"]
+__all__ = ["GENIUS", "dump_genius", "is_genius_folder", "load_genius", "read_genius", "write_genius"]
 
 
 class _NotXML(Exception):
@@ -168,11 +178,9 @@ def _domain_issues(doc: _Doc, ids: Ids) -> list[_Issue]:
         else:
             raise fail(doc.path, f"issue {name!r} has type {kind!r}; only discrete and integer issues are supported",
                        f"issue {name}", line)
-        it = _Issue(name, str(iss.get("index", k + 1)), kind, values, line=line)
-        it.id = ids(name)
         opt_ids = Ids()
-        it.option_ids = [opt_ids(v) for v in values]
-        out.append(it)
+        out.append(_Issue(name, str(iss.get("index", k + 1)), kind, values, ids(name),
+                          [opt_ids(v) for v in values], line))
     if not out:
         raise fail(doc.path, "the domain has no issues", "utility_space", doc.line(doc.root))
     return out
@@ -439,7 +447,7 @@ def dump_genius(game: Game, folder: str | Path, domain_name: str | None = None) 
                 attrs = {"index": str(k + 1), "value": v}
                 if with_eval is not None:
                     attrs["evaluation"] = repr(float(game.values[i][with_eval, k]))
-                ET.SubElement(e, "item", **attrs)
+                ET.SubElement(e, "item", attrs)
 
     root = ET.Element("negotiation_template")
     us = ET.SubElement(root, "utility_space", number_of_issues=str(game.n_issues))
