@@ -19,7 +19,12 @@ from ..analysis.solutions import nash_index
 from ..game import Game
 from .space import space
 
-__all__ = ["Transcript", "SimulationResult", "Geometry", "geometry"]
+__all__ = ["Transcript", "SimulationResult", "Geometry", "geometry", "GEOMETRY_LIMIT"]
+
+#: Above this many agreeable candidates the frontier is taken over a bounded subset of them (the
+#: all-pairs dominance filter is quadratic): a seeded sample plus each player's best candidates and
+#: the best by total utility, so the distance to the frontier is then an upper bound.
+GEOMETRY_LIMIT = 5_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +67,14 @@ def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
         if np.all(U - d[None, :] > 0, axis=1).any():
             k = nash_index(U, d)
             nash = None if k is None else U[k]
-        geo = Geometry(parties, U[pareto_mask(U)], nash)
+        V = U
+        if V.shape[0] > GEOMETRY_LIMIT:
+            rng = np.random.default_rng(0)  # a fixed construction: the same Game, the same frontier
+            top = np.argsort(-V.sum(axis=1))[: GEOMETRY_LIMIT // 4]
+            best = np.concatenate([np.argsort(-V[:, j])[:200] for j in range(V.shape[1])])
+            pick = rng.choice(V.shape[0], GEOMETRY_LIMIT // 2, replace=False)
+            V = V[np.unique(np.concatenate([top, best, pick]))]
+        geo = Geometry(parties, V[pareto_mask(V)], nash)
     cache[parties] = geo
     return geo
 
