@@ -48,7 +48,7 @@ def test_json_on_genius_folder(fixtures):
 def test_tables(fixtures):
     r = runner.invoke(app, ["analyze", str(fixtures / "toy.yaml")])
     assert r.exit_code == 0, r.output
-    assert "ZOPA per issue" in r.stdout and "Minimal concessions" in r.stdout and "Party A would" in r.stdout
+    assert "ZOPA per issue" in r.stdout and "Cheapest concessions" in r.stdout and "Party A would" in r.stdout
 
 
 def test_bad_input_exits_2(fixtures, tmp_path):

@@ -18,11 +18,12 @@ from ..game import Game
 from .extent import reservation_frontier, zopa_exists, zopa_extent
 from .pareto import _product_rows, issue_masks, party_indices
 from .result import Blocking, Frontier, Zopa
+from .words import set_text
 
 __all__ = ["issue_zopa_masks", "needed_on_issue", "zopa", "blocking", "count_agreeable", "COUNT_LIMIT"]
 
 #: At most this many outcomes are enumerated to count agreeable packages exactly.
-COUNT_LIMIT = 1_000_000
+COUNT_LIMIT = 200_000
 
 
 def _avoidable(game: Game, r_idx: int, issue: int, base: list[np.ndarray]) -> np.ndarray:
@@ -142,8 +143,7 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
         actors = sorted({a for grp in groups for a in grp})
         names = [game.actors[a] for a in actors]
         sets = {game.actors[a]: _values(game, i, game.acceptable[i][a]) for a in actors}
-        parts = [f"{game.names[a]} accepts only "
-                 + " or ".join(g.labels[k] for k in np.flatnonzero(game.acceptable[i][a])) for a in actors]
+        parts = [f"{game.names[a]} accepts only {set_text(g, game.acceptable[i][a])}" for a in actors]
         out.append(Blocking(g.id, tuple(names), tuple(tuple(game.actors[a] for a in grp) for grp in groups),
                             sets, "acceptable sets",
                             f"On {g.name}, no option is acceptable to all: " + "; ".join(parts) + "."))

@@ -35,16 +35,28 @@ def validate_cmd(
     scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any."""
+    """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any.
+
+    A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
+    are not contiguous around the actor's ideal, and sizes at which listings are sampled."""
+    from ..analysis.checks import scenario_warnings  # noqa: PLC0415 - numpy-heavy, only after parsing
+    from ..game import compile_scenario  # noqa: PLC0415
+
     scn = load_scenario(scenario)
+    game = compile_scenario(scn)
+    warnings = scenario_warnings(game)
     summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
-               "stances": len(scn.stances), "constraints": len(scn.constraints)}
+               "stances": len(scn.stances), "constraints": len(scn.constraints),
+               "outcomes": game.n_outcomes, "warnings": [w.to_dict() for w in warnings]}
     if as_json:
         print_json(summary)
     else:
         console.print(f"[green]ok[/green] {scenario}: {scn.title} — {len(scn.actors)} actors, "
                       f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
-                      f"{len(scn.constraints)} constraints")
+                      f"{len(scn.constraints)} constraints, {game.n_outcomes:,} packages")
+        for w in warnings:
+            console.print(f"[yellow]warning[/yellow] {scenario}: {w.where}: {w.message}", highlight=False,
+                          markup=True, soft_wrap=True)
 
 
 def _position(v: object) -> str:

@@ -282,6 +282,7 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None, Game | None]:
 
     an = analyze(game)
     d = plain(an.to_dict())
+    d["zopa"]["text"] = _zopa_words(game, an.zopa.issues)
     whole, winfo = bounded_frontier(game, acceptability=False)
     u = whole.utilities
     stride = max(1, int(math.ceil(len(whole) / MAX_FRONTIER_POINTS)))
@@ -302,6 +303,17 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None, Game | None]:
             **{k: plain(v) for k, v in pts.items()},
         }
     return d, wd, after, relaxed
+
+
+def _zopa_words(game: Game, issues: dict[str, list]) -> dict[str, str]:
+    """Each issue's ZOPA in words: ranges on continuous issues, option labels otherwise."""
+    from ..analysis.words import set_text  # noqa: PLC0415
+
+    out = {}
+    for g in game.issues:
+        vals = issues.get(g.id) or []
+        out[g.id] = set_text(g, [g.index_of(v) for v in vals]) if vals else "no overlap"
+    return out
 
 
 def _forecast(game: Game, st: Settings) -> dict | None:
