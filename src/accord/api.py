@@ -27,6 +27,7 @@ from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .model import Problem, Scenario, ScenarioError, resolve
+from .model.files import is_folder
 from .negotiation import SimulationResult, format_variants
 from .negotiation import simulate as _simulate
 
@@ -43,7 +44,7 @@ def load(ref: str | Path) -> Scenario:
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if p.is_dir():
+    if is_folder(p):
         from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
 
         scn = load_genius(p).scenario
@@ -66,7 +67,7 @@ def game_of(subject: Subject) -> Game:
     if isinstance(subject, Scenario):
         return compile_scenario(subject)
     p = Path(subject)
-    if p.is_dir():
+    if is_folder(p):
         from .formats.genius import load_genius  # noqa: PLC0415
 
         return load_genius(p)

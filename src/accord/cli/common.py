@@ -13,6 +13,7 @@ from rich.console import Console
 from ..game import Game, compile_scenario
 from ..jsonable import plain
 from ..model import Scenario, ScenarioError, resolve
+from ..model.files import is_folder
 
 console = Console()
 err_console = Console(stderr=True)
@@ -41,7 +42,7 @@ def load_scenario(ref: str) -> Scenario:
 def load_game(ref: str) -> Game:
     """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input)."""
     p = Path(ref)
-    if p.is_dir():
+    if is_folder(ref):
         try:
             from ..formats.genius import load_genius  # noqa: PLC0415 - optional layer
         except ImportError:  # pragma: no cover - until the GENIUS importer lands
