@@ -22,13 +22,34 @@ import contextlib
 import contextvars
 import math
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterator, Mapping
 
-__all__ = ["Limit", "LIMITS", "LimitExceeded", "limit", "limits", "check", "parse_limits",
-           "MAX_FILE_BYTES", "MAX_TEXT", "MAX_KEY", "MAX_VALUES", "MAX_DEPTH", "MAX_GRID_POINTS",
-           "MAX_MAGNITUDE", "MAX_SEED", "forecast_cells", "simulation_rounds", "tournament_rounds",
-           "check_forecast", "check_simulation", "check_tournament", "check_brief", "human"]
+__all__ = [
+    "LIMITS",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_GRID_POINTS",
+    "MAX_KEY",
+    "MAX_MAGNITUDE",
+    "MAX_SEED",
+    "MAX_TEXT",
+    "MAX_VALUES",
+    "Limit",
+    "LimitExceeded",
+    "check",
+    "check_brief",
+    "check_forecast",
+    "check_simulation",
+    "check_tournament",
+    "forecast_cells",
+    "human",
+    "limit",
+    "limits",
+    "parse_limits",
+    "simulation_rounds",
+    "tournament_rounds",
+]
 
 # -- input limits (fixed) --------------------------------------------------------------------------
 #: Largest input file read (scenario, GENIUS XML, DEU rows): 16 MiB.

@@ -26,7 +26,7 @@ import numpy as np
 from ..model.errors import ScenarioError
 from ..model.files import read_text
 
-__all__ = ["DEUData", "DEUError", "load_deu", "ACTORS", "COUNCIL_WEIGHTS", "INSTITUTION_WEIGHT"]
+__all__ = ["ACTORS", "COUNCIL_WEIGHTS", "INSTITUTION_WEIGHT", "DEUData", "DEUError", "load_deu"]
 
 ACTORS: tuple[str, ...] = (
     "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it",

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..guards import MAX_FILE_BYTES
 from .errors import Problem, ScenarioError
 
-__all__ = ["read_text", "read_bytes", "kind_of", "is_folder", "os_error", "decode"]
+__all__ = ["decode", "is_folder", "kind_of", "os_error", "read_bytes", "read_text"]
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))

@@ -52,8 +52,8 @@ _StrictLoader.yaml_implicit_resolvers = {}
 for _tag, _regexp, _first in (
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
-              r"|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    ("float", (r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+               r"|\.(?:nan|NaN|NAN))$"), "-+0123456789."),
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("merge", r"^(?:<<)$", "<"),
 ):
@@ -63,10 +63,8 @@ for _tag, _regexp, _first in (
 def _construct_int(loader: Any, node: yaml.ScalarNode) -> int | _HugeInt:
     """YAML 1.2 core integers; a decimal of more than 400 digits is kept as :class:`_HugeInt`."""
     value = str(loader.construct_scalar(node))
-    if value.startswith("0o"):
-        return int(value[2:], 8)
-    if value.startswith("0x"):
-        return int(value[2:], 16)
+    if value.startswith(("0o", "0x")):
+        return int(value, 0)
     if len(value) > _MAX_DIGITS:
         return _HugeInt(value)
     return int(value, 10)

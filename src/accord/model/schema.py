@@ -20,7 +20,7 @@ from ..guards import MAX_GRID_POINTS, MAX_MAGNITUDE
 def _not_a_bool(v: Any) -> Any:
     """Numbers are numbers: ``true``/``false`` are not 1 and 0 (a YAML ``salience: true`` is an error)."""
     if isinstance(v, bool):
-        raise ValueError(f"expected a number, got the boolean {str(v).lower()}")
+        raise ValueError(f"expected a number, got the boolean {str(v).lower()}")  # noqa: TRY004 - pydantic wants ValueError
     return v
 
 
