@@ -10,7 +10,7 @@ from rich.table import Table
 from ..model import Scenario, bundled, to_data
 from ..model.schema import Interval
 from . import app
-from .common import console, load_scenario, print_json
+from .common import console, load_scenario, print_json, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
@@ -42,9 +42,9 @@ def validate_cmd(
     if as_json:
         print_json(summary)
     else:
-        console.print(f"[green]ok[/green] {scenario}: {scn.title} — {len(scn.actors)} actors, "
-                      f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
-                      f"{len(scn.constraints)} constraints")
+        console.print(styled(("ok", "green"), f" {scenario}: {scn.title} — {len(scn.actors)} actors, "
+                             f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
+                             f"{len(scn.constraints)} constraints"))
 
 
 def _position(v: object) -> str:
@@ -65,7 +65,7 @@ def _acceptable(s: object) -> str:
 
 def show_tables(scn: Scenario) -> None:
     """Print a scenario as rich tables: actors, issues, stances with sources, constraints, process."""
-    console.print(f"[bold]{scn.title}[/bold]  ([dim]{scn.id}[/dim])")
+    console.print(styled((scn.title, "bold"), "  (", (scn.id, "dim"), ")"))
     if scn.description:
         console.print(scn.description.strip())
     at = Table(title="Actors")
