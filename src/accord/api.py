@@ -164,10 +164,13 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
 
 
 def _check_simulation(game: Game, steps: int, runs: int, seed: int, formats: int = 1) -> None:
+    from .negotiation.space import candidate_count  # noqa: PLC0415
+
     _count("steps", steps, 1)
     _count("runs", runs, 1)
     _seed(seed)
-    guards.check_simulation(game.n_actors, runs, steps, formats)
+    players = sum(1 for r in game.roles if r in ("party", "mediator"))
+    guards.check_simulation(game.n_actors, runs, steps, formats, candidate_count(game), players)
 
 
 @dataclass(frozen=True)

@@ -85,9 +85,15 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("outcomes", 20_000_000, "candidate packages x parties",
           "utility entries an analysis compares when it merges or enumerates packages (the frontier, "
           "coupled issues) at one step"),
+    Limit("comparisons", 1_000_000_000, "dominance comparisons x parties",
+          "pairwise comparisons the Pareto filter makes between candidate packages (grows with the square "
+          "of the frontier's size when many parties make most packages non-dominated)"),
     Limit("cells", 50_000_000, "draw x actor x issue cells (x actors for the expected-utility model)",
           "Monte Carlo inputs a forecast builds: draws x actors x issues, times actors again for the "
           "pairwise expected-utility model, times its rounds"),
+    Limit("space", 2_000_000, "candidate packages x players",
+          "candidate packages the negotiation layer sorts for each player (parties and mediators) before "
+          "a simulation starts"),
     Limit("rounds", 5_000_000, "session rounds x actors",
           "negotiation rounds a simulation plays: runs x steps x actors (x formats for a brief)"),
     Limit("sessions", 5_000_000, "session rounds x actors",
@@ -216,8 +222,13 @@ def check_forecast(actors: int, issues: int, draws: int, model: str = "compromis
     check("cells", est, what)
 
 
-def check_simulation(actors: int, runs: int, steps: int, formats: int = 1) -> None:
-    """Refuse a simulation whose rounds exceed the ``rounds`` limit."""
+def check_simulation(actors: int, runs: int, steps: int, formats: int = 1, candidates: int = 0,
+                     players: int = 0) -> None:
+    """Refuse a simulation whose rounds exceed the ``rounds`` limit, or whose players' candidate
+    packages (``candidates`` x ``players``) exceed the ``space`` limit."""
+    if candidates and players:
+        check("space", float(candidates) * players,
+              f"a simulation with {players} players sorting {candidates:,} candidate packages each")
     what = f"{runs:,} runs of up to {steps:,} steps with {actors} actors"
     if formats > 1:
         what += f" in {formats} formats"

@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from .. import guards
 from ..game import Game
 from .result import Frontier
 
@@ -64,8 +65,13 @@ def pareto_mask(u: np.ndarray) -> np.ndarray:
     K = np.empty((0, u.shape[1]))
     block = 2048
     budget = 1 << 22
+    allowed, done = guards.limit("comparisons"), 0.0  # resource guard (accord.guards)
     for s in range(0, order.size, block):
         idx = order[s:s + block]
+        if done > allowed:  # the comparisons made so far, extrapolated to the whole set
+            guards.check("comparisons", done / s * order.size,
+                         f"the Pareto filter of {order.size:,} candidate packages of {u.shape[1]} parties "
+                         f"(most of them non-dominated: {K.shape[0]:,} kept after {s:,})")
         X = u[idx] + _TOL
         alive = np.arange(idx.size)
         step = max(64, budget // max(1, idx.size * u.shape[1]))
@@ -74,12 +80,14 @@ def pareto_mask(u: np.ndarray) -> np.ndarray:
                 break
             Kc = K[k0:k0 + step]
             Xa = X[alive]
+            done += float(alive.size) * Kc.shape[0] * u.shape[1]
             m = Kc[None, :, 0] >= Xa[:, None, 0]
             for c in range(1, u.shape[1]):
                 m &= Kc[None, :, c] >= Xa[:, None, c]
             dom = m.any(axis=1)
             alive = alive[~dom]
         if alive.size:
+            done += float(alive.size) * alive.size * u.shape[1]
             X2 = X[alive] - _TOL
             ge = np.all(X2[None, :, :] >= X2[:, None, :] - _TOL, axis=2)  # ge[x, y]: y >= x
             dom = np.tril(ge, k=-1).any(axis=1)  # only an earlier row (larger sum) can dominate
@@ -164,6 +172,10 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
         blocks.append(([i], opts[:, None], u))
     if tied:
         options = [np.flatnonzero(masks[i]) for i in tied]
+        total = float(np.prod([float(o.size) for o in options]))
+        guards.check("outcomes", total * max(parties.size, 1),
+                     f"the {len(tied)} issues tied by constraints have {total:,.0f} packages to enumerate "
+                     f"for {parties.size} parties")
         rows_kept = np.empty((0, len(tied)), dtype=np.intp)
         u_kept = np.empty((0, parties.size))
         for rows in _product_rows(options, chunk):
@@ -193,6 +205,10 @@ def _merge(blocks: list[tuple[list[int], np.ndarray, np.ndarray]], n_issues: int
         if b_rows.shape[0] == 0 or rows.shape[0] == 0:
             return np.empty((0, n_issues), dtype=np.intp), np.empty((0, n))
         m, k = rows.shape[0], b_rows.shape[0]
+        # resource guard: the candidates this merge compares, before it starts (accord.guards)
+        guards.check("outcomes", float(m) * k * max(n, 1),
+                     f"the Pareto frontier merges {m:,} x {k:,} candidate packages of {n} parties "
+                     f"({len(issues) + len(b_issues)} of {n_issues} issues so far)")
         r_kept, u_kept = np.empty((0, rows.shape[1] + b_rows.shape[1]), dtype=np.intp), np.empty((0, n))
         step = max(1, chunk // k)
         for s in range(0, m, step):

@@ -88,7 +88,11 @@ def load_game(ref: str) -> Game:
             return load_genius(p)
         except ScenarioError as e:
             fail(e)
-    return compile_scenario(load_scenario(ref))
+    scn = load_scenario(ref)
+    try:
+        return compile_scenario(scn)
+    except ScenarioError as e:
+        fail(e)
 
 
 _UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")

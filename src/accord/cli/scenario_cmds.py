@@ -10,7 +10,9 @@ from rich.table import Table
 from ..model import Scenario, bundled, to_data
 from ..model.schema import Interval
 from . import app
-from .common import console, load_scenario, print_json, styled
+from ..game import compile_scenario
+from ..model import ScenarioError
+from .common import console, fail, load_scenario, print_json, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
@@ -37,6 +39,10 @@ def validate_cmd(
 ) -> None:
     """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any."""
     scn = load_scenario(scenario)
+    try:
+        compile_scenario(scn)  # what the constraints leave possible is checked on the compiled grids
+    except ScenarioError as e:
+        fail(e)
     summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
                "stances": len(scn.stances), "constraints": len(scn.constraints)}
     if as_json:

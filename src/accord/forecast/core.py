@@ -151,8 +151,8 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         else:
             issues.append(IssueForecast(g.id, g.kind, point, interval=interval, rounds=rounds_out))
     trades = None
-    if model == "exchange":
-        trades = _trades(game, pred)  # the trades of batch element 0: the point inputs
+    if model == "exchange":  # the trades of batch element 0: the point inputs (none without ordered issues)
+        trades = _trades(game, pred) if pred.exchange is not None else ()
     return Forecast(model=model, issues=tuple(issues), variant=variant if model == "eum" else None,
                     draws=draws, seed=seed, rounds=rounds if model == "eum" else (stages if model == "exchange" else 0),
                     exchanges=trades)

@@ -472,6 +472,65 @@ class Scenario(_Frozen):
             raise ValueError("\n".join(errors))
         return self
 
+    @model_validator(mode="after")
+    def _check_semantics(self) -> Scenario:
+        """What the later layers assume of a consistent scenario (run after the cross references
+        hold): at least one party; no mediator that is also a party; a ratification by an actor of the
+        party it constrains, never of itself; no constraint that forbids every position of an issue;
+        some positive salience for every actor with stances and every issue with stances."""
+        errors: list[str] = []
+        actors = {a.id: a for a in self.actors}
+        parties = [a.id for a in self.actors if a.role == "party"]
+        if len(parties) < 2:
+            got = f"only {parties[0]!r}" if parties else "none; roles here: " + ", ".join(
+                sorted({a.role for a in self.actors}))
+            errors.append(f"actors: a negotiation needs at least two actors with the role 'party' ({got})")
+        for j, m in enumerate(self.process.mediators):
+            if actors[m].role == "party":
+                errors.append(f"process.mediators[{j}]: {m!r} is a party; an actor cannot negotiate and mediate "
+                              "at once (give the mediator its own actor with the role 'mediator')")
+        forbidden_opts: dict[str, set[str]] = {}
+        forbidden_by: dict[str, list[int]] = {}
+        for k, c in enumerate(self.constraints):
+            if isinstance(c, Ratification):
+                ratifier = actors[c.actor]
+                if c.party == c.actor:
+                    errors.append(f"constraints[{k}].party: {c.party!r} is the ratifying actor itself; name the "
+                                  f"party whose agreement {c.actor!r} must accept")
+                elif ratifier.constrains is not None and ratifier.constrains != c.party:
+                    errors.append(f"constraints[{k}].party: {c.actor!r} constrains {ratifier.constrains!r}, not "
+                                  f"{c.party!r}; a ratification binds the party its actor constrains")
+                elif actors[c.party].role not in ("party", "mediator"):
+                    errors.append(f"constraints[{k}].party: {c.party!r} is a {actors[c.party].role}; a "
+                                  "ratification binds a party (or a mediator with a stake)")
+            elif isinstance(c, Forbidden) and len(c.combination) == 1:
+                (iid, values), = c.combination.items()
+                forbidden_opts.setdefault(iid, set()).update(str(v) for v in values)
+                forbidden_by.setdefault(iid, []).append(k)
+        for issue in self.issues:
+            if issue.kind != "continuous" and issue.id in forbidden_opts and \
+                    set(issue.option_ids) <= forbidden_opts[issue.id]:
+                ks = forbidden_by[issue.id]
+                errors.append(f"constraints[{ks[-1]}].combination.{issue.id}: forbids every option of {issue.id!r}"
+                              + (f" (with constraints {', '.join(map(str, ks[:-1]))})" if len(ks) > 1 else "")
+                              + "; no agreement would be possible")
+        by_actor: dict[str, list[int]] = {}
+        by_issue: dict[str, list[int]] = {}
+        for k, st in enumerate(self.stances):
+            by_actor.setdefault(st.actor, []).append(k)
+            by_issue.setdefault(st.issue, []).append(k)
+        for who, group in (("actor", by_actor), ("issue", by_issue)):
+            for key, ks in group.items():
+                if all(self.stances[k].salience == 0 for k in ks):
+                    whom = f"of {key!r}" if who == "actor" else f"on {key!r}"
+                    why = "its issue weights are undefined" if who == "actor" else "no forecast is defined for it"
+                    errors.append(f"stances[{ks[0]}].salience: every stance {whom} has salience 0, so {why}; give "
+                                  f"{'one of its issues' if who == 'actor' else 'some actor'} a positive salience "
+                                  "(or drop the stances)")
+        if errors:
+            raise ValueError("\n".join(errors))
+        return self
+
 
 def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
     """Check a stance's positions against its issue (kinds, ranges, option ids)."""
