@@ -28,14 +28,16 @@ from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
-from .model import Problem, Scenario, ScenarioError, resolve
+from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
+from .model import audit as _audit
+from .model import check_sources as _check_sources
 from .model.files import is_folder
-from .negotiation import SimulationResult, format_variants
+from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 
-__all__ = ["Subject", "load", "compile", "game_of", "analyze", "predict", "sensitivity", "concede",
-           "simulate", "compare_formats", "FormatRow", "FormatComparison", "tournament", "brief", "BriefResult",
-           "Limits"]
+__all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
+           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
+           "sweep", "Limits", "check_brief"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
@@ -92,6 +94,27 @@ def game_of(subject: Subject) -> Game:
     return compile_scenario(resolve(subject))
 
 
+def _scenario_of(subject: Scenario | str | Path) -> Scenario:
+    return subject if isinstance(subject, Scenario) else load(subject)
+
+
+def audit(subject: Scenario | str | Path) -> Audit:
+    """What a reviewer should check: stances whose quote is not the actor's own words, stances resting
+    on inferences, judgement numbers, analyst-added options (:func:`accord.model.audit`)."""
+    return _audit(_scenario_of(subject))
+
+
+def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list[Problem]:
+    """Problems with the scenario's quotes against the stored source texts in ``directory``: quotes
+    not verbatim in their source's paragraph, speakers not named there, sources without a text
+    (:func:`accord.model.check_sources`). Empty when every quote checks out."""
+    scn = _scenario_of(subject)
+    named = None if isinstance(subject, Scenario) else scenario_text(subject)
+    if named is None:
+        return _check_sources(scn, directory, file=scn.id)
+    return _check_sources(scn, directory, file=named[0], text=named[1])
+
+
 def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
@@ -119,15 +142,24 @@ def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: in
 
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
+            scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
             limits: Limits | None = None) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
-    seeded Monte Carlo over the inputs' stated uncertainty. Bad arguments raise ``ValueError``; a
-    forecast past the ``cells`` limit :class:`~accord.guards.LimitExceeded`, before any work."""
+    seeded Monte Carlo over the inputs' stated uncertainty. ``scheduler`` (``serial``, ``local`` or
+    ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
+    without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
+    :class:`~accord.guards.LimitExceeded`, before any work."""
     game = game_of(subject)
     with guards.limits(limits):
         _check_forecast(game, model, variant, rounds, draws, seed, stages)
+    if scheduler is None or draws == 0:
         return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
                          progress=progress, stages=stages)
+    from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
+
+    with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
+        return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                         progress=progress, stages=stages, map_chunks=pool.map)
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
@@ -234,35 +266,6 @@ def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: 
     return FormatComparison(game.id, runs, seed, tuple(rows))
 
 
-def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repetitions: int = 1, seed: int = 0,
-               protocol: str = "alternating", steps: int = 100, limits: Limits | None = None) -> Any:
-    """Every assignment of ``strategies`` to each game's parties, ``repetitions`` times
-    (:func:`accord.negotiation.tournament.tournament`). Refuses no strategies, bad counts and a
-    tournament past the ``sessions`` limit before it starts."""
-    from .negotiation.tournament import tournament as _tournament  # noqa: PLC0415
-
-    names = [str(s).strip() for s in strategies if str(s).strip()]
-    if not names:
-        raise ValueError("strategies: give at least one strategy name")
-    if not subjects:
-        raise ValueError("give at least one scenario")
-    _count("repetitions", repetitions, 1)
-    _count("steps", steps, 1)
-    _seed(seed)
-    games = [game_of(s) for s in subjects]
-    sessions = 0.0
-    actors = 1
-    for g in games:
-        p = max(int(g.parties.size), 2)
-        sessions += float(len(names)) ** p if p <= 3 else len(names)
-        actors = max(actors, g.n_actors)
-    with guards.limits(limits):
-        guards.check("sessions", sessions * repetitions * steps * actors,
-                     f"a tournament of {len(names)} strategies on {len(games)} scenario(s), {human(sessions)} "
-                     f"assignments x {repetitions:,} repetitions of up to {steps:,} steps")
-        return _tournament(games, names, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps)
-
-
 @dataclass(frozen=True)
 class BriefResult:
     """A written brief: its data (every number it shows) and the files written."""
@@ -304,3 +307,58 @@ def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: boo
         data = collect(game, settings, progress=progress)
         written = write_brief(data, Path(out), force=force, progress=progress)
     return BriefResult(data, written)
+
+
+def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repetitions: int = 1, seed: int = 0,
+               protocol: str = "alternating", steps: int = 100, engine: str = "auto", scheduler: str | None = None,
+               workers: int | None = None, connect_timeout: float = 10.0,
+               progress: Progress | None = None, limits: Limits | None = None) -> TournamentResult:
+    """Every assignment of ``strategies`` to each game's parties, ``repetitions`` times
+    (:func:`accord.negotiation.tournament`). ``scheduler`` (``serial``, ``local`` or
+    ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one.
+    Refuses no strategies, bad counts and a tournament past the ``sessions`` limit before it starts."""
+    from .negotiation.tournament import tournament as _tournament  # noqa: PLC0415
+
+    strategies = [str(x).strip() for x in strategies if str(x).strip()]
+    if not strategies:
+        raise ValueError("strategies: give at least one strategy name")
+    if not subjects:
+        raise ValueError("give at least one scenario")
+    _count("repetitions", repetitions, 1)
+    _count("steps", steps, 1)
+    _seed(seed)
+    games = [game_of(s) for s in subjects]
+    sessions, actors = 0.0, 1
+    for g in games:
+        p = max(int(g.parties.size), 2)
+        sessions += float(len(strategies)) ** p if p <= 3 else len(strategies)
+        actors = max(actors, g.n_actors)
+    with guards.limits(limits):
+        guards.check("sessions", sessions * repetitions * steps * actors,
+                     f"a tournament of {len(strategies)} strategies on {len(games)} scenario(s), {human(sessions)} "
+                     f"assignments x {repetitions:,} repetitions of up to {steps:,} steps")
+    if scheduler is None:
+        return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
+                           engine=engine, progress=progress)
+    from .scale import open_pool  # noqa: PLC0415
+
+    with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
+        return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
+                           engine=engine, map_chunks=pool.map, progress=progress)
+
+
+def sweep(spec: str | Path | Mapping[str, Any], out: str | Path, *, scheduler: str = "local",
+          workers: int | None = None, connect_timeout: float = 10.0, progress: Progress | None = None) -> Any:
+    """Run a sweep (a sweep file, or its contents as a mapping) into the folder ``out``: every
+    variant of every base scenario x every job, on ``scheduler`` (``local``: a Dask LocalCluster with
+    ``workers`` processes, default one per core; ``serial``: this process, no Dask; ``tcp://HOST:PORT``:
+    an existing cluster, reached within ``connect_timeout`` seconds). Writes ``table.csv`` (and
+    ``table.parquet`` with pyarrow), ``summary.md`` and the finished chunks, so the same call after an
+    interruption skips the chunks already written. Returns an :class:`accord.scale.SweepResult`;
+    raises :class:`accord.scale.SweepSpecError` (bad sweep file), :class:`accord.scale.StoreError`
+    (``out`` holds something else) or :class:`accord.scale.SchedulerError` (no Dask, or no scheduler
+    at that address). See ``docs/scale.md``."""
+    from .scale import run_sweep  # noqa: PLC0415 - scale sits above the front door
+
+    return run_sweep(dict(spec) if isinstance(spec, Mapping) else spec, out, scheduler=scheduler, workers=workers,
+                     connect_timeout=connect_timeout, progress=progress)

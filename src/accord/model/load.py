@@ -22,7 +22,7 @@ from .files import kind_of, read_text
 from .schema import Scenario
 
 __all__ = ["Problem", "ScenarioError", "load", "load_text", "dump", "dumps", "bundled", "resolve",
-           "to_data"]
+           "scenario_text", "to_data"]
 
 
 # libyaml's parser where PyYAML was built with it (about 20x faster); the pure-Python one otherwise
@@ -476,6 +476,20 @@ def resolve(ref: str | Path) -> Scenario:
         raise ScenarioError([Problem(_short(str(ref), 200), None, "",
                                      f"no such file or bundled scenario (bundled: {names})")])
     return load_text(entry.read_text(encoding="utf-8"), f"{ref} (bundled)", "yaml")
+
+
+def scenario_text(ref: str | Path) -> tuple[str, str] | None:
+    """``(name, text)`` of the file :func:`resolve` reads for ``ref`` (as errors name it), or ``None``."""
+    p = Path(ref)
+    if p.is_file():
+        try:
+            return str(ref), p.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+    entry = resources.files("accord") / "scenarios" / f"{ref}.yaml"
+    if "/" not in str(ref) and entry.is_file():
+        return f"{ref} (bundled)", entry.read_text(encoding="utf-8")
+    return None
 
 
 # -- dumping -----------------------------------------------------------------------------------
