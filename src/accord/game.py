@@ -18,7 +18,7 @@ Non-additive parts are explicit: ``forbidden`` and ``requires`` constraints and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -30,7 +30,7 @@ DEFAULT_POINTS = 21
 _TOL = 1e-9
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class IssueGrid:
     """The compiled points of one issue.
 
@@ -48,6 +48,10 @@ class IssueGrid:
     labels: tuple[str, ...]
     unit: str | None = None
     status_quo: int | None = None
+
+    def __repr__(self) -> str:
+        ends = f"{self.labels[0]!r} .. {self.labels[-1]!r}" if self.labels else "no points"
+        return f"<IssueGrid {self.id!r} {self.kind}: {self.size} points, {ends}>"
 
     @property
     def size(self) -> int:
@@ -93,7 +97,16 @@ class RatificationRule:
         return on
 
 
-@dataclass(frozen=True, eq=False)
+#: Marker for an array field left out of the constructor (filled by ``Game.__post_init__``).
+_UNSET: np.ndarray = np.empty(0)
+_UNSET.flags.writeable = False
+
+
+def _unset() -> np.ndarray:
+    return _UNSET
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Game:
     """A negotiation as arrays. Index actors by position in ``actors`` and issues in ``issues``.
 
@@ -110,6 +123,11 @@ class Game:
       NaN where none is given; ``capability_range``: ``(A, 3)``.
     - ``shape``: ``(A, I)`` 0 linear, 1 quadratic fall-off; ``explicit``: ``(A, I)`` True where the
       value table comes from explicit utilities or a ranking rather than distance.
+    - ``discount``: ``(A,)`` discount factor δ in (0, 1]: a payoff at normalised time t ∈ [0, 1] is
+      worth u · δ^t (GENIUS).
+    - ``no_deal_point``: ``(A, I)`` index of the point each actor expects on each issue if the talks
+      fail (its stance's ``no_deal``, else the issue's status quo), -1 where it has none. The one
+      disagreement point of accord is :meth:`no_deal_utility`.
     """
 
     id: str
@@ -119,52 +137,73 @@ class Game:
     values: tuple[np.ndarray, ...]
     weights: np.ndarray
     acceptable: tuple[np.ndarray, ...] = ()
-    salience: np.ndarray | None = None
-    has_stance: np.ndarray | None = None
-    ideal: np.ndarray | None = None
-    capability: np.ndarray | None = None
-    reservation: np.ndarray | None = None
-    consent: np.ndarray | None = None
+    salience: np.ndarray = field(default_factory=_unset)
+    has_stance: np.ndarray = field(default_factory=_unset)
+    ideal: np.ndarray = field(default_factory=_unset)
+    capability: np.ndarray = field(default_factory=_unset)
+    reservation: np.ndarray = field(default_factory=_unset)
+    consent: np.ndarray = field(default_factory=_unset)
     names: tuple[str, ...] = ()
     title: str = ""
     ratifications: tuple[RatificationRule, ...] = ()
     forbidden: tuple[dict[int, np.ndarray], ...] = ()
     requires: tuple[tuple[dict[int, np.ndarray], dict[int, np.ndarray]], ...] = ()
-    ideal_range: np.ndarray | None = None
-    salience_range: np.ndarray | None = None
-    capability_range: np.ndarray | None = None
-    shape: np.ndarray | None = None
-    explicit: np.ndarray | None = None
-    discount: np.ndarray | None = None
+    ideal_range: np.ndarray = field(default_factory=_unset)
+    salience_range: np.ndarray = field(default_factory=_unset)
+    capability_range: np.ndarray = field(default_factory=_unset)
+    shape: np.ndarray = field(default_factory=_unset)
+    explicit: np.ndarray = field(default_factory=_unset)
+    discount: np.ndarray = field(default_factory=_unset)
+    no_deal_point: np.ndarray = field(default_factory=_unset)
     scenario: Scenario | None = None
 
     def __post_init__(self) -> None:
+        """Fill every array left out with its documented default and check every shape, so that each
+        array field is always an array of the stated shape (``None`` is taken as left out too)."""
         A, I = len(self.actors), len(self.issues)
-        fill = {
-            "acceptable": tuple(np.ones((A, g.size), dtype=bool) for g in self.issues),
-            "salience": np.asarray(self.weights, dtype=float).copy(),
-            "has_stance": np.asarray(self.weights) > 0,
-            "ideal": np.full((A, I), np.nan),
-            "capability": np.ones(A),
-            "reservation": np.full(A, np.nan),
-            "consent": np.array([r == "party" for r in self.roles], dtype=bool),
-            "names": tuple(self.actors),
-            "ideal_range": np.full((A, I, 3), np.nan),
-            "salience_range": np.full((A, I, 3), np.nan),
-            "capability_range": np.full((A, 3), np.nan),
-            "shape": np.zeros((A, I), dtype=np.int8),
-            "explicit": np.zeros((A, I), dtype=bool),
-            "discount": np.ones(A),
-        }
-        for name, default in fill.items():
-            cur = getattr(self, name)
-            if cur is None or (isinstance(cur, tuple) and len(cur) == 0 and name in ("acceptable", "names")):
-                object.__setattr__(self, name, default)
-        if self.weights.shape != (A, I):
-            raise ValueError(f"weights has shape {self.weights.shape}, expected {(A, I)}")
+        if len(self.roles) != A:
+            raise ValueError(f"roles has {len(self.roles)} entries, expected {A} (one per actor)")
+        if np.shape(self.weights) != (A, I):
+            raise ValueError(f"weights has shape {np.shape(self.weights)}, expected {(A, I)}")
+        if len(self.values) != I:
+            raise ValueError(f"values has {len(self.values)} tables, expected {I} (one per issue)")
         for i, (g, v) in enumerate(zip(self.issues, self.values)):
             if v.shape != (A, g.size):
                 raise ValueError(f"values[{i}] has shape {v.shape}, expected {(A, g.size)}")
+        if not self.acceptable:
+            object.__setattr__(self, "acceptable", tuple(np.ones((A, g.size), dtype=bool) for g in self.issues))
+        for i, (g, m) in enumerate(zip(self.issues, self.acceptable)):
+            if m.shape != (A, g.size):
+                raise ValueError(f"acceptable[{i}] has shape {m.shape}, expected {(A, g.size)}")
+        if not self.names:
+            object.__setattr__(self, "names", tuple(self.actors))
+        defaults: dict[str, tuple[tuple[int, ...], Callable[[], np.ndarray]]] = {
+            "salience": ((A, I), lambda: np.asarray(self.weights, dtype=float).copy()),
+            "has_stance": ((A, I), lambda: np.asarray(self.weights) > 0),
+            "ideal": ((A, I), lambda: np.full((A, I), np.nan)),
+            "capability": ((A,), lambda: np.ones(A)),
+            "reservation": ((A,), lambda: np.full(A, np.nan)),
+            "consent": ((A,), lambda: np.array([r == "party" for r in self.roles], dtype=bool)),
+            "ideal_range": ((A, I, 3), lambda: np.full((A, I, 3), np.nan)),
+            "salience_range": ((A, I, 3), lambda: np.full((A, I, 3), np.nan)),
+            "capability_range": ((A, 3), lambda: np.full((A, 3), np.nan)),
+            "shape": ((A, I), lambda: np.zeros((A, I), dtype=np.int8)),
+            "explicit": ((A, I), lambda: np.zeros((A, I), dtype=bool)),
+            "discount": ((A,), lambda: np.ones(A)),
+            "no_deal_point": ((A, I), lambda: np.repeat(np.array(
+                [[-1 if g.status_quo is None else g.status_quo for g in self.issues]], dtype=np.intp).reshape(1, I),
+                A, axis=0)),
+        }
+        for name, (want, default) in defaults.items():
+            cur = getattr(self, name)
+            if cur is None or cur is _UNSET:
+                object.__setattr__(self, name, default())
+            elif np.shape(cur) != want:
+                raise ValueError(f"{name} has shape {np.shape(cur)}, expected {want}")
+
+    def __repr__(self) -> str:
+        """A few lines: id and title, actors (parties marked), issues with their sizes, constraints."""
+        return "\n".join(_game_lines(self))
 
     # -- sizes -----------------------------------------------------------------------------
     @property
@@ -294,14 +333,62 @@ class Game:
         return np.array(sq, dtype=np.intp)
 
     def no_deal_utility(self) -> np.ndarray:
-        """``(A,)`` what each actor gets if the talks fail: its reservation (BATNA) where given, else
-        the utility of the status quo where every issue has one, else 0 (GENIUS's default reservation).
+        """``(A,)`` the disagreement point: what each actor gets if the talks fail — one rule, used by
+        the analysis (Nash, Kalai–Smorodinsky, egalitarian), the simulations (failure payoff, Nash
+        point, ``distance_to_nash``), the forecasts and the briefs.
 
-        This is the payoff of a failed simulated negotiation. The analysis's disagreement point is a
-        different, stated rule (reservation, else the worst outcome the party calls acceptable)."""
-        sq = self.status_quo()
-        base = self.utility(sq[None, :])[0] if sq is not None else np.zeros(self.n_actors)
-        return np.where(np.isnan(self.reservation), base, self.reservation)
+        ``d_a`` is the actor's ``reservation`` where given (its BATNA; GENIUS files always give one, 0
+        where the profile has none, as GENIUS reads it). Otherwise ``d_a = sum_i w_ai * v_ai(n_ai)``
+        with ``n_ai`` the actor's no-deal position on issue ``i`` (its stance's ``no_deal``, else the
+        issue's status quo); on an issue with neither, the actor's worst acceptable value there counts
+        (a default, listed by :meth:`no_deal_defaults`). Raiffa (1982), ch. 4: the no-agreement
+        alternative each side measures a deal against."""
+        return self._no_deal()[0].copy()
+
+    def no_deal_sources(self) -> tuple[str, ...]:
+        """Per actor, where :meth:`no_deal_utility` comes from: ``"reservation"``, ``"no-deal
+        positions"``, or ``"default (worst acceptable) on: <issues>"`` (with ``"; no-deal positions
+        elsewhere"`` when some issues have one)."""
+        return self._no_deal()[1]
+
+    def no_deal_defaults(self) -> tuple[tuple[str, ...], ...]:
+        """Per actor, the issues on which its disagreement utility is a default (no position given)."""
+        return self._no_deal()[2]
+
+    def _no_deal(self) -> tuple[np.ndarray, tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        cached = self.__dict__.get("_no_deal_cache")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        wv = self.weighted_values()
+        d = np.zeros(self.n_actors)
+        sources: list[str] = []
+        defaults: list[tuple[str, ...]] = []
+        for a in range(self.n_actors):
+            if not np.isnan(self.reservation[a]):
+                d[a] = self.reservation[a]
+                sources.append("reservation")
+                defaults.append(())
+                continue
+            missing: list[str] = []
+            some = False
+            for i in range(self.n_issues):
+                k = int(self.no_deal_point[a, i])
+                if k >= 0:
+                    d[a] += wv[i][a, k]
+                    some = some or self.weights[a, i] > 0
+                elif self.weights[a, i] > 0:
+                    acc = self.acceptable[i][a]
+                    d[a] += float(wv[i][a][acc].min() if acc.any() else wv[i][a].min())
+                    missing.append(self.issues[i].id)
+            if not missing:
+                sources.append("no-deal positions")
+            else:
+                sources.append("default (worst acceptable) on: " + ", ".join(missing)
+                               + ("; no-deal positions elsewhere" if some else ""))
+            defaults.append(tuple(missing))
+        out = (d, tuple(sources), tuple(defaults))
+        object.__setattr__(self, "_no_deal_cache", out)
+        return out
 
     def subgame(self, actors: Sequence[str]) -> "Game":
         """The same game restricted to ``actors`` (in that order), e.g. the parties only."""
@@ -321,8 +408,34 @@ class Game:
             forbidden=self.forbidden, requires=self.requires, ideal_range=self.ideal_range[idx],
             salience_range=self.salience_range[idx], capability_range=self.capability_range[idx],
             shape=self.shape[idx], explicit=self.explicit[idx], discount=self.discount[idx],
-            scenario=self.scenario,
+            no_deal_point=self.no_deal_point[idx], scenario=self.scenario,
         )
+
+
+def _listing(items: Sequence[str], limit: int = 8) -> str:
+    """``a, b, c`` with at most ``limit`` items and ``(+n more)`` after."""
+    shown = ", ".join(items[:limit])
+    return shown + (f", ... (+{len(items) - limit} more)" if len(items) > limit else "")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _game_lines(game: Game) -> list[str]:
+    """The lines of ``repr(game)``: bounded whatever the game's size."""
+    title = f" {game.title!r}" if game.title and game.title != game.id else ""
+    roles: dict[str, list[str]] = {}
+    for a, r in zip(game.actors, game.roles):
+        roles.setdefault(r, []).append(a)
+    sizes = f"{_count(game.n_actors, 'actor')}, {_count(game.n_issues, 'issue')}, {_count(game.n_outcomes, 'outcome')}"
+    lines = [f"<Game {game.id!r}{title}: {sizes}>"]
+    lines += [f"  {r}: {_listing(ids)}" for r, ids in roles.items()]
+    lines.append(f"  issues: {_listing([f'{g.id} ({g.size})' for g in game.issues])}")
+    if not game.additive:
+        lines.append(f"  non-additive: {len(game.forbidden)} forbidden, {len(game.requires)} requires, "
+                     f"{len(game.ratifications)} ratifications")
+    return lines
 
 
 # -- compilation --------------------------------------------------------------------------------
@@ -361,12 +474,14 @@ def distance_values(points: np.ndarray, ideal: np.ndarray, lo: float, hi: float,
 def _stance_values(issue: Issue, grid: IssueGrid, s: Stance) -> tuple[np.ndarray, float, bool]:
     """Value table over the grid, ideal position on the grid scale, and whether it is explicit."""
     if s.utilities is not None:
-        v = np.array([s.utilities.get(o, 0.0) for o in grid.values], dtype=float)
+        utilities: dict[float | str, float] = {o: u for o, u in s.utilities.items()}
+        v = np.array([utilities.get(o, 0.0) for o in grid.values], dtype=float)
         ideal = float(grid.index_of(s.ideal)) if s.ideal is not None else float(np.argmax(v))
         return v, ideal, True
     if s.ranking is not None:
         k = len(s.ranking)
-        rank_value = {o: (1.0 - r / (k - 1)) if k > 1 else 1.0 for r, o in enumerate(s.ranking)}
+        rank_value: dict[float | str, float] = {o: (1.0 - r / (k - 1)) if k > 1 else 1.0
+                                                for r, o in enumerate(s.ranking)}
         v = np.array([rank_value.get(o, 0.0) for o in grid.values], dtype=float)
         ideal = float(grid.index_of(s.ideal)) if s.ideal is not None else float(grid.index_of(s.ranking[0]))
         return v, ideal, True
@@ -403,6 +518,8 @@ def compile_scenario(scn: Scenario) -> Game:
                     continue
                 if isinstance(s.ideal, (int, float)):
                     extra.append(float(s.ideal))
+                if isinstance(s.no_deal, (int, float)):
+                    extra.append(float(s.no_deal))
                 if isinstance(s.acceptable, Interval):
                     extra += [s.acceptable.low, s.acceptable.high]
             for c in scn.constraints:
@@ -430,6 +547,8 @@ def compile_scenario(scn: Scenario) -> Game:
     sal_rng = np.full((A, I, 3), np.nan)
     shape = np.zeros((A, I), dtype=np.int8)
     explicit = np.zeros((A, I), dtype=bool)
+    no_deal = np.repeat(np.array([[-1 if g.status_quo is None else g.status_quo for g in grids]],
+                                 dtype=np.intp).reshape(1, I), A, axis=0)
     for (a, i), s in stances.items():
         iss, g = scn.issues[i], grids[i]
         v, x, exp = _stance_values(iss, g, s)
@@ -439,6 +558,8 @@ def compile_scenario(scn: Scenario) -> Game:
         shape[a, i] = 1 if s.shape == "quadratic" else 0
         salience[a, i] = s.salience
         has[a, i] = True
+        if s.no_deal is not None:
+            no_deal[a, i] = g.index_of(s.no_deal)
         if isinstance(s.acceptable, Interval):
             acceptable[i][a] = (g.points >= s.acceptable.low - _TOL) & (g.points <= s.acceptable.high + _TOL)
         elif s.acceptable is not None:
@@ -454,10 +575,10 @@ def compile_scenario(scn: Scenario) -> Game:
     weights = np.divide(salience, tot, out=np.zeros_like(salience), where=tot > 0)
     cap = np.array([a.capability for a in scn.actors], dtype=float)
     cap_rng = np.full((A, 3), np.nan)
-    for k, a in enumerate(scn.actors):
-        if "capability" in a.uncertainty:
-            t = a.uncertainty["capability"]
-            cap_rng[k] = (t.low, a.capability if t.mode is None else t.mode, t.high)
+    for k, actor in enumerate(scn.actors):
+        if "capability" in actor.uncertainty:
+            t = actor.uncertainty["capability"]
+            cap_rng[k] = (t.low, actor.capability if t.mode is None else t.mode, t.high)
     res = np.array([np.nan if a.reservation is None else a.reservation for a in scn.actors], dtype=float)
     consent = np.array([a.needs_consent for a in scn.actors], dtype=bool)
 
@@ -480,14 +601,53 @@ def compile_scenario(scn: Scenario) -> Game:
             if i not in issues_covered:
                 acceptable[i][a] = True
 
-    return Game(
+    game = Game(
         id=scn.id, actors=tuple(a.id for a in scn.actors), roles=tuple(a.role for a in scn.actors),
         issues=tuple(grids), values=tuple(values), weights=weights, acceptable=tuple(acceptable),
         salience=salience, has_stance=has, ideal=ideal, capability=cap, reservation=res, consent=consent,
         names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats),
         forbidden=tuple(forbidden), requires=tuple(requires), ideal_range=ideal_rng, salience_range=sal_rng,
-        capability_range=cap_rng, shape=shape, explicit=explicit, scenario=scn,
+        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal,
+        discount=np.array([a.discount for a in scn.actors], dtype=float), scenario=scn,
     )
+    _check_feasible(game)
+    return game
+
+
+#: Up to this many combinations of the constrained issues are enumerated to check that some outcome
+#: survives the forbidden/requires constraints (beyond it, the analysis finds an empty space itself).
+FEASIBILITY_CHECK = 2_000_000
+
+
+def _check_feasible(game: Game) -> None:
+    """Refuse (:class:`~accord.model.ScenarioError`) constraints that rule out every outcome — a
+    ``forbidden`` set covering every point of an issue on its compiled grid, or forbidden and
+    requires constraints that together leave nothing — since every later layer assumes some
+    outcome is possible."""
+    if not (game.forbidden or game.requires):
+        return
+    tied = sorted({i for c in game.forbidden for i in c} | {i for f, t in game.requires for i in (*f, *t)})
+    total = 1
+    for i in tied:
+        total *= game.issues[i].size
+    if total > FEASIBILITY_CHECK:
+        return
+    sizes = np.array([game.issues[i].size for i in tied], dtype=np.int64)
+    strides = np.ones(len(tied), dtype=np.int64)
+    for k in range(len(tied) - 2, -1, -1):
+        strides[k] = strides[k + 1] * sizes[k + 1]
+    for start in range(0, total, 1 << 18):
+        flat = np.arange(start, min(start + (1 << 18), total), dtype=np.int64)
+        rows = np.zeros((flat.size, game.n_issues), dtype=np.intp)
+        rows[:, tied] = (flat[:, None] // strides[None, :]) % sizes[None, :]
+        if game.feasible(rows).any():
+            return
+    from .model.errors import Problem, ScenarioError  # noqa: PLC0415
+
+    names = ", ".join(game.issues[i].id for i in tied)
+    raise ScenarioError([Problem(f"scenario {game.id!r}", None, "constraints",
+                                 f"the forbidden and requires constraints rule out every outcome (on {names}, "
+                                 "positions matched to the issue grids); no agreement would be possible")])
 
 
 def _constraint_combos(c: object) -> list[dict]:

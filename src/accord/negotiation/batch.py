@@ -11,26 +11,38 @@ the recorded actions through the protocol state machine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..game import Game
 from .calendar import schedule
 from .protocols import Action, Config, alternating
+from .protocols.base import Outcome
 from .result import Transcript
+from .session import transcript
 from .space import EPS, own_space
 from .strategies import strategy
 from .strategies.timebased import TimeBased, _targets
 
-__all__ = ["BatchResult", "run_batch"]
+__all__ = ["BatchResult", "run_batch", "supports"]
+
+
+def supports(game: Game, names: Mapping[int, str], config: Config) -> bool:
+    """Whether the lockstep engine can run these sessions of a ``BATCHABLE`` protocol exactly as the
+    per-session engine would: two players, every strategy vectorisable, no breakdown draws, no
+    Level-II ratifications and nobody outside the two whose consent is needed."""
+    return (len(names) == 2 and not game.ratifications and not config.breakdown
+            and all(strategy(n).classifier.get("vectorisable") for n in names.values())
+            and not any(bool(c) for c in game.consent[[a for a in range(game.n_actors) if a not in names]]))
 
 
 @dataclass
 class BatchResult:
     """Arrays over ``N`` sessions: ``agreement`` (N,), ``outcome`` (N, I) (-1 rows without one),
-    ``rounds`` (N,), ``utilities`` (N, A); ``offers[r, side]`` (N,) candidate index offered by side
+    ``rounds`` (N,), ``utilities`` (N, A) discounted at ``times`` (N,) (u · δ^t, GENIUS) and
+    ``undiscounted`` (N, A); ``offers[r, side]`` (N,) candidate index offered by side
     0/1 in round r (-1 accept, -2 nothing); ``pairs``: strategy names per session."""
 
     game: Game
@@ -43,6 +55,8 @@ class BatchResult:
     utilities: np.ndarray
     offers: np.ndarray
     recorded: int
+    times: np.ndarray
+    undiscounted: np.ndarray
 
     def actions(self, s: int) -> list[Action]:
         """The recorded actions of session ``s`` in order."""
@@ -60,8 +74,6 @@ class BatchResult:
 
     def transcripts(self, protocol_names: Mapping[int, str] | None = None) -> list[Transcript]:
         """Per-session transcripts; full events for the first ``recorded`` sessions."""
-        from .runner import transcript  # noqa: PLC0415
-
         out = []
         rng = np.random.default_rng(0)
         for s in range(len(self.pairs)):
@@ -75,11 +87,10 @@ class BatchResult:
                 res = alternating.outcome(state)
                 assert res is not None
             else:
-                from .protocols.base import Outcome  # noqa: PLC0415
-
                 o = tuple(int(x) for x in self.outcome[s]) if self.agreement[s] else None
-                res = Outcome(bool(self.agreement[s]), o, "agreement" if self.agreement[s] else "deadline",
-                              int(self.rounds[s]))
+                reason = "agreement" if self.agreement[s] else "deadline"
+                res = Outcome(bool(self.agreement[s]), o, reason, int(self.rounds[s]),
+                              time=float(self.times[s]))
                 events = []
             out.append(transcript(self.game, "alternating", s, names, res, events, self.parties))
         return out
@@ -107,14 +118,14 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
             es.append(float(cls.exponent))
         return np.array(es)
 
-    def targets(own, e: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    def targets(own, e: np.ndarray) -> np.ndarray:
         uniq, inv = np.unique(e, return_inverse=True)
         table = np.array([_targets(own.best, own.floor, float(x), T) for x in uniq])
         return table[inv]
 
     ta, tb = targets(oa, exps(0)), targets(ob, exps(1))
 
-    def cross(src, dst) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    def cross(src, dst) -> tuple[np.ndarray, np.ndarray]:
         """Utility to ``dst`` of ``src``'s candidates, and whether ``dst`` finds them acceptable."""
         u = np.zeros(src.outcomes.shape[0])
         ok = np.ones(src.outcomes.shape[0], dtype=bool)
@@ -163,5 +174,7 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
     util = np.repeat(d[None, :], N, axis=0)
     if agree.any():
         util[agree] = game.utility(out[agree])
-    return BatchResult(game, config, (a, b), [tuple(p) for p in pairs], agree, out, rounds, util, offers,
-                       min(record, N))
+    times = np.where(agree, rounds / (T + 1.0), 1.0)  # clock(r, T) of the agreement round; deadline t = 1
+    disc = util * game.discount[None, :] ** times[:, None]
+    return BatchResult(game, config, (a, b), [tuple(p) for p in pairs], agree, out, rounds, disc, offers,
+                       min(record, N), times, util)

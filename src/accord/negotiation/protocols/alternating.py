@@ -20,12 +20,32 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
-from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, end_reason,
-                   event, evolve, needed, new_key, render)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    auto_accepts,
+    blocked_issues,
+    breakdown_probs,
+    check_turn,
+    clock,
+    end_reason,
+    ending_time,
+    event,
+    evolve,
+    needed,
+    new_key,
+    render,
+)
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME"]
+__all__ = ["BATCHABLE", "NAME", "PUBLIC", "State", "apply", "outcome", "pending", "players", "start", "view"]
 
 NAME = "alternating"
+#: Bilateral sessions between time-based strategies can run in lockstep (:mod:`..batch`).
+BATCHABLE = True
+#: Offers are heard by every party at the table.
+PUBLIC = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +84,11 @@ def pending(state: State) -> tuple[Turn, ...]:
     return (Turn(state.players[state.turn], "offer" if state.offer is None else "respond"),)
 
 
+def players(state: State) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``(parties, mediators)`` who play: the parties in their order of play; no mediator."""
+    return state.players, ()
+
+
 def view(state: State, actor: int) -> View:
     """The View of ``actor``: its own utilities, the offers made to it, the clock."""
     pos = state.players.index(actor)
@@ -79,12 +104,9 @@ def _deliver(state: State, sender_pos: int, msg: Message) -> tuple[tuple[Message
 
 def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     """Apply one action of the actor whose turn it is; returns the new state and its events."""
-    if state.done is not None:
-        raise ValueError("the session is over")
     g = state.game
+    check_turn(g, pending(state), action, NAME)
     me = state.players[state.turn]
-    if action.actor != me:
-        raise ValueError(f"it is {g.actors[me]}'s turn, not {g.actors[action.actor]}'s")
     r, date = state.round, state.sched.dates[state.round]
     name = g.actors[me]
     ev: list[dict[str, Any]] = []
@@ -106,11 +128,11 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
                 ok &= yes
             if ok:
                 ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, state.offer)}))
-                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1)), ev
+                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
             state = evolve(state, offer=None, accepted=frozenset(), proposer=-1)
     elif action.kind in ("offer", "reject"):
         if action.outcome is None:
-            raise ValueError("an offer needs an outcome")
+            raise ValueError(f"{NAME}: {name} rejects by a counter-offer, which needs an outcome")
         o = tuple(int(x) for x in action.outcome)
         ev.append(event(r, date, "offer", name, others if len(others) > 1 else others[0],
                         {"outcome": render(g, o)}))
@@ -134,7 +156,7 @@ def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[s
     reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
     if reason is not None:
         ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": reason, **(stall or {})}))
-        return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+        return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
     for name, a, b in state.sched.pauses[r + 1]:
         ev.append(event(r + 1, state.sched.dates[r + 1], "pause", None, "all", {"name": name, "start": a, "end": b}))
     return evolve(state, turn=0, round=r + 1), ev
