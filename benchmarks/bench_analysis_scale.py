@@ -40,24 +40,16 @@ def main() -> None:
             n_cont *= g.size
         print(f"== {game.id}: {game.n_actors} actors, {game.n_issues} issues, {game.n_outcomes:,} packages "
               f"({len(cont)} continuous issues: {n_cont:,})")
-        steps: list[tuple[str, float]] = []
-        last = [time.perf_counter()]
-
-        def tick(step: str) -> None:
-            now = time.perf_counter()
-            if steps:
-                steps[-1] = (steps[-1][0], now - last[0])
-            steps.append((step, 0.0))
-            last[0] = now
-
-        t, a = timed(analyze, game, progress=tick)
-        steps[-1] = (steps[-1][0], time.perf_counter() - last[0])
+        marks: list[tuple[str, float]] = []
+        t, a = timed(analyze, game, progress=lambda step, marks=marks: marks.append((step, time.perf_counter())))
+        end = time.perf_counter()
+        steps = [(s, (marks[k + 1][1] if k + 1 < len(marks) else end) - at) for k, (s, at) in enumerate(marks)]
         verdict = "meets" if t < GOAL else "MISSES"
         print(f"analyze: {t:.2f} s ({verdict} the {GOAL:.0f} s goal); frontier "
               f"{'exact' if a.extra['frontier_exact'] else 'sampled'}, {len(a.frontier)} points; "
               f"ZOPA {'empty' if a.zopa.empty else 'open'}, {a.zopa.combinations} option combinations")
         print("  steps: " + ", ".join(f"{s} {x:.2f} s" for s, x in steps))
-        t, ext = timed(zopa_extent, game)
+        t, _ = timed(zopa_extent, game)
         print(f"ZOPA reach (exact): {t * 1000:.0f} ms")
         t, ws = timed(scenario_warnings, game)
         print(f"validate's checks: {t * 1000:.0f} ms, {len(ws)} warnings")

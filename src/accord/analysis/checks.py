@@ -20,14 +20,14 @@ import numpy as np
 from ..game import Game
 from .words import join_and, value_text
 
-__all__ = ["Warning", "scenario_warnings", "acceptable_contradictions", "LARGE"]
+__all__ = ["LARGE", "Warning", "acceptable_contradictions", "scenario_warnings"]
 
 #: Above this many packages the frontier and the utility-space figure are sampled.
 LARGE = 10_000_000
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - the domain's word; never raised
+class Warning:
     """One warning: ``where`` (a field path such as ``stances[3].acceptable``, or ``scenario``)."""
 
     where: str
@@ -85,7 +85,7 @@ def scenario_warnings(game: Game) -> list[Warning]:
         g = game.issues[i]
         names = [value_text(g, int(k)) for k in skipped]
         if len(names) > 4:
-            from .words import set_text  # noqa: PLC0415
+            from .words import set_text
 
             gap = set_text(g, skipped)
         else:

@@ -12,7 +12,16 @@ from ..analysis import Analysis
 from ..analysis.words import set_text
 from ..game import Game
 from . import app
-from .common import LIMIT_OPT, console, err_console, guarded, load_game, parse_limits, print_json, styled
+from .common import (
+    LIMIT_OPT,
+    console,
+    err_console,
+    guarded,
+    load_game,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 
 def _fmt(x: object) -> str:

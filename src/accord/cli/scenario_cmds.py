@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 
 from .. import api
+from ..game import compile_scenario
 from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
 from . import app
-from ..game import compile_scenario
 from .common import console, fail, load_scenario, print_json, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -47,7 +47,7 @@ def validate_cmd(
 
     A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
     are not contiguous around the actor's ideal, and sizes at which listings are sampled."""
-    from ..analysis.checks import scenario_warnings  # noqa: PLC0415 - numpy-heavy, only after parsing
+    from ..analysis.checks import scenario_warnings
 
     scn = load_scenario(scenario)
     try:
