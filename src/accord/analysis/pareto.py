@@ -21,13 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import guards
 from ..game import Game, TermRule
 from .result import Frontier
 
 __all__ = [
     "CHUNK",
     "TOL",
-    "block_options",
+    "BlockMethod", "block_options", "finish_terms", "method_of",
     "coupled_issues",
     "disagreement_point",
     "distance_to_frontier",
@@ -105,8 +106,13 @@ def pareto_mask(u: np.ndarray, block: int = 2048) -> np.ndarray:
     kept: list[np.ndarray] = []
     budget = 1 << 22
     block = max(1, int(block))
+    allowed, done = guards.limit("comparisons"), 0.0  # resource guard (accord.guards)
     for s in range(0, order.size, block):
         idx = order[s:s + block]
+        if done > allowed:  # the comparisons made so far, extrapolated to the whole set
+            guards.check("comparisons", done / s * order.size,
+                         f"the Pareto filter of {order.size:,} candidate packages of {n} parties "
+                         f"(most of them non-dominated: {K.shape[0]:,} kept after {s:,})")
         X = ids[idx]
         alive = np.arange(idx.size)
         step = max(64, budget // max(1, idx.size * n))
@@ -115,11 +121,13 @@ def pareto_mask(u: np.ndarray, block: int = 2048) -> np.ndarray:
                 break
             Kc = K[k0:k0 + step]
             Xa = X[alive]
+            done += float(alive.size) * Kc.shape[0] * n
             m = Kc[None, :, 0] >= Xa[:, None, 0]
             for c in range(1, n):
                 m &= Kc[None, :, c] >= Xa[:, None, c]
             alive = alive[~m.any(axis=1)]
         if alive.size:
+            done += float(alive.size) * alive.size * n
             Xb = X[alive]
             dom = np.zeros(alive.size, dtype=bool)
             rows = max(1, budget // max(1, alive.size * n))
@@ -339,6 +347,8 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
             info.append(BlockMethod("search", cells, res.nodes, res.gap))
         blocks.append((tied, rows, res.utilities))
         return blocks
+    guards.check("outcomes", float(cells) * max(parties.size, 1),
+                 f"the {len(tied)} coupled issues have {cells:,} cells to enumerate for {parties.size} parties")
     rows_kept = np.empty((0, len(tied)), dtype=np.intp)
     u_kept = np.empty((0, parties.size))
     for rows in _product_rows(options, chunk):
@@ -368,6 +378,10 @@ def _merge(blocks: list[tuple[list[int], np.ndarray, np.ndarray]], n_issues: int
         if b_rows.shape[0] == 0 or rows.shape[0] == 0:
             return np.empty((0, n_issues), dtype=np.intp), np.empty((0, n))
         m, k = rows.shape[0], b_rows.shape[0]
+        # resource guard: the candidates this merge compares, before it starts (accord.guards)
+        guards.check("outcomes", float(m) * k * max(n, 1),
+                     f"the Pareto frontier merges {m:,} x {k:,} candidate packages of {n} parties "
+                     f"({len(issues) + len(b_issues)} of {n_issues} issues so far)")
         r_kept, u_kept = np.empty((0, rows.shape[1] + b_rows.shape[1]), dtype=np.intp), np.empty((0, n))
         step = max(1, chunk // k)
         for s in range(0, m, step):
@@ -409,22 +423,40 @@ def pareto_frontier(game: Game, *, reservations: bool = True, acceptability: boo
     blocks = block_options(game, masks, parties, chunk, constraints=acceptability, limit=limit, budget=budget,
                            info=info)
     outcomes, u = _merge(blocks, game.n_issues, n, chunk)
-    if game.terms:
-        where = {int(a): k for k, a in enumerate(parties)}
-        for t in game.terms:
-            if not t.when and t.actor in where:
-                u[:, where[t.actor]] += t.value
-        clip = game.term_actors[parties]
-        if clip.any():
-            u[:, clip] = np.clip(u[:, clip], 0.0, 1.0)
-            keep = pareto_mask(u)
-            outcomes, u = outcomes[keep], u[keep]
+    outcomes, u = finish_terms(game, parties, outcomes, u)
     if reservations and acceptability:
         ok = np.all(u >= _reservations(game, parties)[None, :] - _TOL, axis=1)
         outcomes, u = outcomes[ok], u[ok]
     order = np.lexsort(tuple(-u[:, k] for k in range(n - 1, -1, -1))) if n else np.arange(u.shape[0])
     m = info[0] if info else BlockMethod()
     return Frontier(tuple(int(p) for p in parties), outcomes[order], u[order], _method(game, m), m.gap)
+
+
+def finish_terms(game: Game, parties: np.ndarray, outcomes: np.ndarray, u: np.ndarray,
+                 filter_: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Merged block utilities made the parties' utilities: each utility term without a box (a
+    constant) added, term actors' utilities clipped to [0, 1], and (``filter_``) the rows the clip
+    made dominated dropped. Clipping is monotone, so the frontier of the clipped utilities is the
+    filtered clip of the unclipped frontier. A no-op for games without terms."""
+    if not game.terms:
+        return outcomes, u
+    u = u.copy()
+    where = {int(a): k for k, a in enumerate(parties)}
+    for t in game.terms:
+        if not t.when and t.actor in where:
+            u[:, where[t.actor]] += t.value
+    clip = game.term_actors[parties]
+    if clip.any():
+        u[:, clip] = np.clip(u[:, clip], 0.0, 1.0)
+        if filter_ and u.shape[0]:
+            keep = pareto_mask(u)
+            outcomes, u = outcomes[keep], u[keep]
+    return outcomes, u
+
+
+def method_of(game: Game, m: BlockMethod) -> str:
+    """Plain words for how a frontier was computed (see :func:`_method`)."""
+    return _method(game, m)
 
 
 def _method(game: Game, m: BlockMethod) -> str:

@@ -157,6 +157,9 @@ def read_geniusweb(path: str | Path) -> Scenario:
             notes.add("files", f"{d.path.name} skipped: neither a GeniusWeb domain nor a profile")
     if not profiles:
         raise fail(path, "no GeniusWeb profile ({\"LinearAdditiveUtilitySpace\": ...}) here")
+    if len(profiles) < 2:
+        raise fail(profiles[0].path, "one GeniusWeb profile is one party, and a negotiation needs two: read the "
+                   "folder that holds the other parties' profiles too")
     if len(domains) > 1:
         raise fail(path, "more than one domain file: " + ", ".join(d.path.name for d in domains))
     if domains:
