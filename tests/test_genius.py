@@ -229,7 +229,7 @@ def test_anac2014_loads_analyzes_and_simulates(shared):
     np.testing.assert_allclose(np.sort(whole.utilities, axis=0), np.sort(cached, axis=0), atol=1e-6)
     assert np.allclose(g.utility(whole.outcomes), whole.utilities)
     a = analyze(g)
-    assert a.extra["exact"] and a.extra["frontier_size"] == 4  # reservations 0.75 cut four points
+    assert a.extra["frontier_exact"] and a.extra["frontier_size"] == 4  # reservations 0.75 cut four points
     assert all(min(p.utilities) >= 0.75 for p in a.frontier)
     res = simulate(g, "shuttle", runs=1, seed=0)
     t = res.transcripts[0]

@@ -132,7 +132,7 @@ def test_hand_built_box_domain_every_outcome_enumerated():
     for limit in (1 << 22, 0):
         _same_frontier(pareto_frontier(g, limit=limit), f_brute)
     a = analyze(g)
-    assert a.extra["exact"] and "cells" in a.method
+    assert a.extra["frontier_exact"] and "cells" in a.method
 
 
 def test_the_gap_test_saw_searches_stopped_at_their_budget():

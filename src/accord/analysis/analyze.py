@@ -159,6 +159,6 @@ def analyze(game: Game, max_frontier: int | None = None,
         method=method,
         extra={"frontier_size": len(f), "ideal": np.max(f.utilities, axis=0).tolist() if len(f) else None,
                "frontier_exact": info.exact, "opposition_low": opp_low, "opposition_exact": opp_exact,
-               "cost_model": COST_MODEL},
+               "frontier_gap": f.gap, "cost_model": COST_MODEL},
         notes=tuple(notes),
     )
