@@ -30,7 +30,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..game import Game
-from .pareto import CHUNK, BlockMethod, block_options, finish_terms, issue_masks, method_of, pareto_mask, party_indices
+from .pareto import (
+    CHUNK,
+    BlockMethod,
+    block_options,
+    finish_terms,
+    issue_masks,
+    method_of,
+    pareto_mask,
+    party_indices,
+)
 from .result import Frontier
 
 __all__ = [

@@ -28,12 +28,15 @@ from .result import Frontier
 __all__ = [
     "CHUNK",
     "TOL",
-    "BlockMethod", "block_options", "finish_terms", "method_of",
+    "BlockMethod",
+    "block_options",
     "coupled_issues",
     "disagreement_point",
     "distance_to_frontier",
+    "finish_terms",
     "frontier_distance",
     "issue_masks",
+    "method_of",
     "pareto_frontier",
     "pareto_mask",
     "party_indices",
@@ -328,7 +331,7 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
     for o in options:
         cells *= int(o.size)
     if cells > limit and prune:
-        from .search import BUDGET, SearchTerm, branch_and_bound  # noqa: PLC0415
+        from .search import BUDGET, SearchTerm, branch_and_bound
 
         col = {i: k for k, i in enumerate(tied)}
         pos = {int(a): k for k, a in enumerate(parties)}

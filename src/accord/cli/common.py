@@ -71,8 +71,8 @@ def fail(problems: ScenarioError | str | BaseException) -> NoReturn:
 def load_scenario(ref: str) -> Scenario:
     """A scenario file, bundled name, or file/folder in an import format (GENIUS, GeniusWeb, NegMAS);
     bad input exits 2 with one line per problem."""
-    from ..api import load  # noqa: PLC0415 - the front door; the CLI is its thin caller
-    from ..formats import detect  # noqa: PLC0415
+    from ..api import load
+    from ..formats import detect
 
     try:
         scn = load(ref)
@@ -155,7 +155,7 @@ class Steps:
 
     def __enter__(self) -> Steps:
         if self.enabled and self.tty:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._bar = Progress(TextColumn(terminal(self.label), style="bold", markup=False),
                                  TextColumn("{task.description}", markup=False), BarColumn(),
