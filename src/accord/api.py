@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
 from .analysis import analyze as _analyze
@@ -31,6 +31,9 @@ from .model import audit as _audit
 from .model import check_sources as _check_sources
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
+
+if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
+    from .report import BriefData, Settings, WrittenBrief
 
 __all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
@@ -122,9 +125,9 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
-                rounds: int = 10) -> Sensitivity:
-    """One-at-a-time sensitivity of the forecast to each uncertain input."""
-    return _sensitivity(game_of(subject), model=model, variant=variant, rounds=rounds)
+                rounds: int = 10, stages: int = 1) -> Sensitivity:
+    """One-at-a-time sensitivity of the forecast to each uncertain input (a tornado table)."""
+    return _sensitivity(game_of(subject), model=model, variant=variant, rounds=rounds, stages=stages)
 
 
 def concede(subject: Subject) -> tuple[Game, tuple[ConcessionOption, ...]]:
@@ -209,11 +212,11 @@ def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: 
 class BriefResult:
     """A written brief: its data (every number it shows) and the files written."""
 
-    data: Any
-    written: Any
+    data: BriefData
+    written: WrittenBrief
 
 
-def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
+def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None, force: bool = False,
           progress: Callable[[str], None] | None = None) -> BriefResult:
     """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
     ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from ..analysis import Analysis, analyze
+from .. import api
+from ..analysis import Analysis
 from . import app
 from .common import console, load_game, print_json
 
@@ -86,7 +87,7 @@ def analyze_cmd(
     """Agreement-space analysis: Pareto frontier, Nash/KS/egalitarian/utilitarian solutions, ZOPA,
     what blocks it and the minimal concessions that would open it, trade-offs."""
     game = load_game(ref)
-    result = analyze(game)
+    result = api.analyze(game)
     if as_json:
         print_json(result.to_dict())
     else:

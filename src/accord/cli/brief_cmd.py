@@ -1,4 +1,5 @@
-"""``accord brief`` (the decision maker's brief) and ``accord compare`` (two versions of a scenario)."""
+"""``accord brief`` (the decision maker's brief, :func:`accord.api.brief`) and ``accord compare`` (two
+versions of a scenario)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .. import api
+from ..forecast.models import MODELS
 from ..game import Game
-from ..report import BriefData, BriefExists, Settings, WrittenBrief, collect, write_brief
+from ..report import BriefData, BriefExists, Settings, WrittenBrief
 from ..report.results import STEPS
 from . import app
 from .common import console, err_console, fail, load_game, load_scenario, print_json
@@ -31,13 +34,12 @@ def make_brief(game: Game, out: Path, *, force: bool = False, settings: Settings
                 seen.add(step)
                 bar.update(task, description=step, advance=1)
 
-        data = collect(game, settings, progress=tick)
         try:
-            written = write_brief(data, out, force=force, progress=tick)
+            made = api.brief(game, out, settings=settings, force=force, progress=tick)
         except BriefExists as e:
             fail(str(e))
         bar.update(task, completed=n_steps)
-    return data, written
+    return made.data, made.written
 
 
 def print_summary(data: BriefData, written: WrittenBrief) -> None:
@@ -61,10 +63,12 @@ def brief_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed for the Monte Carlo draws and simulations."),
     draws: int = typer.Option(500, "--draws", min=0, help="Monte Carlo draws for forecast intervals."),
     runs: int = typer.Option(20, "--runs", min=1, help="Simulation runs per negotiation format."),
-    model: str = typer.Option("compromise", "--model", help="Forecast model: compromise, median, nbs, eum, exchange."),
+    model: str = typer.Option("compromise", "--model", help="Forecast model: " + ", ".join(MODELS) + "."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Write a brief for a decision maker: HTML (self-contained), Markdown, SVG figures and brief.json."""
+    if model not in MODELS:
+        fail(f"--model: unknown model {model!r}; expected one of {', '.join(MODELS)}")
     game = load_game(scenario)
     folder = out if out is not None else Path("brief") / game.id
     settings = Settings(seed=seed, draws=draws, runs=runs, model=model)

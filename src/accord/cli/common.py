@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..game import Game, compile_scenario
+from .. import api
+from ..game import Game
 from ..jsonable import plain
-from ..model import Scenario, ScenarioError, resolve
+from ..model import Scenario, ScenarioError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -32,26 +32,21 @@ def fail(problems: ScenarioError | str) -> NoReturn:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """A scenario file or bundled name; bad input exits 2 with one line per problem."""
+    """A scenario file or bundled name (:func:`accord.api.load`); bad input exits 2 with one line per
+    problem."""
     try:
-        return resolve(ref)
+        return api.load(ref)
     except ScenarioError as e:
         fail(e)
 
 
 def load_game(ref: str) -> Game:
-    """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input)."""
-    p = Path(ref)
-    if p.is_dir():
-        try:
-            from ..formats.genius import load_genius  # noqa: PLC0415 - optional layer
-        except ImportError:  # pragma: no cover - until the GENIUS importer lands
-            fail(f"{ref}: is a folder; GENIUS domains are not supported yet")
-        try:
-            return load_genius(p)
-        except ScenarioError as e:
-            fail(e)
-    return compile_scenario(load_scenario(ref))
+    """A scenario file, bundled name or GENIUS folder, compiled to a Game (:func:`accord.api.game_of`;
+    exit 2 on bad input)."""
+    try:
+        return api.game_of(ref)
+    except ScenarioError as e:
+        fail(e)
 
 
 def print_json(data: Any) -> None:

@@ -9,7 +9,8 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..forecast import MODELS, backtest_deu, sensitivity
+from ..forecast import MODELS, backtest_deu
+from .. import api
 from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
 from . import app
@@ -60,7 +61,6 @@ def forecast_cmd(
     fm = MODELS[model]
     if variant not in ("paper", "scholz2011"):
         fail(f"--variant: unknown variant {variant!r}; expected paper or scholz2011")
-    from ..api import predict  # noqa: PLC0415
     from .sweep_cmd import run_on  # noqa: PLC0415
 
     game = load_game(scenario)
@@ -70,12 +70,12 @@ def forecast_cmd(
     cb_: Optional[Callable[[int, int], None]] = cb
     if bar is not None:
         with bar:
-            fc = run_on(scheduler, lambda: predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
+            fc = run_on(scheduler, lambda: api.predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
                                                    seed=seed, progress=cb_, stages=stages, scheduler=where))
     else:
-        fc = run_on(scheduler, lambda: predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
+        fc = run_on(scheduler, lambda: api.predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
                                                seed=seed, stages=stages, scheduler=where))
-    sens = sensitivity(game, model=model, variant=variant, rounds=rounds, stages=stages) if show_sensitivity else None
+    sens = api.sensitivity(game, model, variant=variant, rounds=rounds, stages=stages) if show_sensitivity else None
     if as_json:
         d = fc.to_dict()
         if sens is not None:

@@ -1,4 +1,5 @@
-"""``accord simulate`` and ``accord tournament``: run protocols with strategies, print results."""
+"""``accord simulate`` and ``accord tournament``: thin commands over :func:`accord.api.simulate`,
+:func:`accord.api.compare_formats`, :func:`accord.api.concede` and :func:`accord.api.tournament`."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .. import api
+from ..negotiation.protocols import PROTOCOLS
 from . import app
 from .common import console, err_console, fail, load_game, print_json
-
-PROTOCOLS = ("shuttle", "alternating", "table")
 
 
 def _parse_strategies(items: list[str]) -> dict[str, str]:
@@ -28,20 +29,18 @@ def _parse_strategies(items: list[str]) -> dict[str, str]:
 def _run(game: Any, protocol: str, strategies: dict[str, str], steps: int, runs: int, seed: int, engine: str,
          breakdown: float | None, rule: str, show: bool, parties: tuple[str, ...] | None = None,
          mediator: str | None = None) -> Any:
-    from ..negotiation.runner import simulate  # noqa: PLC0415
-
     if protocol not in PROTOCOLS:
         fail(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
     try:
         if not show:
-            return simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                            breakdown=breakdown, rule=rule, parties=parties, mediator=mediator)
+            return api.simulate(game, protocol, strategies=strategies, steps=steps, runs=runs, seed=seed,
+                                engine=engine, breakdown=breakdown, rule=rule, parties=parties, mediator=mediator)
         with Progress(TextColumn(f"{protocol}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("runs", total=runs)
-            return simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                            breakdown=breakdown, rule=rule, parties=parties, mediator=mediator,
-                            progress=lambda done, total: bar.update(task, completed=done))
+            return api.simulate(game, protocol, strategies=strategies, steps=steps, runs=runs, seed=seed,
+                                engine=engine, breakdown=breakdown, rule=rule, parties=parties, mediator=mediator,
+                                progress=lambda done, total: bar.update(task, completed=done))
     except (KeyError, ValueError) as e:
         fail(str(e.args[0]) if e.args else str(e))
 
@@ -49,7 +48,7 @@ def _run(game: Any, protocol: str, strategies: dict[str, str], steps: int, runs:
 @app.command("simulate")
 def simulate_cmd(
     ref: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER", help="Scenario or GENIUS folder."),
-    protocol: str = typer.Option("shuttle", "--protocol", "-p", help="shuttle, alternating or table."),
+    protocol: str = typer.Option("shuttle", "--protocol", "-p", help=", ".join(PROTOCOLS) + "."),
     strategy: list[str] = typer.Option([], "--strategy", "-s", help="ACTOR=NAME (repeatable)."),
     steps: int = typer.Option(100, "--steps", min=1, help="Most rounds (the calendar's deadline may cut it)."),
     runs: int = typer.Option(1, "--runs", min=1),
@@ -74,10 +73,7 @@ def simulate_cmd(
     if engine not in ("auto", "batch", "session"):
         fail(f"unknown engine {engine!r}; expected auto, batch or session")
     if with_concessions:
-        from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415
-
-        made = [c for c in minimal_concessions(game) if getattr(c, "rank", 1) == 1]
-        game = apply_concessions(game, made)
+        game, made = api.concede(game)
         for c in made:
             err_console.print(f"[bold]concession made:[/bold] {c.text}", highlight=False)
         if not made:
@@ -87,26 +83,21 @@ def simulate_cmd(
         if a not in game.actors:
             fail(f"unknown actor {a!r}; actors: {', '.join(game.actors)}")
     if compare:
-        from ..negotiation import format_variants  # noqa: PLC0415
-
-        rows = []
-        for label, proto, pair, med in format_variants(game):
-            res = _run(game, proto, {}, steps, runs, seed, "auto", breakdown or None, rule, False, pair, med)
-            t0 = res.transcripts[0]
-            rows.append({"format": label, "protocol": proto, "parties": list(pair) if pair else None,
-                         "mediator": med, "agreement_rate": res.agreement_rate, "rounds": res.mean_rounds,
-                         "reason": t0.reason, "stalled_on": (t0.stall or {}).get("persistent_issues"),
-                         "mean_utilities": res.mean_utilities, "outcome": t0.outcome})
+        try:
+            comparison = api.compare_formats(game, steps=steps, runs=runs, seed=seed, breakdown=breakdown or None,
+                                             rule=rule)
+        except (KeyError, ValueError) as e:
+            fail(str(e.args[0]) if e.args else str(e))
         if as_json:
-            print_json({"comparison": rows})
+            print_json(comparison.to_dict())
             return
         t = Table(title=f"{game.title or game.id}: formats compared ({runs} run{'s' if runs != 1 else ''} each)")
-        for c in ("format", "agreement", "rounds", "ended", "stalled on", "mean utilities"):
-            t.add_column(c, overflow="fold")
-        for r in rows:
-            t.add_row(r["format"], f"{r['agreement_rate']:.0%}", f"{r['rounds']:.1f}", r["reason"],
-                      ", ".join(r["stalled_on"] or []) or "—",
-                      " ".join(f"{k}={v:.2f}" for k, v in r["mean_utilities"].items()))
+        for col in ("format", "agreement", "rounds", "ended", "stalled on", "mean utilities"):
+            t.add_column(col, overflow="fold")
+        for r in comparison.rows:
+            t.add_row(r.format, f"{r.agreement_rate:.0%}", f"{r.rounds:.1f}", r.reason,
+                      ", ".join(r.stalled_on or []) or "—",
+                      " ".join(f"{k}={v:.2f}" for k, v in r.mean_utilities.items()))
         console.print(t)
         return
     res = _run(game, protocol, strategies, steps, runs, seed, engine, breakdown or None, rule, not as_json,
@@ -117,11 +108,11 @@ def simulate_cmd(
     console.print(res.summary(), highlight=False)
     t0 = res.transcripts[0]
     t = Table(title=f"run 0: {t0.reason} after {t0.rounds} rounds")
-    for c in ("round", "date", "kind", "actor", "to", "content"):
-        t.add_column(c, overflow="fold")
-    for e in t0.events[-40:]:
-        t.add_row(str(e["round"]), e["date"] or "", e["kind"], str(e["actor"] or ""), str(e["to"]),
-                  str(e["content"]))
+    for col in ("round", "date", "kind", "actor", "to", "content"):
+        t.add_column(col, overflow="fold")
+    for ev in t0.events[-40:]:
+        t.add_row(str(ev["round"]), ev["date"] or "", ev["kind"], str(ev["actor"] or ""), str(ev["to"]),
+                  str(ev["content"]))
     console.print(t)
     if t0.stall:
         console.print(f"stalled: {t0.stall}", highlight=False)
