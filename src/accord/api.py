@@ -49,7 +49,7 @@ def load(ref: str | Path) -> Scenario:
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if p.is_dir():
+    if p.is_dir() and any(p.glob("*.xml")):  # any other folder: the loader says it is a folder
         from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
 
         scn = load_genius(p).scenario
