@@ -21,6 +21,7 @@ __all__ = ["FigureSpec", "render_figures", "issue_line", "zopa_bars", "utility_s
 
 _RC = {
     "svg.fonttype": "none",
+    "text.parse_math": False,  # user text with $...$ is text, never matplotlib mathtext
     "font.size": 8.5,
     "font.family": "sans-serif",
     "axes.spines.top": False,
@@ -353,7 +354,7 @@ def utility_space(d: dict) -> FigureSpec | None:
            "up and right is better for both. Light dots are efficient packages if nobody's acceptable set "
            "counted, dark (or green) dots the packages every needed actor accepts (or would, after the cheapest "
            "concessions). The star is the Nash bargaining solution, the cross Kalai–Smorodinsky, the square the "
-           "disagreement point (each party's reservation, else the worst outcome it accepts); open markers are simulated agreements or, where talks failed, the last text on the table.")
+           "disagreement point (each party's reservation, else the value of its no-deal positions); open markers are simulated agreements or, where talks failed, the last text on the table.")
     return FigureSpec("utility-space", "Utility space", cap, svg)
 
 
