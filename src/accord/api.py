@@ -118,13 +118,15 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
     return _check_sources(scn, directory, file=named[0], text=named[1])
 
 
-def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None) -> Analysis:
+def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
+            progress: Callable[[str], None] | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
-    analysis that would compare more than the ``outcomes`` limit at one step."""
+    analysis that would compare more than the ``outcomes`` limit at one step. ``progress(step)`` is
+    called as each step starts (:data:`accord.analysis.analyze.STEPS`)."""
     game = game_of(subject)
     with guards.limits(limits):
-        return _analyze(game, max_frontier=max_frontier)
+        return _analyze(game, max_frontier=max_frontier, progress=progress)
 
 
 def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
