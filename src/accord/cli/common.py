@@ -14,16 +14,15 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from .. import guards
+from .. import api, guards
 from ..escape import terminal
-from ..game import Game, compile_scenario
+from ..game import Game
 from ..jsonable import plain
 from ..model import Scenario, ScenarioError
 from ..model.files import kind_of
@@ -69,13 +68,13 @@ def fail(problems: ScenarioError | str | BaseException) -> NoReturn:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """A scenario file, bundled name, or file/folder in an import format (GENIUS, GeniusWeb, NegMAS);
-    bad input exits 2 with one line per problem."""
-    from ..api import load
+    """A scenario file, bundled name, or file/folder in an import format (GENIUS, GeniusWeb, NegMAS)
+    (:func:`accord.api.load`); bad input exits 2 with one line per problem, and what an import changed,
+    defaulted or skipped is noted on stderr."""
     from ..formats import detect
 
     try:
-        scn = load(ref)
+        scn = api.load(ref)
         fmt = detect(Path(ref)) if kind_of(ref) in ("file", "folder") else None
     except ScenarioError as e:
         fail(e)
@@ -87,10 +86,10 @@ def load_scenario(ref: str) -> Scenario:
 
 
 def load_game(ref: str) -> Game:
-    """:func:`load_scenario` compiled to a Game (exit 2 on bad input)."""
+    """:func:`load_scenario` compiled to a Game (:func:`accord.api.game_of`; exit 2 on bad input)."""
     scn = load_scenario(ref)
     try:
-        return compile_scenario(scn)
+        return api.game_of(scn)
     except ScenarioError as e:
         fail(e)
 
