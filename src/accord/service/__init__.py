@@ -19,8 +19,15 @@ MISSING_EXTRA = ("the negotiation service needs the 'service' extra, which is no
                  "pip install 'accord[service]' (or 'make test', which installs it)")
 
 
+def _present(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a module blocked or half-installed
+        return False
+
+
 def require(*modules: str) -> None:
     """Raise ``ModuleNotFoundError`` with one plain line when a module of the extra is missing."""
-    missing = [m for m in (modules or EXTRA_MODULES) if importlib.util.find_spec(m) is None]
+    missing = [m for m in (modules or EXTRA_MODULES) if not _present(m)]
     if missing:
         raise ModuleNotFoundError(f"{MISSING_EXTRA} (missing: {', '.join(missing)})", name=missing[0])

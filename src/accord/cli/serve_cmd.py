@@ -1,0 +1,68 @@
+"""``accord serve``: the negotiation service (FastAPI + uvicorn; SQLite by default, PostgreSQL with --db)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import console, fail
+
+
+def _masked(url: str) -> str:
+    return re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", url)
+
+
+@app.command("serve")
+def serve_cmd(
+    db: str = typer.Option("", "--db", metavar="URL", help="A PostgreSQL database (postgresql://user:pass@host/db); "
+                           "default: a SQLite file in --data."),
+    data: Path = typer.Option(Path("accord-data"), "--data", metavar="DIR", help="Folder for the SQLite database."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    base_url: str = typer.Option("", "--base-url", help="How people reach this server, for invitation links "
+                                 "(default http://HOST:PORT)."),
+    rate: float = typer.Option(20.0, "--rate-limit", min=0.0, help="Requests per second one token may make "
+                               "(0: no limit)."),
+    sqlite_sync: str = typer.Option("full", "--sqlite-sync", help="SQLite: full (a commit survives a power cut) "
+                                    "or normal (survives a crash of the server)."),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level."),
+) -> None:
+    """Run negotiations between people over HTTP: every seat gets an invitation token, every action is
+    stored before it is acknowledged. The organiser's token comes from ACCORD_ORGANISER_TOKEN, or is
+    made on the first start and printed once. API docs at http://HOST:PORT/docs."""
+    from ..service import require  # noqa: PLC0415
+
+    try:
+        require()
+    except ModuleNotFoundError as e:
+        fail(str(e))
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+
+    from ..service.server import serve  # noqa: PLC0415
+    from ..service.settings import Settings  # noqa: PLC0415
+    from ..service.store import database_url  # noqa: PLC0415
+    from ..service.usecases import prepare  # noqa: PLC0415
+
+    if sqlite_sync.lower() not in ("full", "normal"):
+        fail(f"--sqlite-sync {sqlite_sync!r}: expected full or normal")
+    settings = Settings.from_env(db=db or None, data=data, base_url=base_url or f"http://{host}:{port}",
+                                 rate=rate, synchronous=sqlite_sync.upper())
+    url = database_url(settings.db, settings.data)
+    try:
+        store, token = prepare(settings)
+        store.close()
+    except ValueError as e:
+        fail(str(e))
+    except (SQLAlchemyError, RuntimeError, OSError) as e:
+        fail(f"cannot open the database {_masked(url)}: {str(e).splitlines()[0]}")
+    console.print(f"accord serve: database {_masked(url)}", highlight=False)
+    if token:
+        console.print("[bold]Organiser token[/bold] (shown this once; only its hash is stored — keep it, e.g. "
+                      "export ACCORD_ORGANISER_TOKEN=...):", highlight=False)
+        console.print(token, highlight=False, soft_wrap=True)
+    console.print(f"API docs: {settings.base_url.rstrip('/')}/docs   create talks: accord negotiations create "
+                  f"miami-2025 --seat russia=human --server {settings.base_url}", highlight=False, soft_wrap=True)
+    serve(settings, host, port, log_level)
