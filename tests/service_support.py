@@ -137,3 +137,34 @@ class Postgres:
             pass
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
+
+
+class ThreadServer:
+    """The app under uvicorn in a thread of this process, on a free port (fast to start)."""
+
+    def __init__(self, settings: Any):
+        import threading  # noqa: PLC0415
+
+        import uvicorn  # noqa: PLC0415
+
+        from accord.service.app import create_app  # noqa: PLC0415
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.app = create_app(settings)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    timeout_graceful_shutdown=1))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "ThreadServer":
+        self.thread.start()
+        t0 = time.monotonic()
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() - t0 > 60:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
