@@ -144,6 +144,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI could not decode the body
+            return _json_error(422, "the body could not be read as JSON (UTF-8 text)")
         return _json_error(exc.status_code, str(exc.detail), None, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

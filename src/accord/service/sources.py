@@ -70,9 +70,9 @@ def source_of(scenario: Any) -> tuple[dict[str, Any], str]:
     if isinstance(scenario, Mapping):
         try:
             scn = load_text(json.dumps(scenario, allow_nan=False), "scenario", "json")
-        except ValueError as e:
-            if isinstance(e, ScenarioError):
-                raise _problem(e, "scenario") from None
+        except ScenarioError as e:
+            raise _problem(e, "scenario") from None
+        except ValueError:
             raise ActionError(422, "numbers must be finite", "scenario") from None
         return {"kind": "scenario", "data": to_data(scn)}, scn.title
     raise ActionError(422, "expected a bundled scenario's name, a scenario object, or {\"genius\": {\"files\": ...}}",
