@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -38,7 +38,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = self.data / "server.log"
 
-    def start(self, timeout: float = 60.0) -> "Server":
+    def start(self, timeout: float = 60.0) -> Server:
         self.data.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "accord", "serve", "--data", str(self.data), "--port", str(self.port),
                "--rate-limit", str(self.rate), "--log-level", "warning", *self.extra]
@@ -74,10 +74,10 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=15)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
@@ -116,7 +116,7 @@ class Postgres:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
 
-    def start(self) -> "Postgres":
+    def start(self) -> Postgres:
         assert self.bin is not None
         self.dir = Path(tempfile.mkdtemp(prefix="accord-pg-"))
         if os.geteuid() == 0:
@@ -143,11 +143,11 @@ class ThreadServer:
     """The app under uvicorn in a thread of this process, on a free port (fast to start)."""
 
     def __init__(self, settings: Any):
-        import threading  # noqa: PLC0415
+        import threading
 
-        import uvicorn  # noqa: PLC0415
+        import uvicorn
 
-        from accord.service.app import create_app  # noqa: PLC0415
+        from accord.service.app import create_app
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -156,7 +156,7 @@ class ThreadServer:
                                                     timeout_graceful_shutdown=1))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "ThreadServer":
+    def __enter__(self) -> Self:
         self.thread.start()
         t0 = time.monotonic()
         while not self.server.started:
@@ -165,6 +165,6 @@ class ThreadServer:
             time.sleep(0.02)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)

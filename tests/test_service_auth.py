@@ -15,10 +15,10 @@ import pytest
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-from accord.service.settings import Settings  # noqa: E402
+from accord.service.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, ThreadServer  # noqa: E402
+from service_support import ORGANISER, ThreadServer
 
 SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "boulware"}
 MARK = 0.123457  # a salience only Ukraine's private profile holds

@@ -22,7 +22,7 @@ pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, Postgres, Server, organiser_headers  # noqa: E402
+from service_support import ORGANISER, Postgres, Server, ThreadServer, organiser_headers
 
 SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "human"}
 PARTIES = ("russia", "ukraine", "europe")
@@ -168,7 +168,7 @@ def crash_and_recover(data: Path, db: str | None) -> None:
         assert all(n == 1 for n in keys.values())
         by_key = {r["idempotency_key"]: r for recs in logs.values() for r in recs if r["idempotency_key"]}
         for k in acked:  # and it is the action that was sent
-            nid, seat, body = bodies[k]
+            _, seat, body = bodies[k]
             rec = by_key[k]
             assert rec["actor"] == seat and rec["body"]["kind"] == body["kind"]
             assert rec["body"].get("outcome") == body.get("outcome")
@@ -237,11 +237,9 @@ def test_kill9_postgresql(tmp_path: Path, postgres: Postgres) -> None:
 def test_older_database_is_upgraded_on_start(tmp_path: Path) -> None:
     """A database at schema 1 (before tokens could be re-issued), holding a negotiation, is upgraded
     to the current schema on start; its seats' tokens still work and its log replays."""
-    from fastapi.testclient import TestClient
     from sqlalchemy import text
 
     from accord.negotiation.protocols import Config
-    from accord.service.app import create_app
     from accord.service.auth import hash_token
     from accord.service.session import Session, build_spec
     from accord.service.settings import Settings
@@ -268,8 +266,8 @@ def test_older_database_is_upgraded_on_start(tmp_path: Path) -> None:
                               "VALUES ('old1', :q, :ty, :a, :b, 1.0)"),
                          {"q": r["seq"], "ty": r["type"], "a": r["actor"], "b": json.dumps(r["body"])})
     store.close()
-    app = create_app(Settings(data=tmp_path, organiser_token=ORGANISER))
-    with TestClient(app) as c:
+    with ThreadServer(Settings(data=tmp_path, organiser_token=ORGANISER)) as server, \
+            httpx.Client(base_url=server.url) as c:
         v = c.get("/api/negotiations/old1/view", headers={"Authorization": f"Bearer {token}"})
         assert v.status_code == 200 and v.json()["pending"] == ["review"]
         assert v.json()["events"][0]["kind"] == "draft"

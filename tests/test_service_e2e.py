@@ -21,14 +21,14 @@ import pytest
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-import accord  # noqa: E402
-from accord.negotiation.protocols import Action, Config, protocol  # noqa: E402
-from accord.negotiation.runner import players_of, resolve_strategies  # noqa: E402
-from accord.negotiation.runner import transcript as make_transcript  # noqa: E402
-from accord.negotiation.strategies import make  # noqa: E402
+import accord
+from accord.negotiation.protocols import Action, Config, protocol
+from accord.negotiation.runner import players_of, resolve_strategies
+from accord.negotiation.runner import transcript as make_transcript
+from accord.negotiation.strategies import make
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, Server, organiser_headers  # noqa: E402
+from service_support import ORGANISER, Server, organiser_headers
 
 SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "boulware"}
 SEED = 7

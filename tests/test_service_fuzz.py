@@ -13,14 +13,14 @@ import pytest
 
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-import accord  # noqa: E402
-from accord.service.settings import Settings  # noqa: E402
+import accord
+from accord.service.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, ThreadServer  # noqa: E402
+from service_support import ORGANISER, ThreadServer
 
 GAME = accord.game_of("miami-2025")
 IDS = [g.id for g in GAME.issues]

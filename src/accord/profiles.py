@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from .game import Game, IssueGrid, distance_values
 
-__all__ = ["ProfileError", "apply_profile", "profile_of", "PROFILE_KEYS", "STANCE_KEYS"]
+__all__ = ["PROFILE_KEYS", "STANCE_KEYS", "ProfileError", "apply_profile", "profile_of"]
 
 PROFILE_KEYS = ("issues", "reservation")
 STANCE_KEYS = ("ideal", "salience", "acceptable", "utilities", "ranking", "shape")
@@ -39,6 +40,12 @@ class ProfileError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
         super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in problems))
+
+
+def _a(x: np.ndarray | None) -> np.ndarray:
+    """A Game array that ``Game.__post_init__`` has filled."""
+    assert x is not None
+    return x
 
 
 def _value_out(grid: IssueGrid, k: int) -> float | str:
@@ -59,23 +66,23 @@ def profile_of(game: Game, actor: str) -> dict[str, Any]:
     a = game.index(actor)
     issues: dict[str, Any] = {}
     for i, g in enumerate(game.issues):
-        if not bool(game.has_stance[a, i]):
+        if not bool(_a(game.has_stance)[a, i]):
             continue
-        x = float(game.ideal[a, i])
+        x = float(_a(game.ideal)[a, i])
         if math.isnan(x):
             ideal: Any = None
         elif g.kind == "continuous":
             ideal = x
         else:
-            ideal = _value_out(g, int(round(x)))
-        entry: dict[str, Any] = {"ideal": ideal, "salience": float(game.salience[a, i]),
+            ideal = _value_out(g, round(x))
+        entry: dict[str, Any] = {"ideal": ideal, "salience": float(_a(game.salience)[a, i]),
                                  "acceptable": _acceptable_out(g, game.acceptable[i][a])}
-        if bool(game.explicit[a, i]):
+        if bool(_a(game.explicit)[a, i]):
             entry["utilities"] = {str(g.values[k]): float(game.values[i][a, k]) for k in range(g.size)}
         elif g.ordered:
-            entry["shape"] = "quadratic" if int(game.shape[a, i]) == 1 else "linear"
+            entry["shape"] = "quadratic" if int(_a(game.shape)[a, i]) == 1 else "linear"
         issues[g.id] = entry
-    r = float(game.reservation[a])
+    r = float(_a(game.reservation)[a])
     return {"issues": issues, "reservation": None if math.isnan(r) else r}
 
 
@@ -109,8 +116,8 @@ def _point(grid: IssueGrid, v: Any, field: str, problems: list[tuple[str, str]])
         return k
     if not isinstance(v, str) or v not in grid.values:
         shown = v if isinstance(v, (str, int, float)) and len(repr(v)) < 60 else type(v).__name__
-        problems.append((field, f"{shown!r} is not an option of {grid.id!r}; expected one of "
-                                f"{', '.join(str(x) for x in grid.values)}"))
+        problems.append((field, (f"{shown!r} is not an option of {grid.id!r}; expected one of "
+                                 f"{', '.join(str(x) for x in grid.values)}")))
         return None
     return grid.values.index(v)
 
@@ -166,7 +173,13 @@ def _explicit_values(grid: IssueGrid, entry: Mapping[str, Any], field: str,
             return None
         v = np.zeros(grid.size)
         for opt, x in u.items():
-            k = _point(grid, opt, f"{field}.utilities.{opt}", problems)
+            key: Any = opt
+            if grid.kind == "continuous" and isinstance(opt, str):  # JSON keys are text: "600" is 600
+                try:
+                    key = float(opt)
+                except ValueError:
+                    pass
+            k = _point(grid, key, f"{field}.utilities.{opt}", problems)
             f = _number(x)
             if f is None or not 0.0 <= f <= 1.0:
                 problems.append((f"{field}.utilities.{opt}", "expected a number in [0, 1]"))
@@ -211,14 +224,14 @@ def apply_profile(game: Game, actor: str, profile: Mapping[str, Any]) -> Game:
         issues = {}
     values = list(game.values)
     acceptable = list(game.acceptable)
-    salience = game.salience.copy()
-    ideal = game.ideal.copy()
-    has = game.has_stance.copy()
-    shape = game.shape.copy()
-    explicit = game.explicit.copy()
-    ideal_range = game.ideal_range.copy()
-    salience_range = game.salience_range.copy()
-    reservation = game.reservation.copy()
+    salience = _a(game.salience).copy()
+    ideal = _a(game.ideal).copy()
+    has = _a(game.has_stance).copy()
+    shape = _a(game.shape).copy()
+    explicit = _a(game.explicit).copy()
+    ideal_range = _a(game.ideal_range).copy()
+    salience_range = _a(game.salience_range).copy()
+    reservation = _a(game.reservation).copy()
     ids = [g.id for g in game.issues]
     sal_changed = False
     for iid, entry in issues.items():
@@ -303,12 +316,12 @@ def apply_profile(game: Game, actor: str, profile: Mapping[str, Any]) -> Game:
             reservation[a] = np.nan if f is None else f
     if problems:
         raise ProfileError(problems)
-    weights = game.weights
+    weights = _a(game.weights)
     if sal_changed:
         tot = salience[a].sum()
         if tot <= 0:
             raise ProfileError([("issues", "at least one issue needs a salience above 0")])
-        weights = game.weights.copy()
+        weights = _a(game.weights).copy()
         weights[a] = salience[a] / tot
     return dataclasses.replace(game, values=tuple(values), acceptable=tuple(acceptable), salience=salience,
                                weights=weights, ideal=ideal, has_stance=has, shape=shape, explicit=explicit,

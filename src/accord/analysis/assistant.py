@@ -16,8 +16,9 @@ actor is named, no utility or acceptable set is shown, only texts, counts and is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -41,12 +42,13 @@ class TextCheck:
     rejections: int
     blocked_issues: tuple[str, ...]
     label: str = ""
+    feasible: bool = True
     rejected_by: tuple[str, ...] | None = None
     utilities: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"text": {k: _num(v) for k, v in self.text.items()}, "rejections": self.rejections,
-                             "blocked_issues": list(self.blocked_issues)}
+                             "blocked_issues": list(self.blocked_issues), "feasible": self.feasible}
         if self.label:
             d["label"] = self.label
         if self.rejected_by is not None:
@@ -71,7 +73,7 @@ class Assistance:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        pt = lambda p: None if p is None else p.to_dict()  # noqa: E731
+        pt = lambda p: None if p is None else p.to_dict()
         return {"acceptable_text_exists": self.acceptable_text_exists, "agreeable_texts": self.agreeable_texts,
                 "nash": pt(self.nash), "egalitarian": pt(self.egalitarian),
                 "closest": [c.to_dict() for c in self.closest], "concessions": list(self.concessions),
@@ -80,19 +82,23 @@ class Assistance:
 
 def check_text(game: Game, outcome: Sequence[int], *, reveal: bool = False, label: str = "") -> TextCheck:
     """Who, among those whose consent ``outcome`` needs (``game.needed``), would reject it: outside an
-    acceptable set on some issue, or below a stated reservation utility."""
+    acceptable set on some issue, or below a stated reservation utility; and whether it keeps the
+    scenario's linking constraints (``feasible``). It can be agreed iff no one rejects it and it is
+    feasible (``game.agreeable``)."""
     o = np.asarray(outcome, dtype=np.intp)[None, :]
     need = game.needed(o)[0]
     u = game.utility(o)[0]
-    ok = game.issue_acceptable(o)[0] & (u >= np.nan_to_num(game.reservation, nan=-np.inf) - 1e-9)
+    res = game.reservation if game.reservation is not None else np.full(game.n_actors, np.nan)
+    ok = game.issue_acceptable(o)[0] & (u >= np.nan_to_num(res, nan=-np.inf) - 1e-9)
     rej = np.flatnonzero(need & ~ok)
     blocked = tuple(g.id for i, g in enumerate(game.issues)
                     if bool((need & ~game.acceptable[i][:, int(o[0, i])]).any()))
     text = game.outcome_dict(o[0])
+    feas = bool(game.feasible(o)[0])
     if not reveal:
-        return TextCheck(text, int(rej.size), blocked, label)
+        return TextCheck(text, int(rej.size), blocked, label, feas)
     who = party_indices(game).tolist() + [int(a) for a in np.flatnonzero(need) if a not in party_indices(game)]
-    return TextCheck(text, int(rej.size), blocked, label, tuple(game.actors[a] for a in rej),
+    return TextCheck(text, int(rej.size), blocked, label, feas, tuple(game.actors[a] for a in rej),
                      {game.actors[a]: round(float(u[a]), 12) for a in who})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -23,13 +23,13 @@ TOKEN = typer.Option("", "--token", help="The organiser's token (default: $ACCOR
 
 
 def _client(server: str, token: str) -> Any:
-    from ..service import require  # noqa: PLC0415
+    from ..service import require
 
     try:
         require("httpx")
     except ModuleNotFoundError as e:
         fail(str(e))
-    from ..service.client import Client  # noqa: PLC0415
+    from ..service.client import Client
 
     token = token or os.environ.get("ACCORD_ORGANISER_TOKEN", "")
     if not token:
@@ -39,7 +39,7 @@ def _client(server: str, token: str) -> Any:
 
 
 def _call(fn: Any, *args: Any) -> Any:
-    from ..service.client import ClientError  # noqa: PLC0415
+    from ..service.client import ClientError
 
     try:
         return fn(*args)
@@ -52,9 +52,11 @@ def create_cmd(
     ref: str = typer.Argument(..., metavar="NAME|FILE|GENIUS_FOLDER", help="A bundled scenario, a scenario "
                               "file (sent whole) or a GENIUS folder."),
     protocol: str = typer.Option("shuttle", "--protocol", "-p", help="shuttle, alternating or table."),
-    seat: list[str] = typer.Option([], "--seat", "-s", help="ACTOR=human or ACTOR=STRATEGY (repeatable); "
-                                   "seats left out are played by software (Boulware, Nash mediator)."),
-    seed: int = typer.Option(None, "--seed", help="Seed of the software seats (default: random, stored)."),
+    seat: Annotated[list[str] | None, typer.Option("--seat", "-s", help="ACTOR=human or ACTOR=STRATEGY "
+                                                   "(repeatable); seats left out are played by software "
+                                                   "(Boulware, Nash mediator).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the software seats (default: random, "
+                                             "stored).")] = None,
     steps: int = typer.Option(None, "--steps", min=1, help="Most rounds (the calendar's deadline may cut it)."),
     disclosure: str = typer.Option("assistant-only", "--disclosure", help="assistant-only: the mediator's "
                                    "assistant uses every side's private inputs and reveals none; mediator: the "
@@ -68,11 +70,11 @@ def create_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the server's answer as JSON (tokens included)."),
 ) -> None:
     """Create a negotiation on the server and print each human seat's invitation link (shown once)."""
-    from ..model import ScenarioError  # noqa: PLC0415
-    from ..service.client import scenario_payload  # noqa: PLC0415
+    from ..model import ScenarioError
+    from ..service.client import scenario_payload
 
     seats: dict[str, str] = {}
-    for s in seat:
+    for s in seat or []:
         if "=" not in s:
             fail(f"--seat {s!r}: expected ACTOR=human or ACTOR=STRATEGY")
         k, v = s.split("=", 1)
@@ -117,8 +119,8 @@ def create_cmd(
 @negotiations.command("transcript")
 def transcript_cmd(
     nid: str = typer.Argument(..., metavar="ID"),
-    out: Path = typer.Option(None, "-o", "--out", metavar="FILE", help="Where to save it (default: "
-                             "negotiation-ID.json)."),
+    out: Annotated[Path | None, typer.Option("-o", "--out", metavar="FILE", help="Where to save it (default: "
+                                             "negotiation-ID.json).")] = None,
     force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
     raw: bool = typer.Option(False, "--log", help="Save the stored event log instead of the transcript."),
     server: str = SERVER,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from . import app
 from .common import console, fail
+
+DATA = Path("accord-data")
 
 
 def _masked(url: str) -> str:
@@ -19,7 +22,7 @@ def _masked(url: str) -> str:
 def serve_cmd(
     db: str = typer.Option("", "--db", metavar="URL", help="A PostgreSQL database (postgresql://user:pass@host/db); "
                            "default: a SQLite file in --data."),
-    data: Path = typer.Option(Path("accord-data"), "--data", metavar="DIR", help="Folder for the SQLite database."),
+    data: Annotated[Path, typer.Option("--data", metavar="DIR", help="Folder for the SQLite database.")] = DATA,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     base_url: str = typer.Option("", "--base-url", help="How people reach this server, for invitation links "
@@ -33,18 +36,18 @@ def serve_cmd(
     """Run negotiations between people over HTTP: every seat gets an invitation token, every action is
     stored before it is acknowledged. The organiser's token comes from ACCORD_ORGANISER_TOKEN, or is
     made on the first start and printed once. API docs at http://HOST:PORT/docs."""
-    from ..service import require  # noqa: PLC0415
+    from ..service import require
 
     try:
         require()
     except ModuleNotFoundError as e:
         fail(str(e))
-    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from ..service.server import serve  # noqa: PLC0415
-    from ..service.settings import Settings  # noqa: PLC0415
-    from ..service.store import database_url  # noqa: PLC0415
-    from ..service.usecases import prepare  # noqa: PLC0415
+    from ..service.server import serve
+    from ..service.settings import Settings
+    from ..service.store import database_url
+    from ..service.usecases import prepare
 
     if sqlite_sync.lower() not in ("full", "normal"):
         fail(f"--sqlite-sync {sqlite_sync!r}: expected full or normal")

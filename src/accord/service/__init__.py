@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 
-__all__ = ["require", "MISSING_EXTRA", "EXTRA_MODULES"]
+__all__ = ["EXTRA_MODULES", "MISSING_EXTRA", "require"]
 
 EXTRA_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "httpx")
 MISSING_EXTRA = ("the negotiation service needs the 'service' extra, which is not installed: "

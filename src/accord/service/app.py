@@ -5,8 +5,9 @@ error format together. The web rooms (``accord.web``) mount on the same app and 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +20,7 @@ from .routes import api_router
 from .settings import Settings
 from .usecases import Service, ServiceError
 
-__all__ = ["create_app", "BodyLimit"]
+__all__ = ["BodyLimit", "create_app"]
 
 DESCRIPTION = """Run negotiations between people (and software seats) over HTTP, on accord's protocol
 state machines: shuttle (single-text mediation), alternating offers, a table with a decision rule.
@@ -99,9 +100,7 @@ class BodyLimit:
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(x) for x in loc]
-    if parts and parts[0] == "body":
-        parts = parts[1:]
-    elif parts and parts[0] == "header":
+    if parts and parts[0] == "body" or parts and parts[0] == "header":
         parts = parts[1:]
     return ".".join(parts)
 
@@ -140,7 +139,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
                 continue
             problems.append({"field": _field(loc) or None, "message": msg})
         first = problems[0] if problems else {"field": None, "message": "invalid request"}
-        return _json_error(422, first["message"], first["field"], problems=problems)
+        return _json_error(422, str(first["message"]), first["field"], problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -13,7 +13,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-__all__ = ["Principal", "new_token", "hash_token", "new_id", "RateLimiter", "MIN_TOKEN_LENGTH"]
+__all__ = ["MIN_TOKEN_LENGTH", "Principal", "RateLimiter", "hash_token", "new_id", "new_token"]
 
 #: A token given from outside (``ACCORD_ORGANISER_TOKEN``) must be at least this long: 22 URL-safe
 #: base64 characters carry 132 bits.

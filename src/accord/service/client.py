@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 __all__ = ["Client", "ClientError", "scenario_payload"]
 
@@ -20,7 +20,7 @@ class ClientError(Exception):
 def scenario_payload(ref: str) -> Any:
     """What to send as ``scenario`` for ``ref``: a bundled name as it is, a GENIUS folder's XML files,
     or a scenario file read (and validated) here. Raises :class:`~accord.model.ScenarioError`."""
-    from ..model import bundled, load, resolve, to_data  # noqa: PLC0415
+    from ..model import bundled, load, resolve, to_data
 
     p = Path(ref)
     if p.is_dir():
@@ -37,7 +37,7 @@ class Client:
     """``server``: the service's base URL; ``token``: the organiser's (or a seat's) token."""
 
     def __init__(self, server: str, token: str, timeout: float = 60.0):
-        import httpx  # noqa: PLC0415
+        import httpx
 
         self.server = server.rstrip("/")
         self._http = httpx.Client(base_url=self.server, timeout=timeout,
@@ -46,14 +46,14 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def request(self, method: str, path: str, **kw: Any) -> Any:
-        import httpx  # noqa: PLC0415
+        import httpx
 
         try:
             r = self._http.request(method, path, **kw)

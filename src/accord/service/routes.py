@@ -7,7 +7,8 @@ answer a seat's token with 403. Every refusal is ``{"detail": message, "field": 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import JSONResponse, StreamingResponse

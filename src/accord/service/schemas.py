@@ -4,16 +4,24 @@ the negotiation (issue ids, option ids, whose turn it is) is checked by the sess
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
-__all__ = ["ActionBody", "CreateBody", "Options", "ProfileBody", "StanceBody", "Interval"]
+__all__ = ["ActionBody", "CreateBody", "Interval", "Options", "ProfileBody", "StanceBody"]
 
 Id = Annotated[StrictStr, Field(min_length=1, max_length=128)]
 Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
-Number = Union[StrictInt, Annotated[StrictFloat, Field(allow_inf_nan=False)]]
-Value = Union[Annotated[StrictStr, Field(max_length=200)], Number]
+Number = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+Value = Annotated[StrictStr, Field(max_length=200)] | Number
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
 
 

@@ -25,8 +25,9 @@ import dataclasses
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ from ..negotiation.runner import transcript as make_transcript
 from ..negotiation.strategies import Strategy, make
 from ..profiles import ProfileError, apply_profile, profile_of
 
-__all__ = ["Spec", "Session", "ActionError", "HUMAN", "DISCLOSURES", "TURN_ACTIONS", "fingerprint", "seat_id"]
+__all__ = ["DISCLOSURES", "HUMAN", "TURN_ACTIONS", "ActionError", "Session", "Spec", "fingerprint", "seat_id"]
 
 HUMAN = "human"
 DISCLOSURES = ("assistant-only", "mediator")
@@ -101,9 +102,10 @@ class Spec:
                 "disclosure": self.disclosure, "source": self.source, "title": self.title}
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> "Spec":
+    def from_json(cls, d: Mapping[str, Any]) -> Spec:
         known = {f.name for f in dataclasses.fields(Config)}
-        cfg = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d["config"].items() if k in known}
+        cfg: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in d["config"].items()
+                               if k in known}
         return cls(d["protocol"], Config(**cfg), dict(d["seats"]), int(d["seed"]), d["disclosure"],
                    d["source"], d.get("title", ""))
 
@@ -189,7 +191,7 @@ class Session:
         return {self.base.issues[int(i)].id: plain(self.base.issues[int(i)].values[int(k)]) for i, k in pairs}
 
     def _content(self, kind: str, content: Any) -> dict[str, Any]:
-        if isinstance(content, bool) or isinstance(content, np.bool_):
+        if isinstance(content, (bool, np.bool_)):
             return {} if kind == "accept" else {"accept": bool(content)}
         if isinstance(content, tuple) and content and all(isinstance(x, tuple) for x in content):
             return {"issues": self._render_pairs(content)}
@@ -263,7 +265,7 @@ class Session:
         self.seat_events[seat].append(ev)
 
     def _broadcast(self, ev: dict[str, Any]) -> None:
-        for s, lst in self.seat_events.items():
+        for lst in self.seat_events.values():
             lst.append({"n": len(lst), **ev})
 
     def _deliver(self) -> None:

@@ -33,7 +33,7 @@ class Settings:
     keepalive: float = 15.0
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         """Settings with the organiser token taken from ``ACCORD_ORGANISER_TOKEN`` when it is set."""
         env = os.environ.get("ACCORD_ORGANISER_TOKEN") or None
         kw: dict[str, object] = {"organiser_token": env}

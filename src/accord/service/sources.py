@@ -12,20 +12,21 @@ import hashlib
 import json
 import re
 import tempfile
-from importlib import resources
 from collections import OrderedDict
+from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..game import Game, compile_scenario
 from ..model import ScenarioError, bundled, load_text, to_data
 from .session import ActionError
 
-__all__ = ["source_of", "game_of_source", "MAX_GENIUS_FILES"]
+__all__ = ["MAX_GENIUS_FILES", "game_of_source", "source_of"]
 
 MAX_GENIUS_FILES = 64
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.xml$")
-_CACHE: "OrderedDict[str, Game]" = OrderedDict()
+_CACHE: OrderedDict[str, Game] = OrderedDict()
 _CACHE_SIZE = 32
 
 
@@ -93,7 +94,7 @@ def game_of_source(src: Mapping[str, Any]) -> Game:
         scn = load_text(json.dumps(src["data"]), f"{src.get('name', 'scenario')} (stored)", "json")
         game = compile_scenario(scn)
     elif src["kind"] == "genius":
-        from ..formats.genius import load_genius  # noqa: PLC0415
+        from ..formats.genius import load_genius
 
         with tempfile.TemporaryDirectory(prefix="accord-genius-") as d:
             for name, text in src["files"].items():

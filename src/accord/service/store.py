@@ -15,14 +15,31 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import (Column, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, create_engine,
-                        event, func, insert, select, text, update)
+from sqlalchemy import (
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "database_url"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "database_url"]
 
 SCHEMA_VERSION = 2
 

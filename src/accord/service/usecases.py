@@ -15,11 +15,19 @@ import functools
 import json
 import logging
 import secrets
-from typing import Any, AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 from ..negotiation.protocols import Config
 from ..profiles import profile_of
-from .auth import MIN_TOKEN_LENGTH, Principal, RateLimiter, hash_token, new_id, new_token
+from .auth import (
+    MIN_TOKEN_LENGTH,
+    Principal,
+    RateLimiter,
+    hash_token,
+    new_id,
+    new_token,
+)
 from .session import ActionError, Session, Spec, build_spec, fingerprint
 from .settings import Settings
 from .sources import game_of_source, source_of
@@ -119,14 +127,15 @@ class Service:
     async def start(self) -> None:
         """Open the store, upgrade it, load the tokens and rebuild every open negotiation by replay."""
         self.closing = asyncio.Event()
-        self.store, self.new_organiser_token = await asyncio.to_thread(prepare, self.settings)
-        self.organiser_hash = await asyncio.to_thread(self.store.get_meta, "organiser_hash")
-        for h, nid, seat in await asyncio.to_thread(self.store.seats):
+        store, self.new_organiser_token = await asyncio.to_thread(prepare, self.settings)
+        self.store = store
+        self.organiser_hash = await asyncio.to_thread(store.get_meta, "organiser_hash")
+        for h, nid, seat in await asyncio.to_thread(store.seats):
             self.tokens[h] = (nid, seat)
             self.seat_tokens.setdefault((nid, seat), set()).add(h)
-        rows = await asyncio.to_thread(self.store.negotiations)
+        rows = await asyncio.to_thread(store.negotiations)
         self.known = {r["id"] for r in rows}
-        self.writer = Writer(self.store, self.settings.writer_batch)
+        self.writer = Writer(store, self.settings.writer_batch)
         for r in rows:
             if r["status"] in ("open", "paused"):
                 await self._live(r["id"])
@@ -171,7 +180,7 @@ class Service:
         old = self.live.pop(nid, None)
         try:
             lv = await self._live(nid)
-        except Exception:  # noqa: BLE001 - keep serving the others
+        except Exception:
             log.exception("negotiation %s could not be rebuilt from its log", nid)
             return
         if old is not None:
@@ -369,7 +378,7 @@ class Service:
             seats = [x for x, a in s.index.items() if a >= 0]
         if lv.assist_cache is not None and lv.assist_cache[0] == key:
             return lv.assist_cache[1]
-        from ..analysis import assist  # noqa: PLC0415
+        from ..analysis import assist
 
         res = await asyncio.to_thread(assist, game, text=text, reveal=reveal)
         out: dict[str, Any] = {"negotiation": nid, "disclosure": s.spec.disclosure, **res.to_dict()}
