@@ -63,3 +63,44 @@ def test_no_deal_utility_is_reservation_else_status_quo(fixtures):
     assert sq is not None
     assert np.isclose(nd[0], 0.2)  # party a states a reservation
     assert np.isclose(nd[1], g.utility(sq[None, :])[0, 1])  # party b falls back to the status quo
+
+
+def _tiny(**kw):
+    from accord.game import Game, IssueGrid
+    pts = np.arange(3, dtype=float)
+    iss = (IssueGrid("x", "x", "ordinal", pts, ("lo", "mid", "hi"), ("lo", "mid", "hi")),)
+    v = np.array([[0, 0.5, 1], [1, 0.5, 0]])
+    return Game(id="tiny", actors=("a", "b"), roles=("party", "mediator"), issues=iss, values=(v,),
+                weights=np.ones((2, 1)), **kw)
+
+
+def test_array_fields_left_out_are_filled_with_their_defaults():
+    g = _tiny()
+    for name, shape in {"salience": (2, 1), "has_stance": (2, 1), "ideal": (2, 1), "capability": (2,),
+                        "reservation": (2,), "consent": (2,), "ideal_range": (2, 1, 3),
+                        "salience_range": (2, 1, 3), "capability_range": (2, 3), "shape": (2, 1),
+                        "explicit": (2, 1), "discount": (2,)}.items():
+        assert isinstance(getattr(g, name), np.ndarray) and getattr(g, name).shape == shape, name
+    assert g.consent.tolist() == [True, False] and np.isnan(g.reservation).all()
+    assert g.acceptable[0].all() and g.names == ("a", "b")
+    # the subgame and a copy keep every array
+    assert _tiny(reservation=np.array([0.1, 0.2])).subgame(["b"]).reservation.tolist() == [0.2]
+
+
+def test_a_wrong_shape_is_a_clear_error():
+    import pytest
+    with pytest.raises(ValueError, match=r"reservation has shape \(3,\), expected \(2,\)"):
+        _tiny(reservation=np.zeros(3))
+    with pytest.raises(ValueError, match=r"acceptable\[0\] has shape"):
+        _tiny(acceptable=(np.ones((2, 2), dtype=bool),))
+
+
+def test_repr_is_a_few_lines_whatever_the_size(fixtures):
+    from accord import game_of
+    from accord.negotiation.domains import random_game
+    r = repr(game_of("miami-2025"))
+    assert len(r.splitlines()) <= 8 and len(r) < 1000
+    assert r.startswith("<Game 'miami-2025'") and "us_congress" in r and "territory (4)" in r
+    big = repr(random_game(sizes=(3,) * 200, n_parties=30))
+    assert len(big.splitlines()) <= 8 and "(+192 more)" in big and "(+22 more)" in big
+    assert "81 points" in repr(game_of("miami-2025").issues[3])

@@ -9,9 +9,9 @@ The public namespace is the front door (:mod:`accord.api`)::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import (Assistance, BriefResult, FormatComparison, FormatRow, Subject, analyze, assist, brief,
-                  compare_formats, compile, concede, game_of, load, predict, profile, sensitivity, simulate,
-                  with_profile)
+from .api import (Assistance, BriefResult, FormatComparison, FormatRow, Subject, analyze, assist, audit, brief,
+                  check_sources, compare_formats, compile, concede, game_of, load, predict, profile, sensitivity,
+                  simulate, with_profile)
 from .game import Game, IssueGrid, compile_scenario
 from .model import Scenario, ScenarioError, bundled, load_text, resolve
 
@@ -21,5 +21,5 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0"
 
 __all__ = ["Assistance", "assist", "profile", "with_profile", "BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "Scenario", "ScenarioError",
-           "Subject", "analyze", "brief", "bundled", "compare_formats", "compile", "compile_scenario", "concede",
-           "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "simulate", "__version__"]
+           "Subject", "analyze", "audit", "brief", "bundled", "check_sources", "compare_formats", "compile",
+           "compile_scenario", "concede", "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "simulate", "__version__"]

@@ -27,12 +27,14 @@ from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
-from .model import Problem, Scenario, ScenarioError, resolve
+from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
+from .model import audit as _audit
+from .model import check_sources as _check_sources
 from .negotiation import SimulationResult, format_variants
 from .negotiation import simulate as _simulate
 from .profiles import apply_profile, profile_of
 
-__all__ = ["Subject", "load", "compile", "game_of", "analyze", "predict", "sensitivity", "concede",
+__all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult",
            "with_profile", "profile", "assist", "Assistance"]
 
@@ -74,6 +76,27 @@ def game_of(subject: Subject) -> Game:
 
         return load_genius(p)
     return compile_scenario(resolve(subject))
+
+
+def _scenario_of(subject: Scenario | str | Path) -> Scenario:
+    return subject if isinstance(subject, Scenario) else load(subject)
+
+
+def audit(subject: Scenario | str | Path) -> Audit:
+    """What a reviewer should check: stances whose quote is not the actor's own words, stances resting
+    on inferences, judgement numbers, analyst-added options (:func:`accord.model.audit`)."""
+    return _audit(_scenario_of(subject))
+
+
+def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list[Problem]:
+    """Problems with the scenario's quotes against the stored source texts in ``directory``: quotes
+    not verbatim in their source's paragraph, speakers not named there, sources without a text
+    (:func:`accord.model.check_sources`). Empty when every quote checks out."""
+    scn = _scenario_of(subject)
+    named = None if isinstance(subject, Scenario) else scenario_text(subject)
+    if named is None:
+        return _check_sources(scn, directory, file=scn.id)
+    return _check_sources(scn, directory, file=named[0], text=named[1])
 
 
 def analyze(subject: Subject, *, max_frontier: int | None = None) -> Analysis:

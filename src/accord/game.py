@@ -18,7 +18,7 @@ Non-additive parts are explicit: ``forbidden`` and ``requires`` constraints and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -30,7 +30,7 @@ DEFAULT_POINTS = 21
 _TOL = 1e-9
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class IssueGrid:
     """The compiled points of one issue.
 
@@ -48,6 +48,10 @@ class IssueGrid:
     labels: tuple[str, ...]
     unit: str | None = None
     status_quo: int | None = None
+
+    def __repr__(self) -> str:
+        ends = f"{self.labels[0]!r} .. {self.labels[-1]!r}" if self.labels else "no points"
+        return f"<IssueGrid {self.id!r} {self.kind}: {self.size} points, {ends}>"
 
     @property
     def size(self) -> int:
@@ -93,7 +97,16 @@ class RatificationRule:
         return on
 
 
-@dataclass(frozen=True, eq=False)
+#: Marker for an array field left out of the constructor (filled by ``Game.__post_init__``).
+_UNSET: np.ndarray = np.empty(0)
+_UNSET.flags.writeable = False
+
+
+def _unset() -> np.ndarray:
+    return _UNSET
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Game:
     """A negotiation as arrays. Index actors by position in ``actors`` and issues in ``issues``.
 
@@ -119,52 +132,69 @@ class Game:
     values: tuple[np.ndarray, ...]
     weights: np.ndarray
     acceptable: tuple[np.ndarray, ...] = ()
-    salience: np.ndarray | None = None
-    has_stance: np.ndarray | None = None
-    ideal: np.ndarray | None = None
-    capability: np.ndarray | None = None
-    reservation: np.ndarray | None = None
-    consent: np.ndarray | None = None
+    salience: np.ndarray = field(default_factory=_unset)
+    has_stance: np.ndarray = field(default_factory=_unset)
+    ideal: np.ndarray = field(default_factory=_unset)
+    capability: np.ndarray = field(default_factory=_unset)
+    reservation: np.ndarray = field(default_factory=_unset)
+    consent: np.ndarray = field(default_factory=_unset)
     names: tuple[str, ...] = ()
     title: str = ""
     ratifications: tuple[RatificationRule, ...] = ()
     forbidden: tuple[dict[int, np.ndarray], ...] = ()
     requires: tuple[tuple[dict[int, np.ndarray], dict[int, np.ndarray]], ...] = ()
-    ideal_range: np.ndarray | None = None
-    salience_range: np.ndarray | None = None
-    capability_range: np.ndarray | None = None
-    shape: np.ndarray | None = None
-    explicit: np.ndarray | None = None
-    discount: np.ndarray | None = None
+    ideal_range: np.ndarray = field(default_factory=_unset)
+    salience_range: np.ndarray = field(default_factory=_unset)
+    capability_range: np.ndarray = field(default_factory=_unset)
+    shape: np.ndarray = field(default_factory=_unset)
+    explicit: np.ndarray = field(default_factory=_unset)
+    discount: np.ndarray = field(default_factory=_unset)
     scenario: Scenario | None = None
 
     def __post_init__(self) -> None:
+        """Fill every array left out with its documented default and check every shape, so that each
+        array field is always an array of the stated shape (``None`` is taken as left out too)."""
         A, I = len(self.actors), len(self.issues)
-        fill = {
-            "acceptable": tuple(np.ones((A, g.size), dtype=bool) for g in self.issues),
-            "salience": np.asarray(self.weights, dtype=float).copy(),
-            "has_stance": np.asarray(self.weights) > 0,
-            "ideal": np.full((A, I), np.nan),
-            "capability": np.ones(A),
-            "reservation": np.full(A, np.nan),
-            "consent": np.array([r == "party" for r in self.roles], dtype=bool),
-            "names": tuple(self.actors),
-            "ideal_range": np.full((A, I, 3), np.nan),
-            "salience_range": np.full((A, I, 3), np.nan),
-            "capability_range": np.full((A, 3), np.nan),
-            "shape": np.zeros((A, I), dtype=np.int8),
-            "explicit": np.zeros((A, I), dtype=bool),
-            "discount": np.ones(A),
-        }
-        for name, default in fill.items():
-            cur = getattr(self, name)
-            if cur is None or (isinstance(cur, tuple) and len(cur) == 0 and name in ("acceptable", "names")):
-                object.__setattr__(self, name, default)
-        if self.weights.shape != (A, I):
-            raise ValueError(f"weights has shape {self.weights.shape}, expected {(A, I)}")
+        if len(self.roles) != A:
+            raise ValueError(f"roles has {len(self.roles)} entries, expected {A} (one per actor)")
+        if np.shape(self.weights) != (A, I):
+            raise ValueError(f"weights has shape {np.shape(self.weights)}, expected {(A, I)}")
+        if len(self.values) != I:
+            raise ValueError(f"values has {len(self.values)} tables, expected {I} (one per issue)")
         for i, (g, v) in enumerate(zip(self.issues, self.values)):
             if v.shape != (A, g.size):
                 raise ValueError(f"values[{i}] has shape {v.shape}, expected {(A, g.size)}")
+        if not self.acceptable:
+            object.__setattr__(self, "acceptable", tuple(np.ones((A, g.size), dtype=bool) for g in self.issues))
+        for i, (g, m) in enumerate(zip(self.issues, self.acceptable)):
+            if m.shape != (A, g.size):
+                raise ValueError(f"acceptable[{i}] has shape {m.shape}, expected {(A, g.size)}")
+        if not self.names:
+            object.__setattr__(self, "names", tuple(self.actors))
+        defaults: dict[str, tuple[tuple[int, ...], Callable[[], np.ndarray]]] = {
+            "salience": ((A, I), lambda: np.asarray(self.weights, dtype=float).copy()),
+            "has_stance": ((A, I), lambda: np.asarray(self.weights) > 0),
+            "ideal": ((A, I), lambda: np.full((A, I), np.nan)),
+            "capability": ((A,), lambda: np.ones(A)),
+            "reservation": ((A,), lambda: np.full(A, np.nan)),
+            "consent": ((A,), lambda: np.array([r == "party" for r in self.roles], dtype=bool)),
+            "ideal_range": ((A, I, 3), lambda: np.full((A, I, 3), np.nan)),
+            "salience_range": ((A, I, 3), lambda: np.full((A, I, 3), np.nan)),
+            "capability_range": ((A, 3), lambda: np.full((A, 3), np.nan)),
+            "shape": ((A, I), lambda: np.zeros((A, I), dtype=np.int8)),
+            "explicit": ((A, I), lambda: np.zeros((A, I), dtype=bool)),
+            "discount": ((A,), lambda: np.ones(A)),
+        }
+        for name, (want, default) in defaults.items():
+            cur = getattr(self, name)
+            if cur is None or cur is _UNSET:
+                object.__setattr__(self, name, default())
+            elif np.shape(cur) != want:
+                raise ValueError(f"{name} has shape {np.shape(cur)}, expected {want}")
+
+    def __repr__(self) -> str:
+        """A few lines: id and title, actors (parties marked), issues with their sizes, constraints."""
+        return "\n".join(_game_lines(self))
 
     # -- sizes -----------------------------------------------------------------------------
     @property
@@ -325,6 +355,32 @@ class Game:
         )
 
 
+def _listing(items: Sequence[str], limit: int = 8) -> str:
+    """``a, b, c`` with at most ``limit`` items and ``(+n more)`` after."""
+    shown = ", ".join(items[:limit])
+    return shown + (f", ... (+{len(items) - limit} more)" if len(items) > limit else "")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _game_lines(game: Game) -> list[str]:
+    """The lines of ``repr(game)``: bounded whatever the game's size."""
+    title = f" {game.title!r}" if game.title and game.title != game.id else ""
+    roles: dict[str, list[str]] = {}
+    for a, r in zip(game.actors, game.roles):
+        roles.setdefault(r, []).append(a)
+    sizes = f"{_count(game.n_actors, 'actor')}, {_count(game.n_issues, 'issue')}, {_count(game.n_outcomes, 'outcome')}"
+    lines = [f"<Game {game.id!r}{title}: {sizes}>"]
+    lines += [f"  {r}: {_listing(ids)}" for r, ids in roles.items()]
+    lines.append(f"  issues: {_listing([f'{g.id} ({g.size})' for g in game.issues])}")
+    if not game.additive:
+        lines.append(f"  non-additive: {len(game.forbidden)} forbidden, {len(game.requires)} requires, "
+                     f"{len(game.ratifications)} ratifications")
+    return lines
+
+
 # -- compilation --------------------------------------------------------------------------------
 def _grid(issue: Issue, extra: list[float]) -> np.ndarray:
     """Grid of a continuous issue: ``low..high`` by ``step`` (default 21 points), plus the exact
@@ -361,12 +417,14 @@ def distance_values(points: np.ndarray, ideal: np.ndarray, lo: float, hi: float,
 def _stance_values(issue: Issue, grid: IssueGrid, s: Stance) -> tuple[np.ndarray, float, bool]:
     """Value table over the grid, ideal position on the grid scale, and whether it is explicit."""
     if s.utilities is not None:
-        v = np.array([s.utilities.get(o, 0.0) for o in grid.values], dtype=float)
+        utilities: dict[float | str, float] = {o: u for o, u in s.utilities.items()}
+        v = np.array([utilities.get(o, 0.0) for o in grid.values], dtype=float)
         ideal = float(grid.index_of(s.ideal)) if s.ideal is not None else float(np.argmax(v))
         return v, ideal, True
     if s.ranking is not None:
         k = len(s.ranking)
-        rank_value = {o: (1.0 - r / (k - 1)) if k > 1 else 1.0 for r, o in enumerate(s.ranking)}
+        rank_value: dict[float | str, float] = {o: (1.0 - r / (k - 1)) if k > 1 else 1.0
+                                                for r, o in enumerate(s.ranking)}
         v = np.array([rank_value.get(o, 0.0) for o in grid.values], dtype=float)
         ideal = float(grid.index_of(s.ideal)) if s.ideal is not None else float(grid.index_of(s.ranking[0]))
         return v, ideal, True
@@ -454,10 +512,10 @@ def compile_scenario(scn: Scenario) -> Game:
     weights = np.divide(salience, tot, out=np.zeros_like(salience), where=tot > 0)
     cap = np.array([a.capability for a in scn.actors], dtype=float)
     cap_rng = np.full((A, 3), np.nan)
-    for k, a in enumerate(scn.actors):
-        if "capability" in a.uncertainty:
-            t = a.uncertainty["capability"]
-            cap_rng[k] = (t.low, a.capability if t.mode is None else t.mode, t.high)
+    for k, actor in enumerate(scn.actors):
+        if "capability" in actor.uncertainty:
+            t = actor.uncertainty["capability"]
+            cap_rng[k] = (t.low, actor.capability if t.mode is None else t.mode, t.high)
     res = np.array([np.nan if a.reservation is None else a.reservation for a in scn.actors], dtype=float)
     consent = np.array([a.needs_consent for a in scn.actors], dtype=bool)
 

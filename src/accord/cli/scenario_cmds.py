@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from ..model import Scenario, bundled, to_data
+from .. import api
+from ..model import Scenario, ScenarioError, bundled, to_data
+from ..model.audit import provenance_sites
 from ..model.schema import Interval
 from . import app
-from .common import console, load_scenario, print_json
+from .common import console, fail, load_scenario, print_json
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
@@ -33,12 +36,26 @@ def scenarios_cmd(as_json: bool = JSON_OPT) -> None:
 @app.command("validate")
 def validate_cmd(
     scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    sources: Path | None = typer.Option(None, "--sources", metavar="DIR", help="Also check every quote "
+                                           "verbatim against the stored source texts in DIR (DIR/<file> as "
+                                           "the source declares, else DIR/<source id>.txt) and that its "
+                                           "speaker is named in the quote's paragraph."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any."""
     scn = load_scenario(scenario)
+    checked = None
+    if sources is not None:
+        problems = api.check_sources(scenario, sources)
+        if problems:
+            fail(ScenarioError(problems))
+        checked = sum(1 for s in provenance_sites(scn) if s.provenance.quote is not None)
     summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
                "stances": len(scn.stances), "constraints": len(scn.constraints)}
+    if checked is not None:
+        summary["quotes_checked"] = checked
+    if checked is not None and not as_json:
+        console.print(f"[green]ok[/green] {checked} quotes verbatim in their sources, speakers named", highlight=False)
     if as_json:
         print_json(summary)
     else:
@@ -69,15 +86,15 @@ def show_tables(scn: Scenario) -> None:
     if scn.description:
         console.print(scn.description.strip())
     at = Table(title="Actors")
-    for c in ("id", "name", "role", "capability", "constrains / people"):
-        at.add_column(c)
+    for col in ("id", "name", "role", "capability", "constrains / people"):
+        at.add_column(col)
     for a in scn.actors:
         extra = f"constrains {a.constrains}" if a.constrains else ", ".join(a.people)
         at.add_row(a.id, a.name, a.role, f"{a.capability:.2f}", extra)
     console.print(at)
     it = Table(title="Issues")
-    for c in ("id", "name", "kind", "positions", "status quo"):
-        it.add_column(c)
+    for col in ("id", "name", "kind", "positions", "status quo"):
+        it.add_column(col)
     for i in scn.issues:
         if i.kind == "continuous":
             pos = f"{_position(i.low)}–{_position(i.high)} {i.unit or ''}".strip()
@@ -86,11 +103,11 @@ def show_tables(scn: Scenario) -> None:
         it.add_row(i.id, i.name, i.kind, pos, _position(i.status_quo))
     console.print(it)
     st = Table(title="Stances", show_lines=False)
-    for c in ("actor", "issue", "ideal", "salience", "acceptable", "source: quote"):
-        st.add_column(c, overflow="fold")
+    for col in ("actor", "issue", "ideal", "salience", "acceptable", "source: quote"):
+        st.add_column(col, overflow="fold")
     for s in scn.stances:
         ideal = _position(s.ideal) if s.ideal is not None else (s.ranking[0] if s.ranking else "utilities")
-        quote = s.provenance.quote
+        quote = s.provenance.text
         quote = quote if len(quote) <= 70 else quote[:67] + "..."
         st.add_row(s.actor, s.issue, ideal, f"{s.salience:.2f}", _acceptable(s.acceptable),
                    f"{s.provenance.source}: “{quote}”")
@@ -107,8 +124,8 @@ def show_tables(scn: Scenario) -> None:
     p = scn.process
     if p.rounds or p.pauses:
         pt = Table(title=f"Process: {p.format}" + (f", mediated by {', '.join(p.mediators)}" if p.mediators else ""))
-        for c in ("what", "from", "to", "where / note"):
-            pt.add_column(c)
+        for col in ("what", "from", "to", "where / note"):
+            pt.add_column(col)
         for r in p.rounds:
             pt.add_row(f"round: {r.name}", str(r.start), str(r.end or r.start), r.location or "")
         for pa in p.pauses:
@@ -124,8 +141,11 @@ def show_data(scn: Scenario) -> dict:
     for st in data.get("stances", []):
         prov = st.pop("provenance", {})
         st["source"] = prov.get("source")
-        st["quote"] = prov.get("quote")
+        st["quote"] = prov.get("quote", prov.get("paraphrase"))
         st["date"] = prov.get("date")
+        for key in ("speaker", "kind", "reason"):
+            if key in prov:
+                st[key] = prov[key]
     data.setdefault("actors", [])
     data.setdefault("issues", [])
     return data
@@ -148,3 +168,44 @@ def show_cmd(
 def schema_cmd() -> None:
     """Print the JSON Schema of the scenario language."""
     print_json(Scenario.model_json_schema(by_alias=True))
+
+
+@app.command("audit")
+def audit_cmd(
+    scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """List what a reviewer should check: stances whose quote is not the actor's own words, stances
+    resting on the analyst's inferences, judgement numbers (assumptions), options the sources do not name."""
+    result = api.audit(load_scenario(scenario))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    kinds = ", ".join(f"{n} {k}" for k, n in result.kinds.items())
+    console.print(f"[bold]{result.scenario}[/bold]: {result.stances} stances ({kinds})", highlight=False)
+    cols = {"not_the_actor": ("where", "stance", "speaker", "quote"),
+            "inferred": ("where", "what", "reason", "quote"),
+            "judgements": ("where", "field", "reason"),
+            "analyst_options": ("where", "option", "why"),
+            "unclassified": ("where", "what", "quote")}
+    for name, title in result.SECTIONS:
+        items = getattr(result, name)
+        if not items:
+            if name != "unclassified":
+                console.print(f"{title}: none", highlight=False)
+            continue
+        t = Table(title=f"{title} ({len(items)})", title_justify="left")
+        for c in cols[name]:
+            t.add_column(c, overflow="fold")
+        for i in items:
+            row = {"not_the_actor": (i.where, i.what, f"{i.speaker or '—'} ({i.kind})", _short(i.text)),
+                   "inferred": (i.where, i.what, i.note, _short(i.text)),
+                   "judgements": (i.where, i.what + (f": {i.field}" if i.field else ""), i.text),
+                   "analyst_options": (i.where, i.what, i.note),
+                   "unclassified": (i.where, i.what, _short(i.text))}[name]
+            t.add_row(*row)
+        console.print(t)
+
+
+def _short(text: str, n: int = 90) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,11 +1,15 @@
 """The scenario language (pydantic models) and its loaders. No numpy here."""
 
-from .load import Problem, ScenarioError, bundled, dump, dumps, load, load_text, resolve, to_data
+from .audit import Audit, AuditItem, audit
+from .load import (Problem, ScenarioError, bundled, dump, dumps, load, load_text, resolve, scenario_text,
+                   to_data)
 from .schema import (Actor, Forbidden, Interval, Issue, Option, Pause, Process, Provenance, Ratification,
                      Requires, Round, Scenario, Source, Stance, Triangular)
+from .sources import check_sources
 
 __all__ = [
-    "Actor", "Forbidden", "Interval", "Issue", "Option", "Pause", "Problem", "Process", "Provenance",
-    "Ratification", "Requires", "Round", "Scenario", "ScenarioError", "Source", "Stance", "Triangular",
-    "bundled", "dump", "dumps", "load", "load_text", "resolve", "to_data",
+    "Actor", "Audit", "AuditItem", "Forbidden", "Interval", "Issue", "Option", "Pause", "Problem", "Process",
+    "Provenance", "Ratification", "Requires", "Round", "Scenario", "ScenarioError", "Source", "Stance",
+    "Triangular", "audit", "bundled", "check_sources", "dump", "dumps", "load", "load_text", "resolve",
+    "scenario_text", "to_data",
 ]

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from .schema import Scenario
 
 __all__ = ["Problem", "ScenarioError", "load", "load_text", "dump", "dumps", "bundled", "resolve",
-           "to_data"]
+           "scenario_text", "to_data"]
 
 
 @dataclass(frozen=True)
@@ -335,6 +335,20 @@ def resolve(ref: str | Path) -> Scenario:
         names = ", ".join(bundled()) or "none"
         raise ScenarioError([Problem(str(ref), None, "", f"no such file or bundled scenario (bundled: {names})")])
     return load_text(entry.read_text(encoding="utf-8"), f"{ref} (bundled)", "yaml")
+
+
+def scenario_text(ref: str | Path) -> tuple[str, str] | None:
+    """``(name, text)`` of the file :func:`resolve` reads for ``ref`` (as errors name it), or ``None``."""
+    p = Path(ref)
+    if p.is_file():
+        try:
+            return str(ref), p.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+    entry = resources.files("accord") / "scenarios" / f"{ref}.yaml"
+    if "/" not in str(ref) and entry.is_file():
+        return f"{ref} (bundled)", entry.read_text(encoding="utf-8")
+    return None
 
 
 # -- dumping -----------------------------------------------------------------------------------

@@ -28,37 +28,84 @@ class _Frozen(BaseModel):
 
 
 class Source(_Frozen):
-    """A document stances are quoted from."""
+    """A document stances are quoted from.
+
+    ``file``: the name of the source's stored text (checked by ``accord validate --sources DIR``,
+    which reads ``DIR/<file>``, else ``DIR/<id>.txt``)."""
 
     id: Id
     title: NonEmptyStr
     publisher: str | None = None
     date: dt.date | None = None
     url: str | None = None
+    file: str | None = Field(default=None, min_length=1, pattern=r"^[^/\\]+$")
     note: str | None = None
 
 
+ProvenanceKind = Literal["stated", "reported", "inferred"]
+
+#: The ``speaker`` of a quote in the source's own voice (the author's, not an actor's).
+AUTHOR = "author"
+
+
 class Provenance(_Frozen):
-    """Where a stance comes from: the source, a verbatim quote (a sentence or less) and its date."""
+    """Where a stance comes from: the source, a verbatim ``quote`` (a sentence or less) or a
+    ``paraphrase`` (the analyst's summary of what the source says, never checked verbatim), its date,
+    who said it and how the stance follows from it.
+
+    ``speaker``: who says the quoted words (a person, an actor's id or name, or ``author`` for the
+    source's own voice). ``kind``: ``stated`` (the actor says it: the speaker is the actor or one of
+    its ``people``), ``reported`` (someone reports the actor's position), ``inferred`` (the analyst's
+    reading, with its ``reason``)."""
 
     source: Id
-    quote: NonEmptyStr
+    quote: str | None = Field(default=None, min_length=1)
+    paraphrase: str | None = Field(default=None, min_length=1)
+    speaker: str | None = Field(default=None, min_length=1)
+    kind: ProvenanceKind | None = None
+    reason: str | None = None
     date: dt.date | None = None
 
-    @field_validator("quote")
+    @field_validator("quote", "paraphrase", "reason")
     @classmethod
-    def _quote_not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("quote must not be blank")
+    def _not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("must not be blank")
         return v
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> "Provenance":
+        if self.quote is None and self.paraphrase is None:
+            raise ValueError("give the verbatim `quote` the stance rests on (or, where no stored text "
+                             "backs it, a `paraphrase` of what the source says)")
+        if self.kind == "stated" and (self.quote is None or self.speaker is None):
+            raise ValueError("a `stated` provenance needs the `quote` and its `speaker` (the actor or "
+                             "one of its people)")
+        if self.kind == "stated" and self.speaker == AUTHOR:
+            raise ValueError("the author's own words are not `stated` by an actor; use kind `reported` "
+                             "or `inferred`")
+        if self.kind == "inferred" and self.reason is None:
+            raise ValueError("an `inferred` provenance needs a `reason`: how the analyst reads the "
+                             "stance from the source")
+        return self
+
+    @property
+    def text(self) -> str:
+        """The quote, else the paraphrase."""
+        return self.quote if self.quote is not None else (self.paraphrase or "")
 
 
 class Option(_Frozen):
-    """One option of an ordinal or categorical issue."""
+    """One option of an ordinal or categorical issue.
+
+    ``provenance``: where a source names this option; ``assumption``: why the analyst adds an option
+    the sources do not name (``accord audit`` lists such options)."""
 
     id: Id
     label: NonEmptyStr
     description: str | None = None
+    provenance: Provenance | None = None
+    assumption: NonEmptyStr | None = None
 
 
 class Issue(_Frozen):
@@ -368,6 +415,9 @@ class Scenario(_Frozen):
             if p is not None and p.source not in sources:
                 errors.append(f"{where}.provenance.source: unknown source {p.source!r}")
 
+        for k, iss in enumerate(self.issues):
+            for j, o in enumerate(iss.options):
+                prov(f"issues[{k}].options[{j}]", o.provenance)
         for k, a in enumerate(self.actors):
             if a.constrains is not None:
                 if a.constrains not in actors:

@@ -32,6 +32,6 @@ def random_game(sizes: Sequence[int] = (15, 15, 16), n_parties: int = 2, seed: i
     w = rng.random((n_parties, len(sizes))) + 0.1
     w /= w.sum(axis=1, keepdims=True)
     actors = tuple(chr(ord("a") + k) for k in range(n_parties))
-    res = None if reservation is None else np.full(n_parties, float(reservation))
+    res = np.full(n_parties, np.nan if reservation is None else float(reservation))
     return Game(id=game_id, actors=actors, roles=("party",) * n_parties, issues=issues, values=tuple(values),
                 weights=w, reservation=res)

@@ -35,27 +35,29 @@ from ..game import Game
 from ..jsonable import plain
 from ..negotiation.protocols import Action, Config, Outcome, Turn
 from ..negotiation.protocols import protocol as get_protocol
-from ..negotiation.protocols.base import evolve
+from ..negotiation.protocols.base import KINDS, evolve
 from ..negotiation.protocols.shuttle import mediator_model
 from ..negotiation.result import SimulationResult
 from ..negotiation.runner import players_of, resolve_strategies
-from ..negotiation.runner import transcript as make_transcript
+from ..negotiation.session import transcript as make_transcript
 from ..negotiation.strategies import Strategy, make
 from ..profiles import ProfileError, apply_profile, profile_of
 
-__all__ = ["DISCLOSURES", "HUMAN", "TURN_ACTIONS", "ActionError", "Session", "Spec", "fingerprint", "seat_id"]
+__all__ = ["DISCLOSURES", "HUMAN", "ActionError", "Session", "Spec", "build_spec", "fingerprint", "needs", "seat_id"]
 
 HUMAN = "human"
 DISCLOSURES = ("assistant-only", "mediator")
-#: For each kind of turn, the action kinds a person may send and what each needs.
-TURN_ACTIONS: dict[str, dict[str, str | None]] = {
-    "draft": {"draft": "outcome", "propose": "outcome", "offer": "outcome"},
-    "propose": {"propose": "outcome", "offer": "outcome", "draft": "outcome"},
-    "offer": {"offer": "outcome"},
-    "respond": {"accept": None, "offer": "outcome", "reject": "outcome"},
-    "review": {"accept": None, "critique": "issues"},
-    "vote": {"accept": None, "reject": None},
-}
+
+
+def needs(turn_kind: str, kind: str) -> str | None:
+    """What an action of ``kind`` at a ``turn_kind`` turn carries: ``outcome`` (a text or offer),
+    ``issues`` (a critique) or nothing. The kinds a turn allows are the protocols' own
+    (:data:`accord.negotiation.protocols.base.KINDS`)."""
+    if kind in ("draft", "offer", "propose") or (kind == "reject" and turn_kind == "respond"):
+        return "outcome"
+    return "issues" if kind == "critique" else None
+
+
 ACTION_KINDS = ("draft", "offer", "propose", "accept", "reject", "critique")
 _TOL = 1e-9
 
@@ -363,20 +365,17 @@ class Session:
     def parse(self, seat: str, turn: Turn, body: Mapping[str, Any]) -> Action:
         """A person's action body as a protocol :class:`Action` (422 with the field path if malformed)."""
         kind = body.get("kind")
-        allowed = TURN_ACTIONS.get(turn.kind)
+        allowed = KINDS.get(turn.kind)
         if not isinstance(kind, str) or kind not in ACTION_KINDS:
             raise ActionError(422, f"expected one of {', '.join(ACTION_KINDS)}", "kind")
         if allowed is not None and kind not in allowed:
-            raise ActionError(422, f"a {turn.kind} turn takes {', '.join(allowed)}, not {kind}", "kind")
-        need = allowed.get(kind) if allowed is not None else None
+            raise ActionError(422, f"a {turn.kind} turn takes {' or '.join(sorted(allowed))}, not {kind}", "kind")
+        need = needs(turn.kind, kind)
         for f in ("outcome", "issues"):
             if body.get(f) is not None and need != f:
                 raise ActionError(422, f"{kind} takes no {f}", f)
         outcome = self._outcome(body.get("outcome"), "outcome") if need == "outcome" else None
         issues = self._pairs(body.get("issues"), "issues") if need == "issues" else ()
-        if allowed is None:  # a turn kind this service does not know: pass what was sent
-            outcome = self._outcome(body["outcome"], "outcome") if body.get("outcome") is not None else None
-            issues = self._pairs(body["issues"], "issues") if body.get("issues") is not None else ()
         return Action(turn.actor, kind, outcome, issues)
 
     def _logged_action(self, d: Mapping[str, Any]) -> Action:

@@ -1,0 +1,173 @@
+"""What a reviewer should check in a scenario: quotes not spoken by the actor they are cited for,
+stances resting on the analyst's inferences, judgement numbers, analyst-added options.
+
+:func:`audit` reads a :class:`~accord.model.Scenario` only (no numpy, no source texts) and returns an
+:class:`Audit`: lists of :class:`AuditItem`, each naming the field path it comes from, so that a
+reviewer can go through them one by one (``accord audit NAME``). Checking quotes against the stored
+source texts is :func:`accord.model.sources.check_sources`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .schema import AUTHOR, Actor, Provenance, Scenario, Stance
+
+__all__ = ["Audit", "AuditItem", "ProvenanceSite", "audit", "provenance_sites", "speaker_is_actor"]
+
+
+@dataclass(frozen=True)
+class ProvenanceSite:
+    """One provenance in a scenario: its field path (``stances[3]``), what it backs (``stance
+    russia/territory``), the actor and issue of a stance (else ``None``) and the provenance."""
+
+    where: str
+    what: str
+    actor: str | None
+    issue: str | None
+    provenance: Provenance
+
+
+def provenance_sites(scn: Scenario) -> Iterator[ProvenanceSite]:
+    """Every provenance: stances, snapshot stances, constraints, options (in file order)."""
+    for k, iss in enumerate(scn.issues):
+        for j, o in enumerate(iss.options):
+            if o.provenance is not None:
+                yield ProvenanceSite(f"issues[{k}].options[{j}]", f"option {iss.id}/{o.id}", None, iss.id,
+                                     o.provenance)
+    for k, s in enumerate(scn.stances):
+        yield ProvenanceSite(f"stances[{k}]", f"stance {s.actor}/{s.issue}", s.actor, s.issue, s.provenance)
+    for k, c in enumerate(scn.constraints):
+        if c.provenance is not None:
+            yield ProvenanceSite(f"constraints[{k}]", f"constraint {c.id or c.kind}", None, None, c.provenance)
+    for k, snap in enumerate(getattr(scn, "snapshots", ())):
+        for j, s in enumerate(snap.stances):
+            yield ProvenanceSite(f"snapshots[{k}].stances[{j}]", f"stance {s.actor}/{s.issue} from {snap.date}",
+                                 s.actor, s.issue, s.provenance)
+
+
+def speaker_is_actor(speaker: str | None, actor: Actor) -> bool:
+    """Whether ``speaker`` is the actor itself (its id or name) or one of its ``people``."""
+    return speaker is not None and speaker != AUTHOR and speaker in (actor.id, actor.name, *actor.people)
+
+
+@dataclass(frozen=True)
+class AuditItem:
+    """One thing to review. ``where``: the field path; ``what``: what it backs; ``text``: the quote,
+    paraphrase or assumption; ``note``: why it is listed (the inference's reason, the speaker...)."""
+
+    where: str
+    what: str
+    actor: str | None = None
+    issue: str | None = None
+    field: str | None = None
+    kind: str | None = None
+    speaker: str | None = None
+    text: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A scenario's review list.
+
+    ``not_the_actor``: stances whose quote is not the actor's own words (the speaker is the author, a
+    third party, or unnamed); ``inferred``: stances and constraints resting on the analyst's
+    inferences; ``judgements``: every number or choice named in an ``assumptions`` mapping;
+    ``analyst_options``: options the sources do not name; ``unclassified``: provenance without a
+    ``kind`` (``stated``/``reported``/``inferred``)."""
+
+    scenario: str
+    not_the_actor: tuple[AuditItem, ...] = ()
+    inferred: tuple[AuditItem, ...] = ()
+    judgements: tuple[AuditItem, ...] = ()
+    analyst_options: tuple[AuditItem, ...] = ()
+    unclassified: tuple[AuditItem, ...] = ()
+    stances: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    SECTIONS = (("not_the_actor", "Stances whose quote is not the actor's own words"),
+                ("inferred", "Stances and constraints resting on the analyst's inferences"),
+                ("judgements", "Judgement numbers and choices (assumptions)"),
+                ("analyst_options", "Options the sources do not name (the analyst's additions)"),
+                ("unclassified", "Provenance without a kind (stated, reported or inferred)"))
+
+    def counts(self) -> dict[str, int]:
+        """How many items each section lists."""
+        return {name: len(getattr(self, name)) for name, _ in self.SECTIONS}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``accord audit --json``."""
+        return {"scenario": self.scenario, "stances": self.stances, "kinds": dict(self.kinds),
+                "counts": self.counts(),
+                **{name: [i.to_dict() for i in getattr(self, name)] for name, _ in self.SECTIONS}}
+
+    def summary(self) -> str:
+        """One line per section."""
+        kinds = ", ".join(f"{n} {k}" for k, n in self.kinds.items())
+        lines = [f"{self.scenario}: {self.stances} stances ({kinds})"]
+        lines += [f"  {title}: {len(getattr(self, name))}" for name, title in self.SECTIONS]
+        return "\n".join(lines)
+
+
+def _stance_items(scn: Scenario, prefix: str, stances: tuple[Stance, ...], label: str,
+                  actors: dict[str, Actor]) -> tuple[list[AuditItem], list[AuditItem], list[AuditItem]]:
+    not_actor, inferred, judged = [], [], []
+    for k, s in enumerate(stances):
+        where, what = f"{prefix}[{k}]", f"{s.actor} on {s.issue}{label}"
+        p = s.provenance
+        base: dict[str, Any] = {"where": where, "what": what, "actor": s.actor, "issue": s.issue, "kind": p.kind,
+                                "speaker": p.speaker}
+        actor = actors.get(s.actor)
+        if p.kind is not None and actor is not None and not speaker_is_actor(p.speaker, actor):
+            who = "the author" if p.speaker == AUTHOR else (p.speaker or "an unnamed speaker")
+            not_actor.append(AuditItem(**base, text=p.text, note=f"{p.kind}; spoken by {who}"))
+        if p.kind == "inferred":
+            inferred.append(AuditItem(**base, text=p.text, note=p.reason or ""))
+        for f, reason in s.assumptions.items():
+            judged.append(AuditItem(where=f"{where}.assumptions.{f}", what=what, actor=s.actor, issue=s.issue,
+                                    field=f, text=reason))
+    return not_actor, inferred, judged
+
+
+def audit(scn: Scenario) -> Audit:
+    """The review list of ``scn`` (see :class:`Audit`)."""
+    actors = {a.id: a for a in scn.actors}
+    not_actor, inferred, judged = _stance_items(scn, "stances", scn.stances, "", actors)
+    for k, snap in enumerate(getattr(scn, "snapshots", ())):
+        na, inf, jud = _stance_items(scn, f"snapshots[{k}].stances", snap.stances, f" (from {snap.date})", actors)
+        not_actor += na
+        inferred += inf
+        judged += jud
+        for f, reason in snap.assumptions.items():
+            judged.append(AuditItem(where=f"snapshots[{k}].assumptions.{f}", what=f"snapshot {snap.id}",
+                                    field=f, text=reason))
+    for k, c in enumerate(scn.constraints):
+        p = c.provenance
+        if p is not None and p.kind == "inferred":
+            inferred.append(AuditItem(where=f"constraints[{k}]", what=f"constraint {c.id or c.kind}", kind=p.kind,
+                                      speaker=p.speaker, text=p.text, note=p.reason or ""))
+        for f, reason in getattr(c, "assumptions", {}).items():
+            judged.append(AuditItem(where=f"constraints[{k}].assumptions.{f}", what=f"constraint {c.id or c.kind}",
+                                    field=f, text=reason))
+    head = [AuditItem(where=f"assumptions.{f}", what="scenario", field=f, text=r) for f, r in scn.assumptions.items()]
+    for k, a in enumerate(scn.actors):
+        head += [AuditItem(where=f"actors[{k}].assumptions.{f}", what=f"actor {a.id}", actor=a.id, field=f, text=r)
+                 for f, r in a.assumptions.items()]
+    options = [AuditItem(where=f"issues[{k}].options[{j}]", what=f"option {iss.id}/{o.id}", issue=iss.id,
+                         text=o.label, note=o.assumption or "")
+               for k, iss in enumerate(scn.issues) for j, o in enumerate(iss.options) if o.assumption is not None]
+    unclassified = [AuditItem(where=site.where, what=site.what, actor=site.actor, issue=site.issue,
+                              speaker=site.provenance.speaker, text=site.provenance.text)
+                    for site in provenance_sites(scn) if site.provenance.kind is None]
+    kinds: dict[str, int] = {}
+    for s in scn.stances:
+        key = s.provenance.kind or "unclassified"
+        kinds[key] = kinds.get(key, 0) + 1
+    return Audit(scn.id, tuple(not_actor), tuple(inferred), tuple(head + judged), tuple(options),
+                 tuple(unclassified), len(scn.stances), dict(sorted(kinds.items())))

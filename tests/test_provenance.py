@@ -1,0 +1,169 @@
+"""Provenance you can check: speaker and kind, `accord validate --sources DIR`, `accord audit`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import accord
+from accord.model import ScenarioError, audit, load_text
+from accord.model.sources import paragraphs, speaker_named
+
+TEXT = """Talks in Geneva stalled on the border.
+
+A's foreign minister, Jane Roe, said: "We will not move the line one metre." Her deputy agreed.
+
+The author thinks B might accept a resolution, although
+B's envoy John Doe said nothing about it.
+"""
+
+SCENARIO = """id: talks
+title: Talks
+sources:
+  - {id: notes, title: Meeting notes, file: notes-text.txt}
+  - {id: memo, title: A memo with no stored text}
+issues:
+  - id: border
+    name: Border
+    kind: ordinal
+    options:
+      - {id: hold, label: Hold the line, provenance: {source: notes, quote: "stalled on the border"}}
+      - {id: move, label: Move the line, assumption: The sources name no alternative; added by the analyst.}
+actors:
+  - {id: a, name: Party A, role: party, people: [Jane Roe]}
+  - {id: b, name: Party B, role: party, people: [John Doe]}
+stances:
+  - actor: a
+    issue: border
+    ideal: hold
+    salience: 1
+    acceptable: [hold]
+    provenance: {source: notes, quote: "We will not move the line one metre.", speaker: Jane Roe, kind: stated}
+  - actor: b
+    issue: border
+    ideal: move
+    salience: 0.5
+    assumptions: {salience: Judgement.}
+    provenance:
+      source: notes
+      quote: "B might accept a resolution, although B's envoy John Doe said nothing"
+      speaker: author
+      kind: inferred
+      reason: The author's guess; B said nothing.
+"""
+
+
+def write(tmp: Path, scenario: str = SCENARIO, text: str = TEXT) -> tuple[Path, Path]:
+    src = tmp / "texts"
+    src.mkdir(exist_ok=True)
+    (src / "notes-text.txt").write_text(text, encoding="utf-8")
+    f = tmp / "talks.yaml"
+    f.write_text(scenario, encoding="utf-8")
+    return f, src
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    return subprocess.run([sys.executable, "-m", "accord", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=120, check=False)
+
+
+def test_paragraphs_are_blank_line_blocks_or_lines() -> None:
+    assert len(paragraphs(TEXT)) == 3
+    assert paragraphs(TEXT)[2].startswith("The author thinks B might accept a resolution, although B's")
+    assert paragraphs("one\ntwo\n") == ["one", "two"]
+    assert speaker_named("Jane Roe", "Roe said so") and not speaker_named("Jane Roe", "Roebuck said so")
+
+
+def test_the_quotes_check_out_and_only_the_memo_has_no_text(tmp_path: Path) -> None:
+    f, src = write(tmp_path)
+    probs = accord.check_sources(f, src)
+    assert [(p.field, p.line) for p in probs] == [("sources[1]", 5)]
+    assert "no stored text for source 'memo'" in probs[0].message and "memo.txt" in probs[0].message
+
+
+def test_a_quote_not_verbatim_and_a_speaker_not_named_are_reported(tmp_path: Path) -> None:
+    bad = SCENARIO.replace("We will not move the line one metre.", "We will not move the line.")
+    bad = bad.replace("speaker: Jane Roe", "speaker: Jane Roe")
+    f, src = write(tmp_path, bad)
+    probs = [p for p in accord.check_sources(f, src) if p.field != "sources[1]"]
+    assert [p.field for p in probs] == ["stances[0].provenance.quote"]
+    assert "not verbatim" in probs[0].message and probs[0].line == bad.splitlines().index(
+        next(line for line in bad.splitlines() if "We will not move the line." in line)) + 1
+    other = SCENARIO.replace("speaker: Jane Roe, kind: stated", "speaker: Max Mustermann, kind: stated")
+    other = other.replace("people: [Jane Roe]", "people: [Jane Roe, Max Mustermann]")
+    f, src = write(tmp_path, other)
+    probs = [p for p in accord.check_sources(f, src) if p.field != "sources[1]"]
+    assert [p.field for p in probs] == ["stances[0].provenance.speaker"]
+    assert "'Max Mustermann' is not named in the quote's paragraph" in probs[0].message
+
+
+def test_a_quote_across_paragraphs_is_not_verbatim(tmp_path: Path) -> None:
+    f, src = write(tmp_path, SCENARIO.replace('"stalled on the border"', '"stalled on the border. A\'s"'))
+    probs = [p for p in accord.check_sources(f, src) if p.field.startswith("issues")]
+    assert probs and "spans two paragraphs" in probs[0].message
+
+
+def test_cli_validate_sources_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
+    f, src = write(tmp_path)
+    r = run("validate", str(f), "--sources", str(src))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [
+        (f"error {f}:5: sources[1]: no stored text for source 'memo' in {src} (looked for memo.txt (or declare "
+         "`file:`)); its quotes are not checked")]
+    good = SCENARIO.replace("  - {id: memo, title: A memo with no stored text}\n", "")
+    f, src = write(tmp_path, good)
+    r = run("validate", str(f), "--sources", str(src))
+    assert r.returncode == 0, r.stderr
+    assert "3 quotes verbatim" in r.stdout
+    r = run("validate", str(f), "--sources", str(tmp_path / "nowhere"))
+    assert r.returncode == 2 and "no such folder of source texts" in r.stderr
+
+
+@pytest.mark.parametrize("prov, message", [
+    ("{source: notes, quote: 'x y', kind: stated}", "a `stated` provenance needs the `quote` and its `speaker`"),
+    ("{source: notes, quote: 'x y', kind: inferred, speaker: author}", "an `inferred` provenance needs a `reason`"),
+    ("{source: notes, quote: 'x y', kind: stated, speaker: author}", "the author's own words are not `stated`"),
+    ("{source: notes, kind: reported}", "give the verbatim `quote`"),
+    ("{source: notes, quote: 'x', kind: guessed}", "Input should be 'stated', 'reported' or 'inferred'"),
+])
+def test_provenance_rules_are_errors_that_say_what_to_write(prov: str, message: str) -> None:
+    text = SCENARIO.replace(
+        '{source: notes, quote: "We will not move the line one metre.", speaker: Jane Roe, kind: stated}', prov)
+    with pytest.raises(ScenarioError) as e:
+        load_text(text, "t.yaml")
+    (p,) = e.value.problems
+    assert p.field.startswith("stances[0].provenance") and message in p.message and p.line is not None
+
+
+def test_audit_lists_speakers_inferences_judgements_and_added_options() -> None:
+    scn = load_text(SCENARIO, "t.yaml")
+    a = audit(scn)
+    assert a.counts() == {"not_the_actor": 1, "inferred": 1, "judgements": 1, "analyst_options": 1,
+                          "unclassified": 1}
+    assert a.kinds == {"inferred": 1, "stated": 1}
+    (na,) = a.not_the_actor
+    assert (na.where, na.actor, na.speaker) == ("stances[1]", "b", "author") and "the author" in na.note
+    assert a.inferred[0].note == "The author's guess; B said nothing."
+    assert a.judgements[0].where == "stances[1].assumptions.salience"
+    assert a.analyst_options[0].where == "issues[0].options[1]"
+    assert a.unclassified[0].where == "issues[0].options[0]"  # an option's provenance has no kind
+    assert json.loads(json.dumps(a.to_dict()))["counts"] == a.counts()
+
+
+def test_cli_audit_tables_and_json(tmp_path: Path) -> None:
+    f, _ = write(tmp_path)
+    r = run("audit", str(f))
+    assert r.returncode == 0, r.stderr
+    for words in ("talks: 2 stances (1 inferred, 1 stated)", "not the actor's own words (1)", "The author's guess",
+                  "Judgement numbers", "Options the sources do not name"):
+        assert words in r.stdout, words
+    d = json.loads(run("audit", str(f), "--json").stdout)
+    assert d["counts"]["inferred"] == 1 and d["inferred"][0]["where"] == "stances[1]"
+    r = run("audit", str(tmp_path / "missing.yaml"))
+    assert r.returncode == 2 and "no such file" in r.stderr
