@@ -1,12 +1,13 @@
 # accord — two commands on a fresh machine with only Python 3.11+ and make:
 #   make demo   create .venv, install accord, run the brief on the bundled Miami scenario
 #   make test   create .venv if needed, install the dev and service extras, run the test suite
+#   make serve  the negotiation service on http://127.0.0.1:8000 (data in ./accord-data)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench clean
+.PHONY: demo serve test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/accord demo
+
+serve: $(STAMP)
+	$(BIN)/accord serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -126,8 +126,9 @@ def transcript_cmd(
     server: str = SERVER,
     token: str = TOKEN,
 ) -> None:
-    """Save a negotiation's whole log, in the shape of `accord simulate --json` (or, with --log, the
-    stored records)."""
+    """Save a negotiation's whole log (the shape of `accord simulate --json`).
+
+    With --log, the stored records instead."""
     path = out or Path(f"negotiation-{nid}.json")
     if path.exists() and not force:
         fail(f"{path} exists; refusing to overwrite it (use --force)")

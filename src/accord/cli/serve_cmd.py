@@ -33,9 +33,11 @@ def serve_cmd(
                                     "or normal (survives a crash of the server)."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level."),
 ) -> None:
-    """Run negotiations between people over HTTP: every seat gets an invitation token, every action is
-    stored before it is acknowledged. The organiser's token comes from ACCORD_ORGANISER_TOKEN, or is
-    made on the first start and printed once. API docs at http://HOST:PORT/docs."""
+    """Run negotiations between people over HTTP (the negotiation service).
+
+    The organiser's token: ACCORD_ORGANISER_TOKEN, else one made on the first start and printed once.
+
+    API docs at http://HOST:PORT/docs; the service is described in docs/service.md."""
     from ..service import require
 
     try:
@@ -52,7 +54,7 @@ def serve_cmd(
     if sqlite_sync.lower() not in ("full", "normal"):
         fail(f"--sqlite-sync {sqlite_sync!r}: expected full or normal")
     settings = Settings.from_env(db=db or None, data=data, base_url=base_url or f"http://{host}:{port}",
-                                 rate=rate, synchronous=sqlite_sync.upper())
+                                 rate=rate, burst=max(1, int(5 * rate)), synchronous=sqlite_sync.upper())
     url = database_url(settings.db, settings.data)
     try:
         store, token = prepare(settings)
