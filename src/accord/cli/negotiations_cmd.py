@@ -27,8 +27,9 @@ def _client(server: str, token: str) -> Any:
 
     try:
         require("httpx")
-    except ModuleNotFoundError as e:
-        fail(str(e))
+    except ModuleNotFoundError as e:  # printed plainly: the message holds brackets ('accord[service]')
+        typer.echo(f"error {e}", err=True)
+        raise typer.Exit(2) from None
     from ..service.client import Client
 
     token = token or os.environ.get("ACCORD_ORGANISER_TOKEN", "")

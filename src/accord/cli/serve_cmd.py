@@ -42,8 +42,9 @@ def serve_cmd(
 
     try:
         require()
-    except ModuleNotFoundError as e:
-        fail(str(e))
+    except ModuleNotFoundError as e:  # printed plainly: the message holds brackets ('accord[service]')
+        typer.echo(f"error {e}", err=True)
+        raise typer.Exit(2) from None
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..service.server import serve
