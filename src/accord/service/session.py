@@ -155,6 +155,10 @@ class Session:
         self.profile_version = 0
         self.diverged = 0  # software decisions that differ from the log on replay (strategy code changed)
         self._issues = [self._issue_json(g) for g in self.base.issues]
+        self._ids = [g.id for g in self.base.issues]
+        self._vals = [[plain(v) for v in g.values] for g in self.base.issues]
+        self._profiles: dict[str, tuple[int, dict[str, Any]]] = {}  # seat -> (profile version, profile)
+        self._wv: tuple[int, list[list[list[float]]]] | None = None
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -187,10 +191,26 @@ class Session:
     def _render(self, outcome: Any) -> dict[str, Any] | None:
         if outcome is None:
             return None
-        return {g.id: plain(g.values[int(k)]) for g, k in zip(self.base.issues, outcome)}
+        vals = self._vals
+        return {i: vals[n][int(k)] for n, (i, k) in enumerate(zip(self._ids, outcome))}
 
     def _render_pairs(self, pairs: Any) -> dict[str, Any]:
-        return {self.base.issues[int(i)].id: plain(self.base.issues[int(i)].values[int(k)]) for i, k in pairs}
+        return {self._ids[int(i)]: self._vals[int(i)][int(k)] for i, k in pairs}
+
+    def _own_profile(self, seat: str) -> dict[str, Any]:
+        got = self._profiles.get(seat)
+        if got is None or got[0] != self.profile_version:
+            got = (self.profile_version, profile_of(self.game, seat))
+            self._profiles[seat] = got
+        return got[1]
+
+    def _utility(self, actor: int, outcome: Any) -> float:
+        """``actor``'s utility of one outcome under the current game (weighted values cached per
+        profile version)."""
+        if self._wv is None or self._wv[0] != self.profile_version:
+            self._wv = (self.profile_version, [w.T.tolist() for w in self.game.weighted_values()])
+        tables = self._wv[1]
+        return round(sum(tables[i][int(k)][actor] for i, k in enumerate(outcome)), 12)
 
     def _content(self, kind: str, content: Any) -> dict[str, Any]:
         if isinstance(content, (bool, np.bool_)):
@@ -222,10 +242,7 @@ class Session:
         v = self._view(a)
         clock = v or next((x for x in (self._view(b) for b in self.index.values()) if x is not None), None)
         current = self._render(v.pending) if v is not None and v.pending is not None else None
-        own = None
-        if a >= 0 and current is not None:
-            o = self.base.outcome_from_dict(current)
-            own = round(float(self.game.utility(o[None, :])[0, a]), 12)
+        own = self._utility(a, v.pending) if a >= 0 and v is not None and v.pending is not None else None
         out = {"negotiation": self.nid, "actor": seat,
                "name": self.base.names[a] if a >= 0 else "Mediator",
                "role": self.base.roles[a] if a >= 0 else "mediator", "protocol": self.spec.protocol,
@@ -235,7 +252,7 @@ class Session:
                "pending": self.pending(seat), "current": current, "utility": own,
                "events": self.seat_events[seat], "finished": self.finished or self.status == "closed",
                "outcome": self.outcome_json(),
-               "profile": profile_of(self.game, seat) if a >= 0 else None,
+               "profile": self._own_profile(seat) if a >= 0 else None,
                "profile_submitted": seat in self.submitted,
                "mediator": self.is_mediator(seat)}
         return out
