@@ -32,9 +32,9 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from service_support import ORGANISER, Postgres, Server  # noqa: E402
+from service_support import ORGANISER, Postgres, Server
 
-import accord  # noqa: E402
+import accord
 
 SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "human"}
 PARTIES = ("russia", "ukraine", "europe")
@@ -123,7 +123,7 @@ async def _run(url: str, negs: dict[str, dict[str, str]], inflight: int, think: 
 
 def _pct(xs: list[float], q: float) -> float:
     s = sorted(xs)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
 def _report(label: str, load: Load, wall: float) -> tuple[float, float, float]:
