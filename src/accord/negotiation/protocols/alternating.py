@@ -20,10 +20,26 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
-from .base import (Action, Config, Outcome, Turn, auto_accepts, blocked_issues, breakdown_probs, check_turn,
-                   end_reason, event, evolve, needed, new_key, render)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    auto_accepts,
+    blocked_issues,
+    breakdown_probs,
+    check_turn,
+    clock,
+    end_reason,
+    ending_time,
+    event,
+    evolve,
+    needed,
+    new_key,
+    render,
+)
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "NAME", "BATCHABLE", "PUBLIC"]
+__all__ = ["BATCHABLE", "NAME", "PUBLIC", "State", "apply", "outcome", "pending", "players", "start", "view"]
 
 NAME = "alternating"
 #: Bilateral sessions between time-based strategies can run in lockstep (:mod:`..batch`).
@@ -112,7 +128,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
                 ok &= yes
             if ok:
                 ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, state.offer)}))
-                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1)), ev
+                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
             state = evolve(state, offer=None, accepted=frozenset(), proposer=-1)
     elif action.kind in ("offer", "reject"):
         if action.outcome is None:
@@ -140,7 +156,7 @@ def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[s
     reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
     if reason is not None:
         ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": reason, **(stall or {})}))
-        return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+        return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
     for name, a, b in state.sched.pauses[r + 1]:
         ev.append(event(r + 1, state.sched.dates[r + 1], "pause", None, "all", {"name": name, "start": a, "end": b}))
     return evolve(state, turn=0, round=r + 1), ev

@@ -22,11 +22,37 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, breakdown_probs, check_turn, end_reason, event, evolve, new_key,
-                   render, silent_consent)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    breakdown_probs,
+    check_turn,
+    clock,
+    end_reason,
+    ending_time,
+    event,
+    evolve,
+    new_key,
+    render,
+    silent_consent,
+)
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "mediator_model", "mediator_of",
-           "NAME", "BATCHABLE", "PUBLIC"]
+__all__ = [
+    "BATCHABLE",
+    "NAME",
+    "PUBLIC",
+    "State",
+    "apply",
+    "mediator_model",
+    "mediator_of",
+    "outcome",
+    "pending",
+    "players",
+    "start",
+    "view",
+]
 
 NAME = "shuttle"
 #: Every session asks a mediator strategy for drafts: the batch engine does not apply.
@@ -212,7 +238,7 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
             named.setdefault(i, []).append(g.actors[a])
     if not rejected:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
-        return evolve(state, done=Outcome(True, d, "agreement", r + 1)), ev
+        return evolve(state, done=Outcome(True, d, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
     history = state.history + (named,)
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
     state = evolve(state, history=history, inboxes=boxes)
@@ -221,7 +247,7 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
         return evolve(state, round=r + 1, phase="draft", responses=()), ev
     stall = stall_report(state, rejected)
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
-    return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+    return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
 
 
 def stall_report(state: State, rejected: list[str]) -> dict[str, Any]:
