@@ -107,7 +107,7 @@ def test_fuzzed_actions_never_500(world: Any, proto: str, seat: str, body: Any, 
     if seat not in tok:
         seat = "europe"
     h = {"Authorization": f"Bearer {tok[seat]}"}
-    if key is not None and key.isprintable() and key.isascii():
+    if key is not None and key.isprintable() and key.isascii() and key.strip() == key:  # what HTTP can carry
         h["Idempotency-Key"] = key
     _check(_send(c, "POST", f"/api/negotiations/{nid}/actions", body, h), OK)
 
