@@ -14,19 +14,17 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from .. import guards
+from .. import api, guards
 from ..escape import terminal
-from ..game import Game, compile_scenario
+from ..game import Game
 from ..jsonable import plain
-from ..model import Scenario, ScenarioError, resolve
-from ..model.files import is_folder
+from ..model import Scenario, ScenarioError
 
 EXIT_BAD_INPUT = 2
 
@@ -69,28 +67,19 @@ def fail(problems: ScenarioError | str | BaseException) -> NoReturn:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """A scenario file or bundled name; bad input exits 2 with one line per problem."""
+    """A scenario file or bundled name (:func:`accord.api.load`); bad input exits 2 with one line per
+    problem."""
     try:
-        return resolve(ref)
+        return api.load(ref)
     except ScenarioError as e:
         fail(e)
 
 
 def load_game(ref: str) -> Game:
-    """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input)."""
-    p = Path(ref)
-    if is_folder(ref):
-        try:
-            from ..formats.genius import load_genius  # noqa: PLC0415 - optional layer
-        except ImportError:  # pragma: no cover - until the GENIUS importer lands
-            fail(f"{ref}: is a folder; GENIUS domains are not supported yet")
-        try:
-            return load_genius(p)
-        except ScenarioError as e:
-            fail(e)
-    scn = load_scenario(ref)
+    """A scenario file, bundled name or GENIUS folder, compiled to a Game (:func:`accord.api.game_of`;
+    exit 2 on bad input)."""
     try:
-        return compile_scenario(scn)
+        return api.game_of(ref)
     except ScenarioError as e:
         fail(e)
 
