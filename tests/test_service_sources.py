@@ -12,12 +12,12 @@ import pytest
 pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
-import accord  # noqa: E402
-from accord.model import resolve, to_data  # noqa: E402
-from accord.service.settings import Settings  # noqa: E402
+import accord
+from accord.model import resolve, to_data
+from accord.service.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, ThreadServer  # noqa: E402
+from service_support import ORGANISER, ThreadServer
 
 FIX = Path(__file__).parent / "fixtures"
 ORG = {"Authorization": f"Bearer {ORGANISER}"}
