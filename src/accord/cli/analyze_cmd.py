@@ -114,8 +114,8 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
 
 @app.command("analyze")
 def analyze_cmd(
-    ref: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER",
-                              help="A scenario file, a bundled scenario name or a GENIUS domain folder."),
+    ref: str = typer.Argument(..., metavar="FILE|NAME|FOLDER",
+                              help="A scenario file, a bundled scenario name, or a GENIUS, GeniusWeb or NegMAS folder."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
     rows: int = typer.Option(10, "--rows", min=0, max=1_000_000, help="Frontier rows to show in the tables."),
     limit: list[str] = LIMIT_OPT,

@@ -54,8 +54,8 @@ def print_summary(data: BriefData, written: WrittenBrief) -> None:
 
 @app.command("brief")
 def brief_cmd(
-    scenario: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER",
-                                   help="Scenario file, bundled name or GENIUS domain folder."),
+    scenario: str = typer.Argument(..., metavar="FILE|NAME|FOLDER",
+                                   help="Scenario file, bundled name, or GENIUS, GeniusWeb or NegMAS folder."),
     out: Path | None = typer.Option(None, "-o", "--out", metavar="DIR",
                                     help="Folder to write into (default: brief/<scenario-id>)."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder accord did not write "
@@ -90,8 +90,8 @@ def _folder_name(game_id: str) -> str:
 
 @app.command("compare")
 def compare_cmd(
-    a: str = typer.Argument(..., metavar="A", help="Scenario file, bundled name or GENIUS folder (before)."),
-    b: str = typer.Argument(..., metavar="B", help="Scenario file, bundled name or GENIUS folder (after)."),
+    a: str = typer.Argument(..., metavar="A", help="Scenario file, bundled name or domain folder (before)."),
+    b: str = typer.Argument(..., metavar="B", help="Scenario file, bundled name or domain folder (after)."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
 ) -> None:
     """What changed between two versions of a scenario, and what that changed in the results."""
@@ -110,7 +110,7 @@ def compare_cmd(
 
 
 def _scenario(ref: str):  # -> Scenario
-    """What ``accord.load`` reads (a file, a bundled name, a GENIUS folder), exit 2 on bad input."""
+    """What ``accord.load`` reads (a file, a bundled name, a GENIUS, GeniusWeb or NegMAS folder), exit 2 on bad input."""
     from ..model import ScenarioError  # noqa: PLC0415
 
     try:

@@ -43,7 +43,7 @@ def _run(game: Any, protocol: str, strategies: dict[str, str], steps: int, runs:
 
 @app.command("simulate")
 def simulate_cmd(
-    ref: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER", help="Scenario or GENIUS folder."),
+    ref: str = typer.Argument(..., metavar="FILE|NAME|FOLDER", help="Scenario, or GENIUS, GeniusWeb or NegMAS folder."),
     protocol: str = typer.Option("shuttle", "--protocol", "-p", help=", ".join(PROTOCOLS) + "."),
     strategy: list[str] = typer.Option([], "--strategy", "-s", help="ACTOR=NAME (repeatable)."),
     steps: int = typer.Option(100, "--steps", min=1, help="Most rounds (the calendar's deadline may cut it)."),
