@@ -305,7 +305,7 @@ def test_sensitivity_table_shows_each_issues_unit(which, request):
     d = data.to_dict()
     by_name = {i["name"]: i for i in d["issues"]}
     page = written.html.read_text(encoding="utf-8")
-    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table>(.*?)</table>", page, re.S)
+    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>", page, re.S)
     assert m
     head = _cells(m.group(1).split("</thead>")[0])
     assert head[-2:] == ["Unit", "Share of range"]

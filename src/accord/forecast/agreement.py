@@ -78,10 +78,29 @@ def _constraint_names(game: Game) -> tuple[list[tuple[str | None, str]], list[tu
     return forb, req
 
 
-def check_package(game: Game, outcome: np.ndarray) -> PackageCheck:
-    """Check one package (point indices per issue) against the agreement space."""
+def _inside(g: Any, mask: np.ndarray, x: float) -> bool:
+    """Whether ``x`` lies in a stretch of accepted grid points of a continuous issue (between two
+    accepted neighbours, or on one)."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return False
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    starts = np.concatenate([[idx[0]], idx[breaks + 1]])
+    ends = np.concatenate([idx[breaks], [idx[-1]]])
+    return any(g.points[a] - _TOL <= x <= g.points[b] + _TOL for a, b in zip(starts, ends))
+
+
+def check_package(game: Game, outcome: np.ndarray, values: dict[str, float] | None = None) -> PackageCheck:
+    """Check one package (point indices per issue) against the agreement space. ``values``: the
+    exact positions on continuous issues where they fall between grid points (a forecast): those
+    are checked against the acceptable intervals and named as they are, not as their grid point."""
     w = _words(game)
     o = np.asarray(outcome, dtype=np.intp)
+    exact = {game.issue_index(k): float(v) for k, v in (values or {}).items()
+             if game.issues[game.issue_index(k)].kind == "continuous"}
+
+    def named(i: int) -> str:
+        return w.position_text(game.issues[i], exact[i]) if i in exact else w.value_text(game.issues[i], int(o[i]))
     row = o[None, :]
     reasons: list[str] = []
     viol: list[dict[str, Any]] = []
@@ -89,13 +108,13 @@ def check_package(game: Game, outcome: np.ndarray) -> PackageCheck:
     for (cid, why), combo in zip(forb, game.forbidden):
         if all(m[o[i]] for i, m in combo.items()):
             name = f"'{cid}'" if cid else "a forbidden combination"
-            parts = w.join_and([f"{game.issues[i].name}: {w.value_text(game.issues[i], int(o[i]))}" for i in combo])
+            parts = w.join_and([f"{game.issues[i].name}: {named(i)}" for i in combo])
             reasons.append(f"it combines {parts}, which {name} forbids ({why.rstrip('.')})")
             viol.append({"kind": "constraint", "constraint": cid, "issues": [game.issues[i].id for i in combo]})
     for (cid, why), (if_, then) in zip(req, game.requires):
         if all(m[o[i]] for i, m in if_.items()) and not all(m[o[i]] for i, m in then.items()):
             name = f"'{cid}'" if cid else "a required combination"
-            trig = w.join_and([f"{game.issues[i].name}: {w.value_text(game.issues[i], int(o[i]))}" for i in if_])
+            trig = w.join_and([f"{game.issues[i].name}: {named(i)}" for i in if_])
             need = w.join_and([f"{game.issues[i].name}: {w.set_text(game.issues[i], m)}" for i, m in then.items()])
             reasons.append(f"{trig} needs {need} under {name} ({why.rstrip('.')})")
             viol.append({"kind": "constraint", "constraint": cid,
@@ -103,10 +122,11 @@ def check_package(game: Game, outcome: np.ndarray) -> PackageCheck:
     need = game.needed(row)[0]
     u = game.utility(row)[0]
     for a in np.flatnonzero(need):
-        refused = [i for i, acc in enumerate(game.acceptable) if not acc[a][o[i]]]
+        refused = [i for i, acc in enumerate(game.acceptable)
+                   if not (_inside(game.issues[i], acc[a], exact[i]) if i in exact else acc[a][o[i]])]
         for i in refused:
             g = game.issues[i]
-            reasons.append(f"{game.names[a]} does not accept {w.value_text(g, int(o[i]))} on {g.name} "
+            reasons.append(f"{game.names[a]} does not accept {named(i)} on {g.name} "
                            f"(it accepts {w.set_text(g, game.acceptable[i][a])})")
             viol.append({"kind": "acceptable", "actor": game.actors[a], "issue": g.id})
         r = float(game.reservation[a])
@@ -250,7 +270,9 @@ def annotate(game: Game, fc: Forecast, draw_values: np.ndarray | None = None,
     """``fc`` with its package checked (``feasibility``), the forecast conditional on agreement
     (``conditional``) and, given the draws' forecasts, the share of draws in which the forecast
     package is feasible (``feasible_share``)."""
-    chk = check_package(game, forecast_outcome(game, {f.id: f for f in fc.issues}))
+    exact = {f.id: float(f.forecast) for f in fc.issues if f.kind == "continuous" and isinstance(f.forecast, float)
+             and np.isfinite(f.forecast)}
+    chk = check_package(game, forecast_outcome(game, {f.id: f for f in fc.issues}), exact)
     share = None
     if draw_values is not None and draw_values.shape[0]:
         share = feasible_shares(game, draw_values, draw_probabilities or {}, fc.seed)
