@@ -268,9 +268,12 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
         wv = weights[:, parties, i][:, :, None] * values[i][:, parties, :]  # (D, P, K)
         best += np.where(z[:, None, :], wv, -np.inf).max(axis=2)
         worst += np.where(z[:, None, :], wv, np.inf).min(axis=2)
-    short = has_res & (best < res - _TOL)
-    open_ &= ~short.any(axis=1)
-    sure = (~has_res | (worst >= res - _TOL)).all(axis=1)
+    if game.terms:  # utility terms make the issue-by-issue bounds unsafe: decide every draw exactly
+        sure = np.zeros(open_.shape, dtype=bool)
+    else:
+        short = has_res & (best < res - _TOL)
+        open_ &= ~short.any(axis=1)
+        sure = (~has_res | (worst >= res - _TOL)).all(axis=1)
     undecided = open_ & ~(sure & game.additive)
     cache: dict[bytes, bool] = {}
     for d in np.flatnonzero(undecided):
