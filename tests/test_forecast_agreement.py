@@ -76,11 +76,14 @@ def test_every_forecast_says_whether_its_package_is_feasible():
 
 
 def test_forecast_draws_report_the_feasible_share_and_robustness():
-    fc = api.predict("miami-2025", draws=64, seed=2)
+    fc = api.predict("miami-2025", draws=64, seed=2, robustness=True)
     d = fc.to_dict()
     assert 0.0 <= d["feasible_share"] <= 1.0
     assert d["robustness"]["draws"] == 64 and "zopa_empty" in d["robustness"]
-    assert api.predict("miami-2025", draws=64, seed=2).to_dict() == d
+    assert api.predict("miami-2025", draws=64, seed=2, robustness=True).to_dict() == d
+    r = CliRunner().invoke(app, ["forecast", "miami-2025", "--draws", "64", "--seed", "2", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["robustness"] == d["robustness"]
 
 
 def test_cycles_are_found_and_their_mean_is_the_forecast():

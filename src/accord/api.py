@@ -153,10 +153,11 @@ def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: in
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
             scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
-            limits: Limits | None = None) -> Forecast:
+            limits: Limits | None = None, robustness: bool = False) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
-    seeded Monte Carlo over the inputs' stated uncertainty, the share of draws whose forecast
-    package is feasible, and how often the analysis's headlines hold (``Forecast.robustness``). Every
+    seeded Monte Carlo over the inputs' stated uncertainty and the share of draws whose forecast
+    package is feasible; with ``robustness``, how often the analysis's headlines hold over the same
+    draws (``Forecast.robustness``, what ``accord forecast --draws`` prints). Every
     forecast says whether its package is feasible and what it is conditional on agreement. ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
     without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
@@ -173,12 +174,12 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
         with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
             fc = _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
                            progress=progress, stages=stages, map_chunks=pool.map)
-    if draws > 0:  # how often the analysis's headlines hold over the same draws
+    if draws > 0 and robustness:  # how often the analysis's headlines hold over the same draws
         from dataclasses import replace  # noqa: PLC0415
 
-        from .analysis.robustness import robustness  # noqa: PLC0415
+        from .analysis.robustness import robustness as _robustness  # noqa: PLC0415
 
-        fc = replace(fc, robustness=robustness(game, draws, seed))
+        fc = replace(fc, robustness=_robustness(game, draws, seed))
     return fc
 
 

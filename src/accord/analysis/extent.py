@@ -36,6 +36,7 @@ from .pareto import (
     _merge,
     _product_rows,
     block_options,
+    finish_terms,
     coupled_issues,
     issue_masks,
     party_indices,

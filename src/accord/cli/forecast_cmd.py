@@ -55,7 +55,8 @@ def forecast_cmd(
         try:
             fc = run_on(scheduler, lambda: api.predict(game, model, variant=variant, rounds=rounds, draws=draws,
                                                        seed=seed, stages=stages, scheduler=where, limits=limits,
-                                                       progress=steps.count if long_run else None))
+                                                       progress=steps.count if long_run else None,
+                                                       robustness=draws > 0))
             sens = (api.sensitivity(game, model, variant=variant, rounds=rounds, stages=stages, limits=limits)
                     if show_sensitivity else None)
         except ValueError as e:
