@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -179,6 +180,63 @@ def test_console_check_catches_a_broken_page(chromium, tmp_path):
     bad.write_text("<html><body><p>x</p><script>undefinedFunction();</script></body></html>")
     _, log = _render(chromium, bad, tmp_path, height=300)
     assert _console_problems(log), "the console check would not see an error"
+
+
+#: Where the Chromium test leaves its screenshots of every figure (ACCORD_TEST_OUTPUT, else build/).
+TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT") or Path(__file__).resolve().parents[1] / "build" / "test-output")
+
+
+@pytest.mark.parametrize("which", ["toy", "miami", "iran"])
+def test_each_figures_legend_names_every_series_drawn(which, request):
+    from accord.report.figures import render_figures
+
+    data, _ = request.getfixturevalue(which)
+    figs = render_figures(data.to_dict())
+    assert {f.id for f in figs} >= {"zopa", "utility-space", "trajectories", "simulation"}
+    for f in figs:
+        assert f.series, f"{f.id} draws no labelled series"
+        assert f.unlabelled == 0, f"{f.id} draws {f.unlabelled} series without a label"
+        assert set(f.series) <= set(f.legend), f"{f.id}: not in the legend: {set(f.series) - set(f.legend)}"
+        assert all(t in f.svg for t in f.legend[:3])  # the legend is in the SVG the brief shows
+
+
+def test_the_legend_audit_catches_an_unnamed_series():
+    from matplotlib.figure import Figure
+
+    from accord.report.figures import audit
+
+    fig = Figure()
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot([0, 1], [0, 1], label="named")
+    ax.plot([0, 1], [1, 0])
+    ax.scatter([0.5], [0.5], label="not in the legend")
+    ax.legend(handles=ax.lines[:1])
+    series, legend, unlabelled = audit(fig)
+    assert unlabelled == 1 and "not in the legend" in series and "not in the legend" not in legend
+
+
+def test_every_figure_renders_in_chromium_and_is_kept_as_a_screenshot(chromium, miami, tmp_path):
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    _, written = miami
+    out = TEST_OUTPUT / "brief-figures"
+    shots = []
+    for svg in written.figures:
+        page = tmp_path / f"{svg.stem}.html"
+        page.write_text(f'<html><body style="margin:0;background:#fff">{svg.read_text(encoding="utf-8")}</body></html>',
+                        encoding="utf-8")
+        png, log = _render(chromium, page, tmp_path, height=1400)
+        assert not _console_problems(log), (svg.name, _console_problems(log))
+        img = mpimg.imread(str(png))
+        flat = img[..., :3].reshape(-1, 3)
+        assert float(flat.std()) > 0.02, f"{svg.name} renders blank"
+        shots.append((svg.stem, png))
+    # at the end of the test: every figure's screenshot in the test output folder
+    out.mkdir(parents=True, exist_ok=True)
+    for stem, png in shots:
+        shutil.copyfile(png, out / f"{stem}.png")
+    assert sorted(p.stem for p in out.glob("*.png")) >= sorted(stem for stem, _ in shots)
 
 
 def test_miami_brief_renders_in_chromium_without_console_errors(chromium, miami, tmp_path):

@@ -12,7 +12,7 @@ from accord.game import compile_scenario
 from accord.model import load
 from accord.report import BriefExists, Settings, collect, format_number, write_brief
 from accord.report.brief import MARKER, Num, lookup
-from accord.report.palette import OKABE_ITO, actor_colours, colour_for
+from accord.report.palette import OKABE_ITO, PALETTE, actor_colours, actor_markers, colour_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FAST = Settings(draws=50, runs=2)
@@ -39,10 +39,18 @@ def test_palette_is_okabe_ito_in_scenario_order_and_stable():
 
 def test_palette_hashes_unknown_actors_stably():
     c = colour_for("newcomer", ["a", "b"])
-    assert c in OKABE_ITO
+    assert c in PALETTE
     assert colour_for("newcomer", ["a", "b"]) == c == colour_for("newcomer")
-    many = [f"x{k}" for k in range(12)]
-    assert all(colour_for(a, many) in OKABE_ITO for a in many)
+
+
+def test_palette_does_not_repeat_for_twelve_actors_and_uses_shapes_beyond():
+    many = [f"x{k}" for k in range(30)]
+    colours, markers = actor_colours(many), actor_markers(many)
+    assert len(set(list(colours.values())[:12])) == 12
+    assert len(PALETTE) == 12 and PALETTE[:8] == OKABE_ITO
+    styles = [(colours[a], markers[a]) for a in many]
+    assert len(set(styles)) == 30  # every actor drawn differently: colour, then shape
+    assert markers["x0"] == "o" and markers["x12"] != "o" and colours["x12"] == colours["x0"]
 
 
 # -- numbers -----------------------------------------------------------------------------------------

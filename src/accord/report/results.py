@@ -22,7 +22,7 @@ from ..forecast.models import MODELS
 from ..game import Game, IssueGrid
 from ..jsonable import plain
 from ..model.schema import Interval, Scenario
-from .palette import actor_colours
+from .palette import actor_colours, actor_markers
 
 __all__ = ["AFTER_CONCESSIONS", "BriefData", "Settings", "collect", "format_number", "plain", "PROTOCOLS", "STEPS"]
 
@@ -182,12 +182,13 @@ def _ideal_text(s: Any, grid: IssueGrid, ideal_point: float) -> str:
 def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict], list[dict[str, str]]]:
     scn: Scenario | None = game.scenario
     colours = actor_colours(list(game.actors))
+    markers = actor_markers(list(game.actors))
     actors = []
     for k, a in enumerate(game.actors):
         sa = scn.actor(a) if scn is not None else None
         actors.append({
             "id": a, "name": game.names[k], "role": game.roles[k],
-            "capability": float(game.capability[k]), "colour": colours[a],
+            "capability": float(game.capability[k]), "colour": colours[a], "marker": markers[a],
             "constrains": sa.constrains if sa is not None else None,
             "consent": bool(game.consent[k]),
         })
