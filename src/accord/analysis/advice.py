@@ -15,8 +15,8 @@ The advice restates the analysis; it adds no model of its own (Raiffa 1982, ch. 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,9 @@ def party_advice(game: Game, concessions: Sequence[ConcessionOption], tradeoffs:
         aid = game.actors[a]
         gives: list[str] = []
         asks: list[str] = []
-        gave, asked, holds = [], [], []
+        gave: list[dict[str, Any]] = []
+        asked: list[dict[str, Any]] = []
+        holds: list[dict[str, Any]] = []
         for o in rank1:
             for c in o.concessions:
                 if c.issue is None:

@@ -137,7 +137,7 @@ def analyze(game: Game, max_frontier: int | None = None,
     trades = tuple(tradeoffs(game))
     robust = None
     if draws > 0:
-        from .robustness import robustness  # noqa: PLC0415
+        from .robustness import robustness
 
         robust = robustness(game, draws, seed, concessions=conc, progress=tick)
     notes = []

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -43,7 +43,7 @@ from .result import Concession, ConcessionOption, Frontier
 from .words import number, set_text, value_text
 from .zopa import issue_zopa_masks, needed_on_issue
 
-__all__ = ["minimal_concessions", "apply_concessions", "leverage", "MAX_ALTERNATIVES", "COST_MODEL"]
+__all__ = ["COST_MODEL", "MAX_ALTERNATIVES", "apply_concessions", "leverage", "minimal_concessions"]
 
 MAX_ALTERNATIVES = 3
 

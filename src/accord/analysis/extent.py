@@ -36,8 +36,8 @@ from .pareto import (
     _merge,
     _product_rows,
     block_options,
-    finish_terms,
     coupled_issues,
+    finish_terms,
     issue_masks,
     party_indices,
 )

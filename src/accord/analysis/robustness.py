@@ -54,9 +54,9 @@ from ..game import Game
 from .extent import zopa_exists
 from .pareto import party_indices
 from .result import ConcessionOption
-from .zopa import issue_zopa_masks, needed_on_issue
+from .zopa import needed_on_issue
 
-__all__ = ["Robustness", "JudgementDraws", "draw_judgements", "robustness", "game_at", "RESERVATION"]
+__all__ = ["RESERVATION", "JudgementDraws", "Robustness", "draw_judgements", "game_at", "robustness"]
 
 #: The ``blockers`` key of blocking by a reservation utility (across issues).
 RESERVATION = "(reservation)"
@@ -114,8 +114,8 @@ class Robustness:
                 "point_zopa_empty": self.point_zopa_empty}
 
     def summary(self) -> str:
-        lines = [f"robustness over {self.draws} draws (seed {self.seed}): ZOPA empty in "
-                 f"{100 * self.zopa_empty:.0f}% of draws"]
+        lines = [(f"robustness over {self.draws} draws (seed {self.seed}): ZOPA empty in "
+                  f"{100 * self.zopa_empty:.0f}% of draws")]
         for a, per in self.blockers.items():
             for i, share in per.items():
                 lines.append(f"  {a} blocks on {i} in {100 * share:.0f}%")
@@ -147,7 +147,7 @@ def _draw_sets(game: Game, draws: int, rng: np.random.Generator) -> tuple[tuple[
                 hi = rng.integers(int(r[3]), int(r[5]) + 1, size=draws)
                 ideal = game.ideal[a, i]
                 if np.isfinite(ideal):
-                    k = int(round(float(ideal)))
+                    k = round(float(ideal))
                     lo, hi = np.minimum(lo, k), np.maximum(hi, k)
                 k0, k1 = int(r[1]), int(r[4])
                 pts = np.arange(g.size)[None, :]
@@ -169,7 +169,12 @@ def draw_judgements(game: Game, draws: int, seed: int) -> JudgementDraws:
         acc, inp = _draw_sets(game, n, rng)
         r = triangular(rng, np.asarray(game.reservation_range), np.asarray(game.reservation, dtype=float), n)
         r = np.where(np.isfinite(r), np.clip(r, 0.0, 1.0), np.nan)
-        xs.append(x), ss.append(s), cs.append(c), accs.append(acc), res.append(r), inputs_l.append(inp)
+        xs.append(x)
+        ss.append(s)
+        cs.append(c)
+        accs.append(acc)
+        res.append(r)
+        inputs_l.append(inp)
     inputs: dict[tuple[str, str | None, str], np.ndarray] = {}
     for key in (inputs_l[0] if inputs_l else {}):
         inputs[key] = np.concatenate([d[key] for d in inputs_l])
@@ -314,8 +319,9 @@ def _blockers(game: Game, needed: _Needed, acceptable: Sequence[np.ndarray]) -> 
                 sub_e = np.zeros(D, dtype=bool)
                 for t in combinations(sub, size - 1):
                     if t:
-                        sub_e |= empty[t] | below[t]
-                empty[sub], below[sub] = e, sub_e
+                        sub_e = sub_e | empty[t] | below[t]
+                empty[sub] = np.asarray(e, dtype=bool)
+                below[sub] = sub_e
                 minimal = e & ~sub_e
                 for a in sub:
                     blocks[a] |= minimal
@@ -387,7 +393,7 @@ def _set_ends(game: Game, a: int, i: int) -> tuple[np.ndarray, np.ndarray, str, 
     else:
         n_lo, n_hi, w_lo, w_hi = lo_k + 1, hi_k - 1, max(0, lo_k - 1), min(g.size - 1, hi_k + 1)
     ideal = game.ideal[a, i]
-    k = int(round(float(ideal))) if np.isfinite(ideal) else lo_k
+    k = round(float(ideal)) if np.isfinite(ideal) else lo_k
     n_lo, n_hi = min(n_lo, k), max(n_hi, k)
     nm = m & (pts >= n_lo) & (pts <= n_hi)
     wm = m | ((pts >= w_lo) & (pts <= w_hi) & ((pts < lo_k) | (pts > hi_k)))
@@ -440,18 +446,6 @@ def _variant(game: Game, inp: _Input, end: int) -> tuple[Game, str]:
     return game_at(game, reservation=res), f"{res[a]:.2f}"
 
 
-def _headline(game: Game) -> tuple[bool, dict[str, frozenset[str]]]:
-    """The point headlines of a game: whether a ZOPA exists, and each issue's blockers."""
-    from .zopa import blocking  # noqa: PLC0415 - zopa imports extent, which this module imports too
-
-    exists = zopa_exists(game)
-    blocked: dict[str, frozenset[str]] = {}
-    if not exists:
-        for b in blocking(game):
-            blocked[b.issue or RESERVATION] = frozenset(b.actors)
-    return exists, blocked
-
-
 def _first_order(xv: np.ndarray, y: np.ndarray, bins: int = 10) -> float | None:
     """Given-data first-order index ``Var(E[y | x]) / Var(y)`` over quantile bins of ``x``."""
     if y.var() <= 0 or np.ptp(xv) <= 0:
@@ -465,24 +459,56 @@ def _first_order(xv: np.ndarray, y: np.ndarray, bins: int = 10) -> float | None:
     return float(np.sum(counts * (means - y.mean()) ** 2) / counts.sum() / y.var())
 
 
+def _batch_headlines(game: Game, games: Sequence[Game]) -> list[tuple[bool, dict[str, frozenset[str]]]]:
+    """:func:`_headline` of many variants of ``game`` at once: their sets, value tables, weights and
+    reservations stacked as draws and run through the vectorised tests."""
+    needed = _Needed.of(game)
+    acc = [np.stack([g.acceptable[i] for g in games]) for i in range(game.n_issues)]
+    values = [np.stack([g.values[i] for g in games]) for i in range(game.n_issues)]
+    weights = np.stack([np.asarray(g.weights, dtype=float) for g in games])
+    res = np.stack([np.asarray(g.reservation, dtype=float) for g in games])
+    jd = JudgementDraws(np.zeros((len(games), 0, 0)), np.zeros((len(games), 0, 0)), np.zeros((len(games), 0)),
+                        tuple(acc), res)
+    open_ = _zopa_open(game, needed, jd, acc, values, weights)
+    per = _blockers(game, needed, acc)
+    out = []
+    for d, g in enumerate(games):
+        blocked: dict[str, frozenset[str]] = {}
+        if not open_[d]:
+            for i, by_actor in per.items():
+                who = frozenset(game.actors[a] for a, hit in by_actor.items() if hit[d])
+                if who:
+                    blocked[game.issues[i].id] = who
+            if not blocked:
+                from .zopa import blocking
+
+                for b in blocking(g):
+                    blocked[b.issue or RESERVATION] = frozenset(b.actors)
+        out.append((bool(open_[d]), blocked))
+    return out
+
+
 def _screen(game: Game, jd: JudgementDraws | None, empty_draws: np.ndarray | None) -> list[dict[str, Any]]:
-    """The one-at-a-time flip screen over the scenario's judgement inputs (see the module doc)."""
-    base_exists, base_blocked = _headline(game)
-    rows = []
-    for inp in _judgement_inputs(game):
-        ends = [_variant(game, inp, e) for e in (0, 1)]
-        heads = [_headline(g) for g, _ in ends]
+    """The one-at-a-time flip screen over the scenario's judgement inputs (see the module doc); the
+    variants are evaluated together, like draws."""
+    inputs = _judgement_inputs(game)
+    ends = [[_variant(game, inp, e) for e in (0, 1)] for inp in inputs]
+    heads = _batch_headlines(game, [game] + [g for pair in ends for g, _ in pair])
+    base_exists, base_blocked = heads[0]
+    rows: list[dict[str, Any]] = []
+    for n, inp in enumerate(inputs):
+        at = heads[1 + 2 * n: 3 + 2 * n]
         flips: list[str] = []
-        if heads[0][0] != heads[1][0] or heads[0][0] != base_exists:
+        if at[0][0] != at[1][0] or at[0][0] != base_exists:
             flips.append("zopa")
-        for iss in sorted(set(base_blocked) | set(heads[0][1]) | set(heads[1][1])):
-            at = [h[1].get(iss) for h in heads]
+        for iss in sorted(set(base_blocked) | set(at[0][1]) | set(at[1][1])):
+            now = [h[1].get(iss) for h in at]
             was = base_blocked.get(iss)
-            if was is not None and any(x is None for x in at):
+            if was is not None and any(x is None for x in now):
                 flips.append(f"opens:{iss}")      # a blocked issue (or the reservations) stops blocking
-            elif was is None and any(x is not None for x in at):
+            elif was is None and any(x is not None for x in now):
                 flips.append(f"blocks:{iss}")     # an open issue starts blocking
-            elif len({was, *at}) > 1:
+            elif len({was, *now}) > 1:
                 flips.append(f"blockers:{iss}")   # still blocked, by other actors
         key = (game.actors[inp.actor], None if inp.issue is None else game.issues[inp.issue].id, inp.field)
         index = None
@@ -494,9 +520,10 @@ def _screen(game: Game, jd: JudgementDraws | None, empty_draws: np.ndarray | Non
                     if v is not None:
                         index = max(index or 0.0, v)
         rows.append({"actor": key[0], "issue": key[1], "field": inp.field, "assumed": inp.assumed,
-                     "low": ends[0][1], "high": ends[1][1],
-                     "zopa_at_low": heads[0][0], "zopa_at_high": heads[1][0],
+                     "low": ends[n][0][1], "high": ends[n][1][1],
+                     "zopa_at_low": at[0][0], "zopa_at_high": at[1][0],
                      "flips": flips, "index": index})
+
     def weight(r: dict[str, Any]) -> tuple[int, int, int, int]:
         f = r["flips"]
         return ("zopa" in f, sum(x.startswith("opens:") for x in f), sum(x.startswith("blocks:") for x in f), len(f))
@@ -512,7 +539,7 @@ def robustness(game: Game, draws: int, seed: int = 0,
                progress: Callable[[str], None] | None = None) -> Robustness:
     """How often the headlines of ``game`` hold over ``draws`` seeded draws of its stated uncertainty
     (see the module doc). ``concessions``: the point analysis's (computed when not given)."""
-    from .concessions import minimal_concessions  # noqa: PLC0415
+    from .concessions import minimal_concessions
 
     tick = progress or (lambda _s: None)
     if draws < 1:
@@ -538,7 +565,7 @@ def robustness(game: Game, draws: int, seed: int = 0,
     all_open = np.stack([z.any(axis=1) for z in Z], axis=1).all(axis=1)
     across = all_open & ~open_
     if across.any():
-        from .zopa import blocking  # noqa: PLC0415
+        from .zopa import blocking
 
         hits: dict[str, int] = {}
         for d in np.flatnonzero(across):
@@ -546,10 +573,10 @@ def robustness(game: Game, draws: int, seed: int = 0,
                                      acceptable=tuple(m[d] for m in jd.acceptable), reservation=jd.reservation[d])
             for b in blocking(gd):
                 if b.issue is None:
-                    for a in b.actors:
-                        hits[a] = hits.get(a, 0) + 1
-        for a, n in hits.items():
-            blockers.setdefault(a, {})[RESERVATION] = n / draws
+                    for who in b.actors:
+                        hits[who] = hits.get(who, 0) + 1
+        for who, n in hits.items():
+            blockers.setdefault(who, {})[RESERVATION] = n / draws
     tick("robustness: concessions")
     opts = list(minimal_concessions(game) if concessions is None else concessions)
     conc_rows, all_share = _concession_shares(game, needed, jd, values, weights, opts)
@@ -588,7 +615,7 @@ def _concession_shares(game: Game, needed: _Needed, jd: JudgementDraws, values: 
                 r[:, a] = np.minimum(r[:, a], float(c.to[0]))
         return dataclasses.replace(jd, reservation=r)
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for o in opts:
         if o.issue is None:
             acc = _widened(game, jd.acceptable, [c for p in rank1.values() for c in p.concessions])

@@ -33,8 +33,17 @@ import numpy as np
 from ..game import Game
 from .result import Forecast
 
-__all__ = ["PackageCheck", "check_package", "forecast_outcome", "issue_costs", "nearest_agreeable",
-           "conditional", "annotate", "feasible_shares", "MAX_CANDIDATES"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "PackageCheck",
+    "annotate",
+    "check_package",
+    "conditional",
+    "feasible_shares",
+    "forecast_outcome",
+    "issue_costs",
+    "nearest_agreeable",
+]
 
 #: At most this many candidate packages are checked in the best-first search.
 MAX_CANDIDATES = 200_000
@@ -57,7 +66,7 @@ class PackageCheck:
 
 
 def _words(game: Game) -> Any:
-    from ..analysis import words  # noqa: PLC0415 - the analysis layer's one rule for values in words
+    from ..analysis import words
 
     return words
 
@@ -133,7 +142,7 @@ def check_package(game: Game, outcome: np.ndarray, values: dict[str, float] | No
         if np.isfinite(r) and u[a] < r - _TOL:
             reasons.append(f"it gives {game.names[a]} utility {u[a]:.2f}, below its reservation {r:.2f}")
             viol.append({"kind": "reservation", "actor": game.actors[a], "utility": float(u[a]), "reservation": r})
-    return PackageCheck(game.outcome_dict(o), not viol, tuple(reasons), tuple(viol))
+    return PackageCheck(game.outcome_dict([int(k) for k in o]), not viol, tuple(reasons), tuple(viol))
 
 
 def forecast_outcome(game: Game, values: dict[str, Any]) -> np.ndarray:
@@ -145,7 +154,7 @@ def forecast_outcome(game: Game, values: dict[str, Any]) -> np.ndarray:
         pos = getattr(f, "position", None) if not isinstance(f, dict) else f.get("position")
         val = getattr(f, "forecast", None) if not isinstance(f, dict) else f.get("forecast")
         if g.kind == "continuous":
-            out[i] = int(np.argmin(np.abs(g.points - float(val))))
+            out[i] = int(np.argmin(np.abs(g.points - float(val if val is not None else np.nan))))
         elif g.kind == "ordinal" and pos is not None and np.isfinite(pos):
             out[i] = int(np.clip(np.rint(float(pos)), 0, g.size - 1))
         else:
@@ -171,7 +180,7 @@ def issue_costs(game: Game, fc: Forecast) -> list[np.ndarray]:
 def nearest_agreeable(game: Game, costs: list[np.ndarray], limit: int = MAX_CANDIDATES) -> tuple[np.ndarray | None, bool]:
     """The agreeable package of least total cost, searched best first: ``(outcome or None, exact)``;
     ``exact`` is false when the search stopped at ``limit`` candidates without an answer."""
-    from ..analysis.zopa import issue_zopa_masks  # noqa: PLC0415
+    from ..analysis.zopa import issue_zopa_masks
 
     masks = issue_zopa_masks(game)
     if any(not m.any() for m in masks):
@@ -184,9 +193,9 @@ def nearest_agreeable(game: Game, costs: list[np.ndarray], limit: int = MAX_CAND
     checked = 0
     batch = 256
     best: np.ndarray | None = None
-    best_key = (np.inf, ())
+    best_key: tuple[float, tuple[int, ...]] = (np.inf, ())
     while heap and checked < limit and heap[0][0] < best_key[0] - 1e-12:
-        pops = []
+        pops: list[tuple[float, tuple[int, ...]]] = []
         while heap and len(pops) < batch and heap[0][0] < best_key[0] - 1e-12:
             pops.append(heapq.heappop(heap))
         rows = np.array([[order[i][r] for i, r in enumerate(state)] for _, state in pops], dtype=np.intp)
@@ -212,7 +221,7 @@ def nearest_agreeable(game: Game, costs: list[np.ndarray], limit: int = MAX_CAND
 def conditional(game: Game, fc: Forecast) -> dict[str, Any] | None:
     """The forecast conditional on agreement (see the module doc), or ``None`` when even the
     cheapest concessions open no ZOPA."""
-    from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415
+    from ..analysis import apply_concessions, minimal_concessions
 
     costs = issue_costs(game, fc)
     where, made, g2 = "as stated", [], game
@@ -227,7 +236,7 @@ def conditional(game: Game, fc: Forecast) -> dict[str, Any] | None:
     if best is None:
         return None
     cost = float(sum(c[int(k)] for c, k in zip(costs, best)))
-    return {"package": g2.outcome_dict(best), "distance": cost, "where": where, "concessions": made,
+    return {"package": g2.outcome_dict([int(k) for k in best]), "distance": cost, "where": where, "concessions": made,
             "exact": exact, "check": check_package(g2, best).to_dict()}
 
 
@@ -236,7 +245,7 @@ def feasible_shares(game: Game, values: np.ndarray, probabilities: dict[int, np.
     draws of :func:`accord.analysis.robustness.draw_judgements` with the forecast's seed (the same
     positions, saliences and capabilities as the forecast's draws, plus drawn acceptable sets and
     reservations). ``values`` ``(D, I)``, ``probabilities`` ``{i: (D, K_i)}``."""
-    from ..analysis.robustness import _values, draw_judgements  # noqa: PLC0415
+    from ..analysis.robustness import _values, draw_judgements
 
     D = values.shape[0]
     jd = draw_judgements(game, D, seed)

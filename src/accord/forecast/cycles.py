@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cycle_periods", "cycle_forecast", "cycle_record", "MAX_PERIOD"]
+__all__ = ["MAX_PERIOD", "cycle_forecast", "cycle_periods", "cycle_record"]
 
 MAX_PERIOD = 8
 _RTOL = 1e-9

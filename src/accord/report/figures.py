@@ -11,14 +11,25 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .palette import NEUTRAL
 from .results import format_number
 
-__all__ = ["DECOR", "FigureSpec", "audit", "render_figures", "issue_line", "zopa_bars", "utility_space",
-           "trajectories", "simulation_by_format", "main_parties"]
+__all__ = [
+    "DECOR",
+    "FigureSpec",
+    "audit",
+    "issue_line",
+    "main_parties",
+    "render_figures",
+    "simulation_by_format",
+    "trajectories",
+    "utility_space",
+    "zopa_bars",
+]
 
 _RC = {
     "svg.fonttype": "none",
@@ -91,7 +102,7 @@ def _spec(fig: Any, fid: str, title: str, caption: str) -> FigureSpec:
 
 
 def _to_svg(fig: Any, salt: str) -> str:
-    import matplotlib  # noqa: PLC0415
+    import matplotlib
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt}):
@@ -108,7 +119,7 @@ def _to_svg(fig: Any, salt: str) -> str:
 
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=72)
 
@@ -143,7 +154,7 @@ def main_parties(d: dict) -> list[str]:
     """The two actors a 2-D utility figure shows: of the analysis's parties (role ``party`` first),
     the pair whose utilities are most opposed along the efficient frontier (the core conflict);
     without a frontier, the two most capable."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     an = d.get("analysis") or {}
     parties = list(an.get("parties") or [])
@@ -174,8 +185,8 @@ def main_parties(d: dict) -> list[str]:
 # -- issue lines ---------------------------------------------------------------------------------
 def _proxy(kind: str, **kw: Any) -> Any:
     """A legend handle drawn in neutral grey (the series it names is drawn in the actors' colours)."""
-    from matplotlib.lines import Line2D  # noqa: PLC0415
-    from matplotlib.patches import Patch  # noqa: PLC0415
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     if kind == "patch":
         return Patch(**kw)
@@ -198,7 +209,7 @@ def issue_line(d: dict, k: int) -> FigureSpec | None:
     acceptable set (a bar; a dotted line where it accepts anything), the status quo (dashed) and the
     forecast with its interval and the forecast conditional on agreement. Actors are named on the
     rows; the legend names every kind of mark."""
-    from matplotlib.collections import LineCollection  # noqa: PLC0415
+    from matplotlib.collections import LineCollection
 
     issue = d["issues"][k]
     rows = issue["positions"]
@@ -229,7 +240,10 @@ def issue_line(d: dict, k: int) -> FigureSpec | None:
             bar_colours.append(c)
         if p["ideal"] is not None:
             xs, ys, ss, cs = ideals.setdefault(markers.get(p["actor"], "o"), ([], [], [], []))
-            xs.append(p["ideal"]), ys.append(y), ss.append(30 + 260 * float(p["capability"])), cs.append(c)
+            xs.append(p["ideal"])
+            ys.append(y)
+            ss.append(30 + 260 * float(p["capability"]))
+            cs.append(c)
         y_labels.append(names.get(p["actor"], p["actor"]))
     handles, labels = [], []
     if bars:
@@ -321,7 +335,7 @@ def _zopa_segments(issue: dict, z: Any) -> list[tuple[float, float]] | None:
         return None
     if isinstance(z, dict):
         for key in ("interval", "range"):
-            if key in z and z[key]:
+            if z.get(key):
                 lo, hi = z[key]
                 return [(float(lo), float(hi))]
         for key in ("options", "values", "points", "acceptable"):
@@ -346,7 +360,7 @@ def zopa_bars(d: dict) -> FigureSpec | None:
     acceptable sets of actors whose consent is needed (dotted where an actor accepts any position),
     the green band the overlap (the issue's ZOPA); a red cross marks an issue with no overlap. The
     range's ends are written under each row; the legend names the actors and each kind of mark."""
-    from matplotlib.collections import LineCollection  # noqa: PLC0415
+    from matplotlib.collections import LineCollection
 
     if not d.get("analysis"):
         return None
@@ -626,7 +640,7 @@ def simulation_by_format(d: dict) -> FigureSpec | None:
 
 def render_figures(d: dict, progress: Callable[[str], None] | None = None) -> list[FigureSpec]:
     """All figures of a brief, in reading order; figures whose data is missing are left out."""
-    import matplotlib  # noqa: PLC0415
+    import matplotlib
 
     tick = progress or (lambda _s: None)
     jobs: list[tuple[str, Callable[[], FigureSpec | None]]] = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-__all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "NEUTRAL", "actor_colours", "actor_markers", "colour_for", "marker_for"]
+__all__ = ["MARKERS", "NEUTRAL", "OKABE_ITO", "PALETTE", "actor_colours", "actor_markers", "colour_for", "marker_for"]
 
 #: Okabe–Ito colours, ordered so that the first ones read well on white (yellow comes last).
 OKABE_ITO: tuple[str, ...] = (
