@@ -90,13 +90,14 @@ def run_sweep(spec: str | Path | SweepSpec | dict[str, Any] | Plan, out: str | P
             if progress:
                 progress(done[0], len(plan.chunks))
 
+        groups = [c.variant for c in todo]  # a variant's chunks share its compiled game: keep them together
         if pool is not None:
             name = pool.name
-            pool.run(run_chunk, todo, {"plan": plan}, keep)
+            pool.run(run_chunk, todo, {"plan": plan}, keep, groups)
         else:
             with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as opened:
                 name = opened.name
-                opened.run(run_chunk, todo, {"plan": plan}, keep)
+                opened.run(run_chunk, todo, {"plan": plan}, keep, groups)
     rows = [r for c in plan.chunks for r in store.read_chunk(c.id)]
     table, parquet = store.write_table(plan.columns, plan.types, rows)
     files = ("table.csv",) + (("table.parquet",) if parquet else ())
