@@ -284,3 +284,18 @@ def test_unreachable_scheduler_is_a_clean_error(folder: Path) -> None:
     with pytest.raises(SchedulerError, match="cannot reach"):
         accord.tournament([FIXTURES / "toy.yaml"], ["boulware"], scheduler=f"tcp://127.0.0.1:{port}",
                           connect_timeout=0.5)
+
+
+def test_tournament_table_file(tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    args = ["tournament", str(FIXTURES / "toy.yaml"), "--strategies", "boulware,conceder", "--repetitions", "2",
+            "--steps", "10", "--table", str(out), "--json"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    rows = _rows(out)
+    sessions = json.loads(r.stdout)["sessions"]
+    assert len(rows) == 2 * sessions == 2 * 4 * 2  # 4 assignments x 2 repetitions, 2 players each
+    assert set(rows[0]) == {"game", "protocol", "repetition", "assignment", "agreement", "rounds", "actor",
+                            "strategy", "utility"}
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "refusing to overwrite" in r.output

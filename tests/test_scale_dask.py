@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,12 @@ def test_killing_a_worker_mid_sweep_loses_and_duplicates_no_row(cluster, sweep_f
         with lock:
             if killed or done < 2:
                 return
-            killed["busy"] = len(client.processing().get(addr, ()))  # tasks the worker holds when it dies
+            for _ in range(100):  # wait (at most 2 s) until the worker holds a task, then kill it
+                busy = len(client.processing().get(addr, ()))
+                if busy:
+                    break
+                time.sleep(0.02)
+            killed["busy"] = busy  # tasks the worker holds when it dies
             os.kill(old_pid, signal.SIGKILL)
             killed["at"] = done
 

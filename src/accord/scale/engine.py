@@ -16,7 +16,7 @@ from typing import Any
 from .. import __version__
 from .jobs import run_chunk
 from .plan import Plan, make_plan
-from .schedulers import DEFAULT_CONNECT_TIMEOUT, check_scheduler, open_pool
+from .schedulers import DEFAULT_CONNECT_TIMEOUT, Pool, check_scheduler, open_pool
 from .spec import SpecSource, SweepSpec, load_sweep, read_sweep
 from .store import Store
 from .summary import Summary, summarize
@@ -67,8 +67,10 @@ def plan_sweep(spec: str | Path | SweepSpec | dict[str, Any]) -> Plan:
 
 def run_sweep(spec: str | Path | SweepSpec | dict[str, Any] | Plan, out: str | Path, *, scheduler: str = "local",
               workers: int | None = None, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-              progress: Progress | None = None) -> SweepResult:
-    """Run a sweep into the folder ``out`` (see :func:`accord.sweep`)."""
+              progress: Progress | None = None, pool: Pool | None = None) -> SweepResult:
+    """Run a sweep into the folder ``out`` (see :func:`accord.sweep`); ``pool``: an open pool
+    (:func:`~accord.scale.schedulers.open_pool`) to run on instead of ``scheduler``, e.g. to keep
+    one cluster for several sweeps."""
     t0 = time.perf_counter()
     check_scheduler(scheduler)
     plan = spec if isinstance(spec, Plan) else plan_sweep(spec)
@@ -88,9 +90,14 @@ def run_sweep(spec: str | Path | SweepSpec | dict[str, Any] | Plan, out: str | P
             if progress:
                 progress(done[0], len(plan.chunks))
 
-        with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
+        groups = [c.variant for c in todo]  # a variant's chunks share its compiled game: keep them together
+        if pool is not None:
             name = pool.name
-            pool.run(run_chunk, todo, {"plan": plan}, keep)
+            pool.run(run_chunk, todo, {"plan": plan}, keep, groups)
+        else:
+            with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as opened:
+                name = opened.name
+                opened.run(run_chunk, todo, {"plan": plan}, keep, groups)
     rows = [r for c in plan.chunks for r in store.read_chunk(c.id)]
     table, parquet = store.write_table(plan.columns, plan.types, rows)
     files = ("table.csv",) + (("table.parquet",) if parquet else ())

@@ -128,6 +128,7 @@ class Plan:
     columns: tuple[str, ...]
     types: dict[str, str] = field(default_factory=dict)
     hash: str = ""
+    players: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
 
     @property
     def token(self) -> str:
@@ -321,15 +322,18 @@ def _job_config(job: Any) -> Config:
                   parties=tuple(s.parties) if s.parties else None, mediator=s.mediator)
 
 
-def seat_map(game: Game, sim: Any, seats: tuple[tuple[str, str], ...]) -> dict[str, str]:
+def playing(game: Game, job: Any) -> frozenset[str]:
+    """The actors who sit at a simulation job's protocol (variants keep every actor's role, so one
+    answer per base serves all its variants)."""
+    parties, mediators = players_of(game, job.simulate.protocol, _job_config(job))
+    return frozenset(game.actors[a] for a in parties + mediators if a >= 0)
+
+
+def seat_map(players: frozenset[str], sim: Any, seats: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """The strategies of a simulation job with a seat assignment on top (seats the job's protocol
-    does not seat are left out)."""
-    cfg = Config(steps=sim.steps, breakdown=sim.breakdown, rule=sim.rule,
-                 parties=tuple(sim.parties) if sim.parties else None, mediator=sim.mediator)
-    parties, mediators = players_of(game, sim.protocol, cfg)
-    playing = {game.actors[a] for a in parties + mediators if a >= 0}
+    does not seat, those not in ``players``, are left out)."""
     out = dict(sim.strategies)
-    out.update({a: s for a, s in seats if a in playing})
+    out.update({a: s for a, s in seats if a in players})
     return out
 
 
@@ -351,6 +355,7 @@ def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None =
     job_ids = spec.job_ids()
     game_axes = tuple(n for n, a in zip(names, spec.vary) if not isinstance(a, _SEAT_KINDS))
     variants: list[Variant] = []
+    players: dict[tuple[int, int], frozenset[str]] = {}
     seats: list[Seats] = []
     seat_index: dict[str, int] = {}
     per_base: list[tuple[int, list[tuple[int, list[int]]]]] = []
@@ -384,7 +389,8 @@ def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None =
             if seat_index[skey] not in lst:
                 lst.append(seat_index[skey])
         per_base.append((b, sorted(vseats.items())))
-        _check_jobs(spec, base, [seats[s] for s in sorted({s for _, ss in vseats.items() for s in ss})], src, problems)
+        _check_jobs(spec, b, base, [seats[s] for s in sorted({s for _, ss in vseats.items() for s in ss})], src,
+                    problems, players)
     if problems:
         raise SweepSpecError(problems)
     chunks: list[Chunk] = []
@@ -413,17 +419,23 @@ def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None =
     h = digest({"spec": spec.model_dump(mode="json", exclude={"title", "question"}),
                 "bases": [b.digest for b in bases], "format": 1})
     return Plan(spec, bases, tuple(names), game_axes, tuple(final_variants), tuple(seats), tuple(job_ids),
-                tuple(chunks), columns, types, h)
+                tuple(chunks), columns, types, h, players)
 
 
-def _check_jobs(spec: SweepSpec, base: Base, seat_list: list[Seats], src: SpecSource, problems: list[Problem]) -> None:
+def _check_jobs(spec: SweepSpec, b: int, base: Base, seat_list: list[Seats], src: SpecSource, problems: list[Problem],
+                players: dict[tuple[int, int], frozenset[str]]) -> None:
     for j, job in enumerate(spec.jobs):
         sim = job.simulate
         if sim is None:
             continue
+        try:
+            players[(b, j)] = playing(base.game, job)
+        except (KeyError, ValueError) as e:
+            problems.append(src.problem(("jobs", j, "simulate"), f"base {base.ref}: {e.args[0] if e.args else e}"))
+            continue
         for s in seat_list or [Seats("", "", {}, ())]:
             try:
-                resolve_strategies(base.game, sim.protocol, seat_map(base.game, sim, s.seats), _job_config(job))
+                resolve_strategies(base.game, sim.protocol, seat_map(players[(b, j)], sim, s.seats), _job_config(job))
             except (KeyError, ValueError) as e:
                 msg = str(e.args[0]) if e.args else str(e)
                 extra = f" (with seats {s.label})" if s.label else ""

@@ -4,8 +4,11 @@ worker process per core (``local``), or on an existing Dask cluster (``tcp://HOS
 Dask (``dask.distributed``) is imported only for ``local`` and addresses; without the ``scale`` extra
 those raise :class:`SchedulerError` naming it. A pool runs ``fn(item, **shared)`` for each item and
 hands each result back as it finishes; ``shared`` is sent to every worker once (scattered), not with
-every task. A worker that dies takes its running tasks with it: the scheduler runs them again on
-another worker (Dask's own rescheduling), and each result is handed back once.
+every task. Items may come in groups (a variant's chunks): each group is placed on one worker (a
+loose restriction, so a dead worker's tasks still run elsewhere), which builds what they share once;
+the local cluster runs without work stealing, which would scatter the groups again. A worker that
+dies takes its running tasks with it: the scheduler runs them again on another worker (Dask's own
+rescheduling), and each result is handed back once.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import contextlib
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, Protocol
 
 __all__ = ["EXTRA_HINT", "DaskPool", "Pool", "SchedulerError", "SerialPool", "check_scheduler", "open_pool"]
@@ -37,8 +40,10 @@ class Pool(Protocol):
         """How many workers run the tasks."""
 
     def run(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
-            on_result: Callable[[int, Any], None]) -> None:
-        """Call ``on_result(i, fn(items[i], **shared))`` once per item, in any order."""
+            on_result: Callable[[int, Any], None], groups: Sequence[Hashable] | None = None) -> None:
+        """Call ``on_result(i, fn(items[i], **shared))`` once per item, in any order. Items of one
+        of ``groups`` (e.g. the chunks of one variant) are best run by one worker, which then
+        builds what they share once; where they run never changes what they return."""
 
     def map(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
             progress: Callable[[int, int], None] | None = None) -> list[Any]:
@@ -71,7 +76,7 @@ class SerialPool(_MapMixin):
         return 1
 
     def run(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
-            on_result: Callable[[int, Any], None]) -> None:
+            on_result: Callable[[int, Any], None], groups: Sequence[Hashable] | None = None) -> None:
         for i, item in enumerate(items):
             on_result(i, fn(item, **shared))
 
@@ -91,17 +96,40 @@ class DaskPool(_MapMixin):
     def workers(self) -> int:
         return len(self.client.scheduler_info().get("workers", {}))
 
+    def _placement(self, groups: Sequence[Hashable]) -> list[str | None]:
+        """A preferred worker per item: each group to the worker with the fewest items so far, in the
+        order groups first appear (a loose preference; Dask may still move or rerun a task)."""
+        addrs = sorted(self.client.scheduler_info().get("workers", {}))
+        if len(addrs) < 2:
+            return [None] * len(groups)
+        sizes: dict[Hashable, int] = {}
+        for g in groups:
+            sizes[g] = sizes.get(g, 0) + 1
+        load = {a: 0 for a in addrs}
+        where: dict[Hashable, str] = {}
+        for g, n in sizes.items():
+            a = min(addrs, key=lambda x: (load[x], x))
+            where[g] = a
+            load[a] += n
+        return [where[g] for g in groups]
+
     def run(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
-            on_result: Callable[[int, Any], None]) -> None:
+            on_result: Callable[[int, Any], None], groups: Sequence[Hashable] | None = None) -> None:
         from distributed import KilledWorker, as_completed  # noqa: PLC0415
 
         if not items:
             return
         tag = f"accord-{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex[:8]}"
         [shared_f] = self.client.scatter([shared], broadcast=True, hash=False)
-        keys = [f"{tag}-{i}" for i in range(len(items))]
+        keys = [f"{tag}-{i:08d}" for i in range(len(items))]  # zero-padded: key order is item order
         index = {k: i for i, k in enumerate(keys)}
-        futures = self.client.map(_call, [fn] * len(items), items, [shared_f] * len(items), key=keys, pure=False)
+        place = self._placement(groups) if groups is not None else [None] * len(items)
+        futures = []
+        for w in sorted(set(place), key=lambda x: x or ""):
+            mine = [i for i, p in enumerate(place) if p == w]
+            futures += self.client.map(_call, [fn] * len(mine), [items[i] for i in mine], [shared_f] * len(mine),
+                                       key=[keys[i] for i in mine], pure=False,
+                                       workers=[w] if w else None, allow_other_workers=w is not None)
         try:
             for fut in as_completed(futures):
                 on_result(index[fut.key], fut.result())
@@ -147,9 +175,14 @@ def open_pool(scheduler: str = "local", *, workers: int | None = None,
     distributed = _distributed()
     if scheduler == "local":
         n = workers or os.cpu_count() or 1
-        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, host="127.0.0.1",
-                                           silence_logs=logging.ERROR)
+        import dask  # noqa: PLC0415
+
+        # the pool places each group (a variant's chunks) on one worker, which then builds the
+        # variant once; work stealing would scatter the groups again, so this cluster does without it
+        with dask.config.set({"distributed.scheduler.work-stealing": False}):
+            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                               dashboard_address=None, host="127.0.0.1",
+                                               silence_logs=logging.ERROR)
         try:
             client = distributed.Client(cluster)
             try:

@@ -132,6 +132,17 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
                                                    if per}, "no_agreement": none}
 
 
+def ordinal_option(plan: Plan, issue: str, position: float) -> str | None:
+    """The option nearest ``position`` when ``issue`` is ordinal (in the first base that has it)."""
+    for b in plan.bases:
+        g = next((x for x in b.game.issues if x.id == issue), None)
+        if g is not None and g.kind == "ordinal" and np.isfinite(position):
+            return str(g.values[int(np.clip(np.rint(position), 0, g.size - 1))])
+        if g is not None:
+            return None
+    return None
+
+
 def _forecast_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: dict[tuple[str, str], str],
                       lines: list[str]) -> dict[str, Any]:
     mine = [r for r in rows if r["job"] == job]
@@ -176,7 +187,12 @@ def _forecast_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: d
             med = float(np.median(vals))
             lo, hi = float(np.quantile(vals, 0.1)), float(np.quantile(vals, 0.9))
             out.setdefault(v, {})[i] = {"median": med, "interval": [lo, hi] if drawn else None}
-            row.append(f"{med:.3g} [{lo:.3g}, {hi:.3g}]" if drawn else f"{med:.3g}")
+            text = f"{med:.3g} [{lo:.3g}, {hi:.3g}]" if drawn else f"{med:.3g}"
+            opt = ordinal_option(plan, i, med)
+            if opt is not None:
+                out[v][i]["option"] = opt
+                text = f"{opt} ({text})"
+            row.append(text)
         table.append(row)
     fc = next(j.forecast for j, jid in zip(plan.spec.jobs, plan.jobs) if jid == job)
     assert fc is not None
