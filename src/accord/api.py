@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, Union
 
+from . import guards
 from .analysis import Analysis, Assistance, ConcessionOption, apply_concessions, minimal_concessions
 from .analysis import assist as _assist
 from .analysis import analyze as _analyze
@@ -27,20 +28,37 @@ from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
+from .guards import human
 from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
 from .model import audit as _audit
 from .model import check_sources as _check_sources
+from .model.files import is_folder
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 from .profiles import apply_profile, profile_of
 
 __all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
-           "sweep", "with_profile", "profile", "assist", "Assistance"]
+           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
 Progress = Callable[[int, int], None]
+#: Raised work limits for one call, e.g. ``{"outcomes": 1e9}`` (see :mod:`accord.guards`).
+Limits = Mapping[str, float]
+
+
+def _count(name: str, value: int, low: int = 0, high: int | None = None) -> None:
+    """Refuse a count outside ``[low, high]`` (ValueError naming the argument)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name}: expected a whole number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        rng = f"{low:,} to {high:,}" if high is not None else f"at least {low:,}"
+        raise ValueError(f"{name}: {value:,} is out of range; expected {rng}")
+
+
+def _seed(seed: int) -> None:
+    _count("seed", seed, 0, guards.MAX_SEED)
 
 
 def load(ref: str | Path) -> Scenario:
@@ -48,7 +66,7 @@ def load(ref: str | Path) -> Scenario:
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if p.is_dir():
+    if is_folder(p):
         from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
 
         scn = load_genius(p).scenario
@@ -71,7 +89,7 @@ def game_of(subject: Subject) -> Game:
     if isinstance(subject, Scenario):
         return compile_scenario(subject)
     p = Path(subject)
-    if p.is_dir():
+    if is_folder(p):
         from .formats.genius import load_genius  # noqa: PLC0415
 
         return load_genius(p)
@@ -99,20 +117,45 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
     return _check_sources(scn, directory, file=named[0], text=named[1])
 
 
-def analyze(subject: Subject, *, max_frontier: int | None = None) -> Analysis:
+def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
+            progress: Callable[[str], None] | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
-    trade-offs (:func:`accord.analysis.analyze`)."""
-    return _analyze(game_of(subject), max_frontier=max_frontier)
+    trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
+    analysis that would compare more than the ``outcomes`` limit at one step. ``progress(step)`` is
+    called as each step starts (:data:`accord.analysis.analyze.STEPS`)."""
+    game = game_of(subject)
+    with guards.limits(limits):
+        return _analyze(game, max_frontier=max_frontier, progress=progress)
+
+
+def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
+    from .forecast import MODELS  # noqa: PLC0415
+
+    if model not in MODELS:
+        raise ValueError(f"model: unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    if variant not in ("paper", "scholz2011"):
+        raise ValueError(f"variant: unknown variant {variant!r}; expected paper or scholz2011")
+    _count("rounds", rounds)
+    _count("draws", draws)
+    _count("stages", stages)
+    _seed(seed)
+    guards.check_forecast(game.n_actors, game.n_issues, draws, model, rounds)
+    if model == "exchange":
+        guards.check_forecast(game.n_actors, game.n_issues, draws, "eum", stages)
 
 
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
-            scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0) -> Forecast:
+            scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
+            limits: Limits | None = None) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
     seeded Monte Carlo over the inputs' stated uncertainty. ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
-    without one."""
+    without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
+    :class:`~accord.guards.LimitExceeded`, before any work."""
     game = game_of(subject)
+    with guards.limits(limits):
+        _check_forecast(game, model, variant, rounds, draws, seed, stages)
     if scheduler is None or draws == 0:
         return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
                          progress=progress, stages=stages)
@@ -124,9 +167,13 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
-                rounds: int = 10) -> Sensitivity:
+                rounds: int = 10, stages: int = 1, limits: Limits | None = None) -> Sensitivity:
     """One-at-a-time sensitivity of the forecast to each uncertain input."""
-    return _sensitivity(game_of(subject), model=model, variant=variant, rounds=rounds)
+    game = game_of(subject)
+    with guards.limits(limits):
+        # one forecast per uncertain input and end of its range: about 2 x actors x issues of them
+        _check_forecast(game, model, variant, rounds, 2 * game.n_actors * game.n_issues, 0, stages)
+        return _sensitivity(game, model=model, variant=variant, rounds=rounds, stages=stages)
 
 
 def concede(subject: Subject) -> tuple[Game, tuple[ConcessionOption, ...]]:
@@ -167,12 +214,25 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
              steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
              breakdown: float | Mapping[str, float] | None = None, rule: str = "unanimity",
              parties: Sequence[str] | None = None, mediator: str | None = None,
-             progress: Progress | None = None) -> SimulationResult:
+             progress: Progress | None = None, limits: Limits | None = None) -> SimulationResult:
     """Run ``runs`` seeded sessions of ``protocol`` between software strategies
     (:func:`accord.negotiation.simulate`). Raises ``KeyError``/``ValueError`` on unknown actors,
-    strategies or protocols."""
-    return _simulate(game_of(subject), protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                     breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
+    strategies or protocols, :class:`~accord.guards.LimitExceeded` past the ``rounds`` limit."""
+    game = game_of(subject)
+    with guards.limits(limits):
+        _check_simulation(game, steps, runs, seed)
+        return _simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
+                         breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
+
+
+def _check_simulation(game: Game, steps: int, runs: int, seed: int, formats: int = 1) -> None:
+    from .negotiation.space import candidate_count  # noqa: PLC0415
+
+    _count("steps", steps, 1)
+    _count("runs", runs, 1)
+    _seed(seed)
+    players = sum(1 for r in game.roles if r in ("party", "mediator"))
+    guards.check_simulation(game.n_actors, runs, steps, formats, candidate_count(game), players)
 
 
 @dataclass(frozen=True)
@@ -217,12 +277,15 @@ class FormatComparison:
 
 def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: int = 0,
                     breakdown: float | Mapping[str, float] | None = None,
-                    rule: str = "unanimity") -> FormatComparison:
+                    rule: str = "unanimity", limits: Limits | None = None) -> FormatComparison:
     """Shuttle, table and alternating offers with all parties, and the bilateral shuttle against a
     trilateral table for the two most opposed parties, each run ``runs`` times with ``seed``."""
     game = game_of(subject)
+    variants = format_variants(game)
+    with guards.limits(limits):
+        _check_simulation(game, steps, runs, seed, len(variants))
     rows = []
-    for label, proto, pair, med in format_variants(game):
+    for label, proto, pair, med in variants:
         res = _simulate(game, proto, None, steps=steps, runs=runs, seed=seed, breakdown=breakdown, rule=rule,
                         parties=pair, mediator=med)
         t0 = res.transcripts[0]
@@ -241,28 +304,69 @@ class BriefResult:
     written: Any
 
 
-def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
-          progress: Callable[[str], None] | None = None) -> BriefResult:
-    """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
-    ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`."""
-    from .report import collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+#: Negotiation formats a brief simulates besides the plain protocols: the main pair's shuttle and
+#: table, and the shuttle after concessions.
+_BRIEF_EXTRA_FORMATS = 3
 
+
+def check_brief(game: Game, settings: Any = None) -> None:
+    """Refuse brief settings that are wrong (``ValueError``) or would build past a work limit
+    (:class:`~accord.guards.LimitExceeded`): checked before any of the brief's work."""
+    from .report import Settings  # noqa: PLC0415
+
+    st = settings or Settings()
+    _check_forecast(game, st.model, st.variant, st.rounds, st.draws, st.seed, st.stages)
+    _check_forecast(game, "eum", st.variant, st.rounds, 0, st.seed, st.stages)  # the trajectory
+    _check_simulation(game, 100, st.runs, st.seed, len(st.protocols) + _BRIEF_EXTRA_FORMATS)
+
+
+def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
+          progress: Callable[[str], None] | None = None, limits: Limits | None = None) -> BriefResult:
+    """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
+    ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`.
+
+    Before any work: the output folder is checked (:func:`accord.report.check_output`: raises
+    :class:`~accord.report.BriefOutputError`), then the settings and the size of the work
+    (:func:`check_brief`). The files are written atomically (:mod:`accord.report.output`)."""
+    from .report import check_output, collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+
+    check_output(out, force)
     game = game_of(subject)
-    data = collect(game, settings, progress=progress)
-    written = write_brief(data, Path(out), force=force, progress=progress)
+    with guards.limits(limits):
+        check_brief(game, settings)
+        data = collect(game, settings, progress=progress)
+        written = write_brief(data, Path(out), force=force, progress=progress)
     return BriefResult(data, written)
 
 
 def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repetitions: int = 1, seed: int = 0,
                protocol: str = "alternating", steps: int = 100, engine: str = "auto", scheduler: str | None = None,
                workers: int | None = None, connect_timeout: float = 10.0,
-               progress: Progress | None = None) -> TournamentResult:
+               progress: Progress | None = None, limits: Limits | None = None) -> TournamentResult:
     """Every assignment of ``strategies`` to each game's parties, ``repetitions`` times
     (:func:`accord.negotiation.tournament`). ``scheduler`` (``serial``, ``local`` or
-    ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one."""
+    ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one.
+    Refuses no strategies, bad counts and a tournament past the ``sessions`` limit before it starts."""
     from .negotiation.tournament import tournament as _tournament  # noqa: PLC0415
 
+    strategies = [str(x).strip() for x in strategies if str(x).strip()]
+    if not strategies:
+        raise ValueError("strategies: give at least one strategy name")
+    if not subjects:
+        raise ValueError("give at least one scenario")
+    _count("repetitions", repetitions, 1)
+    _count("steps", steps, 1)
+    _seed(seed)
     games = [game_of(s) for s in subjects]
+    sessions, actors = 0.0, 1
+    for g in games:
+        p = max(int(g.parties.size), 2)
+        sessions += float(len(strategies)) ** p if p <= 3 else len(strategies)
+        actors = max(actors, g.n_actors)
+    with guards.limits(limits):
+        guards.check("sessions", sessions * repetitions * steps * actors,
+                     f"a tournament of {len(strategies)} strategies on {len(games)} scenario(s), {human(sessions)} "
+                     f"assignments x {repetitions:,} repetitions of up to {steps:,} steps")
     if scheduler is None:
         return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
                            engine=engine, progress=progress)

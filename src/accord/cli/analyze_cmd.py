@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import typer
 from rich.table import Table
 
-from ..analysis import Analysis, analyze
+from .. import api
+from ..analysis import Analysis
+from ..analysis.words import set_text
+from ..game import Game
 from . import app
-from .common import console, load_game, print_json
+from .common import (
+    LIMIT_OPT,
+    console,
+    err_console,
+    guarded,
+    load_game,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 
 def _fmt(x: object) -> str:
@@ -18,24 +32,39 @@ def _outcome(o: dict) -> str:
     return ", ".join(f"{k}={_fmt(v)}" for k, v in o.items())
 
 
-def show_analysis(a: Analysis, rows: int = 10) -> None:
-    """Rich tables of an :class:`~accord.analysis.Analysis`."""
-    console.print(f"[bold]{a.game_id}[/bold]: parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
-                  f"disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
-                                                    zip(a.parties, a.disagreement, a.disagreement_source)))
+def _zopa_cell(game: Game | None, issue: str, values: list) -> object:
+    """An issue's ZOPA as ranges (continuous) or option labels, never a list of grid points."""
+    if not values:
+        return styled(("none", "red"))
+    if game is None:
+        return ", ".join(_fmt(v) for v in values)
+    g = game.issues[game.issue_index(issue)]
+    return set_text(g, [g.index_of(v) for v in values])
+
+
+def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None:
+    """Rich tables of an :class:`~accord.analysis.Analysis` (``game``: to write values in words)."""
+    console.print(styled((a.game_id, "bold"), f": parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
+                         "disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
+                                                          zip(a.parties, a.disagreement, a.disagreement_source))))
     for p, s in zip(a.parties, a.disagreement_source):
         if s.startswith("default"):
-            console.print(f"[yellow]warning[/yellow] {p}'s disagreement utility is from a default: "
-                          f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, or a reservation",
+            console.print(styled(("warning", "yellow"), f" {p}'s disagreement utility is from a default: "
+                                 f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, or a reservation"),
                           highlight=False)
     t = Table(title="ZOPA per issue (acceptable to every actor whose consent is needed)")
     t.add_column("issue")
     t.add_column("acceptable to all")
     for k, vs in a.zopa.issues.items():
-        t.add_row(k, ", ".join(_fmt(v) for v in vs) if vs else "[red]none[/red]")
+        t.add_row(k, _zopa_cell(game, k, vs))
     console.print(t)
-    n = "uncounted" if a.zopa.packages is None else f"{a.zopa.packages:,}"
-    console.print(f"ZOPA as packages: {'[red]empty[/red]' if a.zopa.empty else n + ' agreeable outcomes'}")
+    if a.zopa.empty:
+        console.print(styled("ZOPA as packages: ", ("empty", "red")))
+    else:
+        n = "too many to count" if a.zopa.combinations is None else f"{a.zopa.combinations:,}"
+        console.print(f"ZOPA as packages: not empty; {n} combinations of options on the option issues")
+    for note in a.notes:
+        console.print(styled(("note", "yellow"), f" {note}"), highlight=False)
     if a.blocking:
         t = Table(title="What blocks an agreement")
         for c in ("issue", "actors", "why"):
@@ -44,12 +73,13 @@ def show_analysis(a: Analysis, rows: int = 10) -> None:
             t.add_row(b.issue or "(across issues)", ", ".join(b.actors), b.text)
         console.print(t)
     if a.concessions:
-        t = Table(title="Minimal concessions that would open a ZOPA (rank 1 per issue is the minimum)")
-        for c in ("issue", "rank", "distance", "utility cost", "what it would take"):
+        t = Table(title="Cheapest concessions that would open a ZOPA (rank 1 per issue is the cheapest)")
+        for c in ("issue", "rank", "cost", "distance", "what it would take"):
             t.add_column(c)
         for c in a.concessions:
-            t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.distance:g}", f"{c.utility_cost:.3f}", c.text)
+            t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.cost:.3f}", f"{c.distance:g}", c.text)
         console.print(t)
+        console.print(f"[dim]{a.extra.get('cost_model', '')}[/dim]")
     t = Table(title="Bargaining solutions")
     t.add_column("solution")
     t.add_column("outcome")
@@ -86,13 +116,21 @@ def analyze_cmd(
     ref: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER",
                               help="A scenario file, a bundled scenario name or a GENIUS domain folder."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
-    rows: int = typer.Option(10, "--rows", help="Frontier rows to show in the tables."),
+    rows: int = typer.Option(10, "--rows", min=0, max=1_000_000, help="Frontier rows to show in the tables."),
+    limit: list[str] = LIMIT_OPT,
 ) -> None:
     """Agreement-space analysis: Pareto frontier, Nash/KS/egalitarian/utilitarian solutions, ZOPA,
     what blocks it and the minimal concessions that would open it, trade-offs."""
+    limits = parse_limits(limit)
     game = load_game(ref)
-    result = analyze(game)
+    with guarded(), (err_console.status("analysing", spinner="dots") if not as_json else nullcontext()) as status:
+
+        def tick(step: str) -> None:
+            if status is not None:
+                status.update(f"analysing: {step}")
+
+        result = api.analyze(game, limits=limits, progress=tick)
     if as_json:
         print_json(result.to_dict())
     else:
-        show_analysis(result, rows)
+        show_analysis(result, rows, game)

@@ -9,11 +9,12 @@ import typer
 from rich.table import Table
 
 from .. import api
+from ..game import compile_scenario
 from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
 from . import app
-from .common import console, fail, load_scenario, print_json
+from .common import console, fail, load_scenario, print_json, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
@@ -42,26 +43,42 @@ def validate_cmd(
                                            "speaker is named in the quote's paragraph."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any."""
+    """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any.
+
+    A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
+    are not contiguous around the actor's ideal, and sizes at which listings are sampled."""
+    from ..analysis.checks import scenario_warnings
+
     scn = load_scenario(scenario)
+    try:
+        game = compile_scenario(scn)  # what the constraints leave possible is checked on the compiled grids
+    except ScenarioError as e:
+        fail(e)
     checked = None
     if sources is not None:
         problems = api.check_sources(scenario, sources)
         if problems:
             fail(ScenarioError(problems))
         checked = sum(1 for s in provenance_sites(scn) if s.provenance.quote is not None)
+    warnings = scenario_warnings(game)
     summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
                "stances": len(scn.stances), "constraints": len(scn.constraints)}
     if checked is not None:
         summary["quotes_checked"] = checked
+    summary["outcomes"] = game.n_outcomes
+    summary["warnings"] = [w.to_dict() for w in warnings]
     if checked is not None and not as_json:
-        console.print(f"[green]ok[/green] {checked} quotes verbatim in their sources, speakers named", highlight=False)
+        console.print(styled(("ok", "green"), f" {checked} quotes verbatim in their sources, speakers named"),
+                      highlight=False)
     if as_json:
         print_json(summary)
     else:
-        console.print(f"[green]ok[/green] {scenario}: {scn.title} — {len(scn.actors)} actors, "
-                      f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
-                      f"{len(scn.constraints)} constraints")
+        console.print(styled(("ok", "green"), f" {scenario}: {scn.title} — {len(scn.actors)} actors, "
+                             f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
+                             f"{len(scn.constraints)} constraints, {game.n_outcomes:,} packages"))
+        for w in warnings:
+            console.print(styled(("warning", "yellow"), f" {scenario}: {w.where}: {w.message}"), highlight=False,
+                          soft_wrap=True)
 
 
 def _position(v: object) -> str:
@@ -82,7 +99,7 @@ def _acceptable(s: object) -> str:
 
 def show_tables(scn: Scenario) -> None:
     """Print a scenario as rich tables: actors, issues, stances with sources, constraints, process."""
-    console.print(f"[bold]{scn.title}[/bold]  ([dim]{scn.id}[/dim])")
+    console.print(styled((scn.title, "bold"), "  (", (scn.id, "dim"), ")"))
     if scn.description:
         console.print(scn.description.strip())
     at = Table(title="Actors")
@@ -182,7 +199,7 @@ def audit_cmd(
         print_json(result.to_dict())
         return
     kinds = ", ".join(f"{n} {k}" for k, n in result.kinds.items())
-    console.print(f"[bold]{result.scenario}[/bold]: {result.stances} stances ({kinds})", highlight=False)
+    console.print(styled((result.scenario, "bold"), f": {result.stances} stances ({kinds})"), highlight=False)
     cols = {"not_the_actor": ("where", "stance", "speaker", "quote"),
             "inferred": ("where", "what", "reason", "quote"),
             "judgements": ("where", "field", "reason"),
