@@ -18,8 +18,8 @@ def test_miami_has_no_acceptable_text_and_the_closest_are_the_conceded_solutions
     nash = analyze(conceded).nash
     assert nash is not None
     assert a.closest[0].text == nash.outcome
-    # the closest text fails only where the concessions are needed, and for one side (Russia)
-    assert a.closest[0].rejections == 1
+    # the closest text fails only where the concessions are needed, and for the sides that concede
+    assert a.closest[0].rejections == len({cc.actor for c in made for cc in c.concessions})
     assert set(a.closest[0].blocked_issues) == {c.issue for c in made}
     assert len([s for s in a.concessions if not s.startswith("alternative")]) == len(made)
 
@@ -38,7 +38,8 @@ def test_reveal_names_who_rejects_and_their_utilities() -> None:
     g = accord.game_of("miami-2025")
     a = accord.assist(g, reveal=True)
     c = a.closest[0]
-    assert c.rejected_by == ("russia",)
+    _, made = accord.concede(g)
+    assert set(c.rejected_by or ()) == {cc.actor for m in made for cc in m.concessions}
     assert set(c.utilities or {}) >= {"us", "russia", "ukraine", "europe"}
     assert any("Russia would have to accept" in s for s in a.concessions)
 

@@ -90,17 +90,18 @@ def play(server: Server, concede: bool, bodies: dict[str, list[str]]) -> tuple[s
         bodies.setdefault(seat, []).append(resp.text)
         return resp
 
-    if concede:
+    if concede:  # each delegation makes its own cheapest concessions, in private
         _, made = accord.concede("miami-2025")
         assert made, "Miami as given has no zone of possible agreement"
-        issues: dict[str, Any] = {}
+        issues: dict[str, dict[str, Any]] = {}
         for opt in made:
             for cc in opt.concessions:
-                assert cc.actor == "russia" and cc.issue is not None
-                issues[cc.issue] = {"acceptable": list(cc.to)}
-        r = call("russia", "PUT", "/profile", json={"issues": issues})
-        assert r.status_code == 200, r.text
-        assert r.json()["submitted"] == {"issues": issues}
+                assert cc.actor in DELEGATIONS and cc.issue is not None, cc
+                issues.setdefault(cc.actor, {})[cc.issue] = {"acceptable": list(cc.to)}
+        for seat, mine in issues.items():
+            r = call(seat, "PUT", "/profile", json={"issues": mine})
+            assert r.status_code == 200, r.text
+            assert r.json()["submitted"] == {"issues": mine}
     actions: list[tuple[str, dict]] = []
     for _ in range(200):
         views = {s: call(s, "GET", "/view").json() for s in tok}
@@ -182,10 +183,13 @@ def test_miami_shuttle_over_http_matches_in_process(server: Server, concede: boo
     nid, actions, tr = play(server, concede, bodies)
     t = tr["transcripts"][0]
     if concede:
+        conceded, made = accord.concede("miami-2025")
         assert t["agreement"] and t["reason"] == "agreement"
-        assert t["outcome"]["territory"] == "mirror_dmz" and t["outcome"]["security_guarantee"] == "congress_treaty"
-        assert tr["profiles"]["russia"]["issues"]["territory"]["acceptable"] == [
-            "mirror_dmz", "free_economic_zone", "full_withdrawal"]
+        nash = accord.analyze(conceded).nash
+        assert nash is not None and t["outcome"] == nash.outcome  # the mediator drafted its assistant's text
+        for opt in made:
+            for cc in opt.concessions:
+                assert tr["profiles"][cc.actor]["issues"][cc.issue]["acceptable"] == list(cc.to)
     else:
         assert not t["agreement"] and t["reason"] == "deadline"
         assert {"territory", "security_guarantee"} <= set(t["stall"]["persistent_issues"])

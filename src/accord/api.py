@@ -197,7 +197,7 @@ def profile(subject: Subject, actor: str) -> dict[str, Any]:
 
 
 def assist(subject: Subject, *, text: Mapping[str, float | str] | Sequence[int] | None = None,
-           reveal: bool = False) -> Assistance:
+           reveal: bool = False, limits: Limits | None = None) -> Assistance:
     """The mediator's assistant (:func:`accord.analysis.assist`): is there a text acceptable to all,
     the Nash and egalitarian texts inside the acceptable sets, the texts closest to acceptance and the
     cheapest concessions in sentences; ``text`` (``{issue: value}`` or point indices) is checked too.
@@ -207,7 +207,8 @@ def assist(subject: Subject, *, text: Mapping[str, float | str] | Sequence[int] 
     if text is not None:
         idx = (game.outcome_from_dict(dict(text)).tolist() if isinstance(text, Mapping)
                else [int(k) for k in text])
-    return _assist(game, text=idx, reveal=reveal)
+    with guards.limits(limits):
+        return _assist(game, text=idx, reveal=reveal)
 
 
 def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping[str, str] | None = None,

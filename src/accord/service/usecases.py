@@ -378,9 +378,13 @@ class Service:
             seats = [x for x, a in s.index.items() if a >= 0]
         if lv.assist_cache is not None and lv.assist_cache[0] == key:
             return lv.assist_cache[1]
-        from ..analysis import assist
+        from ..api import assist
+        from ..guards import LimitExceeded
 
-        res = await asyncio.to_thread(assist, game, text=text, reveal=reveal)
+        try:
+            res = await asyncio.to_thread(assist, game, text=text, reveal=reveal)
+        except LimitExceeded as e:
+            raise ServiceError(422, f"the assistant cannot analyse this game: {e}") from None
         out: dict[str, Any] = {"negotiation": nid, "disclosure": s.spec.disclosure, **res.to_dict()}
         if reveal:
             out["profiles"] = {x: profile_of(game, x) for x in seats if not s.is_mediator(x)}
