@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .api import (Assistance, BriefResult, FormatComparison, FormatRow, Limits, Subject, analyze, assist, audit,
                   brief, check_sources, compare_formats, compile, concede, game_of, load, predict, profile,
-                  sensitivity, simulate, sweep, tournament, with_profile)
+                  session_brief, sensitivity, simulate, sweep, tournament, with_profile)
 from .guards import LimitExceeded
 from .game import Game, IssueGrid, compile_scenario
 from .model import Scenario, ScenarioError, bundled, load_text, resolve
@@ -24,5 +24,5 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = ["Assistance", "assist", "profile", "with_profile", "BriefResult", "FormatComparison", "FormatRow", "Game",
            "IssueGrid", "LimitExceeded", "Limits", "Scenario", "ScenarioError",
            "Subject", "analyze", "audit", "brief", "bundled", "check_sources", "compare_formats", "compile",
-           "compile_scenario", "concede", "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "simulate",
+           "compile_scenario", "concede", "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "session_brief", "simulate",
            "sweep", "tournament", "__version__"]
