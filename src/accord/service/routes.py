@@ -108,11 +108,13 @@ def api_router() -> APIRouter:
     @r.get("/negotiations/{nid}/stream", tags=["seat"], summary="Server-sent events of this seat's new events",
            response_class=StreamingResponse)
     async def stream(request: Request, p: Who, nid: Nid,
-                     last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=-1, lt=2**31)] = None
-                     ) -> StreamingResponse:
+                     last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=-1, lt=2**31)] = None,
+                     changes: bool = False) -> StreamingResponse:
         """``text/event-stream``: one event per new entry of this seat's event list (``id`` is its
-        index: send ``Last-Event-ID`` to resume); ends when the negotiation does."""
-        gen = await _service(request).stream(p, nid, last_event_id)
+        index: send ``Last-Event-ID`` to resume); ends when the negotiation does. ``?changes=true``
+        (the mediator's seat only): also a bare ``changed`` event whenever the assistant's inputs may
+        have moved (a delegation revised its private profile)."""
+        gen = await _service(request).stream(p, nid, last_event_id, changes)
 
         async def body() -> AsyncIterator[str]:
             async for chunk in gen:
