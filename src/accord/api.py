@@ -16,14 +16,21 @@ passed down, never global: the same arguments give the same result.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import Any, Union
 
 from . import guards
-from .analysis import Analysis, Assistance, ConcessionOption, apply_concessions, minimal_concessions
-from .analysis import assist as _assist
+from .analysis import (
+    Analysis,
+    Assistance,
+    ConcessionOption,
+    apply_concessions,
+    minimal_concessions,
+)
 from .analysis import analyze as _analyze
+from .analysis import assist as _assist
 from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
@@ -39,10 +46,34 @@ from .negotiation.review import SessionReview
 from .negotiation.review import review as _review
 from .profiles import apply_profile, profile_of
 
-__all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
-           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
-           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance",
-           "session_brief", "SessionReview"]
+__all__ = [
+    "Assistance",
+    "BriefResult",
+    "FormatComparison",
+    "FormatRow",
+    "Limits",
+    "SessionReview",
+    "Subject",
+    "analyze",
+    "assist",
+    "audit",
+    "brief",
+    "check_brief",
+    "check_sources",
+    "compare_formats",
+    "compile",
+    "concede",
+    "game_of",
+    "load",
+    "predict",
+    "profile",
+    "sensitivity",
+    "session_brief",
+    "simulate",
+    "sweep",
+    "tournament",
+    "with_profile",
+]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
@@ -70,7 +101,7 @@ def load(ref: str | Path) -> Scenario:
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
     if is_folder(p):
-        from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
+        from .formats.genius import load_genius
 
         scn = load_genius(p).scenario
         if scn is None:
@@ -79,7 +110,7 @@ def load(ref: str | Path) -> Scenario:
     return resolve(ref)
 
 
-def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipeline (load -> compile)
+def compile(scenario: Scenario) -> Game:
     """Compile a scenario into a :class:`~accord.game.Game` of numpy arrays."""
     return compile_scenario(scenario)
 
@@ -93,7 +124,7 @@ def game_of(subject: Subject) -> Game:
         return compile_scenario(subject)
     p = Path(subject)
     if is_folder(p):
-        from .formats.genius import load_genius  # noqa: PLC0415
+        from .formats.genius import load_genius
 
         return load_genius(p)
     return compile_scenario(resolve(subject))
@@ -132,7 +163,7 @@ def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits
 
 
 def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
-    from .forecast import MODELS  # noqa: PLC0415
+    from .forecast import MODELS
 
     if model not in MODELS:
         raise ValueError(f"model: unknown model {model!r}; expected one of {', '.join(MODELS)}")
@@ -162,7 +193,7 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
     if scheduler is None or draws == 0:
         return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
                          progress=progress, stages=stages)
-    from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
+    from .scale import open_pool
 
     with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
         return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
@@ -245,7 +276,7 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
 
 
 def _check_simulation(game: Game, steps: int, runs: int, seed: int, formats: int = 1) -> None:
-    from .negotiation.space import candidate_count  # noqa: PLC0415
+    from .negotiation.space import candidate_count
 
     _count("steps", steps, 1)
     _count("runs", runs, 1)
@@ -331,7 +362,7 @@ _BRIEF_EXTRA_FORMATS = 3
 def check_brief(game: Game, settings: Any = None) -> None:
     """Refuse brief settings that are wrong (``ValueError``) or would build past a work limit
     (:class:`~accord.guards.LimitExceeded`): checked before any of the brief's work."""
-    from .report import Settings  # noqa: PLC0415
+    from .report import Settings
 
     st = settings or Settings()
     _check_forecast(game, st.model, st.variant, st.rounds, st.draws, st.seed, st.stages)
@@ -347,7 +378,7 @@ def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: boo
     Before any work: the output folder is checked (:func:`accord.report.check_output`: raises
     :class:`~accord.report.BriefOutputError`), then the settings and the size of the work
     (:func:`check_brief`). The files are written atomically (:mod:`accord.report.output`)."""
-    from .report import check_output, collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+    from .report import check_output, collect, write_brief
 
     check_output(out, force)
     game = game_of(subject)
@@ -366,7 +397,7 @@ def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repeti
     (:func:`accord.negotiation.tournament`). ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one.
     Refuses no strategies, bad counts and a tournament past the ``sessions`` limit before it starts."""
-    from .negotiation.tournament import tournament as _tournament  # noqa: PLC0415
+    from .negotiation.tournament import tournament as _tournament
 
     strategies = [str(x).strip() for x in strategies if str(x).strip()]
     if not strategies:
@@ -389,7 +420,7 @@ def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repeti
     if scheduler is None:
         return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
                            engine=engine, progress=progress)
-    from .scale import open_pool  # noqa: PLC0415
+    from .scale import open_pool
 
     with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
         return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
@@ -407,7 +438,7 @@ def sweep(spec: str | Path | Mapping[str, Any], out: str | Path, *, scheduler: s
     raises :class:`accord.scale.SweepSpecError` (bad sweep file), :class:`accord.scale.StoreError`
     (``out`` holds something else) or :class:`accord.scale.SchedulerError` (no Dask, or no scheduler
     at that address). See ``docs/scale.md``."""
-    from .scale import run_sweep  # noqa: PLC0415 - scale sits above the front door
+    from .scale import run_sweep
 
     return run_sweep(dict(spec) if isinstance(spec, Mapping) else spec, out, scheduler=scheduler, workers=workers,
                      connect_timeout=connect_timeout, progress=progress)

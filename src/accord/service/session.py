@@ -339,7 +339,7 @@ class Session:
         before it (:func:`accord.negotiation.calendar.schedule`), the deadline and the current round;
         and the names and colours (the brief's, :mod:`accord.report.palette`) of the seats ``seat``
         hears from — itself, the mediators and whoever appears in its own event list (every seat for
-        a mediator, who talks with all of them, and for the organiser, ``seat=None``)."""
+        a mediator, who talks with all of them; every actor of the scenario for the organiser, ``seat=None``)."""
         from ..report.palette import colour_for
 
         sched = getattr(self.state, "sched", None)
@@ -347,10 +347,11 @@ class Session:
         rounds = [] if sched is None else [
             {"round": r + 1, "date": d, "pauses": [{"name": n, "start": a, "end": b} for n, a, b in sched.pauses[r]]}
             for r, d in enumerate(sched.dates)]
-        if seat is None or self.is_mediator(seat):
-            heard = set(self.index)
+        if seat is None:
+            heard = set(self.base.actors) | set(self.index)
         else:
-            heard = {seat, *(x for x, a in self.index.items() if a in self.mediators)}
+            heard = set(self.index) if self.is_mediator(seat) else \
+                {seat, *(x for x, a in self.index.items() if a in self.mediators)}
             heard |= {str(e["from"]) for e in self.seat_events[seat] if e.get("from") not in (None, "organiser")}
         order = list(self.base.actors)
         names, paint = {}, {}
@@ -363,12 +364,14 @@ class Session:
 
     def values(self, seat: str) -> dict[str, Any]:
         """``seat``'s own value, under its current preferences, of every text in its own event list
-        (the texts put to it, its own offers, the final text), in order: ``[{n, round, date, kind,
-        from, text, utility, outside, acceptable}]``."""
+        (the texts put to it and its own offers; the end repeats the last of them, so it is left out),
+        in order: ``[{n, round, date, kind, from, text, utility, outside, acceptable}]``."""
         a = self._own_actor(seat)
         dates = self.round_dates()
         out = []
         for ev, o in self.texts(seat):
+            if ev["kind"] == "end":
+                continue
             w = self._worth(a, o)
             out.append({"n": ev["n"], "round": ev["round"], "date": dates.get(ev["round"]) if ev["round"] else None,
                         "kind": ev["kind"], "from": ev["from"], "text": self._render(o), "utility": w["utility"],
@@ -400,7 +403,7 @@ class Session:
         dates = self.round_dates()
         texts = []
         for ev, o in (self.texts(holder) if holder is not None else []):
-            u = sum(w[:, k] for w, k in zip(wv, o))
+            u = np.sum([w[:, k] for w, k in zip(wv, o)], axis=0)
             texts.append({"n": ev["n"], "round": ev["round"], "date": dates.get(ev["round"]) if ev["round"] else None,
                           "kind": ev["kind"], "from": ev["from"], "text": self._render(o),
                           "utilities": {p: round(float(x), 12) for p, x in zip(ids, u)}})
@@ -429,7 +432,7 @@ class Session:
     # -- private notes ---------------------------------------------------------------------------
     def note(self, seat: str) -> dict[str, Any]:
         """``seat``'s private notes (the latest text, the round it was saved in, how many saves)."""
-        self.index[seat]  # noqa: B018 - KeyError for an unknown seat
+        self.index[seat]
         return dict(self.notes.get(seat) or {"text": "", "round": None, "version": 0})
 
     def set_note(self, seat: str, text: str) -> list[dict[str, Any]]:

@@ -114,7 +114,7 @@ def describe(ev: Mapping[str, Any], me: str, names: Mapping[str, str], imap: Map
 def when(ts: Any) -> str:
     """A stored time (seconds since the epoch) as a date and time in UTC."""
     try:
-        return dt.datetime.fromtimestamp(float(ts), dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return dt.datetime.fromtimestamp(float(ts), dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     except (TypeError, ValueError, OverflowError):
         return ""
 

@@ -14,8 +14,15 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from pydantic import ValidationError
 
+from ..service.schemas import ProfileBody
 from ..service.usecases import ServiceError
 from . import present
 from .common import (
@@ -47,20 +54,20 @@ _EVENT_LINE = re.compile(r"^event: .*\n", re.MULTILINE)
 
 PROBLEMS = {
     "missing": ("Open your invitation link",
-                "This room opens from the invitation link the secretariat sent you (it ends with “#token=…”). "
-                "Open that link in this browser. If you have lost it, ask the secretariat for a new one."),
+                ("This room opens from the invitation link the secretariat sent you (it ends with “#token=…”). "
+                 "Open that link in this browser. If you have lost it, ask the secretariat for a new one.")),
     "expired": ("Your session has expired",
-                "For your delegation's safety a session lasts a limited time. Open your invitation link again "
-                "to come back in; nothing you did is lost."),
+                ("For your delegation's safety a session lasts a limited time. Open your invitation link again "
+                 "to come back in; nothing you did is lost.")),
     "invalid": ("This session is not valid here",
                 "The session in this browser does not belong to this room. Open your invitation link again."),
     "revoked": ("Your invitation was replaced",
-                "The secretariat has issued a new invitation for this seat, and the old one no longer works. "
-                "Open the new link, or ask the secretariat for it."),
+                ("The secretariat has issued a new invitation for this seat, and the old one no longer works. "
+                 "Open the new link, or ask the secretariat for it.")),
 }
 WRONG_LINK = ("This invitation link is not valid",
-              "The link may have been cut or mistyped, it may belong to another negotiation, or the secretariat may "
-              "have replaced it with a new one. Ask the secretariat for your invitation link.")
+              ("The link may have been cut or mistyped, it may belong to another negotiation, or the secretariat "
+               "may have replaced it with a new one. Ask the secretariat for your invitation link."))
 
 
 def _clear(resp: Response, nid: str) -> Response:
@@ -307,12 +314,10 @@ def rooms_router() -> APIRouter:
                     raise FormError("reservation: expected a number from 0 to 1, or nothing", "reservation") from None
             elif one(data, "had_reservation") == "1":
                 body["reservation"] = None
-            from ..service.schemas import ProfileBody
-
             try:
                 checked = ProfileBody.model_validate(body).model_dump(exclude_unset=True)
-            except ValueError as e:
-                first = getattr(e, "errors", lambda: [{}])()[0]
+            except ValidationError as e:
+                first: dict[str, Any] = dict(e.errors()[0]) if e.errors() else {}
                 loc = ".".join(str(x) for x in first.get("loc", ()))
                 raise FormError(f"{loc}: {first.get('msg', 'invalid')}" if loc else str(e), loc or None) from None
             await svc.set_profile(v.principal, nid, checked)

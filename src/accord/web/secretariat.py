@@ -14,7 +14,12 @@ from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from ..model import ScenarioError, bundled, load_text, to_data
 from ..negotiation.protocols import PROTOCOLS
@@ -317,7 +322,7 @@ def secretariat_router() -> APIRouter:
             b = await svc.session_brief(v.principal, nid)
             cal = await svc.calendar(v.principal, nid)
             info = await svc.info(v.principal, nid)
-            view = await svc.seat_view(v.principal, nid, next(iter(cal["names"])))
+            view = await svc.seat_view(v.principal, nid, next(iter(info["players"])))  # the public issues
         except ServiceError as e:
             return service_error(request, e)
         return page(request, "secretariat/brief.html.j2", nid=nid, brief=b, cal=cal, info=info,
