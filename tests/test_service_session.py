@@ -80,6 +80,9 @@ def test_replaying_the_log_rebuilds_the_same_session(protocol: str) -> None:
     assert again.transcript() == live.transcript()
     for seat in live.index:
         assert again.view(seat) == live.view(seat)
+        # the JSON the API sends (issues and events encoded once) is the view
+        assert json.loads(live.view_json(seat)) == json.loads(json.dumps(live.view(seat)))
+        assert json.loads(again.view_json(seat)) == json.loads(live.view_json(seat))
     assert again.idem == {k: (v[0], v[1]) for k, v in live.idem.items()}
 
 

@@ -16,64 +16,36 @@ passed down, never global: the same arguments give the same result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from . import guards
-from .analysis import (
-    Analysis,
-    Assistance,
-    ConcessionOption,
-    apply_concessions,
-    minimal_concessions,
-)
-from .analysis import analyze as _analyze
+from .analysis import Analysis, Assistance, ConcessionOption, apply_concessions, minimal_concessions
 from .analysis import assist as _assist
+from .analysis import analyze as _analyze
 from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
-from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
+from .model import Audit, Problem, Scenario, resolve, scenario_text
 from .model import audit as _audit
 from .model import check_sources as _check_sources
-from .model.files import is_folder
+from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 from .negotiation.review import SessionReview
 from .negotiation.review import review as _review
 from .profiles import apply_profile, profile_of
 
-__all__ = [
-    "Assistance",
-    "BriefResult",
-    "FormatComparison",
-    "FormatRow",
-    "Limits",
-    "SessionReview",
-    "Subject",
-    "analyze",
-    "assist",
-    "audit",
-    "brief",
-    "check_brief",
-    "check_sources",
-    "compare_formats",
-    "compile",
-    "concede",
-    "game_of",
-    "load",
-    "predict",
-    "profile",
-    "sensitivity",
-    "session_brief",
-    "simulate",
-    "sweep",
-    "tournament",
-    "with_profile",
-]
+if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
+    from .report import BriefData, Settings, WrittenBrief
+
+__all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
+           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
+           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance",
+           "session_brief", "SessionReview"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
@@ -96,38 +68,35 @@ def _seed(seed: int) -> None:
 
 
 def load(ref: str | Path) -> Scenario:
-    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a GENIUS domain folder.
+    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a file or folder in a
+    registered import format (:data:`accord.formats.FORMATS`: GENIUS XML, GeniusWeb JSON, NegMAS YAML).
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if is_folder(p):
-        from .formats.genius import load_genius
+    if kind_of(p) in ("file", "folder"):
+        from . import formats  # noqa: PLC0415 - the importers are only needed here
 
-        scn = load_genius(p).scenario
-        if scn is None:
-            raise ScenarioError([Problem(str(ref), None, "", "this GENIUS folder cannot be read as a scenario")])
-        return scn
+        fmt = formats.detect(p)
+        if fmt is not None:
+            return fmt.read(p)
+        if p.is_dir():
+            return formats.read(p)  # names the formats a folder could have been
     return resolve(ref)
 
 
-def compile(scenario: Scenario) -> Game:
+def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipeline (load -> compile)
     """Compile a scenario into a :class:`~accord.game.Game` of numpy arrays."""
     return compile_scenario(scenario)
 
 
 def game_of(subject: Subject) -> Game:
-    """The compiled game of ``subject`` (a Game is returned as it is; a GENIUS folder is read with
-    its own semantics)."""
+    """The compiled game of ``subject`` (a Game is returned as it is; anything else is read with
+    :func:`load` and compiled)."""
     if isinstance(subject, Game):
         return subject
     if isinstance(subject, Scenario):
         return compile_scenario(subject)
-    p = Path(subject)
-    if is_folder(p):
-        from .formats.genius import load_genius
-
-        return load_genius(p)
-    return compile_scenario(resolve(subject))
+    return compile_scenario(load(subject))
 
 
 def _scenario_of(subject: Scenario | str | Path) -> Scenario:
@@ -163,7 +132,7 @@ def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits
 
 
 def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
-    from .forecast import MODELS
+    from .forecast import MODELS  # noqa: PLC0415
 
     if model not in MODELS:
         raise ValueError(f"model: unknown model {model!r}; expected one of {', '.join(MODELS)}")
@@ -193,7 +162,7 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
     if scheduler is None or draws == 0:
         return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
                          progress=progress, stages=stages)
-    from .scale import open_pool
+    from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
 
     with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
         return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
@@ -202,7 +171,7 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
                 rounds: int = 10, stages: int = 1, limits: Limits | None = None) -> Sensitivity:
-    """One-at-a-time sensitivity of the forecast to each uncertain input."""
+    """One-at-a-time sensitivity of the forecast to each uncertain input (a tornado table)."""
     game = game_of(subject)
     with guards.limits(limits):
         # one forecast per uncertain input and end of its range: about 2 x actors x issues of them
@@ -276,7 +245,7 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
 
 
 def _check_simulation(game: Game, steps: int, runs: int, seed: int, formats: int = 1) -> None:
-    from .negotiation.space import candidate_count
+    from .negotiation.space import candidate_count  # noqa: PLC0415
 
     _count("steps", steps, 1)
     _count("runs", runs, 1)
@@ -350,8 +319,8 @@ def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: 
 class BriefResult:
     """A written brief: its data (every number it shows) and the files written."""
 
-    data: Any
-    written: Any
+    data: BriefData
+    written: WrittenBrief
 
 
 #: Negotiation formats a brief simulates besides the plain protocols: the main pair's shuttle and
@@ -359,10 +328,10 @@ class BriefResult:
 _BRIEF_EXTRA_FORMATS = 3
 
 
-def check_brief(game: Game, settings: Any = None) -> None:
+def check_brief(game: Game, settings: Settings | None = None) -> None:
     """Refuse brief settings that are wrong (``ValueError``) or would build past a work limit
     (:class:`~accord.guards.LimitExceeded`): checked before any of the brief's work."""
-    from .report import Settings
+    from .report import Settings  # noqa: PLC0415
 
     st = settings or Settings()
     _check_forecast(game, st.model, st.variant, st.rounds, st.draws, st.seed, st.stages)
@@ -370,7 +339,7 @@ def check_brief(game: Game, settings: Any = None) -> None:
     _check_simulation(game, 100, st.runs, st.seed, len(st.protocols) + _BRIEF_EXTRA_FORMATS)
 
 
-def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
+def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None, force: bool = False,
           progress: Callable[[str], None] | None = None, limits: Limits | None = None) -> BriefResult:
     """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
     ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`.
@@ -378,7 +347,7 @@ def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: boo
     Before any work: the output folder is checked (:func:`accord.report.check_output`: raises
     :class:`~accord.report.BriefOutputError`), then the settings and the size of the work
     (:func:`check_brief`). The files are written atomically (:mod:`accord.report.output`)."""
-    from .report import check_output, collect, write_brief
+    from .report import check_output, collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
 
     check_output(out, force)
     game = game_of(subject)
@@ -397,7 +366,7 @@ def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repeti
     (:func:`accord.negotiation.tournament`). ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one.
     Refuses no strategies, bad counts and a tournament past the ``sessions`` limit before it starts."""
-    from .negotiation.tournament import tournament as _tournament
+    from .negotiation.tournament import tournament as _tournament  # noqa: PLC0415
 
     strategies = [str(x).strip() for x in strategies if str(x).strip()]
     if not strategies:
@@ -420,7 +389,7 @@ def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repeti
     if scheduler is None:
         return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
                            engine=engine, progress=progress)
-    from .scale import open_pool
+    from .scale import open_pool  # noqa: PLC0415
 
     with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
         return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
@@ -438,7 +407,7 @@ def sweep(spec: str | Path | Mapping[str, Any], out: str | Path, *, scheduler: s
     raises :class:`accord.scale.SweepSpecError` (bad sweep file), :class:`accord.scale.StoreError`
     (``out`` holds something else) or :class:`accord.scale.SchedulerError` (no Dask, or no scheduler
     at that address). See ``docs/scale.md``."""
-    from .scale import run_sweep
+    from .scale import run_sweep  # noqa: PLC0415 - scale sits above the front door
 
     return run_sweep(dict(spec) if isinstance(spec, Mapping) else spec, out, scheduler=scheduler, workers=workers,
                      connect_timeout=connect_timeout, progress=progress)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .auth import Principal
@@ -30,6 +30,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such negotiation for this token (another negotiation's token gets the same answer)."},
     429: {"description": "Too many requests for this token; see Retry-After."},
 }
+
+
+def _json(text: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(text.encode(), media_type="application/json", headers=headers)
 
 
 def _service(request: Request) -> Service:
@@ -87,23 +91,24 @@ def api_router() -> APIRouter:
         return await _service(request).info(p, nid)
 
     @r.get("/negotiations/{nid}/view", tags=["seat"], summary="This seat's view")
-    async def view(request: Request, p: Who, nid: Nid) -> dict[str, Any]:
+    async def view(request: Request, p: Who, nid: Nid) -> Response:
         """What the protocol's ``view(state, actor)`` gives this seat, with ``actor``, ``issues``,
         ``pending`` (turn kinds due now), ``events`` (this seat's own), ``current`` (the text or offer
         before it), ``finished``, ``outcome`` and its own ``profile``."""
-        return await _service(request).view(p, nid)
+        return _json(await _service(request).view(p, nid, encoded=True))
 
     @r.post("/negotiations/{nid}/actions", tags=["seat"], summary="Act at this seat's turn",
             responses={409: {"description": "Not this seat's turn, or the negotiation is paused or over."},
                        422: {"description": "A malformed action: `field` names the culprit."}})
     async def act(request: Request, p: Who, nid: Nid, body: ActionBody,
                   idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None
-                  ) -> JSONResponse:
+                  ) -> Response:
         """Applies the action, stores it durably, lets the software seats act, and returns this seat's
         new view. With an ``Idempotency-Key``, a retry returns 200 without applying it twice (header
         ``Idempotency-Replayed: true``)."""
-        view, replayed = await _service(request).act(p, nid, body.model_dump(exclude_none=True), idempotency_key)
-        return JSONResponse(view, headers={"Idempotency-Replayed": "true"} if replayed else None)
+        view, replayed = await _service(request).act(p, nid, body.model_dump(exclude_none=True), idempotency_key,
+                                                     encoded=True)
+        return _json(view, {"Idempotency-Replayed": "true"} if replayed else None)
 
     @r.get("/negotiations/{nid}/stream", tags=["seat"], summary="Server-sent events of this seat's new events",
            response_class=StreamingResponse)
@@ -153,8 +158,8 @@ def api_router() -> APIRouter:
         return await _service(request).log(p, nid)
 
     @r.get("/negotiations/{nid}/seats/{seat}/view", tags=["organiser"], summary="Any seat's view")
-    async def seat_view(request: Request, p: Who, nid: Nid, seat: Seat) -> dict[str, Any]:
-        return await _service(request).seat_view(p, nid, seat)
+    async def seat_view(request: Request, p: Who, nid: Nid, seat: Seat) -> Response:
+        return _json(await _service(request).seat_view(p, nid, seat, encoded=True))
 
     @r.get("/negotiations/{nid}/seats/{seat}/profile", tags=["organiser"], summary="Any seat's profile")
     async def seat_profile(request: Request, p: Who, nid: Nid, seat: Seat) -> dict[str, Any]:

@@ -163,6 +163,8 @@ class Session:
         self._profiles: dict[str, tuple[int, dict[str, Any]]] = {}  # seat -> (profile version, profile)
         self._wv: tuple[int, list[list[list[float]]]] | None = None
         self.notes: dict[str, dict[str, Any]] = {}  # seat -> {"text", "round", "version"}: private notes
+        self._issues_json = json.dumps(self._issues, ensure_ascii=False, allow_nan=False)
+        self._events_json: dict[str, list[str]] = {s: [] for s in self.index}
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -240,8 +242,21 @@ class Session:
             return {"agreement": False, "reason": "closed", "text": None, "rounds": int(self.state.round) + 1}
         return None
 
-    def view(self, seat: str) -> dict[str, Any]:
-        """What ``seat`` may read: the protocol's view of it, its own events and its own profile."""
+    def view_json(self, seat: str) -> str:
+        """:meth:`view` as JSON text, cheaply: the issues are encoded once per session and each event
+        once (a seat's event list only grows)."""
+        d = self.view(seat, parts=False)
+        done = self._events_json[seat]
+        evs = self.seat_events[seat]
+        if len(done) > len(evs):  # rebuilt differently: start again
+            done.clear()
+        done.extend(json.dumps(e, ensure_ascii=False, allow_nan=False) for e in evs[len(done):])
+        head = json.dumps(d, ensure_ascii=False, allow_nan=False)
+        return f'{head[:-1]}, "issues": {self._issues_json}, "events": [{",".join(done)}]}}'
+
+    def view(self, seat: str, parts: bool = True) -> dict[str, Any]:
+        """What ``seat`` may read: the protocol's view of it, its own events and its own profile
+        (``parts=False``: without the issues and the events, which :meth:`view_json` adds)."""
         a = self.index[seat]
         v = self._view(a)
         clock = v or next((x for x in (self._view(b) for b in self.index.values()) if x is not None), None)
@@ -252,13 +267,16 @@ class Session:
                "role": self.base.roles[a] if a >= 0 else "mediator", "protocol": self.spec.protocol,
                "status": self.state_name, "round": (clock.round + 1) if clock else None,
                "rounds": clock.rounds if clock else None, "date": clock.date if clock else None,
-               "deadline": clock.deadline if clock else None, "issues": self._issues,
+               "deadline": clock.deadline if clock else None,
                "pending": self.pending(seat), "current": current, "utility": own,
-               "events": self.seat_events[seat], "finished": self.finished or self.status == "closed",
+               "finished": self.finished or self.status == "closed",
                "outcome": self.outcome_json(),
                "profile": self._own_profile(seat) if a >= 0 else None,
                "profile_submitted": seat in self.submitted,
                "mediator": self.is_mediator(seat)}
+        if parts:
+            out["issues"] = self._issues
+            out["events"] = self.seat_events[seat]
         return out
 
     def profile(self, seat: str) -> dict[str, Any]:

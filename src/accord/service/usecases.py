@@ -289,26 +289,28 @@ class Service:
                 "seed": spec.seed, "disclosure": spec.disclosure, "players": dict(spec.seats),
                 "seats": {s: {"token": t, "url": self.url(nid, t)} for s, t in tokens.items()}}
 
-    async def view(self, p: Principal, nid: str) -> dict[str, Any]:
-        """The seat's own view (the protocol's ``view(state, actor)`` and its own events)."""
+    async def view(self, p: Principal, nid: str, *, encoded: bool = False) -> Any:
+        """The seat's own view (the protocol's ``view(state, actor)`` and its own events); as JSON
+        text when ``encoded``."""
         seat = self._seat(p, nid)
         lv = await self._live(nid)
         async with lv.lock:
-            return lv.session.view(seat)
+            return lv.session.view_json(seat) if encoded else lv.session.view(seat)
 
-    async def seat_view(self, p: Principal, nid: str, seat: str) -> dict[str, Any]:
+    async def seat_view(self, p: Principal, nid: str, seat: str, *, encoded: bool = False) -> Any:
         """The organiser reads any seat's view."""
         self._organiser(p, nid)
         lv = await self._live(nid)
         if seat not in lv.session.index:
             raise ServiceError(404, f"no seat {seat!r}; seats: {', '.join(lv.session.index)}", "seat")
         async with lv.lock:
-            return lv.session.view(seat)
+            return lv.session.view_json(seat) if encoded else lv.session.view(seat)
 
     async def act(self, p: Principal, nid: str, body: Mapping[str, Any],
-                  idempotency_key: str | None = None) -> tuple[dict[str, Any], bool]:
-        """Apply the seat's action (then the software seats'), durably; returns the seat's new view and
-        whether this was a replay of an earlier request with the same ``Idempotency-Key``."""
+                  idempotency_key: str | None = None, *, encoded: bool = False) -> tuple[Any, bool]:
+        """Apply the seat's action (then the software seats'), durably; returns the seat's new view (JSON
+        text when ``encoded``) and whether this was a replay of an earlier request with the same
+        ``Idempotency-Key``."""
         seat = self._seat(p, nid)
         if idempotency_key is not None and (not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY
                                             or not idempotency_key.isprintable()):
@@ -323,7 +325,7 @@ class Service:
                 if seen and seen != fp:
                     raise ServiceError(422, "this Idempotency-Key was sent before with a different action",
                                        "Idempotency-Key")
-                return s.view(seat), True
+                return (s.view_json(seat) if encoded else s.view(seat)), True
             try:
                 records = s.act(seat, body, (idempotency_key, fp) if idempotency_key is not None else None)
             except ActionError as e:
@@ -333,7 +335,7 @@ class Service:
                 await self._reload(nid)
                 raise ServiceError(500, "the action could not be applied; nothing was changed") from None
             await self._commit(nid, lv, records)
-            return s.view(seat), False
+            return (s.view_json(seat) if encoded else s.view(seat)), False
 
     async def profile(self, p: Principal, nid: str, seat: str | None = None) -> dict[str, Any]:
         """A seat's own current profile (the organiser may read any seat's)."""
