@@ -245,7 +245,8 @@ def test_miami_through_the_rooms(server: WebServer, browser: Any, tmp_path: Path
     assert "Russian holiday shutdown" in timeline and "Russia asks" not in timeline
     assert timeline.count("The talks ended without agreement (deadline)") == 1
     assert "You asked for changes" in timeline and "United States put a new text on the table" in timeline
-    assert us.page.locator('[data-region="space"] svg g.pt').count() >= STEPS
+    assert us.page.locator('[data-region="space"] table tbody tr').count() == STEPS + 1  # the texts and no deal
+    assert us.page.locator('[data-region="space"] svg text').filter(has_text="1–4").count() >= 1  # one spot
     # the secretariat watches progress without the content, then reads the log
     org.page.goto(f"{server.url}/secretariat/n/{nid}")
     org.page.wait_for_selector('[data-outcome="deadline"]')
@@ -355,6 +356,19 @@ def test_token_leaves_the_url_and_the_history(server: WebServer, browser: Any) -
     assert person.page.url == f"{server.url}/rooms/{nid}" and token not in person.page.url
     for url, ref in person.requests:
         assert token not in url and (ref is None or token not in ref), url
+    # keyboard only: the first Tab reaches "skip to the content"; the reply is sent without a mouse
+    p = person.page
+    p.wait_for_selector('[data-reply="review"]')  # the software mediator (Nash) has drafted
+    p.evaluate("document.activeElement && document.activeElement.blur()")
+    p.keyboard.press("Tab")
+    assert p.evaluate("document.activeElement.textContent") == "Skip to the content"
+    p.focus("#kind-critique")
+    p.keyboard.press("ArrowUp")  # radio groups move with the arrow keys
+    assert p.is_checked("#kind-accept")
+    p.focus('[data-reply="review"] [data-send]')
+    p.keyboard.press("Enter")  # the software seats answer at once: the next text may already be there
+    p.wait_for_selector('[data-region="timeline"] [data-event="accept"]')
+    assert "You accepted the text." in p.inner_text('[data-region="timeline"]')
     assert person.errors == [], (person.errors, person.failed)
     person.ctx.close()
 

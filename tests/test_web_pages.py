@@ -244,3 +244,25 @@ def test_the_secretariat_through_its_forms(server: WebServer) -> None:
     assert new.status_code == 200 and f"/rooms/{nid}#token=" in new.text
     # a seat's session opens no secretariat page
     assert "sign in" in httpx.get(f"{server.url}/secretariat/n/{nid}", timeout=60).text
+
+
+def test_figures_escape_every_label_and_tell_series_apart_without_colour() -> None:
+    from accord.web import figures
+
+    evil = '<script>alert(1)</script> & "quotes"'
+    pts = [figures.Point(k, v, f"{evil} {k}", hollow=k == 1) for k, v in enumerate((0.2, 0.5, 0.9))]
+    svg = str(figures.line_chart("f", evil, evil, ["R1", "R2", "R3"],
+                                 [figures.Series(evil, "#0072B2", "circle", pts),
+                                  figures.Series("B", "#D55E00", "square", pts[:2])], refs=[(0.3, "reservation")]))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.count("<title") == 1 + 5  # the figure's title and one per point
+    assert "<circle" in svg and "<rect" in svg  # a shape per series, besides its colour
+    assert 'fill="#ffffff" stroke="#0072B2"' in svg  # the hollow marker (a text one could not accept)
+    assert 'role="img"' in svg and "aria-labelledby" in svg and "reservation (0.30)" in svg
+    sp = str(figures.utility_space("s", "t", "d", ["a", "b", "c"], {"a": evil, "b": "B", "c": "C"},
+                                   {"a": "#000000", "b": "#0072B2", "c": "#009E73"},
+                                   [{"round": r, "utilities": {"a": 0.5, "b": 0.5, "c": 0.1}} for r in (1, 2, 3)],
+                                   text_colour="#0072B2", disagreement={"a": 0.1, "b": 0.1, "c": 0.1}))
+    assert "<script>" not in sp and sp.count("<rect") == 3 * 2  # three panels: frame and no-deal square each
+    assert sp.count(">1–3</text>") == 3  # three texts at one spot share one label
+    assert "http://www.w3.org/2000/svg" in sp and "href" not in sp

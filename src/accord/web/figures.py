@@ -72,7 +72,7 @@ def _frame(fid: str, title: str, desc: str, width: int, height: int, body: list[
     t, d = escape(title), escape(desc)
     return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="figure" viewBox="0 0 {width} {height}" '
                   f'width="{width}" height="{height}" role="img" aria-labelledby="{fid}-t {fid}-d" '
-                  f'font-family="sans-serif" font-size="11"><title id="{fid}-t">{t}</title>'
+                  f'font-family="sans-serif" font-size="12"><title id="{fid}-t">{t}</title>'
                   f'<desc id="{fid}-d">{d}</desc>' + "".join(body) + "</svg>")
 
 
@@ -135,6 +135,23 @@ def line_chart(fid: str, title: str, desc: str, xlabels: Sequence[str], series: 
     return _frame(fid, title, desc, width, height, body)
 
 
+def _runs(ns: Sequence[int]) -> str:
+    """1, 2, 3, 5 -> "1–3, 5"."""
+    out: list[str] = []
+    start = prev = None
+    for n in ns:
+        if start is None or prev is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}–{prev}" if prev != start else str(start))
+            start = prev = n
+    if start is not None:
+        out.append(f"{start}–{prev}" if prev != start else str(start))
+    return ", ".join(out)
+
+
 def utility_space(fid: str, title: str, desc: str, parties: Sequence[str], names: dict[str, str],
                   colours: dict[str, str], texts: Sequence[dict], *, text_colour: str,
                   disagreement: dict[str, float] | None = None, max_panels: int = 3) -> Markup:
@@ -142,7 +159,7 @@ def utility_space(fid: str, title: str, desc: str, parties: Sequence[str], names
     ``max_panels``), each text a numbered marker in the order it was put, joined by a thin line, the
     latest drawn larger; the disagreement point (no deal) a hollow square."""
     pairs = list(combinations(parties, 2))[:max_panels] or ([(parties[0], parties[0])] if parties else [])
-    side, gap, x0, y0 = 210.0, 70.0, 58.0, 14.0
+    side, gap, x0, y0 = 230.0, 74.0, 58.0, 14.0
     width = int(x0 + len(pairs) * (side + gap))
     height = int(y0 + side + 52)
     body: list[str] = []
@@ -175,13 +192,18 @@ def utility_space(fid: str, title: str, desc: str, parties: Sequence[str], names
         if len(pts) > 1:
             body.append(f'<polyline points="{" ".join(f"{_f(x)},{_f(y)}" for x, y in pts)}" fill="none" '
                         f'stroke="{text_colour}" stroke-width="1" stroke-opacity="0.6"/>')
-        for j, ((x, y), t) in enumerate(zip(pts, texts)):
-            latest = j == len(pts) - 1
-            u = t["utilities"]
-            tip = (f"Text {j + 1} (round {t['round']}): {names.get(a, a)} {u.get(a, 0):.2f}, "
+        groups: dict[tuple[float, float], list[int]] = {}  # texts at one spot share one label: "1–4"
+        for j, (x, y) in enumerate(pts):
+            groups.setdefault((round(x, 1), round(y, 1)), []).append(j)
+        for (x, y), js in groups.items():
+            latest = js[-1] == len(pts) - 1
+            u = texts[js[-1]]["utilities"]
+            which = ", ".join(f"{j + 1} (round {texts[j]['round']})" for j in js)
+            tip = (f"Text{'s' if len(js) > 1 else ''} {which}: {names.get(a, a)} {u.get(a, 0):.2f}, "
                    f"{names.get(b, b)} {u.get(b, 0):.2f}")
             body.append(f'<g class="pt">{marker("circle", x, y, text_colour, r=6.5 if latest else 4.5)}'
                         f'<title>{escape(tip)}</title></g>')
+            lab = _runs([j + 1 for j in js])
             bold = ' font-weight="bold"' if latest else ""
-            body.append(f'<text x="{_f(x + 7)}" y="{_f(y - 6)}" fill="#111"{bold}>{j + 1}</text>')
+            body.append(f'<text x="{_f(x + 8)}" y="{_f(y - 7)}" fill="#111"{bold}>{escape(lab)}</text>')
     return _frame(fid, title, desc, width, height, body)
