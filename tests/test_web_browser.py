@@ -181,6 +181,7 @@ def delegation_answers(d: Person) -> dict[str, Any]:
     """Read the verdict the room shows for this delegation and send the reply it prepares."""
     p = d.page
     p.wait_for_selector('[data-reply="review"]')
+    assert p.evaluate(LABELLED) == [], d.name  # every field of the reply, what-if and profile forms
     verdict = p.get_attribute("[data-verdict]", "data-verdict")
     outside = p.eval_on_selector_all("[data-outside]", "els => els.map(e => e.dataset.outside)")
     checked = p.eval_on_selector_all('[data-reply="review"] input[type=checkbox]:checked', "els => els.map(e => e.name)")
@@ -222,6 +223,12 @@ def test_miami_through_the_rooms(server: WebServer, browser: Any, tmp_path: Path
     assert us.page.get_attribute("[data-disclosure]", "data-disclosure") == "assistant-only"
     assert us.page.get_attribute("[data-acceptable-exists]", "data-acceptable-exists") == "no"
     assert "Nothing to answer now" in ru.text('[data-region="reply"]')
+    # the draft editor: change an issue and the check of who would accept it follows at once
+    us.page.wait_for_selector('[data-turn="draft"]')
+    us.page.eval_on_selector("form[data-draft] [data-check-rejections]", "e => e.dataset.stale = 'yes'")
+    us.page.select_option("#o_territory", "hold_line")
+    us.page.wait_for_selector("form[data-draft] [data-check-rejections]:not([data-stale])")
+    assert "Territory in Donetsk" in us.text("form[data-draft] [data-output]")
     ukraine_critiques: list[str] = []
     for rnd in range(1, STEPS + 1):
         assert mediator_drafts(us) == "closest-1"
@@ -319,6 +326,14 @@ def test_miami_through_the_rooms(server: WebServer, browser: Any, tmp_path: Path
     org.page.goto(f"{server.url}/secretariat/n/{nid2}/brief")
     assert org.page.get_attribute("[data-brief-outcome]", "data-brief-outcome") == "agreement"
     assert org.text("[data-brief-texts] tbody tr:last-child [data-distance-frontier]") == "0.00"
+
+    # the secretariat uploads a scenario file: the page reads it, the server checks it and lists its seats
+    org.page.goto(server.url + "/secretariat")
+    org.page.set_input_files("#upload-files", str(Path(__file__).parent / "fixtures" / "toy.yaml"))
+    org.page.wait_for_selector("[data-upload-status]:has-text('toy.yaml')")
+    org.page.click("form[data-create] button[type=submit]")
+    org.page.wait_for_selector("form[data-seats]")
+    assert org.page.locator("#seat_a").count() == 1 and "Toy border talks" in org.text("main")
 
     # -- what nobody may see, and what no page may do ------------------------------------------
     assert ru.sse and ru.bodies

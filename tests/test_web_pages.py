@@ -266,3 +266,58 @@ def test_figures_escape_every_label_and_tell_series_apart_without_colour() -> No
     assert "<script>" not in sp and sp.count("<rect") == 3 * 2  # three panels: frame and no-deal square each
     assert sp.count(">1–3</text>") == 3  # three texts at one spot share one label
     assert "http://www.w3.org/2000/svg" in sp and "href" not in sp
+
+
+def test_offers_votes_profiles_and_close_through_the_forms(server: WebServer) -> None:
+    """The reply forms of the other protocols (an offer and its answer in alternating offers), the
+    profile form (salience, acceptable sets, reservation, and its errors) and the secretariat's close."""
+    r = httpx.post(f"{server.url}/api/negotiations", headers={"Authorization": f"Bearer {ORGANISER}"},
+                   json={"scenario": "miami-2025", "protocol": "alternating", "seed": 3, "steps": 6,
+                         "options": {"parties": ["russia", "ukraine"]},
+                         "seats": {"russia": "human", "ukraine": "human"}}, timeout=60)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    nid = created["id"]
+    c = {s: joined(server.url, nid, created["seats"][s]["token"]) for s in ("russia", "ukraine")}
+    pages = {s: c[s].get(f"/rooms/{nid}").text for s in c}
+    first = next(s for s in c if 'data-reply="offer"' in pages[s])
+    other = "ukraine" if first == "russia" else "russia"
+    assert 'name="kind" value="offer"' in pages[first] and 'data-reply="offer"' not in pages[other]
+    offer = {f"o_{k}": v for k, v in re.findall(r'<select id="o_([a-z_]+)" name="o_[a-z_]+">\s*<option value="([^"]+)"',
+                                                 pages[first])}
+    assert len(offer) == 8
+    sent = c[first].post(f"/rooms/{nid}/act", headers=FETCH,
+                         data={"kind": "offer", "csrf": csrf_of(pages[first]), **offer})
+    assert sent.status_code == 200, sent.text
+    answer = c[other].get(f"/rooms/{nid}").text
+    assert 'id="kind-accept"' in answer and 'id="kind-offer"' in answer  # accept, or counter-offer
+    ok = c[other].post(f"/rooms/{nid}/act", headers=FETCH, data={"kind": "accept", "csrf": csrf_of(answer)})
+    assert ok.status_code == 200, ok.text
+    after = c[other].get(f"/rooms/{nid}").text
+    assert '<li data-event="accept">You accepted the text.</li>' in after
+    # the profile form: values move, errors name their field
+    created = create(server.url)
+    nid = created["id"]
+    ru = joined(server.url, nid, created["seats"]["russia"]["token"])
+    token = csrf_of(ru.get(f"/rooms/{nid}").text)
+    form = {"csrf": token, "s_territory": "0.8", "has_a_territory": "1", "a_territory": ["mirror_dmz", "full_withdrawal"],
+            "lo_army_size": "300", "hi_army_size": "700", "reservation": "0.25"}
+    r = ru.post(f"/rooms/{nid}/profile", headers=FETCH, data=form)
+    assert r.status_code == 200, r.text
+    prof = httpx.get(f"{server.url}/api/negotiations/{nid}/profile", timeout=60,
+                     headers={"Authorization": f"Bearer {created['seats']['russia']['token']}"}).json()
+    st = prof["profile"]["issues"]
+    assert st["territory"]["acceptable"] == ["mirror_dmz", "full_withdrawal"] and st["territory"]["salience"] == 0.8
+    assert st["army_size"]["acceptable"] == {"low": 300.0, "high": 700.0} and prof["profile"]["reservation"] == 0.25
+    bad = ru.post(f"/rooms/{nid}/profile", headers=FETCH, data={"csrf": token, "s_territory": "2"})
+    assert bad.status_code == 422 and "territory" in bad.json()["field"]
+    none = ru.post(f"/rooms/{nid}/profile", headers=FETCH, data={"csrf": token, "has_a_territory": "1"})
+    assert none.status_code == 422 and none.json()["field"] == "a_territory"
+    # the secretariat closes the talks: the room says so
+    org = httpx.Client(base_url=server.url, timeout=60)
+    org.post("/secretariat/login", data={"token": ORGANISER})
+    ctl = org.post(f"/secretariat/n/{nid}/control", headers=FETCH,
+                   data={"csrf": csrf_of(org.get("/secretariat").text), "what": "close"})
+    assert ctl.status_code == 200, ctl.text
+    room = ru.get(f"/rooms/{nid}").text
+    assert 'data-state="closed"' in room and 'data-outcome="closed"' in room
