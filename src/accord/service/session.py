@@ -39,6 +39,7 @@ from ..negotiation.protocols import protocol as get_protocol
 from ..negotiation.protocols.base import KINDS, evolve
 from ..negotiation.protocols.shuttle import mediator_model
 from ..negotiation.result import SimulationResult
+from ..negotiation.review import TEXT_KINDS
 from ..negotiation.runner import players_of, resolve_strategies
 from ..negotiation.session import transcript as make_transcript
 from ..negotiation.strategies import Strategy, make
@@ -382,14 +383,12 @@ class Session:
 
     def values(self, seat: str) -> dict[str, Any]:
         """``seat``'s own value, under its current preferences, of every text in its own event list
-        (the texts put to it and its own offers; the end repeats the last of them, so it is left out),
+        (the texts put to it and its own offers, :meth:`texts`),
         in order: ``[{n, round, date, kind, from, text, utility, outside, acceptable}]``."""
         a = self._own_actor(seat)
         dates = self.round_dates()
         out = []
         for ev, o in self.texts(seat):
-            if ev["kind"] == "end":
-                continue
             w = self._worth(a, o)
             out.append({"n": ev["n"], "round": ev["round"], "date": dates.get(ev["round"]) if ev["round"] else None,
                         "kind": ev["kind"], "from": ev["from"], "text": self._render(o), "utility": w["utility"],
@@ -398,11 +397,12 @@ class Session:
         return {"actor": seat, "reservation": None if math.isnan(r) else r, "texts": out}
 
     def texts(self, seat: str) -> list[tuple[dict[str, Any], tuple[int, ...]]]:
-        """The texts in ``seat``'s own event list with their point indices (drafts, offers, the end)."""
+        """The texts put in ``seat``'s own event list (drafts, offers, proposals; a reply that repeats
+        the text it answers, and the end, which repeats the last, are left out), with point indices."""
         out = []
         for ev in self.seat_events[seat]:
-            text = ev.get("outcome") if ev["kind"] != "end" else ev.get("text")
-            if isinstance(text, Mapping):
+            text = ev.get("outcome")
+            if ev["kind"] in TEXT_KINDS and isinstance(text, Mapping):
                 out.append((ev, self._indices(text, "text")))
         return out
 
