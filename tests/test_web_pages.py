@@ -173,6 +173,15 @@ def test_headers_assets_and_no_other_site(server: WebServer) -> None:
         assert urls and all(u.startswith(("/", "#")) for u in urls), urls
 
 
+def test_every_actor_colour_has_its_swatch_in_the_stylesheet() -> None:
+    """Swatches are CSS classes (the pages allow no inline style): one per colour of the brief's palette."""
+    from accord.report.palette import PALETTE
+
+    css = (resources.files("accord.web") / "static" / "accord.css").read_text(encoding="utf-8")
+    for colour in PALETTE:
+        assert f".sw-{colour[1:]} {{ background: {colour}; }}" in css, colour
+
+
 def _walk(d: Any) -> list[Any]:
     out = []
     for x in d.iterdir():
