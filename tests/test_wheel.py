@@ -56,6 +56,17 @@ def test_wheel_contains_the_bundled_scenarios(installed: tuple[Path, Path]) -> N
     assert "accord/py.typed" in names and "accord/__main__.py" in names
 
 
+def test_wheel_contains_every_template_and_asset_of_the_web_rooms(installed: tuple[Path, Path]) -> None:
+    """The rooms work offline from an installed wheel: every template, script, stylesheet and icon ships."""
+    wheel, _ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    web = ROOT / "src" / "accord" / "web"
+    files = sorted(p.relative_to(ROOT / "src").as_posix() for d in ("templates", "static") for p in (web / d).rglob("*")
+                   if p.is_file())
+    assert "accord/web/static/accord.js" in files and "accord/web/templates/regions/reply.html.j2" in files
+    assert [f for f in files if f not in names] == []
+
+
 @pytest.mark.slow
 def test_cli_from_the_installed_wheel_outside_the_repo(installed: tuple[Path, Path], tmp_path: Path) -> None:
     _, venv = installed

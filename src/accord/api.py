@@ -35,6 +35,8 @@ from .model import check_sources as _check_sources
 from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
+from .negotiation.review import SessionReview
+from .negotiation.review import review as _review
 from .profiles import apply_profile, profile_of
 
 if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
@@ -42,7 +44,8 @@ if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief
 
 __all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
-           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance"]
+           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance",
+           "session_brief", "SessionReview"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
@@ -228,6 +231,21 @@ def assist(subject: Subject, *, text: Mapping[str, float | str] | Sequence[int] 
                else [int(k) for k in text])
     with guards.limits(limits):
         return _assist(game, text=idx, reveal=reveal)
+
+
+def session_brief(subject: Subject, transcript: Mapping[str, Any], *, profiles: bool = True) -> SessionReview:
+    """The brief of one played session (a live negotiation's transcript, or one run of
+    :func:`simulate` as JSON): every text put on the table with each side's answer, every player's
+    utility of it and how far it lay from the Pareto frontier and the Nash point
+    (:func:`accord.negotiation.review.review`). ``profiles``: first splice in the private profiles a
+    live transcript carries (``transcript["profiles"]``), so the texts are measured on the preferences
+    the delegations played with. Raises ``ValueError`` on a transcript that does not fit the scenario,
+    :class:`~accord.profiles.ProfileError` on a bad profile."""
+    game = game_of(subject)
+    if profiles:
+        for actor, prof in sorted((transcript.get("profiles") or {}).items()):
+            game = apply_profile(game, actor, prof)
+    return _review(game, transcript)
 
 
 def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping[str, str] | None = None,

@@ -38,6 +38,10 @@ def _json_error(status: int, detail: str, field: str | None = None, headers: dic
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+#: POST paths that may carry a whole scenario (the larger body limit).
+LARGE_PATHS = ("/api/negotiations", "/api/seats", "/secretariat/seats", "/secretariat/create")
+
+
 class _TooLarge(Exception):
     pass
 
@@ -46,16 +50,17 @@ class BodyLimit:
     """Refuse request bodies over ``limit`` bytes (``large`` for creating a negotiation) with 413,
     whether or not they announce their length."""
 
-    def __init__(self, app: ASGIApp, limit: int, large: int):
+    def __init__(self, app: ASGIApp, limit: int, large: int, large_paths: tuple[str, ...] = LARGE_PATHS):
         self.app = app
         self.limit = limit
         self.large = large
+        self.large_paths = large_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.large if (scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/negotiations") \
+        limit = self.large if (scope["method"] == "POST" and scope["path"].rstrip("/") in self.large_paths) \
             else self.limit
         for k, v in scope.get("headers", []):
             if k == b"content-length":
@@ -106,7 +111,8 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
-    """The application: the JSON API under ``/api``, ``/healthz``, OpenAPI at ``/docs``."""
+    """The application: the JSON API under ``/api``, ``/healthz``, OpenAPI at ``/docs``, and the web
+    rooms (``/rooms/ID``, ``/secretariat``, :mod:`accord.web`)."""
     settings = settings or Settings.from_env()
     svc = service or Service(settings)
 
@@ -156,6 +162,9 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return {"status": "ok"}
 
     app.include_router(api_router())
+    from ..web import mount
+
+    mount(app)  # the rooms, the secretariat and their assets (accord.web)
     app.add_middleware(BodyLimit, limit=settings.max_body, large=settings.max_create_body)  # type: ignore[arg-type]
     return app
 

@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .auth import Principal
-from .schemas import ActionBody, CreateBody, ProfileBody
+from .schemas import ActionBody, CreateBody, NoteBody, ProfileBody, SeatsBody, TextBody
 from .usecases import Service, ServiceError
 
 __all__ = ["api_router"]
@@ -113,11 +113,13 @@ def api_router() -> APIRouter:
     @r.get("/negotiations/{nid}/stream", tags=["seat"], summary="Server-sent events of this seat's new events",
            response_class=StreamingResponse)
     async def stream(request: Request, p: Who, nid: Nid,
-                     last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=-1, lt=2**31)] = None
-                     ) -> StreamingResponse:
+                     last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=-1, lt=2**31)] = None,
+                     changes: bool = False) -> StreamingResponse:
         """``text/event-stream``: one event per new entry of this seat's event list (``id`` is its
-        index: send ``Last-Event-ID`` to resume); ends when the negotiation does."""
-        gen = await _service(request).stream(p, nid, last_event_id)
+        index: send ``Last-Event-ID`` to resume); ends when the negotiation does. ``?changes=true``
+        (the mediator's seat only): also a bare ``changed`` event whenever the assistant's inputs may
+        have moved (a delegation revised its private profile)."""
+        gen = await _service(request).stream(p, nid, last_event_id, changes)
 
         async def body() -> AsyncIterator[str]:
             async for chunk in gen:
@@ -167,6 +169,58 @@ def api_router() -> APIRouter:
             summary="Re-issue a human seat's invitation (the old token stops working)")
     async def reissue(request: Request, p: Who, nid: Nid, seat: Seat) -> dict[str, Any]:
         return await _service(request).reissue(p, nid, seat)
+
+    @r.post("/seats", tags=["organiser"], summary="The seats a scenario and protocol give, before creating")
+    async def seats(request: Request, p: Who, body: SeatsBody) -> dict[str, Any]:
+        """Each seat with its name, role, whether it is a mediator's and its default software player,
+        and the strategies that may play parties and mediators."""
+        return await _service(request).seats_of(p, body.model_dump(exclude_none=True))
+
+    @r.post("/negotiations/{nid}/evaluate", tags=["seat"], summary="What-if: this seat's own value of a text")
+    async def evaluate(request: Request, p: Who, nid: Nid, body: TextBody) -> dict[str, Any]:
+        """The seat's utility of ``text`` under its current private preferences and, per issue, whether
+        the value is in its acceptable set (else the ``nearest`` it accepts). Sends nothing to anyone."""
+        return await _service(request).evaluate(p, nid, body.text)
+
+    @r.get("/negotiations/{nid}/values", tags=["seat"], summary="This seat's own value of every text so far")
+    async def values(request: Request, p: Who, nid: Nid) -> dict[str, Any]:
+        return await _service(request).values(p, nid)
+
+    @r.get("/negotiations/{nid}/calendar", tags=["seat", "organiser"], summary="Rounds, dates and calendar pauses")
+    async def calendar(request: Request, p: Who, nid: Nid) -> dict[str, Any]:
+        return await _service(request).calendar(p, nid)
+
+    @r.get("/negotiations/{nid}/notes", tags=["seat"], summary="This seat's private notes")
+    async def get_notes(request: Request, p: Who, nid: Nid) -> dict[str, Any]:
+        return await _service(request).note(p, nid)
+
+    @r.put("/negotiations/{nid}/notes", tags=["seat"], summary="Save this seat's private notes")
+    async def put_notes(request: Request, p: Who, nid: Nid, body: NoteBody) -> dict[str, Any]:
+        """Only this seat reads them back; they are a record of the log, which the organiser reads."""
+        return await _service(request).set_note(p, nid, body.text)
+
+    @r.post("/negotiations/{nid}/check", tags=["seat", "organiser"],
+            summary="The mediator's draft check: who would accept this text")
+    async def check(request: Request, p: Who, nid: Nid, body: TextBody) -> dict[str, Any]:
+        """How many of those whose consent the text needs would reject it, and on which issues; who and
+        their utilities only under ``disclosure: mediator`` (or for the organiser)."""
+        return await _service(request).check_draft(p, nid, body.text)
+
+    @r.get("/negotiations/{nid}/space", tags=["seat", "organiser"], summary="Utility space of the texts so far")
+    async def space(request: Request, p: Who, nid: Nid) -> dict[str, Any]:
+        """For the mediator (and the organiser): every party's utility of each text so far, on the
+        scenario's published estimates unless the organiser chose ``disclosure: mediator``."""
+        return await _service(request).space(p, nid)
+
+    @r.get("/negotiations/{nid}/progress", tags=["organiser"], summary="Progress without content")
+    async def progress(request: Request, p: Who, nid: Nid) -> dict[str, Any]:
+        return await _service(request).progress(p, nid)
+
+    @r.get("/negotiations/{nid}/brief", tags=["organiser"], summary="The brief of the session so far")
+    async def session_brief(request: Request, p: Who, nid: Nid) -> dict[str, Any]:
+        """:func:`accord.session_brief` on the live transcript: every text, each side's answer, its
+        distances to the Pareto frontier and the Nash point."""
+        return await _service(request).session_brief(p, nid)
 
     for what in ("pause", "resume", "close"):
         r.add_api_route(f"/negotiations/{{nid}}/{what}", _control(what), methods=["POST"], tags=["organiser"],

@@ -16,7 +16,8 @@ from pydantic import (
     StrictStr,
 )
 
-__all__ = ["ActionBody", "CreateBody", "Interval", "Options", "ProfileBody", "StanceBody"]
+__all__ = ["ActionBody", "CreateBody", "Interval", "NoteBody", "Options", "ProfileBody", "SeatsBody", "StanceBody",
+           "TextBody"]
 
 Id = Annotated[StrictStr, Field(min_length=1, max_length=128)]
 Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
@@ -98,3 +99,25 @@ class ProfileBody(_Strict):
 
     issues: Annotated[dict[Id, StanceBody], Field(max_length=200)] = {}
     reservation: Unit | None = None
+
+
+class TextBody(_Strict):
+    """A text to weigh without sending it (a delegation's what-if, the mediator's draft check): a value
+    on every issue."""
+
+    text: Annotated[dict[Id, Value], Field(max_length=200)]
+
+
+class NoteBody(_Strict):
+    """A seat's private notes (the whole text; it replaces the last one)."""
+
+    text: Annotated[StrictStr, Field(max_length=20_000)]
+
+
+class SeatsBody(_Strict):
+    """What ``POST /api/negotiations`` takes, before choosing the players: the seats it would have."""
+
+    scenario: Name | GeniusSource | dict[str, Any]
+    protocol: Annotated[StrictStr, Field(min_length=1, max_length=40)] = "shuttle"
+    options: Options | None = None
+    steps: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = None

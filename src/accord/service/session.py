@@ -8,7 +8,8 @@ append-only log — exactly as it was driven live:
 - ``software``: the actions the software seats took together after it (one group per pending set,
   decided on the same state, as :func:`accord.negotiation.runner.run_session` does);
 - ``profile``: a seat's private preference profile (:mod:`accord.profiles`);
-- ``control``: the organiser's ``pause``, ``resume`` or ``close``.
+- ``control``: the organiser's ``pause``, ``resume`` or ``close``;
+- ``note``: a seat's private notes (only the seat, and the organiser who reads the whole log, see them).
 
 Seeding follows :func:`accord.negotiation.simulate` with ``runs=1``: the Generator made from ``seed``
 spawns one child; the child draws one integer seed per player in actor order and starts the protocol.
@@ -38,12 +39,13 @@ from ..negotiation.protocols import protocol as get_protocol
 from ..negotiation.protocols.base import KINDS, evolve
 from ..negotiation.protocols.shuttle import mediator_model
 from ..negotiation.result import SimulationResult
+from ..negotiation.review import TEXT_KINDS
 from ..negotiation.runner import players_of, resolve_strategies
 from ..negotiation.session import transcript as make_transcript
 from ..negotiation.strategies import Strategy, make
 from ..profiles import ProfileError, apply_profile, profile_of
 
-__all__ = ["DISCLOSURES", "HUMAN", "ActionError", "Session", "Spec", "build_spec", "fingerprint", "needs", "seat_id"]
+__all__ = ["DISCLOSURES", "HUMAN", "MAX_NOTE", "ActionError", "Session", "Spec", "build_spec", "fingerprint", "needs", "seat_id"]
 
 HUMAN = "human"
 DISCLOSURES = ("assistant-only", "mediator")
@@ -59,6 +61,8 @@ def needs(turn_kind: str, kind: str) -> str | None:
 
 
 ACTION_KINDS = ("draft", "offer", "propose", "accept", "reject", "critique")
+#: The longest private notes a seat may keep (characters).
+MAX_NOTE = 20_000
 _TOL = 1e-9
 
 
@@ -159,6 +163,7 @@ class Session:
         self._vals = [[plain(v) for v in g.values] for g in self.base.issues]
         self._profiles: dict[str, tuple[int, dict[str, Any]]] = {}  # seat -> (profile version, profile)
         self._wv: tuple[int, list[list[list[float]]]] | None = None
+        self.notes: dict[str, dict[str, Any]] = {}  # seat -> {"text", "round", "version"}: private notes
         self._issues_json = json.dumps(self._issues, ensure_ascii=False, allow_nan=False)
         self._events_json: dict[str, list[str]] = {s: [] for s in self.index}
 
@@ -280,6 +285,187 @@ class Session:
         if a < 0:
             raise ActionError(409, "this seat has no preferences of its own")
         return {"actor": seat, "profile": profile_of(self.game, seat), "submitted": self.submitted.get(seat)}
+
+    # -- what the rooms read (each seat its own; the mediator within the disclosure) ------------
+    def _indices(self, data: Any, field: str) -> tuple[int, ...]:
+        """A text ``{issue: value}`` as point indices, without the constraint check (a what-if may
+        break a linking constraint: :meth:`worth` says so instead of refusing)."""
+        if not isinstance(data, Mapping):
+            raise ActionError(422, "expected a mapping of issue id to value", field)
+        ids = self._ids
+        for k in data:
+            if k not in ids:
+                raise ActionError(422, f"unknown issue; expected {', '.join(ids)}", f"{field}.{str(k)[:80]}")
+        missing = [i for i in ids if i not in data]
+        if missing:
+            raise ActionError(422, f"a text needs a value on every issue; missing {', '.join(missing)}",
+                              f"{field}.{missing[0]}")
+        return tuple(self._value(i, data[g], f"{field}.{g}") for i, g in enumerate(ids))
+
+    def _worth(self, a: int, o: tuple[int, ...]) -> dict[str, Any]:
+        """What text ``o`` is worth to actor ``a`` under its current preferences: its utility, per
+        issue the value's contribution and whether it lies in ``a``'s acceptable set (else the nearest
+        value ``a`` accepts, by distance on the issue's scale), its reservation, whether the text keeps
+        the scenario's linking constraints, and whether ``a`` could accept it as it stands."""
+        g = self.game
+        tables = self._wv_tables()
+        issues: dict[str, Any] = {}
+        outside: list[str] = []
+        for i, (grid, k) in enumerate(zip(g.issues, o)):
+            row = g.acceptable[i][a]
+            inside = bool(row[k])
+            nearest = None
+            if not inside:
+                ok = np.flatnonzero(row)
+                if ok.size:
+                    pos = grid.points if grid.kind == "continuous" else np.arange(grid.size, dtype=float)
+                    nearest = self._vals[i][int(ok[np.argmin(np.abs(pos[ok] - pos[k]))])]
+                outside.append(grid.id)
+            issues[grid.id] = {"value": self._vals[i][k], "worth": round(tables[i][k][a], 12), "inside": inside,
+                               "nearest": nearest}
+        u = self._utility(a, o)
+        r = float(g.reservation[a])
+        res = None if math.isnan(r) else r
+        feasible = bool(g.feasible(np.asarray(o)[None, :])[0])
+        return {"utility": u, "issues": issues, "outside": outside, "reservation": res, "feasible": feasible,
+                "acceptable": not outside and feasible and (res is None or u >= res - _TOL)}
+
+    def _wv_tables(self) -> list[list[list[float]]]:
+        if self._wv is None or self._wv[0] != self.profile_version:
+            self._wv = (self.profile_version, [w.T.tolist() for w in self.game.weighted_values()])
+        return self._wv[1]
+
+    def _own_actor(self, seat: str) -> int:
+        a = self.index[seat]
+        if a < 0:
+            raise ActionError(409, "this seat has no preferences of its own")
+        return a
+
+    def evaluate(self, seat: str, text: Any) -> dict[str, Any]:
+        """What-if: ``seat``'s own value of ``text`` (``{issue: value}``, a value on every issue) under
+        its current private preferences (:meth:`_worth`). Reads nothing but the seat's own inputs."""
+        a = self._own_actor(seat)
+        o = self._indices(text, "text")
+        return {"text": self._render(o), **self._worth(a, o)}
+
+    def round_dates(self) -> dict[int, str | None]:
+        """Round number (1-based) -> its date, from the protocol's calendar (empty without one)."""
+        sched = getattr(self.state, "sched", None)
+        return {} if sched is None else {r + 1: d for r, d in enumerate(sched.dates)}
+
+    def calendar(self, seat: str | None = None) -> dict[str, Any]:
+        """The public calendar of the talks: every round with its date and the calendar pauses just
+        before it (:func:`accord.negotiation.calendar.schedule`), the deadline and the current round;
+        and the names and colours (the brief's, :mod:`accord.report.palette`) of the seats ``seat``
+        hears from — itself, the mediators and whoever appears in its own event list (every seat for
+        a mediator, who talks with all of them; every actor of the scenario for the organiser, ``seat=None``)."""
+        from ..report.palette import colour_for
+
+        sched = getattr(self.state, "sched", None)
+        now = int(self.state.round) + 1
+        rounds = [] if sched is None else [
+            {"round": r + 1, "date": d, "pauses": [{"name": n, "start": a, "end": b} for n, a, b in sched.pauses[r]]}
+            for r, d in enumerate(sched.dates)]
+        if seat is None:
+            heard = set(self.base.actors) | set(self.index)
+        else:
+            heard = set(self.index) if self.is_mediator(seat) else \
+                {seat, *(x for x, a in self.index.items() if a in self.mediators)}
+            heard |= {str(e["from"]) for e in self.seat_events[seat] if e.get("from") not in (None, "organiser")}
+        order = list(self.base.actors)
+        names, paint = {}, {}
+        for x in sorted(heard):
+            a = self.base.index(x) if x in self.base.actors else -1
+            names[x] = self.base.names[a] if a >= 0 else "Mediator"
+            paint[x] = colour_for(x, order)
+        return {"rounds": rounds, "deadline": None if sched is None else sched.deadline, "current": now,
+                "names": names, "colours": paint}
+
+    def values(self, seat: str) -> dict[str, Any]:
+        """``seat``'s own value, under its current preferences, of every text in its own event list
+        (the texts put to it and its own offers, :meth:`texts`),
+        in order: ``[{n, round, date, kind, from, text, utility, outside, acceptable}]``."""
+        a = self._own_actor(seat)
+        dates = self.round_dates()
+        out = []
+        for ev, o in self.texts(seat):
+            w = self._worth(a, o)
+            out.append({"n": ev["n"], "round": ev["round"], "date": dates.get(ev["round"]) if ev["round"] else None,
+                        "kind": ev["kind"], "from": ev["from"], "text": self._render(o), "utility": w["utility"],
+                        "outside": w["outside"], "acceptable": w["acceptable"]})
+        r = float(self.game.reservation[a])
+        return {"actor": seat, "reservation": None if math.isnan(r) else r, "texts": out}
+
+    def texts(self, seat: str) -> list[tuple[dict[str, Any], tuple[int, ...]]]:
+        """The texts put in ``seat``'s own event list (drafts, offers, proposals; a reply that repeats
+        the text it answers, and the end, which repeats the last, are left out), with point indices."""
+        out = []
+        for ev in self.seat_events[seat]:
+            text = ev.get("outcome")
+            if ev["kind"] in TEXT_KINDS and isinstance(text, Mapping):
+                out.append((ev, self._indices(text, "text")))
+        return out
+
+    def space(self, seat: str | None, reveal: bool) -> dict[str, Any]:
+        """The utility space of the texts so far, for the mediator's figure: each text in the
+        mediator's own event list (``seat``; the organiser passes ``None`` and reads the mediator's) with
+        every party's utility. ``reveal``: the parties' current private preferences (``disclosure:
+        mediator``, or the organiser); otherwise the scenario's published estimates — what the protocol
+        gives a mediator as its beliefs (``MediatorModel``) — and never a delegation's private profile."""
+        holder = seat if seat is not None else next((s for s, a in self.index.items() if a in self.mediators), None)
+        game = self.game if reveal else self.base
+        parties = [a for a in self.parties if a >= 0]
+        wv = [w[parties] for w in game.weighted_values()]
+        d = game.no_deal_utility()[parties]
+        ids = [self.base.actors[a] for a in parties]
+        dates = self.round_dates()
+        texts = []
+        for ev, o in (self.texts(holder) if holder is not None else []):
+            u = np.sum([w[:, k] for w, k in zip(wv, o)], axis=0)
+            texts.append({"n": ev["n"], "round": ev["round"], "date": dates.get(ev["round"]) if ev["round"] else None,
+                          "kind": ev["kind"], "from": ev["from"], "text": self._render(o),
+                          "utilities": {p: round(float(x), 12) for p, x in zip(ids, u)}})
+        return {"basis": "private" if reveal else "estimates", "parties": ids,
+                "names": {p: self.base.names[a] for p, a in zip(ids, parties)},
+                "disagreement": {p: round(float(x), 12) for p, x in zip(ids, d)}, "texts": texts}
+
+    def progress(self) -> dict[str, Any]:
+        """What the secretariat watches without reading what anyone said: per seat its player, whether
+        it must act now (and how), and how many actions it has taken; the round, its date, the status."""
+        acted: dict[str, int] = {s: 0 for s in self.index}
+        for ev in self.events:
+            who = ev.get("actor")
+            if who in acted and ev.get("kind") not in ("pause",):
+                acted[who] += 1
+        seats = {}
+        for s, a in self.index.items():
+            seats[s] = {"name": self.base.names[a] if a >= 0 else "Mediator",
+                        "role": self.base.roles[a] if a >= 0 else "mediator", "player": self.spec.seats[s],
+                        "pending": self.pending(s), "actions": acted[s], "profile_submitted": s in self.submitted}
+        v = next((x for x in (self._view(b) for b in self.index.values()) if x is not None), None)
+        return {"status": self.state_name, "round": int(self.state.round) + 1,
+                "rounds": v.rounds if v is not None else None, "date": v.date if v is not None else None,
+                "deadline": v.deadline if v is not None else None, "seats": seats, "outcome": self.outcome_json()}
+
+    # -- private notes ---------------------------------------------------------------------------
+    def note(self, seat: str) -> dict[str, Any]:
+        """``seat``'s private notes (the latest text, the round it was saved in, how many saves)."""
+        self.index[seat]
+        return dict(self.notes.get(seat) or {"text": "", "round": None, "version": 0})
+
+    def set_note(self, seat: str, text: str) -> list[dict[str, Any]]:
+        """Save ``seat``'s private notes (a record of the log: only the seat and the organiser, who
+        reads the whole log, ever see it). Allowed until the talks end, and after."""
+        if not isinstance(text, str):
+            raise ActionError(422, "expected text", "text")
+        if len(text) > MAX_NOTE:
+            raise ActionError(422, f"notes hold at most {MAX_NOTE:,} characters", "text")
+        self._set_note(seat, text)
+        return [self._next_record("note", seat, {"text": text})]
+
+    def _set_note(self, seat: str, text: str) -> None:
+        old = self.notes.get(seat) or {"version": 0}
+        self.notes[seat] = {"text": text, "round": int(self.state.round) + 1, "version": int(old["version"]) + 1}
 
     def transcript(self) -> dict[str, Any]:
         """The whole log in the shape of ``accord simulate --json`` (one run), plus the service's
@@ -535,6 +721,8 @@ class Session:
             self._own(rec["actor"], "profile", {"profile": p}, int(self.state.round) + 1)
         elif t == "control":
             self._control(body["action"])
+        elif t == "note":
+            self._set_note(rec["actor"], body["text"])
         else:
             raise ValueError(f"unknown record type {t!r} at seq {rec['seq']}")
         self.seq = int(rec["seq"])

@@ -18,7 +18,8 @@ class Settings:
     make, and the burst it may save up. ``max_body``: bytes a request body may have
     (``max_create_body`` for ``POST /api/negotiations``, which may carry a whole scenario).
     ``synchronous``: SQLite's ``FULL`` (a commit survives a power cut) or ``NORMAL`` (survives a
-    crash of the server, not of the machine)."""
+    crash of the server, not of the machine). ``session_ttl``: seconds a browser session of the web
+    rooms lasts before the invitation link must be opened again."""
 
     db: str | None = None
     data: Path = Path("accord-data")
@@ -31,6 +32,7 @@ class Settings:
     synchronous: str = "FULL"
     writer_batch: int = 256
     keepalive: float = 15.0
+    session_ttl: float = 12 * 3600.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -18,6 +18,8 @@ import secrets
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import numpy as np
+
 from ..negotiation.protocols import Config
 from ..profiles import profile_of
 from .auth import (
@@ -393,6 +395,168 @@ class Service:
         lv.assist_cache = (key, out)
         return out
 
+    # -- what the web rooms read (each a use case of its own, tested apart from the pages) -----------
+    async def _read(self, nid: str, fn: Any, *args: Any) -> Any:
+        lv = await self._live(nid)
+        async with lv.lock:
+            try:
+                return fn(lv.session, *args)
+            except ActionError as e:
+                raise _err(e) from None
+
+    async def evaluate(self, p: Principal, nid: str, text: Any) -> dict[str, Any]:
+        """What-if for a delegation: its own value of ``text`` under its current private preferences,
+        per issue whether the value is in its acceptable set (else the nearest it accepts)."""
+        seat = self._seat(p, nid)
+        return await self._read(nid, lambda s: s.evaluate(seat, text))  # type: ignore[no-any-return]
+
+    async def values(self, p: Principal, nid: str) -> dict[str, Any]:
+        """A delegation's own value of every text it has seen, in order (its figure over time)."""
+        seat = self._seat(p, nid)
+        return await self._read(nid, lambda s: s.values(seat))  # type: ignore[no-any-return]
+
+    async def calendar(self, p: Principal, nid: str) -> dict[str, Any]:
+        """The public calendar (every round's date, the calendar pauses before it, the deadline) and the
+        names and colours of the seats this holder hears from (every seat for the organiser)."""
+        seat = None
+        if not p.organiser:
+            seat = self._seat(p, nid)
+        else:
+            self._organiser(p, nid)
+        return await self._read(nid, lambda s: s.calendar(seat))  # type: ignore[no-any-return]
+
+    async def note(self, p: Principal, nid: str) -> dict[str, Any]:
+        """The seat's own private notes."""
+        seat = self._seat(p, nid)
+        return await self._read(nid, lambda s: s.note(seat))  # type: ignore[no-any-return]
+
+    async def set_note(self, p: Principal, nid: str, text: Any) -> dict[str, Any]:
+        """Save the seat's private notes (a record of the log: the organiser reads the whole log)."""
+        seat = self._seat(p, nid)
+        lv = await self._live(nid)
+        async with lv.lock:
+            try:
+                records = lv.session.set_note(seat, text)
+            except ActionError as e:
+                raise _err(e) from None
+            await self._commit(nid, lv, records)
+            return lv.session.note(seat)
+
+    def _mediator_seat(self, p: Principal, nid: str, lv: Live) -> str | None:
+        """The mediator's seat for a mediator's token, ``None`` for the organiser; 403 otherwise."""
+        if p.organiser:
+            return None
+        seat = self._seat(p, nid)
+        if not lv.session.is_mediator(seat):
+            raise ServiceError(403, "only the mediator's seat has the assistant")
+        return seat
+
+    async def check_draft(self, p: Principal, nid: str, text: Any) -> dict[str, Any]:
+        """The mediator's draft editor: who would accept ``text`` as far as the mediator may know — the
+        assistant's check on every side's current inputs (:func:`accord.analysis.assistant.check_text`),
+        naming sides and showing utilities only under ``disclosure: mediator`` (or to the organiser)."""
+        if not p.organiser:
+            self._seat(p, nid)
+        else:
+            self._organiser(p, nid)
+        lv = await self._live(nid)
+        self._mediator_seat(p, nid, lv)
+        s = lv.session
+        reveal = p.organiser or s.spec.disclosure == "mediator"
+        async with lv.lock:
+            try:
+                o = s._indices(text, "text")
+            except ActionError as e:
+                raise _err(e) from None
+            game = s.game
+        from ..analysis.assistant import check_text
+
+        res = await asyncio.to_thread(check_text, game, o, reveal=reveal, label="draft")
+        needed = int(game.needed(np.asarray(o)[None, :])[0].sum())
+        return {"negotiation": nid, "disclosure": s.spec.disclosure, "needed": needed, **res.to_dict()}
+
+    async def space(self, p: Principal, nid: str) -> dict[str, Any]:
+        """The utility space of the texts so far (the mediator's figure): every party's utility of each
+        text, on the delegations' private preferences under ``disclosure: mediator`` (and for the
+        organiser), else on the scenario's published estimates (the mediator's own beliefs)."""
+        if p.organiser:
+            self._organiser(p, nid)
+        else:
+            self._seat(p, nid)
+        lv = await self._live(nid)
+        seat = self._mediator_seat(p, nid, lv)
+        reveal = p.organiser or lv.session.spec.disclosure == "mediator"
+        return await self._read(nid, lambda s: s.space(seat, reveal))  # type: ignore[no-any-return]
+
+    async def progress(self, p: Principal, nid: str) -> dict[str, Any]:
+        """What the secretariat watches: per seat its player, whether it must act now, how many actions
+        it took — never what anyone said (that is in the log, which the organiser may read)."""
+        self._organiser(p, nid)
+        out = await self._read(nid, lambda s: s.progress())
+        return {"id": nid, **out}
+
+    async def watch(self, p: Principal, nid: str) -> AsyncIterator[str]:
+        """Server-sent events for the secretariat: ``progress`` (as :meth:`progress`) now and after
+        every change, until the negotiation ends."""
+        self._organiser(p, nid)
+        lv = await self._live(nid)
+        keepalive = self.settings.keepalive
+
+        async def gen() -> AsyncIterator[str]:
+            cur = lv
+            n = 0
+            yield "retry: 2000\n\n"
+            while True:
+                cur = self.live.get(nid, cur)
+                waiter = cur.waiter()
+                async with cur.lock:
+                    data = {"id": nid, **cur.session.progress()}
+                yield f"id: {n}\nevent: progress\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+                n += 1
+                if cur.session.finished or cur.session.status == "closed" or self.closing.is_set():
+                    return
+                try:
+                    await asyncio.wait_for(waiter.wait(), timeout=keepalive)
+                except TimeoutError:
+                    yield ": keepalive\n\n"
+
+        return gen()
+
+    async def seats_of(self, p: Principal, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Before creating: the seats a scenario and protocol give, each with its default software
+        player, and the strategies that may play a party or a mediator (the secretariat's form)."""
+        self._organiser(p)
+        try:
+            spec, game = await asyncio.to_thread(self._spec, {**body, "seats": {}})
+        except ActionError as e:
+            raise _err(e) from None
+        from ..negotiation.runner import players_of
+        from ..negotiation.strategies import filtered_strategies
+
+        _, mediators = players_of(game, spec.protocol, spec.config)
+        seats = []
+        for seat, player in spec.seats.items():
+            a = game.index(seat) if seat in game.actors else -1
+            seats.append({"id": seat, "name": game.names[a] if a >= 0 else "Mediator",
+                          "role": game.roles[a] if a >= 0 else "mediator", "mediator": a in mediators,
+                          "default": player})
+        return {"title": spec.title, "protocol": spec.protocol, "seats": seats,
+                "strategies": {"party": sorted(c.name for c in filtered_strategies(mediator=False)),
+                               "mediator": sorted(c.name for c in filtered_strategies(mediator=True))}}
+
+    async def session_brief(self, p: Principal, nid: str) -> dict[str, Any]:
+        """The brief of the session so far (organiser): :func:`accord.session_brief` on the live
+        transcript, measured on the preferences the delegations played with."""
+        self._organiser(p, nid)
+        lv = await self._live(nid)
+        async with lv.lock:
+            tr = await asyncio.to_thread(lv.session.transcript)
+            game = lv.session.game
+        from ..api import session_brief
+
+        res = await asyncio.to_thread(session_brief, game, tr, profiles=False)
+        return {"negotiation": nid, "status": tr["status"], **res.to_dict()}
+
     async def transcript(self, p: Principal, nid: str) -> dict[str, Any]:
         """The whole session as ``accord simulate --json`` gives it (organiser)."""
         self._organiser(p, nid)
@@ -461,21 +625,30 @@ class Service:
         self.seat_tokens[(nid, seat)] = {h}
         return {"seat": seat, "token": token, "url": self.url(nid, token)}
 
-    async def stream(self, p: Principal, nid: str, last_event_id: int | None = None) -> AsyncIterator[str]:
-        """Server-sent events of the seat's new events (from after ``last_event_id`` when given)."""
+    async def stream(self, p: Principal, nid: str, last_event_id: int | None = None,
+                     changes: bool = False) -> AsyncIterator[str]:
+        """Server-sent events of the seat's new events (from after ``last_event_id`` when given).
+        ``changes``: for the mediator's seat only, also a bare ``changed`` event (no id, no content)
+        whenever the negotiation changes without a new event of its own — a delegation revised its
+        private profile, so the assistant's answer may have moved. Never for a delegation: what the
+        others do, and when, is not its to know."""
         seat = self._seat(p, nid)
         lv = await self._live(nid)
         keepalive = self.settings.keepalive
+        ticks = changes and lv.session.is_mediator(seat)
 
         async def gen() -> AsyncIterator[str]:
             cur = lv
             sent = (last_event_id + 1) if last_event_id is not None else cur.visible.get(seat, 0)
             yield "retry: 2000\n\n"
+            woke = False
             while True:
                 cur = self.live.get(nid, cur)
                 waiter = cur.waiter()
                 evs = cur.session.seat_events[seat]
                 upto = min(cur.visible.get(seat, 0), len(evs))
+                if woke and ticks and sent >= upto:
+                    yield "event: changed\ndata: {}\n\n"
                 while sent < upto:
                     ev = evs[sent]
                     yield f"id: {sent}\nevent: {ev['kind']}\ndata: {json.dumps(ev, ensure_ascii=False)}\n\n"
@@ -484,7 +657,9 @@ class Service:
                     return
                 try:
                     await asyncio.wait_for(waiter.wait(), timeout=keepalive)
+                    woke = True
                 except TimeoutError:
+                    woke = False
                     yield ": keepalive\n\n"
 
         return gen()
