@@ -9,6 +9,7 @@ examples.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections.abc import Mapping
 from pathlib import Path
@@ -98,7 +99,8 @@ def _moves(name: str, seed: int, protocol: str, game: Game, seat: int, player: S
 def check_plays(name: str) -> None:
     """It takes a seat in at least one protocol and acts there."""
     where = where_it_plays(name)
-    assert where, f"{name}: plays in no protocol (no seat for a {'mediator' if STRATEGIES[name].classifier.get('mediator') else 'party'})"
+    seat = "mediator" if STRATEGIES[name].classifier.get("mediator") else "party"
+    assert where, f"{name}: plays in no protocol (no seat for a {seat})"
     for protocol, game, seat in where:
         assert _moves(name, 0, protocol, game, seat), f"{name}: never acted in {protocol} on {game.id}"
 
@@ -152,7 +154,7 @@ def check_picklable(name: str) -> None:
     def copy(s: Strategy) -> Strategy:
         try:
             return pickle.loads(pickle.dumps(s))
-        except Exception as e:  # noqa: BLE001 - any pickling failure breaks the contract
+        except Exception as e:
             raise AssertionError(f"{name}: does not pickle: {e}") from e
 
     for protocol, game, seat in where_it_plays(name)[:1]:
@@ -187,7 +189,8 @@ def check_classifier(name: str, expected: Mapping[str, Any] | None) -> None:
     where = where_it_plays(name)
     plays = [(p, g, s, [_moves(name, seed, p, g, s) for seed in (0, 1, 2, 3)]) for p, g, s in where]
     if cls.classifier.get("stochastic"):
-        assert any(len({repr(m) for m in ms}) > 1 for *_, ms in plays), f"{name}: stochastic, yet every seed plays alike"
+        differ = any(len({repr(m) for m in ms}) > 1 for *_, ms in plays)
+        assert differ, f"{name}: stochastic, yet every seed plays alike"
     else:
         for p, g, _, ms in plays:
             assert all(m == ms[0] for m in ms), f"{name}: deterministic, yet its seed changes its play in {p} on {g.id}"
@@ -211,7 +214,8 @@ def check_classifier(name: str, expected: Mapping[str, Any] | None) -> None:
             u = [own.u(o) for o in offers]
             if concession == "none":
                 assert len(set(offers)) <= 1, f"{name}: concession none, yet its offers change"
-            assert all(x >= y - 1e-12 for x, y in zip(u, u[1:])), f"{name}: time-based, yet it raised its demand"
+            steady = all(x >= y - 1e-12 for x, y in itertools.pairwise(u))
+            assert steady, f"{name}: time-based, yet it raised its demand"
 
 
 STRATEGY_CHECKS = (check_plays, check_same_seed_same_play, check_reset_equals_fresh, check_picklable,
@@ -238,7 +242,7 @@ def check_interface(protocol: str) -> None:
         assert callable(getattr(mod, attr, None)), f"{protocol}: has no {attr}()"
     for attr in ("BATCHABLE", "PUBLIC"):
         assert isinstance(getattr(mod, attr, None), bool), f"{protocol}: must declare {attr} = True or False"
-    assert mod.NAME == protocol, f"{protocol}: NAME is {mod.NAME!r}"
+    assert protocol == mod.NAME, f"{protocol}: NAME is {mod.NAME!r}"
 
 
 def check_pending_iff_outcome(protocol: str) -> None:

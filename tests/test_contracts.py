@@ -7,7 +7,7 @@ import itertools
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -173,7 +173,7 @@ class Liar(Linear):
     """Claims to be stochastic (Faratin et al. 1998)."""
 
     name = "test-liar"
-    classifier = {**Linear.classifier, "stochastic": True}
+    classifier: ClassVar[dict[str, Any]] = {**Linear.classifier, "stochastic": True}
 
 
 class SlowMediator(NashHillClimb):

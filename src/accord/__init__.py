@@ -9,9 +9,28 @@ The public namespace is the front door (:mod:`accord.api`)::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import (BriefResult, FormatComparison, FormatRow, Limits, Subject, analyze, audit, brief, check_brief,
-                  check_sources, compare_formats, compile, concede, game_of, load, predict, sensitivity, simulate,
-                  sweep, tournament)
+from .api import (
+    BriefResult,
+    FormatComparison,
+    FormatRow,
+    Limits,
+    Subject,
+    analyze,
+    audit,
+    brief,
+    check_brief,
+    check_sources,
+    compare_formats,
+    compile,
+    concede,
+    game_of,
+    load,
+    predict,
+    sensitivity,
+    simulate,
+    sweep,
+    tournament,
+)
 from .game import Game, IssueGrid, compile_scenario
 from .guards import LimitExceeded
 from .model import Scenario, ScenarioError, bundled, load_text, resolve

@@ -16,9 +16,10 @@ passed down, never global: the same arguments give the same result.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any
 
 from . import guards
 from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
@@ -38,12 +39,31 @@ from .negotiation import simulate as _simulate
 if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
     from .report import BriefData, Settings, WrittenBrief
 
-__all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
-           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
-           "sweep", "Limits", "check_brief"]
+__all__ = [
+    "BriefResult",
+    "FormatComparison",
+    "FormatRow",
+    "Limits",
+    "Subject",
+    "analyze",
+    "audit",
+    "brief",
+    "check_brief",
+    "check_sources",
+    "compare_formats",
+    "compile",
+    "concede",
+    "game_of",
+    "load",
+    "predict",
+    "sensitivity",
+    "simulate",
+    "sweep",
+    "tournament",
+]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
-Subject = Union[Scenario, Game, str, Path]
+Subject = Scenario | Game | str | Path
 Progress = Callable[[int, int], None]
 #: Raised work limits for one call, e.g. ``{"outcomes": 1e9}`` (see :mod:`accord.guards`).
 Limits = Mapping[str, float]
