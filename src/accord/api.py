@@ -29,10 +29,10 @@ from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
-from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
+from .model import Audit, Problem, Scenario, resolve, scenario_text
 from .model import audit as _audit
 from .model import check_sources as _check_sources
-from .model.files import is_folder
+from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 
@@ -83,17 +83,19 @@ def _seed(seed: int) -> None:
 
 
 def load(ref: str | Path) -> Scenario:
-    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a GENIUS domain folder.
+    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a file or folder in a
+    registered import format (:data:`accord.formats.FORMATS`: GENIUS XML, GeniusWeb JSON, NegMAS YAML).
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if is_folder(p) and any(p.glob("*.xml")):  # any other folder: the loader says it is a folder
-        from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
+    if kind_of(p) in ("file", "folder"):
+        from . import formats  # noqa: PLC0415 - the importers are only needed here
 
-        scn = load_genius(p).scenario
-        if scn is None:
-            raise ScenarioError([Problem(str(ref), None, "", "this GENIUS folder cannot be read as a scenario")])
-        return scn
+        fmt = formats.detect(p)
+        if fmt is not None:
+            return fmt.read(p)
+        if p.is_dir():
+            return formats.read(p)  # names the formats a folder could have been
     return resolve(ref)
 
 
@@ -103,18 +105,13 @@ def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipelin
 
 
 def game_of(subject: Subject) -> Game:
-    """The compiled game of ``subject`` (a Game is returned as it is; a GENIUS folder is read with
-    its own semantics)."""
+    """The compiled game of ``subject`` (a Game is returned as it is; anything else is read with
+    :func:`load` and compiled)."""
     if isinstance(subject, Game):
         return subject
     if isinstance(subject, Scenario):
         return compile_scenario(subject)
-    p = Path(subject)
-    if is_folder(p):
-        from .formats.genius import load_genius  # noqa: PLC0415
-
-        return load_genius(p)
-    return compile_scenario(resolve(subject))
+    return compile_scenario(load(subject))
 
 
 def _scenario_of(subject: Scenario | str | Path) -> Scenario:
