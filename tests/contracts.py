@@ -356,3 +356,76 @@ def check_views_hold_only_own_seat(protocol: str) -> None:
 
 PROTOCOL_CHECKS = (check_interface, check_pending_iff_outcome, check_same_key_same_events,
                    check_wrong_actor_and_kind, check_views_hold_only_own_seat)
+
+
+# -- forecast model contract ----------------------------------------------------------------------
+def model_games() -> dict[str, Game]:
+    """Games with ordered issues: the toy (continuous and ordinal, a ratifier) and two bundled cases."""
+    return {"toy": TOY, "miami-2025": compile_scenario(resolve("miami-2025")),
+            "ec-emissions": compile_scenario(resolve("ec-emissions"))}
+
+
+def _inputs(game: Game, draws: int = 5, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from accord.forecast.montecarlo import base_inputs, draw_inputs
+
+    x0, s0, c0 = base_inputs(game)
+    xd, sd, cd = draw_inputs(game, draws, np.random.default_rng(seed))
+    return np.concatenate([x0[None], xd]), np.concatenate([s0[None], sd]), np.concatenate([c0[None], cd])
+
+
+def check_model_declares(name: str) -> None:
+    """A name, a plain-words label, a docstring that cites its source, only known settings."""
+    from accord.forecast.models import MODELS, PARAMETERS
+
+    m = MODELS[name]
+    assert m.name == name, f"{name}: its name is {m.name!r}"
+    assert m.label.strip(), f"{name}: has no label for briefs and tables"
+    doc = type(m).__doc__ or ""
+    assert any(ch.isdigit() for ch in doc), f"{name}: the docstring must cite its source (with a year)"
+    unknown = set(m.parameters) - set(PARAMETERS)
+    assert not unknown, f"{name}: reads unknown settings {sorted(unknown)}"
+
+
+def check_model_forecasts(name: str) -> None:
+    """On every contract game: values ``(D, I)`` within each ordered issue's scale wherever an actor
+    holds a stance, the same for the same inputs, each input set forecast on its own."""
+    from accord.forecast.core import predict_batch
+
+    for gid, game in model_games().items():
+        x, s, c = _inputs(game)
+        ordered = [i for i, g in enumerate(game.issues) if g.ordered]
+        a = predict_batch(game, x, s, c, name, rounds=3).values
+        b = predict_batch(game, x, s, c, name, rounds=3).values
+        assert a.shape == (x.shape[0], game.n_issues), f"{name}: values of shape {a.shape} on {gid}"
+        assert np.array_equal(a, b, equal_nan=True), f"{name}: the same inputs give other forecasts on {gid}"
+        for i in ordered:
+            g = game.issues[i]
+            held = game.has_stance[:, i].any()
+            col = a[:, i]
+            if held:
+                assert np.isfinite(col).all(), f"{name}: no forecast of {g.id} on {gid}"
+                lo, hi = float(g.points.min()), float(g.points.max())
+                assert ((col >= lo - 1e-9) & (col <= hi + 1e-9)).all(), (
+                    f"{name}: forecasts {g.id} on {gid} outside its scale [{lo:g}, {hi:g}]: {col}")
+        alone = predict_batch(game, x[2:3], s[2:3], c[2:3], name, rounds=3).values[0]
+        assert np.allclose(a[2, ordered], alone[ordered], rtol=1e-9, atol=1e-9, equal_nan=True), (
+            f"{name}: an input set's forecast depends on the other sets of the batch on {gid}")
+
+
+def check_model_end_to_end(name: str) -> None:
+    """``forecast()`` with and without draws: every issue forecast, JSON-able, intervals with draws."""
+    import json
+
+    from accord.forecast import forecast
+
+    game = model_games()["miami-2025"]
+    for draws in (0, 10):
+        fc = forecast(game, model=name, draws=draws, seed=1, rounds=3)
+        assert fc.model == name and [f.id for f in fc.issues] == [g.id for g in game.issues], (
+            f"{name}: forecast() does not cover every issue")
+        json.dumps(fc.to_dict(), default=float)
+        ordered = [f for f in fc.issues if f.kind != "categorical"]
+        assert all((f.interval is not None) == (draws > 0) for f in ordered), f"{name}: intervals only with draws"
+
+
+MODEL_CHECKS = (check_model_declares, check_model_forecasts, check_model_end_to_end)
