@@ -101,7 +101,7 @@ def mediator_of(game: Game, config: Config) -> tuple[int, str]:
     return -1, VIRTUAL_MEDIATOR
 
 
-_MODELS: "weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], MediatorModel]]" = weakref.WeakKeyDictionary()
+_MODELS: weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], MediatorModel]] = weakref.WeakKeyDictionary()
 
 
 def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
