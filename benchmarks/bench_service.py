@@ -113,12 +113,26 @@ async def _run(url: str, negs: dict[str, dict[str, str]], inflight: int, think: 
     rng = random.Random(seed)
     texts = _texts(64, rng)
     load = Load(url, inflight, think)
-    limits = httpx.Limits(max_connections=inflight, max_keepalive_connections=inflight)
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as c:
-        t0 = time.perf_counter()
-        await asyncio.gather(*(load.negotiation(c, nid, tok, texts, random.Random(k))
-                               for k, (nid, tok) in enumerate(negs.items())))
-        return load, time.perf_counter() - t0
+    # one client per negotiation (its 4 seats' connections): httpx's pool scans every connection it
+    # holds on each request, so one pool for 800 seats would cost the client more than the server
+    clients = [httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(max_connections=4))
+               for _ in negs]
+    t0 = time.perf_counter()
+    await asyncio.gather(*(load.negotiation(c, nid, tok, texts, random.Random(k))
+                           for k, (c, (nid, tok)) in enumerate(zip(clients, negs.items()))))
+    wall = time.perf_counter() - t0
+    for c in clients:
+        await c.aclose()
+    return load, wall
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -126,7 +140,7 @@ def _pct(xs: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def _report(label: str, load: Load, wall: float) -> tuple[float, float, float]:
+def _report(label: str, load: Load, wall: float, server_cpu: float, client_cpu: float) -> tuple[float, float, float]:
     n = len(load.lat)
     rate = n / wall
     p50, p99 = _pct(load.lat, 0.50) * 1e3, _pct(load.lat, 0.99) * 1e3
@@ -134,6 +148,8 @@ def _report(label: str, load: Load, wall: float) -> tuple[float, float, float]:
     err = f", refused: {load.errors}" if load.errors else ""
     print(f"  {label:<34} {n:>6} actions in {wall:6.1f} s = {rate:6.0f} actions/s   p50 {p50:6.1f} ms   "
           f"p99 {p99:6.1f} ms   mean {statistics.fmean(load.lat) * 1e3:6.1f} ms   ({ok} the goal){err}")
+    print(f"  {'':<34} CPU per action: server {server_cpu / n * 1e3:5.2f} ms, client {client_cpu / n * 1e3:5.2f} ms "
+          f"(so one server core serves at most {n / server_cpu:,.0f} actions/s)")
     return rate, p50, p99
 
 
@@ -145,11 +161,16 @@ def bench(label: str, data: Path, db: str | None, args: argparse.Namespace) -> N
         print(f"  created {len(negs)} negotiations in {time.perf_counter() - t0:.1f} s")
         # people who think: each negotiation offers rate/negotiations actions a second
         think = 4 * args.negotiations / (args.rate * (1 + 11 / 6))  # a round: a wait, then the longest of 3
-        load, wall = asyncio.run(_run(server.url, negs, max(args.inflight, 256), think, 1))
-        _report(f"paced at {args.rate:.0f} actions/s offered", load, wall)
-        negs = asyncio.run(_create(server.url, args.negotiations))
-        load, wall = asyncio.run(_run(server.url, negs, args.inflight, None, 2))
-        _report(f"flat out, {args.inflight} requests in flight", load, wall)
+        assert server.proc is not None
+        pid = server.proc.pid
+        for name, inflight, pace, seed in ((f"paced at {args.rate:.0f} actions/s offered", max(args.inflight, 256),
+                                             think, 1),
+                                            (f"flat out, {args.inflight} requests in flight", args.inflight, None, 2)):
+            if seed == 2:
+                negs = asyncio.run(_create(server.url, args.negotiations))
+            s0, c0 = _cpu(pid), time.process_time()
+            load, wall = asyncio.run(_run(server.url, negs, inflight, pace, seed))
+            _report(name, load, wall, _cpu(pid) - s0, time.process_time() - c0)
 
 
 def main() -> None:

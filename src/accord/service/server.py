@@ -14,5 +14,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_lev
     from .app import create_app
 
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_level=log_level,
-                            timeout_graceful_shutdown=3, server_header=False)
+                            timeout_graceful_shutdown=3, timeout_keep_alive=30, server_header=False)
     uvicorn.Server(config).run()
