@@ -9,6 +9,7 @@ examples.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections.abc import Mapping
 from pathlib import Path
@@ -98,7 +99,8 @@ def _moves(name: str, seed: int, protocol: str, game: Game, seat: int, player: S
 def check_plays(name: str) -> None:
     """It takes a seat in at least one protocol and acts there."""
     where = where_it_plays(name)
-    assert where, f"{name}: plays in no protocol (no seat for a {'mediator' if STRATEGIES[name].classifier.get('mediator') else 'party'})"
+    seat = "mediator" if STRATEGIES[name].classifier.get("mediator") else "party"
+    assert where, f"{name}: plays in no protocol (no seat for a {seat})"
     for protocol, game, seat in where:
         assert _moves(name, 0, protocol, game, seat), f"{name}: never acted in {protocol} on {game.id}"
 
@@ -152,7 +154,7 @@ def check_picklable(name: str) -> None:
     def copy(s: Strategy) -> Strategy:
         try:
             return pickle.loads(pickle.dumps(s))
-        except Exception as e:  # noqa: BLE001 - any pickling failure breaks the contract
+        except Exception as e:
             raise AssertionError(f"{name}: does not pickle: {e}") from e
 
     for protocol, game, seat in where_it_plays(name)[:1]:
@@ -187,7 +189,8 @@ def check_classifier(name: str, expected: Mapping[str, Any] | None) -> None:
     where = where_it_plays(name)
     plays = [(p, g, s, [_moves(name, seed, p, g, s) for seed in (0, 1, 2, 3)]) for p, g, s in where]
     if cls.classifier.get("stochastic"):
-        assert any(len({repr(m) for m in ms}) > 1 for *_, ms in plays), f"{name}: stochastic, yet every seed plays alike"
+        differ = any(len({repr(m) for m in ms}) > 1 for *_, ms in plays)
+        assert differ, f"{name}: stochastic, yet every seed plays alike"
     else:
         for p, g, _, ms in plays:
             assert all(m == ms[0] for m in ms), f"{name}: deterministic, yet its seed changes its play in {p} on {g.id}"
@@ -211,7 +214,8 @@ def check_classifier(name: str, expected: Mapping[str, Any] | None) -> None:
             u = [own.u(o) for o in offers]
             if concession == "none":
                 assert len(set(offers)) <= 1, f"{name}: concession none, yet its offers change"
-            assert all(x >= y - 1e-12 for x, y in zip(u, u[1:])), f"{name}: time-based, yet it raised its demand"
+            steady = all(x >= y - 1e-12 for x, y in itertools.pairwise(u))
+            assert steady, f"{name}: time-based, yet it raised its demand"
 
 
 STRATEGY_CHECKS = (check_plays, check_same_seed_same_play, check_reset_equals_fresh, check_picklable,
@@ -238,7 +242,7 @@ def check_interface(protocol: str) -> None:
         assert callable(getattr(mod, attr, None)), f"{protocol}: has no {attr}()"
     for attr in ("BATCHABLE", "PUBLIC"):
         assert isinstance(getattr(mod, attr, None), bool), f"{protocol}: must declare {attr} = True or False"
-    assert mod.NAME == protocol, f"{protocol}: NAME is {mod.NAME!r}"
+    assert protocol == mod.NAME, f"{protocol}: NAME is {mod.NAME!r}"
 
 
 def check_pending_iff_outcome(protocol: str) -> None:
@@ -352,3 +356,76 @@ def check_views_hold_only_own_seat(protocol: str) -> None:
 
 PROTOCOL_CHECKS = (check_interface, check_pending_iff_outcome, check_same_key_same_events,
                    check_wrong_actor_and_kind, check_views_hold_only_own_seat)
+
+
+# -- forecast model contract ----------------------------------------------------------------------
+def model_games() -> dict[str, Game]:
+    """Games with ordered issues: the toy (continuous and ordinal, a ratifier) and two bundled cases."""
+    return {"toy": TOY, "miami-2025": compile_scenario(resolve("miami-2025")),
+            "ec-emissions": compile_scenario(resolve("ec-emissions"))}
+
+
+def _inputs(game: Game, draws: int = 5, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from accord.forecast.montecarlo import base_inputs, draw_inputs
+
+    x0, s0, c0 = base_inputs(game)
+    xd, sd, cd = draw_inputs(game, draws, np.random.default_rng(seed))
+    return np.concatenate([x0[None], xd]), np.concatenate([s0[None], sd]), np.concatenate([c0[None], cd])
+
+
+def check_model_declares(name: str) -> None:
+    """A name, a plain-words label, a docstring that cites its source, only known settings."""
+    from accord.forecast.models import MODELS, PARAMETERS
+
+    m = MODELS[name]
+    assert m.name == name, f"{name}: its name is {m.name!r}"
+    assert m.label.strip(), f"{name}: has no label for briefs and tables"
+    doc = type(m).__doc__ or ""
+    assert any(ch.isdigit() for ch in doc), f"{name}: the docstring must cite its source (with a year)"
+    unknown = set(m.parameters) - set(PARAMETERS)
+    assert not unknown, f"{name}: reads unknown settings {sorted(unknown)}"
+
+
+def check_model_forecasts(name: str) -> None:
+    """On every contract game: values ``(D, I)`` within each ordered issue's scale wherever an actor
+    holds a stance, the same for the same inputs, each input set forecast on its own."""
+    from accord.forecast.core import predict_batch
+
+    for gid, game in model_games().items():
+        x, s, c = _inputs(game)
+        ordered = [i for i, g in enumerate(game.issues) if g.ordered]
+        a = predict_batch(game, x, s, c, name, rounds=3).values
+        b = predict_batch(game, x, s, c, name, rounds=3).values
+        assert a.shape == (x.shape[0], game.n_issues), f"{name}: values of shape {a.shape} on {gid}"
+        assert np.array_equal(a, b, equal_nan=True), f"{name}: the same inputs give other forecasts on {gid}"
+        for i in ordered:
+            g = game.issues[i]
+            held = game.has_stance[:, i].any()
+            col = a[:, i]
+            if held:
+                assert np.isfinite(col).all(), f"{name}: no forecast of {g.id} on {gid}"
+                lo, hi = float(g.points.min()), float(g.points.max())
+                assert ((col >= lo - 1e-9) & (col <= hi + 1e-9)).all(), (
+                    f"{name}: forecasts {g.id} on {gid} outside its scale [{lo:g}, {hi:g}]: {col}")
+        alone = predict_batch(game, x[2:3], s[2:3], c[2:3], name, rounds=3).values[0]
+        assert np.allclose(a[2, ordered], alone[ordered], rtol=1e-9, atol=1e-9, equal_nan=True), (
+            f"{name}: an input set's forecast depends on the other sets of the batch on {gid}")
+
+
+def check_model_end_to_end(name: str) -> None:
+    """``forecast()`` with and without draws: every issue forecast, JSON-able, intervals with draws."""
+    import json
+
+    from accord.forecast import forecast
+
+    game = model_games()["miami-2025"]
+    for draws in (0, 10):
+        fc = forecast(game, model=name, draws=draws, seed=1, rounds=3)
+        assert fc.model == name and [f.id for f in fc.issues] == [g.id for g in game.issues], (
+            f"{name}: forecast() does not cover every issue")
+        json.dumps(fc.to_dict(), default=float)
+        ordered = [f for f in fc.issues if f.kind != "categorical"]
+        assert all((f.interval is not None) == (draws > 0) for f in ordered), f"{name}: intervals only with draws"
+
+
+MODEL_CHECKS = (check_model_declares, check_model_forecasts, check_model_end_to_end)

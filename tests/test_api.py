@@ -33,7 +33,7 @@ def test_forecast_is_a_package_and_predict_the_function():
     assert "forecast" not in accord.__all__ and "forecast" not in api.__all__
     assert callable(accord.predict)
     star: dict = {}
-    exec("from accord import *", star)  # noqa: S102 - what a notebook's star import binds
+    exec("from accord import *", star)
     assert "forecast" not in star and "predict" in star
 
 
@@ -62,7 +62,7 @@ def test_the_readme_shows_the_notebook_lines_and_they_run():
     assert blocks, "README.md has no python example"
     code = blocks[0]
     assert 'accord.load("miami-2025")' in code and "accord.analyze(" in code and ".summary()" in code
-    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102 - the README's own example
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
 
 
 def test_subjects_are_a_scenario_a_game_or_a_name():

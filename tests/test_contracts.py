@@ -7,11 +7,13 @@ import itertools
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
+import numpy as np
 import pytest
 
 import contracts as C
+from accord.forecast import MODELS, ForecastModel, ModelInputs, ModelRun
 from accord.negotiation.protocols import PROTOCOLS, alternating, shuttle
 from accord.negotiation.strategies import STRATEGIES
 from accord.negotiation.strategies.mediators import NashHillClimb
@@ -69,6 +71,12 @@ def test_mediators_play_the_shuttle_and_chair_the_table() -> None:
 @pytest.mark.parametrize("protocol", list(PROTOCOLS))
 def test_protocol_contract(protocol: str, check: Callable[[str], None]) -> None:
     check(protocol)
+
+
+@pytest.mark.parametrize("check", C.MODEL_CHECKS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("model", list(MODELS))
+def test_forecast_model_contract(model: str, check: Callable[[str], None]) -> None:
+    check(model)
 
 
 # -- each check can fail --------------------------------------------------------------------------
@@ -173,7 +181,7 @@ class Liar(Linear):
     """Claims to be stochastic (Faratin et al. 1998)."""
 
     name = "test-liar"
-    classifier = {**Linear.classifier, "stochastic": True}
+    classifier: ClassVar[dict[str, Any]] = {**Linear.classifier, "stochastic": True}
 
 
 class SlowMediator(NashHillClimb):
@@ -248,3 +256,42 @@ def test_interface_contract_can_fail() -> None:
     del m.PUBLIC
     with registered(PROTOCOLS, m):
         _fails(C.check_interface, "test-undeclared", naming="test-undeclared", saying="PUBLIC")
+
+
+class Overshoot(ForecastModel):
+    """Forecasts one past the highest position (Achen 2006, misread)."""
+
+    name = "test-overshoot"
+    label = "Overshoot"
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        return ModelRun(np.nanmax(np.where(inputs.mask, inputs.x, np.nan), axis=-1) + 1e3)
+
+
+class Pooled(ForecastModel):
+    """Averages positions over the whole batch, so each draw sees the others (Black 1958, misread)."""
+
+    name = "test-pooled"
+    label = "Pooled"
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        w = inputs.c * inputs.s * inputs.mask
+        mean = (w * np.nan_to_num(inputs.x)).sum(axis=(0, 2)) / w.sum(axis=(0, 2))
+        return ModelRun(np.broadcast_to(mean, inputs.x.shape[:2]).copy())
+
+
+class Uncited(ForecastModel):
+    name = "test-uncited"
+    label = "Uncited"
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        return ModelRun(inputs.x.mean(axis=-1))
+
+
+def test_forecast_model_contract_can_fail() -> None:
+    with registered(MODELS, Overshoot()):
+        _fails(C.check_model_forecasts, "test-overshoot", naming="test-overshoot", saying="outside its scale")
+    with registered(MODELS, Pooled()):
+        _fails(C.check_model_forecasts, "test-pooled", naming="test-pooled", saying="depends on the other sets")
+    with registered(MODELS, Uncited()):
+        _fails(C.check_model_declares, "test-uncited", naming="test-uncited", saying="cite its source")

@@ -16,7 +16,7 @@ def test_the_three_registries_find_their_members_without_a_list():
     assert {"alternating", "shuttle", "table"} <= set(PROTOCOLS)
     assert {"boulware", "nash", "mirror"} <= set(STRATEGIES)
     assert MODELS.names()[:5] == ("compromise", "median", "nbs", "eum", "exchange")  # simplest first
-    assert all(PROTOCOLS[n].NAME == n for n in PROTOCOLS)
+    assert all(n == PROTOCOLS[n].NAME for n in PROTOCOLS)
     assert all(STRATEGIES[n].name == n for n in STRATEGIES)
     assert all(isinstance(MODELS[n], ForecastModel) and MODELS[n].name == n and MODELS[n].label for n in MODELS)
 

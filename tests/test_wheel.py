@@ -31,7 +31,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     src = tmp / "src-copy"
     shutil.copytree(ROOT / "src", src / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, src / name)
     # no build isolation: setuptools and wheel come from the test environment, so no network is needed
     _sh(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -84,3 +84,51 @@ def test_cli_from_the_installed_wheel_outside_the_repo(installed: tuple[Path, Pa
     assert all(s["quote"] for s in data["stances"])
     r = _sh(venv / "bin" / "accord", "--version", cwd=tmp_path, env=env)
     assert r.stdout.startswith("accord ")
+
+
+def test_wheel_declares_the_licence_and_no_unused_dependency(installed: tuple[Path, Path]) -> None:
+    wheel, _ = installed
+    z = zipfile.ZipFile(wheel)
+    meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+    text = z.read(meta).decode()
+    assert "License-Expression: MIT" in text
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in z.namelist())
+    runtime = {line.split(":", 1)[1].strip().split(";")[0].split("[")[0].split(">")[0].split("<")[0].strip().lower()
+               for line in text.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line}
+    assert runtime == {"numpy", "pydantic", "pyyaml", "typer", "rich", "matplotlib", "jinja2"}, runtime
+
+
+NO_SCIPY = """
+import sys
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ImportError("scipy is not a dependency of accord")
+        return None
+
+sys.meta_path.insert(0, Block())
+import accord
+from accord.forecast import MODELS
+from accord.negotiation.protocols import PROTOCOLS
+from accord.report import Settings
+
+g = accord.load("miami-2025")
+accord.analyze(g)
+for m in MODELS:
+    accord.predict(g, m, draws=20, seed=1)
+accord.sensitivity(g, "compromise")
+for p in PROTOCOLS:
+    accord.simulate(g, p, runs=2, steps=10, seed=1)
+accord.brief(g, sys.argv[1], settings=Settings(draws=20, runs=2))
+assert not [m for m in sys.modules if m.split(".")[0] == "scipy"]
+print("ok")
+"""
+
+
+@pytest.mark.slow
+def test_the_installed_package_runs_every_layer_without_scipy(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    _, venv = installed
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    r = _sh(venv / "bin" / "python", "-c", NO_SCIPY, tmp_path / "brief", cwd=tmp_path, env=env)
+    assert r.stdout.strip().endswith("ok")

@@ -9,9 +9,34 @@ The public namespace is the front door (:mod:`accord.api`)::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import (Assistance, BriefResult, FormatComparison, FormatRow, Limits, SessionReview, Subject, analyze, assist,
-                  audit, brief, check_brief, check_sources, compare_formats, compile, concede, game_of, load, predict,
-                  profile, sensitivity, session_brief, simulate, sweep, tournament, with_profile)
+from .api import (
+    Assistance,
+    BriefResult,
+    FormatComparison,
+    FormatRow,
+    Limits,
+    SessionReview,
+    Subject,
+    analyze,
+    assist,
+    audit,
+    brief,
+    check_brief,
+    check_sources,
+    compare_formats,
+    compile,
+    concede,
+    game_of,
+    load,
+    predict,
+    profile,
+    sensitivity,
+    session_brief,
+    simulate,
+    sweep,
+    tournament,
+    with_profile,
+)
 from .game import Game, IssueGrid, compile_scenario
 from .guards import LimitExceeded
 from .model import Scenario, ScenarioError, bundled, load_text, resolve

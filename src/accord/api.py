@@ -16,14 +16,15 @@ passed down, never global: the same arguments give the same result.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any
 
 from . import guards
 from .analysis import Analysis, Assistance, ConcessionOption, apply_concessions, minimal_concessions
-from .analysis import assist as _assist
 from .analysis import analyze as _analyze
+from .analysis import assist as _assist
 from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
@@ -42,13 +43,37 @@ from .profiles import apply_profile, profile_of
 if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
     from .report import BriefData, Settings, WrittenBrief
 
-__all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
-           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
-           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance",
-           "session_brief", "SessionReview"]
+__all__ = [
+    "Assistance",
+    "BriefResult",
+    "FormatComparison",
+    "FormatRow",
+    "Limits",
+    "SessionReview",
+    "Subject",
+    "analyze",
+    "assist",
+    "audit",
+    "brief",
+    "check_brief",
+    "check_sources",
+    "compare_formats",
+    "compile",
+    "concede",
+    "game_of",
+    "load",
+    "predict",
+    "profile",
+    "sensitivity",
+    "session_brief",
+    "simulate",
+    "sweep",
+    "tournament",
+    "with_profile",
+]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
-Subject = Union[Scenario, Game, str, Path]
+Subject = Scenario | Game | str | Path
 Progress = Callable[[int, int], None]
 #: Raised work limits for one call, e.g. ``{"outcomes": 1e9}`` (see :mod:`accord.guards`).
 Limits = Mapping[str, float]

@@ -17,14 +17,14 @@ Non-additive parts are explicit: ``forbidden`` and ``requires`` constraints and 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 from .model.schema import Forbidden, Interval, Issue, Ratification, Requires, Scenario, Stance
 
-__all__ = ["IssueGrid", "RatificationRule", "TermRule", "Game", "compile_scenario", "DEFAULT_POINTS"]
+__all__ = ["DEFAULT_POINTS", "Game", "IssueGrid", "RatificationRule", "TermRule", "compile_scenario"]
 
 DEFAULT_POINTS = 21
 _TOL = 1e-9
@@ -398,7 +398,7 @@ class Game:
     def _no_deal(self) -> tuple[np.ndarray, tuple[str, ...], tuple[tuple[str, ...], ...]]:
         cached = self.__dict__.get("_no_deal_cache")
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         wv = self.weighted_values()
         d = np.zeros(self.n_actors)
         sources: list[str] = []
@@ -441,7 +441,7 @@ class Game:
         object.__setattr__(self, "_no_deal_cache", out)
         return out
 
-    def subgame(self, actors: Sequence[str]) -> "Game":
+    def subgame(self, actors: Sequence[str]) -> Game:
         """The same game restricted to ``actors`` (in that order), e.g. the parties only."""
         idx = np.array([self.index(a) for a in actors], dtype=np.intp)
         remap = {int(o): n for n, o in enumerate(idx)}
@@ -527,8 +527,7 @@ def distance_values(points: np.ndarray, ideal: np.ndarray, lo: float, hi: float,
 def _stance_values(issue: Issue, grid: IssueGrid, s: Stance) -> tuple[np.ndarray, float, bool]:
     """Value table over the grid, ideal position on the grid scale, and whether it is explicit."""
     if s.utilities is not None:
-        utilities: dict[float | str, float] = {o: u for o, u in s.utilities.items()}
-        v = np.array([utilities.get(o, 0.0) for o in grid.values], dtype=float)
+        v = np.array([s.utilities.get(str(o), 0.0) for o in grid.values], dtype=float)  # option ids
         ideal = float(grid.index_of(s.ideal)) if s.ideal is not None else float(np.argmax(v))
         return v, ideal, True
     if s.ranking is not None:
@@ -585,7 +584,7 @@ def compile_scenario(scn: Scenario) -> Game:
     for i, iss in enumerate(scn.issues):
         if iss.kind == "continuous":
             extra: list[float] = []
-            for (a, ii), s in stances.items():
+            for (_, ii), s in stances.items():
                 if ii != i:
                     continue
                 if isinstance(s.ideal, (int, float)):

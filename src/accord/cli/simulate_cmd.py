@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -145,7 +145,7 @@ def tournament_cmd(
                                   "the default), local (a Dask LocalCluster, one worker per core) or "
                                   "tcp://HOST:8786; the same table everywhere. Needs the scale extra "
                                   "except for serial."),
-    table: Optional[Path] = typer.Option(None, "--table", help="Also write the tidy table (one row per "
+    table: Path | None = typer.Option(None, "--table", help="Also write the tidy table (one row per "
                                          "session and player) to this .csv (or .parquet, with pyarrow)."),
 ) -> None:
     """Strategies x scenarios x repetitions into a results table."""

@@ -27,7 +27,8 @@ from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws
 from .agreement import annotate
 from .result import Forecast, IssueForecast
 
-__all__ = ["forecast", "MODELS", "predict_batch", "BatchPrediction", "predict_draws", "serial_map", "MapChunks", "DRAW_CHUNK"]
+__all__ = ["DRAW_CHUNK", "MODELS", "BatchPrediction", "MapChunks", "forecast", "predict_batch", "predict_draws",
+           "serial_map"]
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")

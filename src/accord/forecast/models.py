@@ -25,7 +25,7 @@ import numpy as np
 from ..game import Game
 from ..registry import Registry
 
-__all__ = ["ForecastModel", "ModelInputs", "ModelRun", "MODELS", "model", "PARAMETERS"]
+__all__ = ["MODELS", "PARAMETERS", "ForecastModel", "ModelInputs", "ModelRun", "model"]
 
 #: The settings a model may read, besides the inputs.
 PARAMETERS = ("variant", "rounds", "stages")

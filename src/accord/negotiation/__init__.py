@@ -13,6 +13,26 @@ from .strategies import STRATEGIES, Mediator, Negotiator, Strategy, filtered_str
 from .tournament import TournamentResult, tournament
 from .views import Message, View
 
-__all__ = ["format_variants", "main_pair", "PROTOCOLS", "Action", "Config", "Outcome", "Turn", "protocol", "SimulationResult", "Transcript",
-           "simulate", "STRATEGIES", "Mediator", "Negotiator", "Strategy", "filtered_strategies", "make",
-           "TournamentResult", "tournament", "Message", "View"]
+__all__ = [
+           "PROTOCOLS",
+           "STRATEGIES",
+           "Action",
+           "Config",
+           "Mediator",
+           "Message",
+           "Negotiator",
+           "Outcome",
+           "SimulationResult",
+           "Strategy",
+           "TournamentResult",
+           "Transcript",
+           "Turn",
+           "View",
+           "filtered_strategies",
+           "format_variants",
+           "main_pair",
+           "make",
+           "protocol",
+           "simulate",
+           "tournament",
+]

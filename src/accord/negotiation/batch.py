@@ -22,7 +22,7 @@ from .protocols import Action, Config, alternating
 from .protocols.base import Outcome
 from .result import Transcript
 from .session import transcript
-from .space import EPS, own_space
+from .space import EPS, OwnSpace, own_space
 from .strategies import strategy
 from .strategies.timebased import TimeBased, _targets
 
@@ -118,14 +118,14 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
             es.append(float(cls.exponent))
         return np.array(es)
 
-    def targets(own, e: np.ndarray) -> np.ndarray:
+    def targets(own: OwnSpace, e: np.ndarray) -> np.ndarray:
         uniq, inv = np.unique(e, return_inverse=True)
         table = np.array([_targets(own.best, own.floor, float(x), T) for x in uniq])
         return table[inv]
 
     ta, tb = targets(oa, exps(0)), targets(ob, exps(1))
 
-    def cross(src, dst) -> tuple[np.ndarray, np.ndarray]:
+    def cross(src: OwnSpace, dst: OwnSpace) -> tuple[np.ndarray, np.ndarray]:
         """Utility to ``dst`` of ``src``'s candidates, and whether ``dst`` finds them acceptable."""
         u = np.zeros(src.outcomes.shape[0])
         ok = np.ones(src.outcomes.shape[0], dtype=bool)
@@ -178,5 +178,5 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
         util[agree] = game.utility(out[agree])
     times = np.where(agree, rounds / (T + 1.0), 1.0)  # clock(r, T) of the agreement round; deadline t = 1
     disc = util * game.discount[None, :] ** times[:, None]
-    return BatchResult(game, config, (a, b), [tuple(p) for p in pairs], agree, out, rounds, disc, offers,
+    return BatchResult(game, config, (a, b), [(p[0], p[1]) for p in pairs], agree, out, rounds, disc, offers,
                        min(record, N), times, util)

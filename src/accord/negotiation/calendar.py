@@ -9,8 +9,8 @@ of rounds is ``steps``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..game import Game
 
@@ -37,9 +37,9 @@ def schedule(game: Game, steps: int, participants: Sequence[str] | None = None,
     scn = game.scenario
     proc = scn.process if scn is not None else None
     start = None
-    if proc is not None and use_calendar:
+    if scn is not None and proc is not None and use_calendar:
         start = proc.start or (proc.rounds[0].start if proc.rounds else None) or scn.date
-    if start is None:
+    if start is None or proc is None:
         return Schedule(tuple([None] * steps), tuple(() for _ in range(steps)), None)
     who = set(participants or ())
     dates: list[str | None] = []

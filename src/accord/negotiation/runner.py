@@ -21,8 +21,16 @@ from .result import SimulationResult
 from .session import run_session, transcript
 from .strategies import make, strategy
 
-__all__ = ["simulate", "main_pair", "format_variants", "players_of", "resolve_strategies", "run_session",
-           "DEFAULT_PARTY", "DEFAULT_MEDIATOR"]
+__all__ = [
+    "DEFAULT_MEDIATOR",
+    "DEFAULT_PARTY",
+    "format_variants",
+    "main_pair",
+    "players_of",
+    "resolve_strategies",
+    "run_session",
+    "simulate",
+]
 
 DEFAULT_PARTY = "boulware"
 DEFAULT_MEDIATOR = "nash"
@@ -84,7 +92,7 @@ def resolve_strategies(game: Game, protocol: str, strategies: Mapping[str, str] 
                        config: Config) -> dict[int, str]:
     """Strategy name per playing actor index, with defaults; raises ValueError/KeyError on bad input."""
     parties, mediators = players_of(game, protocol, config)
-    names = {**{p: DEFAULT_PARTY for p in parties}, **{m: DEFAULT_MEDIATOR for m in mediators}}
+    names = {**dict.fromkeys(parties, DEFAULT_PARTY), **dict.fromkeys(mediators, DEFAULT_MEDIATOR)}
     idx_of = {game.actors[a] if a >= 0 else "mediator": a for a in names}
     for actor, name in (strategies or {}).items():
         if actor not in idx_of:
@@ -127,11 +135,11 @@ def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str
     if engine == "batch" and not batchable:
         raise ValueError("the batch engine runs bilateral alternating offers between vectorisable strategies")
     use_batch = engine == "batch" or (engine == "auto" and batchable and runs > 1)
-    parties, _ = players_of(game, protocol, cfg)
+    seats, _ = players_of(game, protocol, cfg)
     rng = np.random.default_rng(seed)
     if use_batch:
-        pair = [names[p] for p in parties]
-        res = run_batch(game, [tuple(pair)] * runs, cfg, record=min(runs, 100))
+        first, second = (names[p] for p in seats)
+        res = run_batch(game, [(first, second)] * runs, cfg, record=min(runs, 100))
         if progress:
             progress(runs, runs)
         ts = res.transcripts(protocol_names=names)
@@ -145,7 +153,7 @@ def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str
         seeds = child.integers(0, 2**31, size=len(names))
         players = {a: make(n, seed=int(s)) for (a, n), s in zip(sorted(names.items()), seeds)}
         out, events = run_session(game, protocol, players, cfg, child)
-        ts.append(transcript(game, protocol, k, names, out, events, parties))
+        ts.append(transcript(game, protocol, k, names, out, events, seats))
         if progress:
             progress(k + 1 - first_run, runs)
     return SimulationResult(game.id, protocol, "session", seed, ts)

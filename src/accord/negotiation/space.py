@@ -18,7 +18,7 @@ import numpy as np
 
 from ..game import Game
 
-__all__ = ["Space", "OwnSpace", "space", "own_space", "candidate_count", "EXHAUSTIVE_LIMIT"]
+__all__ = ["EXHAUSTIVE_LIMIT", "OwnSpace", "Space", "candidate_count", "own_space", "space"]
 
 EXHAUSTIVE_LIMIT = 500_000
 SAMPLE = 20_000
@@ -91,9 +91,9 @@ class OwnSpace:
         return self._rows[min(j, len(self._rows) - 1)]  # type: ignore[attr-defined]
 
 
-_SPACES: "weakref.WeakKeyDictionary[Game, Space]" = weakref.WeakKeyDictionary()
-_OWN: "weakref.WeakKeyDictionary[Game, dict[int, OwnSpace]]" = weakref.WeakKeyDictionary()
-_POOL: "weakref.WeakKeyDictionary[Game, np.ndarray]" = weakref.WeakKeyDictionary()
+_SPACES: weakref.WeakKeyDictionary[Game, Space] = weakref.WeakKeyDictionary()
+_OWN: weakref.WeakKeyDictionary[Game, dict[int, OwnSpace]] = weakref.WeakKeyDictionary()
+_POOL: weakref.WeakKeyDictionary[Game, np.ndarray] = weakref.WeakKeyDictionary()
 
 
 def agreeable_pool(game: Game) -> np.ndarray:

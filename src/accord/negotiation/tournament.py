@@ -11,8 +11,9 @@ run in chunks on a Dask cluster (:func:`accord.tournament` with ``scheduler``) w
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -118,8 +119,8 @@ def tournament(games: Sequence[Game], strategies: Sequence[str], repetitions: in
     :func:`accord.tournament` with a ``scheduler`` runs them on Dask, with the same table)."""
     ms = matches(games, strategies, protocol, steps)
     chunks = [ms[k:k + MATCH_CHUNK] for k in range(0, len(ms), MATCH_CHUNK)]
-    shared: dict[str, Any] = {"games": list(games), "repetitions": repetitions, "seed": seed, "protocol": protocol, "steps": steps,
-              "engine": engine}
+    shared: dict[str, Any] = {"games": list(games), "repetitions": repetitions, "seed": seed, "protocol": protocol,
+                              "steps": steps, "engine": engine}
     if map_chunks is None:
         parts = []
         for k, ch in enumerate(chunks):

@@ -12,15 +12,16 @@ and acceptable sets (in accord, the scenario's stated estimates) and the public 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from ..game import IssueGrid
 from .space import OwnSpace
 
-__all__ = ["Message", "View", "MediatorModel"]
+__all__ = ["MediatorModel", "Message", "View"]
 
 
 @dataclass(frozen=True, slots=True)

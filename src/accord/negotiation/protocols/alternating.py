@@ -111,24 +111,26 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     name = g.actors[me]
     ev: list[dict[str, Any]] = []
     others = [g.actors[a] for a in state.players if a != me]
-    if action.kind == "accept" and state.offer is not None:
+    offer = state.offer
+    if action.kind == "accept" and offer is not None:
         acc = state.accepted | {me}
-        ev.append(event(r, date, "accept", name, g.actors[state.proposer], {"outcome": render(g, state.offer)}))
+        ev.append(event(r, date, "accept", name, g.actors[state.proposer], {"outcome": render(g, offer)}))
         state = evolve(state, accepted=acc)
         if len(acc) == len(state.players) - 1:
-            nd = needed(g, state.offer)
+            nd = needed(g, offer)
             ok = True
-            for a in np.flatnonzero(nd):
-                a = int(a)
+            for k in np.flatnonzero(nd):
+                a = int(k)
                 if a in state.players:
                     continue
-                yes = auto_accepts(g, state.offer, a)
+                yes = auto_accepts(g, offer, a)
                 ev.append(event(r, date, "accept" if yes else "reject", g.actors[a], g.actors[state.proposer],
-                                {"level_ii": True, "issues": blocked_issues(g, state.offer, a)}))
+                                {"level_ii": True, "issues": blocked_issues(g, offer, a)}))
                 ok &= yes
             if ok:
-                ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, state.offer)}))
-                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
+                ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, offer)}))
+                done = Outcome(True, offer, "agreement", r + 1, time=clock(r, state.sched.rounds))
+                return evolve(state, done=done), ev
             state = evolve(state, offer=None, accepted=frozenset(), proposer=-1)
     elif action.kind in ("offer", "reject"):
         if action.outcome is None:
@@ -156,7 +158,8 @@ def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[s
     reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
     if reason is not None:
         ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": reason, **(stall or {})}))
-        return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
+        done = Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))
+        return evolve(state, done=done), ev
     for name, a, b in state.sched.pauses[r + 1]:
         ev.append(event(r + 1, state.sched.dates[r + 1], "pause", None, "all", {"name": name, "start": a, "end": b}))
     return evolve(state, turn=0, round=r + 1), ev

@@ -246,8 +246,8 @@ def silent_consent(game: Game, outcome: tuple[int, ...], players: Sequence[int],
     ev: list[dict[str, Any]] = []
     rejecting: list[tuple[int, list[str]]] = []
     skip = set(players)
-    for a in np.flatnonzero(needed(game, outcome)):
-        a = int(a)
+    for k in np.flatnonzero(needed(game, outcome)):
+        a = int(k)
         if a in skip:
             continue
         ok = auto_accepts(game, outcome, a)

@@ -101,7 +101,7 @@ def mediator_of(game: Game, config: Config) -> tuple[int, str]:
     return -1, VIRTUAL_MEDIATOR
 
 
-_MODELS: "weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], MediatorModel]]" = weakref.WeakKeyDictionary()
+_MODELS: weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], MediatorModel]] = weakref.WeakKeyDictionary()
 
 
 def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
@@ -235,8 +235,8 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
         want = tuple((g.issue_index(i), _nearest_acceptable(g, a, g.issue_index(i), d[g.issue_index(i)]))
                      for i in blocked)
         extra.append(Message(r, "critique", g.actors[a], want))
-        for i in blocked:
-            named.setdefault(i, []).append(g.actors[a])
+        for iid in blocked:
+            named.setdefault(iid, []).append(g.actors[a])
     if not rejected:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
         return evolve(state, done=Outcome(True, d, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
@@ -248,7 +248,8 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
         return evolve(state, round=r + 1, phase="draft", responses=()), ev
     stall = stall_report(state, rejected)
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
-    return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
+    done = Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))
+    return evolve(state, done=done), ev
 
 
 def stall_report(state: State, rejected: list[str]) -> dict[str, Any]:

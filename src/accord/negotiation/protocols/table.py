@@ -186,7 +186,8 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
     stall = {"last_proposal": render(g, o), "by": g.actors[state.proposer],
              "rejected_by": [g.actors[p] for p in state.parties if not yes[p]]}
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
-    return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
+    done = Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))
+    return evolve(state, done=done), ev
 
 
 def outcome(state: State) -> Outcome | None:

@@ -15,7 +15,7 @@ from typing import Any
 from ...registry import Registry
 from .base import Mediator, Negotiator, Strategy
 
-__all__ = ["Strategy", "Negotiator", "Mediator", "STRATEGIES", "strategy", "filtered_strategies", "make"]
+__all__ = ["STRATEGIES", "Mediator", "Negotiator", "Strategy", "filtered_strategies", "make", "strategy"]
 
 
 def _declared(module: ModuleType) -> list[type[Strategy]]:

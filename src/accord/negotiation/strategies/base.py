@@ -20,7 +20,7 @@ import numpy as np
 from ..protocols.base import Action, Turn
 from ..views import View
 
-__all__ = ["Strategy", "Negotiator", "Mediator", "critique"]
+__all__ = ["Mediator", "Negotiator", "Strategy", "critique"]
 
 
 class Strategy:
@@ -45,7 +45,7 @@ class Strategy:
     def __eq__(self, other: object) -> bool:
         if type(self) is not type(other):
             return NotImplemented
-        a, b = dict(self.__dict__), dict(other.__dict__)  # type: ignore[attr-defined]
+        a, b = dict(self.__dict__), dict(other.__dict__)
         ra, rb = a.pop("rng"), b.pop("rng")
         return a == b and ra.bit_generator.state == rb.bit_generator.state
 
@@ -128,7 +128,7 @@ def critique(view: View, draft: tuple[int, ...], target: float, most: int = 2) -
                 j = int(ok[np.argmin(np.abs(ok - k) + 1e-3 * np.abs(ok - own.ideal[i]))])
                 want[i] = j
                 cur[i] = j
-    gap = target - own.u(cur)
+    gap = target - own.u(tuple(cur))
     if gap > 1e-12:
         loss = sorted(((float(own.wv[i][own.ideal[i]] - own.wv[i][cur[i]]), i) for i in range(len(cur))
                        if i not in want), reverse=True)

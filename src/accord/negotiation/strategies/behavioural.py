@@ -9,7 +9,7 @@ import numpy as np
 from ..views import View
 from .base import Negotiator, critique
 
-__all__ = ["Aspiration", "TitForTat", "Mirror", "Random"]
+__all__ = ["Aspiration", "Mirror", "Random", "TitForTat"]
 
 
 def _received(view: View) -> list[tuple[int, ...]]:

@@ -14,7 +14,7 @@ import numpy as np
 from ..views import MediatorModel, View
 from .base import Mediator
 
-__all__ = ["SplitTheDifference", "NashHillClimb", "BalancedIncrements", "LeastSatisfiedFirst", "opening_text"]
+__all__ = ["BalancedIncrements", "LeastSatisfiedFirst", "NashHillClimb", "SplitTheDifference", "opening_text"]
 
 
 def opening_text(view: View) -> tuple[int, ...]:
@@ -162,11 +162,11 @@ class BalancedIncrements(Mediator):
         m = view.models
         assert m is not None
         d = m.disagreement[None, :]
-        pool = m.agreeable(m.outcomes)
+        pool: np.ndarray = np.asarray(m.agreeable(m.outcomes), dtype=bool)
         if not pool.any():
-            pool = m.ok.all(axis=1)
+            pool = np.asarray(m.ok.all(axis=1))
         if not pool.any():
-            pool = m.ok.sum(axis=1) == m.ok.sum(axis=1).max()
+            pool = np.asarray(m.ok.sum(axis=1) == m.ok.sum(axis=1).max())
         U = m.utility[pool]
         top = np.maximum(U.max(axis=0) - d[0], 1e-9)
         g = (U - d) / top[None, :]
@@ -200,7 +200,7 @@ class LeastSatisfiedFirst(Mediator):
             who = item[0]
             return (float(u[m.parties.index(who)]) if who in m.parties else -np.inf, who)
 
-        who, asks = min(crit, key=rank)
+        _, asks = min(crit, key=rank)
         i, k = asks[0]
         new = list(cur)
         step = int(np.sign(k - cur[i])) if view.issues[i].ordered else k - cur[i]

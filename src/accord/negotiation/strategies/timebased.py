@@ -16,7 +16,7 @@ import numpy as np
 from ..views import View
 from .base import Negotiator
 
-__all__ = ["TimeBased", "Boulware", "Linear", "Conceder", "Hardliner", "time_targets"]
+__all__ = ["Boulware", "Conceder", "Hardliner", "Linear", "TimeBased", "time_targets"]
 
 
 @lru_cache(maxsize=4096)
@@ -81,4 +81,4 @@ class Hardliner(TimeBased):
 
     name = "hardliner"
     exponent = 0.0
-    classifier = {**TimeBased.classifier, "concession": "none"}
+    classifier: ClassVar[dict[str, Any]] = {**TimeBased.classifier, "concession": "none"}
