@@ -189,10 +189,26 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
     (:func:`accord.negotiation.simulate`). Raises ``KeyError``/``ValueError`` on unknown actors,
     strategies or protocols, :class:`~accord.guards.LimitExceeded` past the ``rounds`` limit."""
     game = game_of(subject)
+    _check_players(game, parties, mediator)
     with guards.limits(limits):
         _check_simulation(game, steps, runs, seed)
         return _simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
                          breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
+
+
+def _check_players(game: Game, parties: Sequence[str] | None, mediator: str | None) -> None:
+    """Who may play: known actors; parties (or mediators) only — a ratifier, constituency or observer
+    is heard through its acceptable set, it does not negotiate; a mediator does not also play a party."""
+    for field_, who in [("parties", p) for p in parties or ()] + ([("mediator", mediator)] if mediator else []):
+        if who not in game.actors:
+            raise ValueError(f"{field_}: unknown actor {who!r}; actors: {', '.join(game.actors)}")
+    for who in parties or ():
+        role = game.roles[game.actors.index(who)]
+        if role not in ("party", "mediator"):
+            raise ValueError(f"parties: {who!r} is a {role}; only parties (and mediators) negotiate — a {role} "
+                             "is heard through its acceptable set")
+    if mediator and parties and mediator in parties:
+        raise ValueError(f"mediator: {mediator!r} is also one of the parties; a mediator cannot negotiate for itself")
 
 
 def _check_simulation(game: Game, steps: int, runs: int, seed: int, formats: int = 1) -> None:

@@ -508,23 +508,27 @@ def compile_scenario(scn: Scenario) -> Game:
     i_idx = {iss.id: k for k, iss in enumerate(scn.issues)}
     for s in scn.stances:
         stances[(a_idx[s.actor], i_idx[s.issue])] = s
+    on_issue: dict[int, list[Stance]] = {}  # linear in the stances, however many issues there are
+    for (_a, ii), s in stances.items():
+        on_issue.setdefault(ii, []).append(s)
+    named: dict[str, list[float]] = {}  # numbers the constraints name, per issue
+    for c in scn.constraints:
+        for combo in _constraint_combos(c):
+            for iid, vs in combo.items():
+                named.setdefault(iid, []).extend(float(v) for v in vs if isinstance(v, (int, float)))
 
     grids: list[IssueGrid] = []
     for i, iss in enumerate(scn.issues):
         if iss.kind == "continuous":
             extra: list[float] = []
-            for (a, ii), s in stances.items():
-                if ii != i:
-                    continue
+            for s in on_issue.get(i, ()):
                 if isinstance(s.ideal, (int, float)):
                     extra.append(float(s.ideal))
                 if isinstance(s.no_deal, (int, float)):
                     extra.append(float(s.no_deal))
                 if isinstance(s.acceptable, Interval):
                     extra += [s.acceptable.low, s.acceptable.high]
-            for c in scn.constraints:
-                for combo in _constraint_combos(c):
-                    extra += [float(v) for v in combo.get(iss.id, ()) if isinstance(v, (int, float))]
+            extra += named.get(iss.id, [])
             pts = _grid(iss, extra)
             anchors = {round(float(k), 9): v for k, v in iss.anchors.items()}
             vals: tuple[float | str, ...] = tuple(float(x) for x in pts)

@@ -166,7 +166,7 @@ class Issue(_Frozen):
                 if not self.low <= a <= self.high:
                     raise ValueError(f"anchor {a} is outside [{self.low}, {self.high}]")
             if self.step is not None and self.step > span:
-                raise ValueError(f"step {self.step} is larger than the range {span}")
+                raise ValueError(f"step: {self.step:g} is larger than the range {span:g}")
             if self.step is not None:
                 points = math.floor(span / self.step) + 1
                 if points > MAX_GRID_POINTS:
