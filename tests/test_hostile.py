@@ -197,3 +197,39 @@ def test_the_corpus_covers_every_class() -> None:
     assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
     sys.stderr.write("hostile corpus: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                      + f"; {len(CASES)} cases\n")
+
+
+def _bare_floats(tp: object, covered: bool = False) -> int:
+    """How many ``float`` in the type ``tp`` are not a :data:`accord.model.schema.Number`."""
+    import typing  # noqa: PLC0415
+
+    from accord.model import schema  # noqa: PLC0415
+
+    if typing.get_origin(tp) is typing.Annotated:
+        base, *meta = typing.get_args(tp)
+        ok = any(getattr(m, "func", None) is schema._not_a_bool for m in meta)
+        return _bare_floats(base, ok or covered)
+    if tp is float:
+        return 0 if covered else 1
+    return sum(_bare_floats(a) for a in typing.get_args(tp))
+
+
+def test_every_number_in_the_scenario_language_is_finite_and_not_a_boolean() -> None:
+    """A contract on the schema: every float field (of any model, in any union, list or mapping) is a
+    ``Number`` (refuses booleans), and every model refuses NaN and infinities — so a field added later
+    with a bare ``float`` fails here."""
+    from pydantic import BaseModel  # noqa: PLC0415
+
+    from accord.model import schema  # noqa: PLC0415
+
+    models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel)
+              and m is not BaseModel and m.__module__ == schema.__name__]
+    assert len(models) > 8
+    bare = []
+    for m in models:
+        assert m.model_config.get("allow_inf_nan") is False, m.__name__
+        for name, f in m.model_fields.items():
+            top = any(getattr(x, "func", None) is schema._not_a_bool for x in f.metadata)
+            if _bare_floats(f.annotation, top):
+                bare.append(f"{m.__name__}.{name}")
+    assert not bare, f"fields with a bare float (use schema.Number): {bare}"
