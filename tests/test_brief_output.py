@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +29,14 @@ from accord.cli import app
 from accord.escape import terminal
 from accord.game import compile_scenario
 from accord.model import load, load_text
-from accord.report import BriefExists, BriefOutputError, Settings, check_output, collect, write_brief
+from accord.report import (
+    BriefExists,
+    BriefOutputError,
+    Settings,
+    check_output,
+    collect,
+    write_brief,
+)
 from accord.report.output import MARKER, write_output
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -144,7 +150,7 @@ def test_output_folder_attack_loses_nothing(name: str, tmp_path: Path) -> None:
     after = snapshot(tmp_path)
     for k, v in theirs.items():  # every file accord did not write is still there, unchanged
         assert after.get(k) == v, k
-    leftovers = [p.name for p in tmp_path.iterdir() if ".accord-" in p.name and p.name != f".brief.accord-new-x"]
+    leftovers = [p.name for p in tmp_path.iterdir() if ".accord-" in p.name and p.name != ".brief.accord-new-x"]
     assert not leftovers
 
 

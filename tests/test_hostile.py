@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hostile_cases import RAW_CONTROL, Case, all_cases
 from typer.testing import CliRunner
 
 from accord.cli import app
 from accord.cli import common as cli_common
 from accord.formats.deu import ACTORS
-from hostile_cases import RAW_CONTROL, Case, all_cases
 
 #: wall-clock bound of one case (generous: the machine running the suite may be busy)
 IN_PROCESS_SECONDS = 90
@@ -161,7 +161,7 @@ def subprocess_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple
             so, se = folder / ".stdout", folder / ".stderr"
             with open(so, "wb") as o, open(se, "wb") as e:
                 p = subprocess.Popen([sys.executable, "-m", "accord", *args], cwd=folder, env=env, stdout=o,
-                                     stderr=e, stdin=subprocess.DEVNULL, preexec_fn=_limits)
+                                     stderr=e, stdin=subprocess.DEVNULL, preexec_fn=_limits)  # noqa: PLW1509 - no threads here
             running.append((case, p, time.monotonic(), so, se))
         time.sleep(0.05)
         for item in list(running):
@@ -182,7 +182,7 @@ def subprocess_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple
 def test_in_subprocess(case: Case, subprocess_runs: dict) -> None:
     if case.id not in subprocess_runs:
         pytest.skip("permissions do not bind root")
-    code, stdout, stderr, seconds = subprocess_runs[case.id]
+    code, stdout, stderr, _seconds = subprocess_runs[case.id]
     assert code is not None, f"still running after {SUBPROCESS_SECONDS} s (a hang):\n{stderr[-2000:]}"
     assert code != -signal.SIGKILL and "MemoryError" not in stderr, f"ran out of memory ({MEMORY_BYTES >> 20} MiB)"
     _check(case, code, stdout, stderr)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from . import guards
 from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
@@ -28,12 +28,15 @@ from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
-from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
+from .model import Audit, Problem, Scenario, resolve, scenario_text
 from .model import audit as _audit
 from .model import check_sources as _check_sources
-from .model.files import is_folder
+from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
+
+if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
+    from .report import BriefData, Settings, WrittenBrief
 
 __all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
@@ -60,17 +63,19 @@ def _seed(seed: int) -> None:
 
 
 def load(ref: str | Path) -> Scenario:
-    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a GENIUS domain folder.
+    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a file or folder in a
+    registered import format (:data:`accord.formats.FORMATS`: GENIUS XML, GeniusWeb JSON, NegMAS YAML).
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if is_folder(p):
-        from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
+    if kind_of(p) in ("file", "folder"):
+        from . import formats  # noqa: PLC0415 - the importers are only needed here
 
-        scn = load_genius(p).scenario
-        if scn is None:
-            raise ScenarioError([Problem(str(ref), None, "", "this GENIUS folder cannot be read as a scenario")])
-        return scn
+        fmt = formats.detect(p)
+        if fmt is not None:
+            return fmt.read(p)
+        if p.is_dir():
+            return formats.read(p)  # names the formats a folder could have been
     return resolve(ref)
 
 
@@ -80,18 +85,13 @@ def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipelin
 
 
 def game_of(subject: Subject) -> Game:
-    """The compiled game of ``subject`` (a Game is returned as it is; a GENIUS folder is read with
-    its own semantics)."""
+    """The compiled game of ``subject`` (a Game is returned as it is; anything else is read with
+    :func:`load` and compiled)."""
     if isinstance(subject, Game):
         return subject
     if isinstance(subject, Scenario):
         return compile_scenario(subject)
-    p = Path(subject)
-    if is_folder(p):
-        from .formats.genius import load_genius  # noqa: PLC0415
-
-        return load_genius(p)
-    return compile_scenario(resolve(subject))
+    return compile_scenario(load(subject))
 
 
 def _scenario_of(subject: Scenario | str | Path) -> Scenario:
@@ -115,13 +115,15 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
     return _check_sources(scn, directory, file=named[0], text=named[1])
 
 
-def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None) -> Analysis:
+def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
+            progress: Callable[[str], None] | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
-    analysis that would compare more than the ``outcomes`` limit at one step."""
+    analysis that would compare more than the ``outcomes`` limit at one step. ``progress(step)`` is
+    called as each step starts (:data:`accord.analysis.analyze.STEPS`)."""
     game = game_of(subject)
     with guards.limits(limits):
-        return _analyze(game, max_frontier=max_frontier)
+        return _analyze(game, max_frontier=max_frontier, progress=progress)
 
 
 def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
@@ -164,7 +166,7 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
                 rounds: int = 10, stages: int = 1, limits: Limits | None = None) -> Sensitivity:
-    """One-at-a-time sensitivity of the forecast to each uncertain input."""
+    """One-at-a-time sensitivity of the forecast to each uncertain input (a tornado table)."""
     game = game_of(subject)
     with guards.limits(limits):
         # one forecast per uncertain input and end of its range: about 2 x actors x issues of them
@@ -303,8 +305,8 @@ def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: 
 class BriefResult:
     """A written brief: its data (every number it shows) and the files written."""
 
-    data: Any
-    written: Any
+    data: BriefData
+    written: WrittenBrief
 
 
 #: Negotiation formats a brief simulates besides the plain protocols: the main pair's shuttle and
@@ -312,7 +314,7 @@ class BriefResult:
 _BRIEF_EXTRA_FORMATS = 3
 
 
-def check_brief(game: Game, settings: Any = None) -> None:
+def check_brief(game: Game, settings: Settings | None = None) -> None:
     """Refuse brief settings that are wrong (``ValueError``) or would build past a work limit
     (:class:`~accord.guards.LimitExceeded`): checked before any of the brief's work."""
     from .report import Settings  # noqa: PLC0415
@@ -323,7 +325,7 @@ def check_brief(game: Game, settings: Any = None) -> None:
     _check_simulation(game, 100, st.runs, st.seed, len(st.protocols) + _BRIEF_EXTRA_FORMATS)
 
 
-def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
+def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None, force: bool = False,
           progress: Callable[[str], None] | None = None, limits: Limits | None = None) -> BriefResult:
     """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
     ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`.

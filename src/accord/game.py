@@ -22,9 +22,10 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
+from .guards import human
 from .model.schema import Forbidden, Interval, Issue, Ratification, Requires, Scenario, Stance
 
-__all__ = ["IssueGrid", "RatificationRule", "Game", "compile_scenario", "DEFAULT_POINTS"]
+__all__ = ["IssueGrid", "RatificationRule", "TermRule", "Game", "compile_scenario", "DEFAULT_POINTS"]
 
 DEFAULT_POINTS = 21
 _TOL = 1e-9
@@ -76,6 +77,23 @@ class IssueGrid:
         for v in values:
             m[self.index_of(v)] = True
         return m
+
+
+@dataclass(frozen=True, eq=False)
+class TermRule:
+    """A non-additive utility term: ``value`` is added to actor ``actor``'s utility for every outcome
+    in the box ``when`` (issue index -> mask over its points; empty: every outcome)."""
+
+    actor: int
+    when: dict[int, np.ndarray]
+    value: float
+
+    def applies(self, outcomes: np.ndarray) -> np.ndarray:
+        """Boolean per outcome row (``outcomes``: int array ``(N, n_issues)``)."""
+        on = np.ones(outcomes.shape[0], dtype=bool)
+        for i, m in self.when.items():
+            on &= m[outcomes[:, i]]
+        return on
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,6 +164,7 @@ class Game:
     names: tuple[str, ...] = ()
     title: str = ""
     ratifications: tuple[RatificationRule, ...] = ()
+    terms: tuple[TermRule, ...] = ()
     forbidden: tuple[dict[int, np.ndarray], ...] = ()
     requires: tuple[tuple[dict[int, np.ndarray], dict[int, np.ndarray]], ...] = ()
     ideal_range: np.ndarray = field(default_factory=_unset)
@@ -229,7 +248,15 @@ class Game:
     @property
     def additive(self) -> bool:
         """True when utilities and acceptability are purely issue-by-issue (no cross-issue terms)."""
-        return not (self.forbidden or self.requires or self.ratifications)
+        return not (self.forbidden or self.requires or self.ratifications or self.terms)
+
+    @property
+    def term_actors(self) -> np.ndarray:
+        """``(A,)`` actors with non-additive utility terms (their utilities are clipped to [0, 1])."""
+        m = np.zeros(self.n_actors, dtype=bool)
+        for t in self.terms:
+            m[t.actor] = True
+        return m
 
     @property
     def parties(self) -> np.ndarray:
@@ -254,11 +281,17 @@ class Game:
         return tuple(self.weights[:, i : i + 1] * v for i, v in enumerate(self.values))
 
     def utility(self, outcomes: np.ndarray) -> np.ndarray:
-        """Utilities ``(N, A)`` of outcome rows ``(N, I)`` of point indices."""
+        """Utilities ``(N, A)`` of outcome rows ``(N, I)`` of point indices: the additive part plus the
+        actor's non-additive terms, clipped to [0, 1] for actors with terms (GENIUS caps at 1)."""
         outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
         u = np.zeros((outcomes.shape[0], self.n_actors))
         for i, wv in enumerate(self.weighted_values()):
             u += wv[:, outcomes[:, i]].T
+        if self.terms:
+            for t in self.terms:
+                u[:, t.actor] += t.value * t.applies(outcomes)
+            ta = self.term_actors
+            u[:, ta] = np.clip(u[:, ta], 0.0, 1.0)
         return u
 
     def issue_acceptable(self, outcomes: np.ndarray) -> np.ndarray:
@@ -380,6 +413,17 @@ class Game:
                     acc = self.acceptable[i][a]
                     d[a] += float(wv[i][a][acc].min() if acc.any() else wv[i][a].min())
                     missing.append(self.issues[i].id)
+            terms = [t for t in self.terms if t.actor == a]
+            for t in terms:  # a term counts where the no-deal positions decide it, else at its worst
+                pts = {i: int(self.no_deal_point[a, i]) for i in t.when}
+                if all(k >= 0 for k in pts.values()):
+                    d[a] += t.value * all(bool(t.when[i][k]) for i, k in pts.items())
+                else:
+                    d[a] += min(0.0, t.value)
+                    missing.extend(self.issues[i].id for i, k in pts.items()
+                                   if k < 0 and self.issues[i].id not in missing)
+            if terms:
+                d[a] = min(max(d[a], 0.0), 1.0)
             if not missing:
                 sources.append("no-deal positions")
             else:
@@ -398,13 +442,14 @@ class Game:
             RatificationRule(remap[r.actor], remap[r.party], r.issues, r.when, r.reason)
             for r in self.ratifications if r.actor in remap and r.party in remap
         )
+        terms = tuple(TermRule(remap[t.actor], t.when, t.value) for t in self.terms if t.actor in remap)
         return Game(
             id=self.id, actors=tuple(self.actors[k] for k in idx), roles=tuple(self.roles[k] for k in idx),
             issues=self.issues, values=tuple(v[idx] for v in self.values), weights=self.weights[idx],
             acceptable=tuple(a[idx] for a in self.acceptable), salience=self.salience[idx],
             has_stance=self.has_stance[idx], ideal=self.ideal[idx], capability=self.capability[idx],
             reservation=self.reservation[idx], consent=self.consent[idx],
-            names=tuple(self.names[k] for k in idx), title=self.title, ratifications=rats,
+            names=tuple(self.names[k] for k in idx), title=self.title, ratifications=rats, terms=terms,
             forbidden=self.forbidden, requires=self.requires, ideal_range=self.ideal_range[idx],
             salience_range=self.salience_range[idx], capability_range=self.capability_range[idx],
             shape=self.shape[idx], explicit=self.explicit[idx], discount=self.discount[idx],
@@ -419,7 +464,7 @@ def _listing(items: Sequence[str], limit: int = 8) -> str:
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+    return f"{human(n)} {word}" + ("" if n == 1 else "s")
 
 
 def _game_lines(game: Game) -> list[str]:
@@ -434,7 +479,7 @@ def _game_lines(game: Game) -> list[str]:
     lines.append(f"  issues: {_listing([f'{g.id} ({g.size})' for g in game.issues])}")
     if not game.additive:
         lines.append(f"  non-additive: {len(game.forbidden)} forbidden, {len(game.requires)} requires, "
-                     f"{len(game.ratifications)} ratifications")
+                     f"{len(game.ratifications)} ratifications, {len(game.terms)} utility terms")
     return lines
 
 
@@ -511,11 +556,18 @@ def compile_scenario(scn: Scenario) -> Game:
     on_issue: dict[int, list[Stance]] = {}  # linear in the stances, however many issues there are
     for (_a, ii), s in stances.items():
         on_issue.setdefault(ii, []).append(s)
-    named: dict[str, list[float]] = {}  # numbers the constraints name, per issue
+    named: dict[str, list[float]] = {}  # numbers the constraints and utility terms name, per issue
     for c in scn.constraints:
         for combo in _constraint_combos(c):
             for iid, vs in combo.items():
                 named.setdefault(iid, []).extend(float(v) for v in vs if isinstance(v, (int, float)))
+    for actor in scn.actors:
+        for term in actor.terms:
+            for iid, spec in term.when.items():
+                if isinstance(spec, Interval):
+                    named.setdefault(iid, []).extend([spec.low, spec.high])
+                elif spec is not None:
+                    named.setdefault(iid, []).extend(float(v) for v in spec if isinstance(v, (int, float)))
 
     grids: list[IssueGrid] = []
     for i, iss in enumerate(scn.issues):
@@ -596,6 +648,17 @@ def compile_scenario(scn: Scenario) -> Game:
         elif isinstance(c, Ratification):
             rats.append(RatificationRule(a_idx[c.actor], a_idx[c.party], tuple(i_idx[i] for i in c.issues),
                                          _combo(scn, gmap, c.when or {}), c.reason))
+    terms: list[TermRule] = []
+    for k, actor in enumerate(scn.actors):
+        for term in actor.terms:
+            when: dict[int, np.ndarray] = {}
+            for iid, spec in term.when.items():
+                i, g = gmap[iid]
+                if isinstance(spec, Interval):
+                    when[i] = (g.points >= spec.low - _TOL) & (g.points <= spec.high + _TOL)
+                else:
+                    when[i] = g.mask(spec)
+            terms.append(TermRule(k, when, float(term.value)))
     # a ratifier's acceptable sets count only on the issues its ratification covers
     covered: dict[int, set[int]] = {}
     for r in rats:
@@ -609,7 +672,7 @@ def compile_scenario(scn: Scenario) -> Game:
         id=scn.id, actors=tuple(a.id for a in scn.actors), roles=tuple(a.role for a in scn.actors),
         issues=tuple(grids), values=tuple(values), weights=weights, acceptable=tuple(acceptable),
         salience=salience, has_stance=has, ideal=ideal, capability=cap, reservation=res, consent=consent,
-        names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats),
+        names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats), terms=tuple(terms),
         forbidden=tuple(forbidden), requires=tuple(requires), ideal_range=ideal_rng, salience_range=sal_rng,
         capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal,
         discount=np.array([a.discount for a in scn.actors], dtype=float), scenario=scn,

@@ -1,4 +1,5 @@
-"""``accord brief`` (the decision maker's brief) and ``accord compare`` (two versions of a scenario)."""
+"""``accord brief`` (the decision maker's brief, :func:`accord.api.brief`) and ``accord compare`` (two
+versions of a scenario)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import typer
 
 from .. import api, guards
+from ..forecast.models import MODELS
 from ..game import Game
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
 from ..report.results import STEPS
@@ -61,7 +63,7 @@ def brief_cmd(
     seed: int = SEED_OPT,
     draws: int = typer.Option(500, "--draws", min=0, help="Monte Carlo draws for forecast intervals."),
     runs: int = typer.Option(20, "--runs", min=1, help="Simulation runs per negotiation format."),
-    model: str = typer.Option("compromise", "--model", help="Forecast model: compromise, median, nbs, eum, exchange."),
+    model: str = typer.Option("compromise", "--model", help="Forecast model: " + ", ".join(MODELS) + "."),
     limit: list[str] = LIMIT_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:

@@ -21,12 +21,12 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from .. import guards
+from .. import api, guards
 from ..escape import terminal
-from ..game import Game, compile_scenario
+from ..game import Game
 from ..jsonable import plain
-from ..model import Scenario, ScenarioError, resolve
-from ..model.files import is_folder
+from ..model import Scenario, ScenarioError
+from ..model.files import kind_of
 
 EXIT_BAD_INPUT = 2
 
@@ -81,28 +81,28 @@ def _one_line(text: str, limit: int = 2000) -> str:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """A scenario file or bundled name; bad input exits 2 with one line per problem."""
+    """A scenario file, bundled name, or file/folder in an import format (GENIUS, GeniusWeb, NegMAS)
+    (:func:`accord.api.load`); bad input exits 2 with one line per problem, and what an import changed,
+    defaulted or skipped is noted on stderr."""
+    from ..formats import detect
+
     try:
-        return resolve(ref)
+        scn = api.load(ref)
+        fmt = detect(Path(ref)) if kind_of(ref) in ("file", "folder") else None
     except ScenarioError as e:
         fail(e)
+    if fmt is not None:  # what the import changed, defaulted or skipped
+        for key in ("files", "reservation", "discount", "terms", "scale", "issues"):
+            if key in scn.assumptions:
+                err_console.print(styled(("note", "yellow"), f" {fmt.label}: {scn.assumptions[key]}"), soft_wrap=True)
+    return scn
 
 
 def load_game(ref: str) -> Game:
-    """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input)."""
-    p = Path(ref)
-    if is_folder(ref):
-        try:
-            from ..formats.genius import load_genius  # noqa: PLC0415 - optional layer
-        except ImportError:  # pragma: no cover - until the GENIUS importer lands
-            fail(f"{ref}: is a folder; GENIUS domains are not supported yet")
-        try:
-            return load_genius(p)
-        except ScenarioError as e:
-            fail(e)
+    """:func:`load_scenario` compiled to a Game (:func:`accord.api.game_of`; exit 2 on bad input)."""
     scn = load_scenario(ref)
     try:
-        return compile_scenario(scn)
+        return api.game_of(scn)
     except ScenarioError as e:
         fail(e)
 
@@ -167,7 +167,7 @@ class Steps:
 
     def __enter__(self) -> Steps:
         if self.enabled and self.tty:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._bar = Progress(TextColumn(terminal(self.label), style="bold", markup=False),
                                  TextColumn("{task.description}", markup=False), BarColumn(),

@@ -163,9 +163,9 @@ def decode(raw: bytes, name: str, what: str = "scenario") -> str:
         if raw.startswith(bom):
             return _refuse_encoding(name, enc, what)
     if b"\x00" in raw[:8192]:
-        enc = _utf16_without_bom(raw)
-        if enc:
-            return _refuse_encoding(name, enc, what)
+        guess = _utf16_without_bom(raw)
+        if guess:
+            return _refuse_encoding(name, guess, what)
         raise _problem(name, f"this is a binary file, not a {what} (it contains NUL bytes)")
     try:
         return raw.decode("utf-8-sig")

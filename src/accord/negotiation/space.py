@@ -3,8 +3,9 @@
 Strategies choose offers by target utility (Faratin, Sierra & Jennings 1998): each actor gets its own
 candidate set sorted by its own utility. Small spaces (at most :data:`EXHAUSTIVE_LIMIT` outcomes) are
 enumerated in vectorised chunks; big ones use supported Pareto points from weighted sums of the
-additive per-issue tables (exact per issue, Keeney & Raiffa 1976) plus a seeded random sample, so no
-session ever enumerates more than ``EXHAUSTIVE_LIMIT`` outcomes.
+additive per-issue tables (exact per issue, Keeney & Raiffa 1976) plus a seeded random sample and
+the product of the per-issue zones of agreement (a seeded sample of ``ZONE_LIMIT`` of it when larger),
+so no session ever enumerates more than ``EXHAUSTIVE_LIMIT`` outcomes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ __all__ = ["Space", "OwnSpace", "space", "own_space", "candidate_count", "EXHAUS
 
 EXHAUSTIVE_LIMIT = 500_000
 SAMPLE = 20_000
+#: At most this many packages of the product of per-issue zones of agreement join the candidates
+#: (a seeded sample of them beyond): every candidate costs each actor's sorted own space.
+ZONE_LIMIT = 50_000
 EPS = 1e-12
 
 
@@ -53,6 +57,7 @@ class OwnSpace:
     best: float
     floor: float
     ideal: tuple[int, ...]
+    terms: tuple[tuple[tuple[tuple[int, tuple[bool, ...]], ...], float], ...] = ()
 
     def __post_init__(self) -> None:  # plain-Python mirrors for the per-session hot path
         object.__setattr__(self, "_wvl", tuple(w.tolist() for w in self.wv))
@@ -61,10 +66,16 @@ class OwnSpace:
         object.__setattr__(self, "_rows", tuple(tuple(r) for r in self.outcomes.tolist()))
 
     def u(self, outcome: tuple[int, ...] | np.ndarray) -> float:
-        """Own utility of one outcome (summed issue by issue, as ``Game.utility`` does)."""
+        """Own utility of one outcome (summed issue by issue, plus its own utility terms and clipped to
+        [0, 1] where it has any, as ``Game.utility`` does)."""
         t = 0.0
         for w, k in zip(self._wvl, outcome):  # type: ignore[attr-defined]
             t += w[k]
+        if self.terms:
+            for box, value in self.terms:
+                if all(m[outcome[i]] for i, m in box):
+                    t += value
+            t = min(max(t, 0.0), 1.0)
         return t
 
     def ok(self, outcome: tuple[int, ...] | np.ndarray) -> bool:
@@ -119,14 +130,22 @@ def _candidates(game: Game) -> tuple[np.ndarray, bool]:
         rows.append([int(np.argmax(t[a])) for t in wv])
     sample = np.stack([rng.integers(0, s, SAMPLE) for s in game.sizes], axis=1)
     parts = [np.array(rows, dtype=np.intp), sample.astype(np.intp)]
+    if game.terms:  # non-additive utilities: the analysis' frontier (every party's best included)
+        from ..analysis.pareto import pareto_frontier  # noqa: PLC0415 - only for games with terms
+
+        for f in (pareto_frontier(game), pareto_frontier(game, reservations=False)):
+            parts.append(f.outcomes.astype(np.intp))
     # the product of per-issue zones of agreement of everyone who may have to consent, when small
     who = game.consent.copy()
     for r in game.ratifications:
         who[r.actor] = True
     zones = [np.flatnonzero(m[who].all(axis=0)) for m in game.acceptable]
-    if all(z.size for z in zones) and np.prod([z.size for z in zones], dtype=float) <= EXHAUSTIVE_LIMIT:
+    n_zone = float(np.prod([z.size for z in zones], dtype=float)) if all(z.size for z in zones) else 0.0
+    if 0 < n_zone <= ZONE_LIMIT:
         grids = np.meshgrid(*zones, indexing="ij")
         parts.append(np.stack([g.ravel() for g in grids], axis=1).astype(np.intp))
+    elif n_zone > ZONE_LIMIT:
+        parts.append(np.stack([z[rng.integers(0, z.size, ZONE_LIMIT)] for z in zones], axis=1).astype(np.intp))
     out = np.unique(np.concatenate(parts), axis=0)
     return out, False
 
@@ -159,11 +178,14 @@ def own_space(game: Game, actor: int) -> OwnSpace:
     out, u = out[order], u[order]
     res = float(np.nan_to_num(game.reservation[actor], nan=0.0))
     wv = tuple(np.ascontiguousarray(t[actor]) for t in game.weighted_values())
+    terms = tuple((tuple((int(i), tuple(bool(x) for x in m)) for i, m in t.when.items()), float(t.value))
+                  for t in game.terms if t.actor == actor)
+    ideal = tuple(int(x) for x in out[-1]) if terms else tuple(int(np.argmax(v[actor])) for v in game.values)
     os_ = OwnSpace(
         actor=game.actors[actor], wv=wv, acceptable=tuple(np.ascontiguousarray(m[actor]) for m in game.acceptable),
         reservation=float(np.nan_to_num(game.reservation[actor], nan=-np.inf)), outcomes=out, utility=u,
         best=float(u[-1]), floor=max(res, float(u[0])) if res <= float(u[-1]) else float(u[-1]),
-        ideal=tuple(int(np.argmax(v[actor])) for v in game.values),
+        ideal=ideal, terms=terms,
     )
     cache[actor] = os_
     return os_

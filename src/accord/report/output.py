@@ -42,8 +42,15 @@ from pathlib import Path
 
 from .. import __version__
 
-__all__ = ["MARKER", "BriefOutputError", "BriefExists", "OutputPlan", "check_output", "write_output",
-           "is_brief_name"]
+__all__ = [
+    "MARKER",
+    "BriefExists",
+    "BriefOutputError",
+    "OutputPlan",
+    "check_output",
+    "is_brief_name",
+    "write_output",
+]
 
 MARKER = ".accord-brief"
 _TOP = frozenset({"brief.html", "brief.md", "brief.json"})
