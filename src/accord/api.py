@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from . import guards
-from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
+from .analysis import Analysis, Assistance, ConcessionOption, apply_concessions, minimal_concessions
+from .analysis import assist as _assist
 from .analysis import analyze as _analyze
 from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
@@ -34,13 +35,14 @@ from .model import check_sources as _check_sources
 from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
+from .profiles import apply_profile, profile_of
 
 if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
     from .report import BriefData, Settings, WrittenBrief
 
 __all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
-           "sweep", "Limits", "check_brief"]
+           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
@@ -116,14 +118,22 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
 
 
 def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
-            progress: Callable[[str], None] | None = None) -> Analysis:
+            progress: Callable[[str], None] | None = None, draws: int = 0, seed: int = 0) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
     analysis that would compare more than the ``outcomes`` limit at one step. ``progress(step)`` is
-    called as each step starts (:data:`accord.analysis.analyze.STEPS`)."""
+    called as each step starts (:data:`accord.analysis.analyze.STEPS`). ``draws > 0``: how often each
+    headline holds over that many draws of the stated uncertainty, seeded by ``seed``
+    (``Analysis.robustness``, :mod:`accord.analysis.robustness`)."""
     game = game_of(subject)
+    _count("draws", draws)
+    _seed(seed)
     with guards.limits(limits):
-        return _analyze(game, max_frontier=max_frontier, progress=progress)
+        if draws:  # the drawn value tables and acceptable sets: draws x actors x points
+            guards.check("cells", float(draws) * game.n_actors * sum(game.sizes),
+                         f"robustness over {draws:,} draws of {game.n_actors} actors' value tables and "
+                         f"acceptable sets ({sum(game.sizes):,} points)")
+        return _analyze(game, max_frontier=max_frontier, progress=progress, draws=draws, seed=seed)
 
 
 def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
@@ -145,9 +155,12 @@ def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: in
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
             scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
-            limits: Limits | None = None) -> Forecast:
+            limits: Limits | None = None, robustness: bool = False) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
-    seeded Monte Carlo over the inputs' stated uncertainty. ``scheduler`` (``serial``, ``local`` or
+    seeded Monte Carlo over the inputs' stated uncertainty and the share of draws whose forecast
+    package is feasible; with ``robustness``, how often the analysis's headlines hold over the same
+    draws (``Forecast.robustness``, what ``accord forecast --draws`` prints). Every
+    forecast says whether its package is feasible and what it is conditional on agreement. ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
     without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
     :class:`~accord.guards.LimitExceeded`, before any work."""
@@ -155,13 +168,21 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
     with guards.limits(limits):
         _check_forecast(game, model, variant, rounds, draws, seed, stages)
     if scheduler is None or draws == 0:
-        return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
-                         progress=progress, stages=stages)
-    from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
+        fc = _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                       progress=progress, stages=stages)
+    else:
+        from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
 
-    with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
-        return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
-                         progress=progress, stages=stages, map_chunks=pool.map)
+        with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
+            fc = _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                           progress=progress, stages=stages, map_chunks=pool.map)
+    if draws > 0 and robustness:  # how often the analysis's headlines hold over the same draws
+        from dataclasses import replace  # noqa: PLC0415
+
+        from .analysis.robustness import robustness as _robustness  # noqa: PLC0415
+
+        fc = replace(fc, robustness=_robustness(game, draws, seed))
+    return fc
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
@@ -180,6 +201,33 @@ def concede(subject: Subject) -> tuple[Game, tuple[ConcessionOption, ...]]:
     game = game_of(subject)
     made = tuple(c for c in minimal_concessions(game) if c.rank == 1)
     return (apply_concessions(game, made) if made else game), made
+
+
+def with_profile(subject: Subject, actor: str, profile: Mapping[str, Any]) -> Game:
+    """The game with ``actor``'s own preference profile (per issue: ideal, salience, acceptable set;
+    a reservation) spliced in on the game's fixed grids (:func:`accord.profiles.apply_profile`).
+    Raises :class:`~accord.profiles.ProfileError` naming each bad field."""
+    return apply_profile(game_of(subject), actor, profile)
+
+
+def profile(subject: Subject, actor: str) -> dict[str, Any]:
+    """``actor``'s profile as JSON, the shape :func:`with_profile` takes (:func:`accord.profiles.profile_of`)."""
+    return profile_of(game_of(subject), actor)
+
+
+def assist(subject: Subject, *, text: Mapping[str, float | str] | Sequence[int] | None = None,
+           reveal: bool = False, limits: Limits | None = None) -> Assistance:
+    """The mediator's assistant (:func:`accord.analysis.assist`): is there a text acceptable to all,
+    the Nash and egalitarian texts inside the acceptable sets, the texts closest to acceptance and the
+    cheapest concessions in sentences; ``text`` (``{issue: value}`` or point indices) is checked too.
+    ``reveal=False`` names no side and shows no side's utilities or acceptable sets."""
+    game = game_of(subject)
+    idx = None
+    if text is not None:
+        idx = (game.outcome_from_dict(dict(text)).tolist() if isinstance(text, Mapping)
+               else [int(k) for k in text])
+    with guards.limits(limits):
+        return _assist(game, text=idx, reveal=reveal)
 
 
 def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping[str, str] | None = None,

@@ -237,6 +237,7 @@ class Analysis:
             "concessions": [c.to_dict() for c in self.concessions],
             "tradeoffs": [t.to_dict() for t in self.tradeoffs],
             "frontier_exact": bool(self.extra.get("frontier_exact", True)),
+            "frontier_gap": float(self.extra.get("frontier_gap", 0.0)),
             "opposition_low": self.extra.get("opposition_low", self.opposition),
             "cost_model": self.extra.get("cost_model"),
             "notes": list(self.notes),

@@ -143,7 +143,7 @@ def _parse_path(path: str) -> tuple[Any, ...]:
 
 
 _UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|tuple\[.*\]|function-(?:after|before|wrap|plain)\[.*\]|"
-                         r"list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|literal\[.*\])$")
+                         r"list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|AcceptableUncertainty|Triangular|literal\[.*\])$")
 
 
 def _union_key(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
