@@ -282,10 +282,42 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
     (:func:`accord.negotiation.simulate`). Raises ``KeyError``/``ValueError`` on unknown actors,
     strategies or protocols, :class:`~accord.guards.LimitExceeded` past the ``rounds`` limit."""
     game = game_of(subject)
+    _check_players(game, parties, mediator)
+    _check_rules(rule, breakdown)
     with guards.limits(limits):
         _check_simulation(game, steps, runs, seed)
         return _simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
                          breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
+
+
+def _check_players(game: Game, parties: Sequence[str] | None, mediator: str | None) -> None:
+    """Who may play: known actors; parties (or mediators) only — a ratifier, constituency or observer
+    is heard through its acceptable set, it does not negotiate; a mediator does not also play a party."""
+    for field_, who in [("parties", p) for p in parties or ()] + ([("mediator", mediator)] if mediator else []):
+        if who not in game.actors:
+            raise ValueError(f"{field_}: unknown actor {who!r}; actors: {', '.join(game.actors)}")
+    for who in parties or ():
+        role = game.roles[game.actors.index(who)]
+        if role not in ("party", "mediator"):
+            raise ValueError(f"parties: {who!r} is a {role}; only parties (and mediators) negotiate — a {role} "
+                             "is heard through its acceptable set")
+    if mediator and parties and mediator in parties:
+        raise ValueError(f"mediator: {mediator!r} is also one of the parties; a mediator cannot negotiate for itself")
+
+
+def _check_rules(rule: str, breakdown: float | Mapping[str, float] | None) -> None:
+    """A known decision rule; breakdown probabilities finite and in [0, 1]."""
+    from .negotiation.protocols.table import RULES  # noqa: PLC0415
+
+    if rule not in RULES:
+        raise ValueError(f"rule: unknown decision rule {rule!r}; expected one of {', '.join(RULES)}")
+    values = breakdown.items() if isinstance(breakdown, Mapping) else [("", breakdown)]
+    for who, p in values:
+        if p is None:
+            continue
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:  # NaN fails too
+            where = f"breakdown[{who!r}]" if who else "breakdown"
+            raise ValueError(f"{where}: {p!r} is not a probability; expected a number from 0 to 1")
 
 
 def _check_simulation(game: Game, steps: int, runs: int, seed: int, formats: int = 1) -> None:
@@ -344,6 +376,7 @@ def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: 
     """Shuttle, table and alternating offers with all parties, and the bilateral shuttle against a
     trilateral table for the two most opposed parties, each run ``runs`` times with ``seed``."""
     game = game_of(subject)
+    _check_rules(rule, breakdown)
     variants = format_variants(game)
     with guards.limits(limits):
         _check_simulation(game, steps, runs, seed, len(variants))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .guards import human
 from .model.schema import Forbidden, Interval, Issue, Ratification, Requires, Scenario, Stance
 
 __all__ = ["DEFAULT_POINTS", "Game", "IssueGrid", "RatificationRule", "TermRule", "compile_scenario"]
@@ -472,7 +473,7 @@ def _listing(items: Sequence[str], limit: int = 8) -> str:
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+    return f"{human(n)} {word}" + ("" if n == 1 else "s")
 
 
 def _game_lines(game: Game) -> list[str]:
@@ -579,30 +580,34 @@ def compile_scenario(scn: Scenario) -> Game:
     i_idx = {iss.id: k for k, iss in enumerate(scn.issues)}
     for s in scn.stances:
         stances[(a_idx[s.actor], i_idx[s.issue])] = s
+    on_issue: dict[int, list[Stance]] = {}  # linear in the stances, however many issues there are
+    for (_a, ii), s in stances.items():
+        on_issue.setdefault(ii, []).append(s)
+    named: dict[str, list[float]] = {}  # numbers the constraints and utility terms name, per issue
+    for c in scn.constraints:
+        for combo in _constraint_combos(c):
+            for iid, vs in combo.items():
+                named.setdefault(iid, []).extend(float(v) for v in vs if isinstance(v, (int, float)))
+    for actor in scn.actors:
+        for term in actor.terms:
+            for iid, spec in term.when.items():
+                if isinstance(spec, Interval):
+                    named.setdefault(iid, []).extend([spec.low, spec.high])
+                elif spec is not None:
+                    named.setdefault(iid, []).extend(float(v) for v in spec if isinstance(v, (int, float)))
 
     grids: list[IssueGrid] = []
     for i, iss in enumerate(scn.issues):
         if iss.kind == "continuous":
             extra: list[float] = []
-            for (_, ii), s in stances.items():
-                if ii != i:
-                    continue
+            for s in on_issue.get(i, ()):
                 if isinstance(s.ideal, (int, float)):
                     extra.append(float(s.ideal))
                 if isinstance(s.no_deal, (int, float)):
                     extra.append(float(s.no_deal))
                 if isinstance(s.acceptable, Interval):
                     extra += [s.acceptable.low, s.acceptable.high]
-            for c in scn.constraints:
-                for combo in _constraint_combos(c):
-                    extra += [float(v) for v in combo.get(iss.id, ()) if isinstance(v, (int, float))]
-            for actor in scn.actors:
-                for term in actor.terms:
-                    spec = term.when.get(iss.id)
-                    if isinstance(spec, Interval):
-                        extra += [spec.low, spec.high]
-                    elif spec is not None:
-                        extra += [float(v) for v in spec if isinstance(v, (int, float))]
+            extra += named.get(iss.id, [])
             pts = _grid(iss, extra)
             anchors = {round(float(k), 9): v for k, v in iss.anchors.items()}
             vals: tuple[float | str, ...] = tuple(float(x) for x in pts)

@@ -27,9 +27,11 @@ from dataclasses import dataclass
 
 __all__ = [
     "LIMITS",
+    "MAX_ACTORS",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_GRID_POINTS",
+    "MAX_ISSUES",
     "MAX_KEY",
     "MAX_MAGNITUDE",
     "MAX_SEED",
@@ -64,6 +66,10 @@ MAX_VALUES = 1_000_000
 MAX_DEPTH = 100
 #: Most points of one issue's grid (a continuous issue's ``(high - low) / step + 1``).
 MAX_GRID_POINTS = 100_001
+#: Most issues and actors in one scenario: far above any real negotiation (GENIUS domains have at most
+#: 10 issues, DEU 30 actors), low enough that every analysis stays interactive.
+MAX_ISSUES = 200
+MAX_ACTORS = 300
 #: Largest magnitude of a position on an issue: sums over many actors stay far from overflow.
 MAX_MAGNITUDE = 1e15
 #: Seeds are 0 .. 2**63 - 1 (numpy's generators take non-negative integers).
@@ -117,7 +123,12 @@ class LimitExceeded(ValueError):
 
 
 def human(x: float) -> str:
-    """A count as people read it: ``12,345`` below a billion, ``1.2e+12`` above."""
+    """A count as people read it: an integer in full (``497,763,994,986``) up to about 60 digits, then
+    ``about 10^6,611`` (Python refuses to print an int of more than 4,300 digits; the number of packages
+    of a scenario with thousands of issues is one); a float estimate as ``12,345`` up to a billion,
+    ``1.2e+12`` above."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return f"{x:,}" if x.bit_length() <= 200 else f"about 10^{int(x.bit_length() * math.log10(2)):,}"
     if not math.isfinite(x):
         return "infinitely many"
     return f"{int(x):,}" if x < 1e9 else f"{x:.2g}"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .. import guards
 from ..game import Game
 from . import solutions as sol
 from .bounded import bounded_frontier, opposition_bounds, refine
@@ -124,7 +125,10 @@ def analyze(game: Game, max_frontier: int | None = None,
     d, src = disagreement_point(game)
     tick("solutions")
     f, idx = _solve_all(game, f, info.exact, d)
-    pts = [_point(game, f, k) for k in range(len(f) if max_frontier is None else min(len(f), max_frontier))]
+    listed = len(f) if max_frontier is None else min(len(f), max_frontier)
+    guards.check("outcomes", float(listed) * max(game.n_issues, 1),  # resource guard (accord.guards)
+                 f"the analysis lists {listed:,} efficient packages of {game.n_issues:,} issues each")
+    pts = [_point(game, f, k) for k in range(listed)]
     tick("opposition")
     opp, opp_low, opp_exact = opposition_bounds(game)
     tick("zone of agreement")

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..game import Game
+from ..guards import human
 from .pareto import (
     CHUNK,
     BlockMethod,
@@ -226,7 +227,7 @@ def _bounded_frontier(game: Game, acceptability: bool, reservations: bool, sampl
         keep = pareto_mask(u) if rows.shape[0] else np.zeros(0, dtype=bool)
         rows, u = rows[keep], u[keep]
         info = FrontierInfo(False, "sampled supported points",
-                            f"The efficient packages are too many to list ({game.n_outcomes:,} packages, "
+                            f"The efficient packages are too many to list ({human(game.n_outcomes)} packages, "
                             f"{n} parties); {rows.shape[0]:,} of them are sampled as the packages that "
                             f"maximise a weighted sum of the parties' utilities ({samples:,} seeded "
                             "weightings), and the bargaining solutions are refined issue by issue from "

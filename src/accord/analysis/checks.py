@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..guards import human
 from ..game import Game
 from .words import join_and, value_text
 
@@ -77,7 +78,9 @@ def scenario_warnings(game: Game) -> list[Warning]:
     out: list[Warning] = []
     n = game.n_outcomes
     if n > LARGE:
-        out.append(Warning("scenario", f"{n:,} packages ({' × '.join(str(s) for s in game.sizes)} points per "
+        sizes = game.sizes
+        shown = " × ".join(str(s) for s in sizes[:12]) + (f" × ... ({len(sizes)} issues)" if len(sizes) > 12 else "")
+        out.append(Warning("scenario", f"{human(n)} packages ({shown} points per "
                                        "issue): the analysis works issue by issue and stays fast, but lists of "
                                        "efficient packages and the utility-space figure are sampled.", "size"))
     paths = _stance_paths(game)

@@ -377,14 +377,18 @@ def _merge(blocks: list[tuple[list[int], np.ndarray, np.ndarray]], n_issues: int
     issues: list[int] = []
     rows = np.zeros((1, 0), dtype=np.intp)
     u = np.zeros((1, n))
-    for b_issues, b_rows, b_u in blocks:
+    done = 0.0
+    for j, (b_issues, b_rows, b_u) in enumerate(blocks):
         if b_rows.shape[0] == 0 or rows.shape[0] == 0:
             return np.empty((0, n_issues), dtype=np.intp), np.empty((0, n))
         m, k = rows.shape[0], b_rows.shape[0]
-        # resource guard: the candidates this merge compares, before it starts (accord.guards)
-        guards.check("outcomes", float(m) * k * max(n, 1),
-                     f"the Pareto frontier merges {m:,} x {k:,} candidate packages of {n} parties "
-                     f"({len(issues) + len(b_issues)} of {n_issues} issues so far)")
+        # resource guard (accord.guards), before this step: the candidates compared so far, plus this
+        # step's, plus at least as many for each block still to merge (the frontier does not shrink much)
+        step_size = float(m) * k * max(n, 1)
+        guards.check("outcomes", done + step_size * (len(blocks) - j),
+                     f"the Pareto frontier of {n} parties merges {m:,} x {k:,} candidate packages at issue "
+                     f"{len(issues) + len(b_issues)} of {n_issues}, with {len(blocks) - j - 1} more merges to go")
+        done += step_size
         r_kept, u_kept = np.empty((0, rows.shape[1] + b_rows.shape[1]), dtype=np.intp), np.empty((0, n))
         step = max(1, chunk // k)
         for s in range(0, m, step):

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..guards import human
+
 __all__ = ["Point", "Frontier", "Zopa", "Blocking", "Concession", "Tradeoff", "Analysis"]
 
 
@@ -245,7 +247,7 @@ class Analysis:
     def summary(self) -> str:
         """A few plain-English lines."""
         lines = [f"{self.game_id}: {len(self.parties)} parties ({', '.join(self.parties)}), "
-                 f"{self.n_outcomes:,} outcomes, {len(self.frontier)} Pareto-optimal agreeable outcomes."]
+                 f"{human(self.n_outcomes)} outcomes, {len(self.frontier)} Pareto-optimal agreeable outcomes."]
         if self.zopa.empty:
             lines.append("No zone of possible agreement.")
             lines += [f"  blocked: {b.text}" for b in self.blocking]

@@ -11,6 +11,7 @@ from .. import api
 from ..analysis import Analysis
 from ..analysis.words import set_text
 from ..game import Game
+from ..guards import human
 from . import app
 from .common import (
     LIMIT_OPT,
@@ -44,7 +45,7 @@ def _zopa_cell(game: Game | None, issue: str, values: list) -> object:
 
 def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None:
     """Rich tables of an :class:`~accord.analysis.Analysis` (``game``: to write values in words)."""
-    console.print(styled((a.game_id, "bold"), f": parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
+    console.print(styled((a.game_id, "bold"), f": parties {', '.join(a.parties)}; {human(a.n_outcomes)} outcomes; "
                          "disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
                                                           zip(a.parties, a.disagreement, a.disagreement_source))))
     console.print(f"frontier: {a.extra.get('frontier_size', len(a.frontier)):,} points; {a.method}")

@@ -63,9 +63,21 @@ def fail(problems: ScenarioError | str | BaseException) -> NoReturn:
         lines = [str(problems.args[0]) if len(problems.args) == 1 else str(problems)]
     else:
         lines = [problems]
-    for line in lines:
-        err_console.print(styled(("error", "red"), " ", line), soft_wrap=True)
+    for line in lines[:MAX_PROBLEMS_SHOWN]:
+        err_console.print(styled(("error", "red"), " ", _one_line(line)), soft_wrap=True)
+    if len(lines) > MAX_PROBLEMS_SHOWN:
+        err_console.print(f"... and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems (fix these first)", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+#: At most this many problems are printed (a file with 100,000 unknown keys gets 100 lines and a count).
+MAX_PROBLEMS_SHOWN = 100
+
+
+def _one_line(text: str, limit: int = 2000) -> str:
+    """A message on one line and of bounded length (a 10 MB value is not echoed back)."""
+    text = " ".join(text.split("\n"))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def load_scenario(ref: str) -> Scenario:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from .. import api
 from ..game import compile_scenario
+from ..guards import human
 from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
@@ -75,7 +76,7 @@ def validate_cmd(
     else:
         console.print(styled(("ok", "green"), f" {scenario}: {scn.title} — {len(scn.actors)} actors, "
                              f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
-                             f"{len(scn.constraints)} constraints, {game.n_outcomes:,} packages"))
+                             f"{len(scn.constraints)} constraints, {human(game.n_outcomes)} packages"))
         for w in warnings:
             console.print(styled(("warning", "yellow"), f" {scenario}: {w.where}: {w.message}"), highlight=False,
                           soft_wrap=True)

@@ -58,7 +58,7 @@ def kind_of(path: str | Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as e:
-        if e.errno in (errno.ENOENT, errno.ENOTDIR):
+        if e.errno == errno.ENOENT:
             return None
         raise _problem(_shown(name), os_error(e)) from None
     if stat.S_ISREG(st.st_mode):
@@ -86,6 +86,13 @@ def _shown(name: str) -> str:
 def read_bytes(path: str | Path, what: str = "scenario file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the regular file ``path`` (at most ``max_bytes``); :class:`ScenarioError` otherwise."""
     name = _shown(str(path))
+    kind = kind_of(path)  # stat first: a socket or device is named by kind before anything opens it
+    if kind is None:
+        raise _problem(name, "no such file")
+    if kind == "folder":
+        raise _problem(name, f"is a folder, not a {what}")
+    if kind != "file":
+        raise _problem(name, f"is {kind}, not a regular file; accord reads only regular files")
     try:
         fd = os.open(str(path), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except ValueError:
@@ -156,9 +163,9 @@ def decode(raw: bytes, name: str, what: str = "scenario") -> str:
         if raw.startswith(bom):
             return _refuse_encoding(name, enc, what)
     if b"\x00" in raw[:8192]:
-        enc = _utf16_without_bom(raw)
-        if enc:
-            return _refuse_encoding(name, enc, what)
+        guess = _utf16_without_bom(raw)
+        if guess:
+            return _refuse_encoding(name, guess, what)
         raise _problem(name, f"this is a binary file, not a {what} (it contains NUL bytes)")
     try:
         return raw.decode("utf-8-sig")

@@ -469,7 +469,7 @@ def resolve(ref: str | Path) -> Scenario:
     """Load ``ref``: a path to a scenario file, or the name of a bundled scenario."""
     p = Path(ref)
     if kind_of(ref) is not None or p.suffix.lower() in (".yaml", ".yml", ".json") or "/" in str(ref):
-        return load(p)
+        return load(ref)  # the path as given, for messages
     entry = resources.files("accord") / "scenarios" / f"{ref}.yaml"
     if not entry.is_file():
         names = ", ".join(bundled()) or "none"

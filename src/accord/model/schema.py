@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Tag, BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
 
-from ..guards import MAX_GRID_POINTS, MAX_MAGNITUDE
+from ..guards import MAX_ACTORS, MAX_GRID_POINTS, MAX_ISSUES, MAX_MAGNITUDE
 
 
 def _not_a_bool(v: Any) -> Any:
@@ -166,7 +166,7 @@ class Issue(_Frozen):
                 if not self.low <= a <= self.high:
                     raise ValueError(f"anchor {a} is outside [{self.low}, {self.high}]")
             if self.step is not None and self.step > span:
-                raise ValueError(f"step {self.step} is larger than the range {span}")
+                raise ValueError(f"step: {self.step:g} is larger than the range {span:g}")
             if self.step is not None:
                 points = math.floor(span / self.step) + 1
                 if points > MAX_GRID_POINTS:
@@ -283,7 +283,7 @@ class Term(_Frozen):
     penalises it. GENIUS's non-linear ``hyperRectangle`` profiles (ANAC 2014) are sums of such terms.
     The actor's utility is its additive part plus its terms, clipped to [0, 1]."""
 
-    when: dict[Id, Union[Interval, tuple[Union[float, str], ...]]] = Field(default_factory=dict)
+    when: dict[Id, Union[Interval, tuple[Union[Number, str], ...]]] = Field(default_factory=dict)
     value: Number = Field(ge=-1.0, le=1.0)
     provenance: Provenance | None = None
     note: str | None = None
@@ -486,6 +486,17 @@ class Scenario(_Frozen):
     constraints: tuple[Constraint, ...] = ()
     process: Process = Process()
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
+
+    @field_validator("issues", "actors", mode="before")
+    @classmethod
+    def _not_too_many(cls, v: Any, info: Any) -> Any:
+        """At most :data:`~accord.guards.MAX_ISSUES` issues and :data:`~accord.guards.MAX_ACTORS` actors,
+        refused before any of them is validated."""
+        limit = MAX_ISSUES if info.field_name == "issues" else MAX_ACTORS
+        if isinstance(v, (list, tuple)) and len(v) > limit:
+            raise ValueError(f"{len(v):,} {info.field_name}; a scenario may have at most {limit:,} "
+                             "(see docs/limits.md)")
+        return v
 
     # -- lookups ---------------------------------------------------------------------------
     def issue(self, issue_id: str) -> Issue:

@@ -42,8 +42,15 @@ from pathlib import Path
 
 from .. import __version__
 
-__all__ = ["MARKER", "BriefOutputError", "BriefExists", "OutputPlan", "check_output", "write_output",
-           "is_brief_name"]
+__all__ = [
+    "MARKER",
+    "BriefExists",
+    "BriefOutputError",
+    "OutputPlan",
+    "check_output",
+    "is_brief_name",
+    "write_output",
+]
 
 MARKER = ".accord-brief"
 _TOP = frozenset({"brief.html", "brief.md", "brief.json"})
@@ -118,11 +125,12 @@ def _read_marker(folder: Path) -> dict[str, str | None] | None:
         raise BriefOutputError(f"{p} is a symbolic link; accord does not write through links: remove it "
                                "or choose another folder")
     if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_MARKER:
-        return {}
+        raise BriefOutputError(f"{p} is not accord's marker file (not a regular file, or too large); accord "
+                               "cannot tell which files it wrote: choose another folder")
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return {}
+        raise BriefOutputError(f"{p} cannot be read as accord's marker file; choose another folder") from None
     try:
         data = json.loads(text)
         files = data.get("files") if isinstance(data, dict) else None
@@ -347,9 +355,11 @@ def _move_back(src: Path, dst: Path, rels: list[str]) -> None:
 
 
 def recover(folder: Path) -> None:
-    """Tidy what an interrupted earlier write left beside ``folder``: a half-written hidden folder
-    (its brief files deleted, any of the user's files it was carrying put back), or the old brief
-    moved aside with the folder missing (put back)."""
+    """Tidy what an interrupted earlier write left beside ``folder`` (hidden ``.NAME.accord-*``
+    folders): the old brief moved aside with the folder missing is put back; in a half-written
+    folder (it holds accord's journal) the user's entries it was carrying are put back and accord's
+    files deleted; a complete earlier brief left aside loses only the files its marker vouches for.
+    Anything else is left alone."""
     parent = folder.parent
     try:
         names = os.listdir(parent)
@@ -363,21 +373,26 @@ def recover(folder: Path) -> None:
         st = _lstat(left)
         if st is None or not stat.S_ISDIR(st.st_mode):
             continue
-        journal = left / _JOURNAL
-        carried: list[str] = []
-        if _lstat(journal) is not None:
-            try:
-                carried = [str(x) for x in json.loads(journal.read_text(encoding="utf-8"))]
-            except (OSError, ValueError, TypeError):
-                carried = []
         if name.startswith(prefix + "old-") and _lstat(folder) is None:
             with contextlib.suppress(OSError):
                 os.rename(left, folder)  # the old brief, moved aside just before an interrupted swap
             continue
-        if carried and _lstat(folder) is not None:
-            _move_back(left, folder, carried)
-        marker = _read_marker(left) if _lstat(left / MARKER) is not None else None
-        _remove_brief_files(left, {k: v or "" for k, v in marker.items()} if marker else None)
+        try:
+            marker = _read_marker(left)
+        except BriefOutputError:
+            continue  # not ours to tidy: leave it
+        journal = left / _JOURNAL
+        jst = _lstat(journal)
+        if jst is not None and stat.S_ISREG(jst.st_mode):
+            try:
+                carried = [str(x) for x in json.loads(journal.read_text(encoding="utf-8"))]
+            except (OSError, ValueError, TypeError):
+                continue
+            if carried and _lstat(folder) is not None:
+                _move_back(left, folder, carried)
+            _remove_brief_files(left, {k: v or "" for k, v in marker.items()} if marker else None)
+        elif marker:
+            _remove_brief_files(left, {k: v for k, v in marker.items() if v})  # verified files only
 
 
 def write_output(out: str | Path, files: Mapping[str, bytes], force: bool = False,
@@ -423,7 +438,11 @@ def _write_atomic(plan: OutputPlan, files: Mapping[str, bytes], hashes: Mapping[
     os.mkdir(new)
     carried: list[str] = []
     swapped = False
+    user = [e for e in plan.foreign if not e.endswith("/")] if plan.mode == "swap" else []
     try:
+        # the journal first: it marks the hidden folder as accord's and lists the user's entries it will
+        # carry, so that the next run can tidy an interrupted write (:func:`recover`)
+        _create(new / _JOURNAL, json.dumps(user).encode("utf-8"))
         _fill(new, files, hashes, tick)
         if plan.mode == "create":
             try:
@@ -434,11 +453,11 @@ def _write_atomic(plan: OutputPlan, files: Mapping[str, bytes], hashes: Mapping[
                                            "nothing was written: run again") from None
                 raise
             swapped = True
+            with contextlib.suppress(OSError):
+                os.unlink(folder / _JOURNAL)
             return
         # swap: carry the user's other entries into the new folder (journalled), then exchange
-        user = [e for e in plan.foreign if not e.endswith("/")]
         if user:
-            _create(new / _JOURNAL, json.dumps(user).encode("utf-8"))
             for rel in user:
                 tick("writing files")
                 (new / rel).parent.mkdir(exist_ok=True)
