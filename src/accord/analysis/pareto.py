@@ -23,7 +23,7 @@ import numpy as np
 from ..game import Game
 from .result import Frontier
 
-__all__ = ["party_indices", "pareto_mask", "pareto_frontier", "issue_masks", "coupled_issues",
+__all__ = ["party_indices", "pareto_mask", "pareto_frontier", "issue_masks", "coupled_issues", "coupled_blocks",
            "block_options", "distance_to_frontier", "disagreement_point", "CHUNK"]
 
 CHUNK = 1 << 18
@@ -97,21 +97,48 @@ def issue_masks(game: Game, parties: np.ndarray | None = None) -> list[np.ndarra
     return [acc[parties].all(axis=0) for acc in game.acceptable]
 
 
+def _constraint_issue_sets(game: Game) -> list[set[int]]:
+    """The issues each cross-issue term ties together: forbidden/requires combinations (with ranges and
+    inequalities) and Level-II ratifications whose rejection can block."""
+    sets: list[set[int]] = [set(combo) for combo in game.forbidden]
+    sets += [set(if_) | set(then) for if_, then in game.requires]
+    sets += [rule.issues for rule in game.linear]
+    sets += [set(r.issues) | set(r.when) for r in game.ratifications]
+    return [x for x in sets if x]
+
+
+def coupled_blocks(game: Game) -> list[list[int]]:
+    """Blocks of issues that cross-issue terms tie together: the connected components of the graph in
+    which each constraint joins the issues it names (a linear inequality over two issues couples only
+    those two). Every issue when a ratifier with a reservation may have to consent (its utility spans
+    all issues)."""
+    for r in game.ratifications:
+        if not np.isnan(game.reservation[r.actor]) and not game.consent[r.actor]:
+            return [list(range(game.n_issues))]
+    parent = list(range(game.n_issues))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tied: set[int] = set()
+    for group in _constraint_issue_sets(game):
+        tied |= group
+        first, *rest = sorted(group)
+        for j in rest:
+            parent[find(j)] = find(first)
+    blocks: dict[int, list[int]] = {}
+    for i in sorted(tied):
+        blocks.setdefault(find(i), []).append(i)
+    return sorted(blocks.values())
+
+
 def coupled_issues(game: Game) -> list[int]:
     """Issues that constraints or ratifications tie to others (all of them when non-consent actors
     with reservations could be needed)."""
-    tied: set[int] = set()
-    for combo in game.forbidden:
-        tied.update(combo)
-    for if_, then in game.requires:
-        tied.update(if_)
-        tied.update(then)
-    for r in game.ratifications:
-        tied.update(r.issues)
-        tied.update(r.when)
-        if not np.isnan(game.reservation[r.actor]) and not game.consent[r.actor]:
-            return list(range(game.n_issues))
-    return sorted(tied)
+    return sorted(i for b in coupled_blocks(game) for i in b)
 
 
 def _product_rows(options: Sequence[np.ndarray], chunk: int) -> Iterator[np.ndarray]:
@@ -130,11 +157,15 @@ def _product_rows(options: Sequence[np.ndarray], chunk: int) -> Iterator[np.ndar
 
 def _block_ok(game: Game, issues: list[int], rows: np.ndarray) -> np.ndarray:
     """Agreeability of partial outcomes (``rows`` over ``issues``) as far as these issues decide it:
-    forbidden/requires combinations and the acceptable sets of actors whose ratification applies."""
+    the constraints on these issues alone and the acceptable sets of actors whose ratification (on
+    these issues) applies."""
     full = np.zeros((rows.shape[0], game.n_issues), dtype=np.intp)
     full[:, issues] = rows
-    ok = game.feasible(full)
+    block = set(issues)
+    ok = game.feasible(full, within=block)
     for r in game.ratifications:
+        if not (set(r.issues) | set(r.when)) <= block:
+            continue
         on = r.applies(full)
         acc = np.ones(rows.shape[0], dtype=bool)
         for i in range(game.n_issues):
@@ -151,10 +182,11 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
     """Blocks ``(issues, rows, utilities)``: each free issue alone (its acceptable options, pruned to
     the non-dominated ones) and one block of the coupled issues, enumerated in chunks and pruned."""
     wv = game.weighted_values()
-    tied = coupled_issues(game)
+    coupled = coupled_blocks(game)
+    in_block = {i for b in coupled for i in b}
     blocks = []
     for i in range(game.n_issues):
-        if i in tied:
+        if i in in_block:
             continue
         opts = np.flatnonzero(masks[i])
         u = wv[i][parties][:, opts].T
@@ -162,7 +194,7 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
             keep = pareto_mask(u)
             opts, u = opts[keep], u[keep]
         blocks.append(([i], opts[:, None], u))
-    if tied:
+    for tied in coupled:
         options = [np.flatnonzero(masks[i]) for i in tied]
         rows_kept = np.empty((0, len(tied)), dtype=np.intp)
         u_kept = np.empty((0, parties.size))

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..game import Game, compile_scenario
 from ..jsonable import plain
@@ -24,7 +25,7 @@ def fail(problems: ScenarioError | str) -> NoReturn:
     """Print one line per problem to stderr and exit with status 2."""
     if isinstance(problems, ScenarioError):
         for p in problems.problems:
-            err_console.print(f"[red]error[/red] {p}", highlight=False, markup=True, soft_wrap=True)
+            err_console.print(f"[red]error[/red] {escape(str(p))}", highlight=False, markup=True, soft_wrap=True)
     else:
         err_console.print(f"[red]error[/red] {problems}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)

@@ -139,7 +139,13 @@ def transcript(game: Game, protocol: str, run: int, names: Mapping[int, str], ou
 
 
 def _batchable(game: Game, protocol: str, names: Mapping[int, str], config: Config) -> bool:
+    from .calendar import schedule  # noqa: PLC0415
+
+    players = [game.actors[a] for a in names if a >= 0]
+    if not schedule(game, config.steps, players, config.use_calendar).uniform(players):
+        return False  # absent delegations or deadline extensions: the session engine handles them
     return (protocol == "alternating" and len(names) == 2 and not game.ratifications and not config.breakdown
+            and not game.soft_ratifications
             and all(strategy(n).classifier.get("vectorisable") for n in names.values())
             and not any(bool(c) for c in game.consent[[a for a in range(game.n_actors) if a not in names]]))
 

@@ -20,8 +20,8 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..views import MediatorModel, Message, View
 from ..space import own_space
-from .base import (Action, Config, Outcome, Turn, breakdown_probs, end_reason, event, evolve, needed, new_key,
-                   render, silent_consent)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, event, evolve, needed, new_key,
+                   opening_events, render, round_end, silent_consent)
 from .shuttle import mediator_model
 
 __all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME", "RULES"]
@@ -69,7 +69,8 @@ def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> St
         chairs = tuple(a for a, r in enumerate(game.roles) if r == "mediator")[:1]
     chairs = tuple(c for c in chairs if c not in parties)  # a seated party votes; it does not chair
     who = tuple(game.actors[a] for a in chairs + parties)
-    sched = schedule(game, config.steps, who, config.use_calendar)
+    sched = schedule(game, config.steps, who, config.use_calendar,
+                     quorum=lambda present: len(present & set(ids)) >= 2)
     return State(game, config, parties, chairs, mediator_model(game, parties), sched, new_key(rng),
                  breakdown_probs(game, config.breakdown, parties))
 
@@ -79,17 +80,28 @@ def pending(state: State) -> tuple[Turn, ...]:
     if state.done is not None:
         return ()
     if state.phase == "propose":
-        m = state.members[state.round % len(state.members)]
+        m = proposer_of(state)
         return (Turn(m, "draft" if m in state.chairs else "propose"),)
     voted = {a for a, _ in state.votes}
-    return tuple(Turn(p, "vote") for p in state.parties if p not in voted and p != state.proposer)
+    return tuple(Turn(p, "vote") for p in state.parties
+                 if p not in voted and p != state.proposer and not absent(state, p))
+
+
+def proposer_of(state: State) -> int:
+    """The member whose turn it is to propose: members take turns by round, skipping the absent."""
+    n = len(state.members)
+    for k in range(n):
+        m = state.members[(state.round + k) % n]
+        if not absent(state, m):
+            return m
+    return state.members[state.round % n]
 
 
 def view(state: State, actor: int) -> View:
     """Everyone at the table sees every proposal and vote; only its own utilities."""
     s, g = state.sched, state.game
     date = s.dates[min(state.round, s.rounds - 1)]
-    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline, g.issues,
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues,
                 own_space(g, actor), state.public, state.proposal,
                 state.model if actor in state.chairs else None)
 
@@ -102,24 +114,23 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     date = state.sched.dates[r]
     ev: list[dict[str, Any]] = []
     if state.phase == "propose":
-        if action.outcome is None or action.actor != state.members[r % len(state.members)]:
+        if action.outcome is None or action.actor != proposer_of(state):
             raise ValueError("the member whose turn it is must propose an outcome")
         o = tuple(int(x) for x in action.outcome)
-        for name, a, b in state.sched.pauses[r]:
-            ev.append(event(r, date, "pause", None, "all", {"name": name, "start": a, "end": b}))
+        ev += opening_events(state, r)
         ev.append(event(r, date, "offer", g.actors[action.actor], "table", {"outcome": render(g, o)}))
         pub = state.public + (Message(r, "offer", g.actors[action.actor], o),)
         votes = ((action.actor, True),) if action.actor in state.parties else ()
         state = evolve(state, phase="vote", proposal=o, proposer=action.actor, votes=votes, public=pub)
         return state, ev
     p = action.actor
-    if p not in state.parties or any(a == p for a, _ in state.votes):
+    if p not in state.parties or any(a == p for a, _ in state.votes) or absent(state, p):
         raise ValueError(f"{g.actors[p]} may not vote now")
     yes = action.kind == "accept"
     ev.append(event(r, date, "response", g.actors[p], "table", {"accept": yes}))
     state = evolve(state, votes=state.votes + ((p, yes),),
                     public=state.public + (Message(r, "response", g.actors[p], yes),))
-    if len(state.votes) < len(state.parties):
+    if len(state.votes) < sum(1 for q in state.parties if not absent(state, q)):
         return state, ev
     return _decide(state, ev)
 
@@ -129,9 +140,11 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
     assert o is not None
     date = state.sched.dates[r]
     yes = dict(state.votes)
+    for p in state.parties:  # an absent delegation casts no vote: not a yes
+        yes.setdefault(p, False)
     nd = needed(g, o)
-    party_of = {rule.actor: rule.party for rule in g.ratifications}
-    silent, rejecting = silent_consent(g, o, (*state.parties, *state.chairs), r, date, "table")
+    party_of = {rule.actor: rule.party for rule in (*g.ratifications, *g.soft_ratifications)}
+    silent, rejecting = silent_consent(g, o, (*state.parties, *state.chairs), r, date, "table", state.key)
     ev.extend(silent)
     level2_ok = not rejecting
     for a, _ in rejecting:
@@ -148,9 +161,9 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
     if passed:
         ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, o), "rule": rule}))
         return evolve(state, done=Outcome(True, o, "agreement", r + 1)), ev
-    reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
+    reason, extra = round_end(state, r)
     if reason is None:
-        return evolve(state, round=r + 1, phase="propose", proposal=None, votes=()), ev
+        return evolve(state, round=r + 1, phase="propose", proposal=None, votes=()), ev + extra
     stall = {"last_proposal": render(g, o), "by": g.actors[state.proposer],
              "rejected_by": [g.actors[p] for p in state.parties if not yes[p]]}
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
