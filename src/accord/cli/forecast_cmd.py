@@ -40,7 +40,7 @@ def _fmt(v: object) -> str:
 @app.command("forecast")
 def forecast_cmd(
     scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
-    model: str = typer.Option("compromise", "--model", help="compromise | median | nbs | eum | exchange"),
+    model: str = typer.Option("compromise", "--model", help=" | ".join(MODELS)),
     variant: str = typer.Option("scholz2011", "--variant", help="EUM variant: paper | scholz2011"),
     rounds: int = typer.Option(10, "--rounds", min=0, help="EUM rounds."),
     stages: int = typer.Option(1, "--stages", min=0, help="Exchange-model passes (1 = Stokman & Van Oosten 1994)."),
@@ -52,10 +52,11 @@ def forecast_cmd(
     """Forecast each issue's outcome (with an 80% interval when --draws > 0)."""
     if model not in MODELS:
         fail(f"--model: unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    fm = MODELS[model]
     if variant not in ("paper", "scholz2011"):
         fail(f"--variant: unknown variant {variant!r}; expected paper or scholz2011")
     game = load_game(scenario)
-    long_run = not as_json and (draws >= 200 or (model == "eum" and rounds * max(draws, 1) >= 200))
+    long_run = not as_json and (draws >= 200 or ("rounds" in fm.parameters and rounds * max(draws, 1) >= 200))
     bar, cb = _progress_bar(long_run, "forecast")
     cb_: Optional[Callable[[int, int], None]] = cb
     if bar is not None:
@@ -71,7 +72,7 @@ def forecast_cmd(
             d["sensitivity"] = sens.to_dict()
         print_json(d)
         return
-    title = f"Forecast of {game.id} — {model}" + (f" ({variant})" if model == "eum" else "")
+    title = f"Forecast of {game.id} — {model}" + (f" ({fc.variant})" if fc.variant else "")
     if draws:
         title += f", {draws} draws, seed {seed}"
     t = Table(title=title)
@@ -82,18 +83,16 @@ def forecast_cmd(
         probs = ", ".join(f"{k} {p:.2f}" for k, p in f.probabilities.items()) if f.probabilities else ""
         t.add_row(f.id, _fmt(f.forecast), _fmt(f.position), interval, probs)
     console.print(t)
-    if model == "eum":
-        for f in fc.issues:
-            if not f.rounds:
-                continue
-            rt = Table(title=f"EUM rounds — {f.id}")
+    for f in fc.issues:
+        if f.rounds:
+            rt = Table(title=f"{fm.label} rounds — {f.id}")
             rt.add_column("round", justify="right")
             rt.add_column("median", justify="right")
             rt.add_column("mean", justify="right")
             for r in f.rounds:
                 rt.add_row(str(r["round"]), f"{r['median']:.3f}", f"{r['mean']:.3f}")
             console.print(rt)
-    if model == "exchange":
+    if fc.exchanges is not None:
         xt = Table(title=f"Exchanges of voting positions (Stokman & Van Oosten 1994), {stages} stage(s)")
         for col in ("gainer", "gets", "partner moves", "gives", "gainer moves", "gain each"):
             xt.add_column(col)

@@ -5,16 +5,18 @@ uncertainty, one-at-a-time sensitivity and backtests on DEU III (Thomson et al. 
 
 from .backtest import BacktestResult, backtest_deu
 from .baselines import categorical_shares, compromise, weighted_median
-from .core import MODELS, BatchPrediction, forecast, predict_batch
+from .core import BatchPrediction, forecast, predict_batch
 from .eum import VARIANTS, EUMResult, run_eum
 from .exchange import Exchange, ExchangeResult, run_exchange
+from .models import MODELS, ForecastModel, ModelInputs, ModelRun
 from .montecarlo import draw_inputs
 from .nbs import nash_bargaining
 from .result import Forecast, IssueForecast, Sensitivity, SensitivityRow
 from .sensitivity import sensitivity
 
 __all__ = [
-    "BacktestResult", "BatchPrediction", "EUMResult", "Exchange", "ExchangeResult", "Forecast", "IssueForecast", "MODELS", "Sensitivity",
+    "BacktestResult", "BatchPrediction", "EUMResult", "Exchange", "ExchangeResult", "Forecast", "ForecastModel",
+    "IssueForecast", "MODELS", "ModelInputs", "ModelRun", "Sensitivity",
     "SensitivityRow", "VARIANTS", "backtest_deu", "categorical_shares", "compromise", "draw_inputs",
     "forecast", "nash_bargaining", "predict_batch", "run_eum", "run_exchange", "sensitivity", "weighted_median",
 ]

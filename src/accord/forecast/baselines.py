@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["compromise", "weighted_median", "categorical_shares"]
+from .models import ForecastModel, ModelInputs, ModelRun
+
+__all__ = ["compromise", "weighted_median", "categorical_shares", "Compromise", "Median"]
 
 
 def _weights(c: np.ndarray, s: np.ndarray, mask: np.ndarray | None, x: np.ndarray) -> np.ndarray:
@@ -71,3 +73,30 @@ def categorical_shares(values: np.ndarray, c: np.ndarray, s: np.ndarray, mask: n
     p = (w[..., None] * share).sum(axis=-2)
     tot = p.sum(axis=-1, keepdims=True)
     return np.divide(p, tot, out=np.full(p.shape, 1.0 / K), where=tot > 0)
+
+
+# -- the registered models (accord.forecast.models.MODELS) -----------------------------------------
+class Compromise(ForecastModel):
+    """The compromise model: capability × salience weighted mean (Van den Bos 1991; Achen 2006)."""
+
+    name = "compromise"
+    label = "Compromise"
+    order = 10
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        return ModelRun(compromise(inputs.x, inputs.c, inputs.s, inputs.mask))
+
+
+class Median(ForecastModel):
+    """The weighted median voter (Black 1958): where the cumulative ``c·s`` weight reaches half."""
+
+    name = "median"
+    label = "Median voter"
+    order = 20
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        return ModelRun(weighted_median(inputs.x, inputs.c, inputs.s, inputs.mask))
+
+
+COMPROMISE_MODEL = Compromise()
+MEDIAN_MODEL = Median()

@@ -12,103 +12,77 @@ other, each on its own scale divided by the scale's span.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from ..game import Game
-from .baselines import categorical_shares, compromise, weighted_median
-from .eum import EUMResult, run_eum
-from .exchange import ExchangeResult, run_exchange
+from .baselines import categorical_shares
+from .eum import VARIANTS
+from .models import MODELS, ForecastModel, ModelInputs, ModelRun
 from .montecarlo import base_inputs, draw_inputs
-from .nbs import nash_bargaining
 from .result import Forecast, IssueForecast
 
 __all__ = ["forecast", "MODELS", "predict_batch", "BatchPrediction"]
 
-MODELS: tuple[str, ...] = ("compromise", "median", "nbs", "eum", "exchange")
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class BatchPrediction:
     """Forecasts for a batch of input sets: ``values (D, I)`` (NaN on categorical issues),
-    ``probabilities[i]`` ``(D, K_i)`` for categorical issues, the EUM run (batch ``(D, I_ordered)``)
-    and the exchange run (batch ``(D,)`` over the ordered issues)."""
+    ``probabilities[i]`` ``(D, K_i)`` for categorical issues, the ordered issues' indices, and the
+    model's own record of the run (``run.detail``: the EUM rounds, the exchange model's trades)."""
 
     values: np.ndarray
     probabilities: dict[int, np.ndarray]
-    eum: EUMResult | None
     ordered: tuple[int, ...]
-    exchange: ExchangeResult | None = None
+    model: ForecastModel
+    run: ModelRun | None = None
 
 
-def _check(model: str, variant: str) -> None:
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
-    if variant not in ("paper", "scholz2011"):
-        raise ValueError(f"unknown variant {variant!r}; expected paper or scholz2011")
+def _check(model: str, variant: str) -> ForecastModel:
+    try:
+        m = MODELS[model]
+    except KeyError as e:
+        raise ValueError(str(e.args[0])) from None
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; expected one of {', '.join(VARIANTS)}")
+    return m
 
 
 def predict_batch(game: Game, x: np.ndarray, s: np.ndarray, c: np.ndarray, model: str = "compromise",
                   variant: str = "scholz2011", rounds: int = 10, progress: Progress | None = None,
                   stages: int = 1) -> BatchPrediction:
-    """Run ``model`` on ``D`` input sets at once: ``x``, ``s`` ``(D, A, I)``, ``c`` ``(D, A)``.
-    ``rounds``: EUM rounds; ``stages``: exchange-model passes."""
-    _check(model, variant)
+    """Run ``model`` (a name in :data:`~accord.forecast.models.MODELS`) on ``D`` input sets at once:
+    ``x``, ``s`` ``(D, A, I)``, ``c`` ``(D, A)``. ``rounds``: EUM rounds; ``stages``: exchange-model
+    passes."""
+    m = _check(model, variant)
     D, A, I = x.shape
     has = np.asarray(game.has_stance, dtype=bool)
     ordered = tuple(i for i, g in enumerate(game.issues) if g.ordered)
     values = np.full((D, I), np.nan)
     probs: dict[int, np.ndarray] = {}
-    eum_res: EUMResult | None = None
-    ex_res: ExchangeResult | None = None
     for i, g in enumerate(game.issues):
         if not g.ordered:
             probs[i] = categorical_shares(np.broadcast_to(game.values[i], (D, A, g.size)), c, s[:, :, i], has[:, i])
+    run = None
     if ordered:
         o = list(ordered)
         xo = np.swapaxes(x[:, :, o], 1, 2)  # (D, Io, A)
         so = np.swapaxes(s[:, :, o], 1, 2)
         co = np.broadcast_to(c[:, None, :], xo.shape)
         mo = np.broadcast_to(has[:, o].T[None], xo.shape)
-        if model == "compromise":
-            out = compromise(xo, co, so, mo)
-        elif model == "median":
-            out = weighted_median(xo, co, so, mo)
-        elif model == "nbs":
-            out = np.empty(xo.shape[:2])
-            for k, i in enumerate(o):
-                g = game.issues[i]
-                ref = np.nan if g.status_quo is None else float(g.points[g.status_quo])
-                out[:, k] = nash_bargaining(xo[:, k], co[:, k], so[:, k], g.points, float(g.points.min()),
-                                            float(g.points.max()), ref, mo[:, k])
-        elif model == "exchange":
-            span = np.array([float(np.ptp(game.issues[i].points)) for i in o])
-            ex_res = run_exchange(x[:, :, o], c, s[:, :, o], has[:, o], scale=span, stages=stages)
-            out = ex_res.outcome
-        else:
-            eum_res = run_eum(xo, co, so, mo, rounds=rounds, variant=variant, progress=progress)  # type: ignore[arg-type]
-            out = eum_res.forecast
-        values[:, o] = out
-    return BatchPrediction(values, probs, eum_res, ordered, ex_res)
-
-
-def _rounds(game: Game, res: EUMResult, k: int, i: int) -> tuple[dict, ...]:
-    has = game.has_stance[:, i]
-    out = []
-    for r in range(res.positions.shape[0]):
-        pos = res.positions[r, 0, k]
-        out.append({"round": r, "median": float(res.median[r, 0, k]), "mean": float(res.mean[r, 0, k]),
-                    "positions": {a: float(pos[j]) for j, a in enumerate(game.actors) if has[j]}})
-    return tuple(out)
+        run = m.run(ModelInputs(game, ordered, xo, so, co, mo, variant, rounds, stages, progress))
+        values[:, o] = run.values
+    return BatchPrediction(values, probs, ordered, m, run)
 
 
 def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011", rounds: int = 10,
              draws: int = 0, seed: int = 0, progress: Progress | None = None, stages: int = 1) -> Forecast:
-    """Forecast every issue of ``game`` with ``model`` (``compromise``, ``median``, ``nbs``, ``eum``,
-    ``exchange``).
+    """Forecast every issue of ``game`` with ``model``, a name in :data:`~accord.forecast.models.MODELS`
+    (``compromise``, ``median``, ``nbs``, ``eum``, ``exchange``, and any model registered since).
 
     ``variant``: the EUM variant (``paper`` or ``scholz2011``, see :mod:`accord.forecast.eum`);
     ``rounds``: EUM rounds; ``stages``: exchange-model passes (:mod:`accord.forecast.exchange`; the
@@ -119,7 +93,7 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
     probabilities are averaged over the draws. With ``draws = 0`` the point inputs are used and
     ``interval`` is ``None``. EUM ``rounds`` always come from the point inputs.
     """
-    _check(model, variant)
+    m = _check(model, variant)
     x0, s0, c0 = base_inputs(game)
     x, s, c = x0[None], s0[None], c0[None]
     if draws > 0:
@@ -142,29 +116,17 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         else:
             point = float(np.median(vals))
             interval = (float(np.quantile(vals, 0.1)), float(np.quantile(vals, 0.9))) if draws > 0 else None
-        rounds_out = None
-        if pred.eum is not None:
-            rounds_out = _rounds(game, pred.eum, pred.ordered.index(i), i)
+        rounds_out = None if pred.run is None else m.trajectory(game, pred.run, pred.ordered.index(i), i)
         if g.kind == "ordinal":
             fc: float | str = str(g.values[int(np.clip(np.rint(point), 0, g.size - 1))]) if np.isfinite(point) else ""
             issues.append(IssueForecast(g.id, g.kind, fc, position=point, interval=interval, rounds=rounds_out))
         else:
             issues.append(IssueForecast(g.id, g.kind, point, interval=interval, rounds=rounds_out))
-    trades = None
-    if model == "exchange":
-        trades = _trades(game, pred)  # the trades of batch element 0: the point inputs
-    return Forecast(model=model, issues=tuple(issues), variant=variant if model == "eum" else None,
-                    draws=draws, seed=seed, rounds=rounds if model == "eum" else (stages if model == "exchange" else 0),
-                    exchanges=trades)
+    trades = None if pred.run is None else m.trades(game, pred.run, pred.ordered)  # input set 0: the point inputs
+    return Forecast(model=model, issues=tuple(issues), variant=variant if "variant" in m.parameters else None,
+                    draws=draws, seed=seed, rounds=_setting_rounds(m, rounds, stages), exchanges=trades)
 
 
-def _trades(game: Game, pred: BatchPrediction) -> tuple[dict, ...]:
-    """The realised exchanges of the first input set (the point inputs), with actor and issue ids
-    (issue scales)."""
-    assert pred.exchange is not None
-    o = pred.ordered
-    return tuple({"stage": e.stage, "gainer": game.actors[e.gainer], "partner": game.actors[e.partner],
-                  "gain_issue": game.issues[o[e.gain_issue]].id, "give_issue": game.issues[o[e.give_issue]].id,
-                  "partner_shift": e.shift_partner, "gainer_shift": e.shift_gainer,
-                  "outcome_shift_gain": e.outcome_shift_gain, "outcome_shift_give": e.outcome_shift_give,
-                  "gain": e.gain} for e in pred.exchange.exchanges)
+def _setting_rounds(m: ForecastModel, rounds: int, stages: int) -> int:
+    """What ``Forecast.rounds`` records: the model's rounds, else its stages, else 0."""
+    return rounds if "rounds" in m.parameters else (stages if "stages" in m.parameters else 0)

@@ -33,12 +33,15 @@ named after them (``test_eq_<n>_...``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Any, Callable, Literal
 
 import numpy as np
 
+from ..game import Game
+from .models import ForecastModel, ModelInputs, ModelRun
+
 __all__ = [
-    "EUMResult", "run_eum", "eum_round", "votes", "position_utility", "weighted_median_vote",
+    "ExpectedUtility", "EUMResult", "run_eum", "eum_round", "votes", "position_utility", "weighted_median_vote",
     "weighted_mean", "probability_paper", "probability_scholz2011", "u_success", "u_failure",
     "u_status_quo", "u_better", "u_worse", "expected_utility_challenge", "risk_acceptance",
     "risk_exponent", "compromise_position", "classify_offers", "VARIANTS",
@@ -356,3 +359,34 @@ def run_eum(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray | None
         risk=np.stack(rs) if rs else np.zeros((0,) + shape), offers=np.stack(ks) if ks else np.zeros((0,) + shape, np.int8),
         variant=variant,
     )
+
+
+class ExpectedUtility(ForecastModel):
+    """Bueno de Mesquita's expected-utility model (Bueno de Mesquita 1994; Scholz, Calbert & Smith
+    2011), run for ``rounds`` rounds in the chosen ``variant``; the forecast is the median voter
+    position after the last round, and each issue reports its rounds."""
+
+    name = "eum"
+    label = "Expected utility"
+    order = 40
+    parameters = ("variant", "rounds")
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        if inputs.variant not in VARIANTS:
+            raise ValueError(f"unknown variant {inputs.variant!r}; expected one of {', '.join(VARIANTS)}")
+        res = run_eum(inputs.x, inputs.c, inputs.s, inputs.mask, rounds=inputs.rounds,
+                      variant=inputs.variant, progress=inputs.progress)  # type: ignore[arg-type]
+        return ModelRun(res.forecast, res)
+
+    def trajectory(self, game: Game, run: ModelRun, k: int, issue: int) -> tuple[dict[str, Any], ...]:
+        res: EUMResult = run.detail
+        has = game.has_stance[:, issue]
+        out = []
+        for r in range(res.positions.shape[0]):
+            pos = res.positions[r, 0, k]
+            out.append({"round": r, "median": float(res.median[r, 0, k]), "mean": float(res.mean[r, 0, k]),
+                        "positions": {a: float(pos[j]) for j, a in enumerate(game.actors) if has[j]}})
+        return tuple(out)
+
+
+EUM_MODEL = ExpectedUtility()

@@ -36,12 +36,16 @@ draws); the greedy realisation loop runs at most ``A·I/2`` times, vectorised ov
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from ..game import Game
+from .models import ForecastModel, ModelInputs, ModelRun
+
 CHUNK = 256
 
-__all__ = ["Exchange", "ExchangeResult", "expected_outcome", "exchange_candidates", "run_exchange"]
+__all__ = ["ExchangeModel", "Exchange", "ExchangeResult", "expected_outcome", "exchange_candidates", "run_exchange"]
 
 _EPS = 1e-12
 
@@ -212,3 +216,33 @@ def _passes(xb: np.ndarray, cb: np.ndarray, sb: np.ndarray, mb: np.ndarray, stag
         if not moved_any:  # nothing traded: later stages would repeat the same empty pass
             break
     return xb, count, records
+
+
+class ExchangeModel(ForecastModel):
+    """Stokman's exchange model (Stokman & Van Oosten 1994): all ordered issues of the game form one
+    decision set whose issues may be traded against each other, each on its own scale divided by its
+    span; ``stages`` passes (Stokman & Van den Bos 1992). Reports the trades of input set 0."""
+
+    name = "exchange"
+    label = "Exchange"
+    order = 50
+    parameters = ("stages",)
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        g = inputs.game
+        span = np.array([float(np.ptp(g.issues[i].points)) for i in inputs.ordered])
+        x, s, m = (np.swapaxes(a, 1, 2) for a in (inputs.x, inputs.s, inputs.mask))  # (D, A, Io)
+        res = run_exchange(x, inputs.c[:, 0, :], s, m, scale=span, stages=inputs.stages)
+        return ModelRun(res.outcome, res)
+
+    def trades(self, game: Game, run: ModelRun, ordered: tuple[int, ...]) -> tuple[dict[str, Any], ...]:
+        res: ExchangeResult = run.detail
+        o = ordered
+        return tuple({"stage": e.stage, "gainer": game.actors[e.gainer], "partner": game.actors[e.partner],
+                      "gain_issue": game.issues[o[e.gain_issue]].id, "give_issue": game.issues[o[e.give_issue]].id,
+                      "partner_shift": e.shift_partner, "gainer_shift": e.shift_gainer,
+                      "outcome_shift_gain": e.outcome_shift_gain, "outcome_shift_give": e.outcome_shift_give,
+                      "gain": e.gain} for e in res.exchanges)
+
+
+EXCHANGE_MODEL = ExchangeModel()

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["nash_bargaining"]
+from .models import ForecastModel, ModelInputs, ModelRun
+
+__all__ = ["nash_bargaining", "NashBargaining"]
 
 
 def nash_bargaining(x: np.ndarray, c: np.ndarray, s: np.ndarray, grid: np.ndarray, lo: float, hi: float,
@@ -57,3 +59,24 @@ def nash_bargaining(x: np.ndarray, c: np.ndarray, s: np.ndarray, grid: np.ndarra
     # no interior gain for everyone: the reference point stands
     out = np.where(np.isfinite(best[..., 0]), out, np.where(has_ref, ref, mean))
     return np.where(tot > 0, out, np.nan)
+
+
+class NashBargaining(ForecastModel):
+    """The asymmetric Nash bargaining solution per issue (Achen 2006), the issue's grid as candidates
+    and its status quo, where it has one, as the disagreement point."""
+
+    name = "nbs"
+    label = "Nash bargaining"
+    order = 30
+
+    def run(self, inputs: ModelInputs) -> ModelRun:
+        out = np.empty(inputs.x.shape[:2])
+        for k, i in enumerate(inputs.ordered):
+            g = inputs.game.issues[i]
+            ref = np.nan if g.status_quo is None else float(g.points[g.status_quo])
+            out[:, k] = nash_bargaining(inputs.x[:, k], inputs.c[:, k], inputs.s[:, k], g.points,
+                                        float(g.points.min()), float(g.points.max()), ref, inputs.mask[:, k])
+        return ModelRun(out)
+
+
+NBS_MODEL = NashBargaining()

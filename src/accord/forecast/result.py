@@ -79,7 +79,7 @@ class Forecast:
 
     def summary(self) -> str:
         """A few lines of text: one per issue."""
-        head = self.model + (f" ({self.variant})" if self.model == "eum" and self.variant else "")
+        head = self.model + (f" ({self.variant})" if self.variant else "")
         if self.draws:
             head += f", {self.draws} draws, seed {self.seed}"
         lines = [head]

@@ -19,12 +19,27 @@ import numpy as np
 from ..game import Game
 from .calendar import schedule
 from .protocols import Action, Config, alternating
+from .protocols.base import Outcome
 from .result import Transcript
+from .session import transcript
 from .space import EPS, own_space
 from .strategies import strategy
 from .strategies.timebased import TimeBased, _targets
 
-__all__ = ["BatchResult", "run_batch"]
+__all__ = ["BatchResult", "run_batch", "supports"]
+
+
+def supports(game: Game, names: Mapping[int, str], config: Config) -> bool:
+    """Whether the lockstep engine can run these sessions of a ``BATCHABLE`` protocol exactly as the
+    per-session engine would: two players, every strategy vectorisable, no breakdown draws, no
+    Level-II ratifications, nobody outside the two whose consent is needed, both at every round and
+    a deadline that cannot be extended."""
+    players = [game.actors[a] for a in names if a >= 0]
+    if not schedule(game, config.steps, players, config.use_calendar).uniform(players):
+        return False
+    return (len(names) == 2 and not game.ratifications and not game.soft_ratifications and not config.breakdown
+            and all(strategy(n).classifier.get("vectorisable") for n in names.values())
+            and not any(bool(c) for c in game.consent[[a for a in range(game.n_actors) if a not in names]]))
 
 
 @dataclass
@@ -60,8 +75,6 @@ class BatchResult:
 
     def transcripts(self, protocol_names: Mapping[int, str] | None = None) -> list[Transcript]:
         """Per-session transcripts; full events for the first ``recorded`` sessions."""
-        from .runner import transcript  # noqa: PLC0415
-
         out = []
         rng = np.random.default_rng(0)
         for s in range(len(self.pairs)):
@@ -75,8 +88,6 @@ class BatchResult:
                 res = alternating.outcome(state)
                 assert res is not None
             else:
-                from .protocols.base import Outcome  # noqa: PLC0415
-
                 o = tuple(int(x) for x in self.outcome[s]) if self.agreement[s] else None
                 res = Outcome(bool(self.agreement[s]), o, "agreement" if self.agreement[s] else "deadline",
                               int(self.rounds[s]))

@@ -1,25 +1,27 @@
-"""Run sessions: ask strategies for actions, feed them into a protocol, collect transcripts.
+"""Run sessions: pick the players and the engine, run every session, collect transcripts.
 
-The runner is the only place that calls players: each gets the View the protocol gives it. One
-``numpy.random.Generator`` is made from ``seed`` here and spawned per run; strategies get integer
-seeds drawn from their run's Generator. ``engine="batch"`` runs vectorisable bilateral
-alternating-offers sessions in lockstep (:mod:`accord.negotiation.batch`); ``auto`` picks it when it
-applies.
+Nothing here knows a protocol by name: each protocol module says who plays (``players``) and whether
+the batch engine can run it (``BATCHABLE``). One ``numpy.random.Generator`` is made from ``seed``
+here and spawned per run; strategies get integer seeds drawn from their run's Generator. Sessions run
+one by one (:mod:`accord.negotiation.session`), or, where the protocol and every strategy allow it, in
+lockstep (:mod:`accord.negotiation.batch`; ``engine="auto"`` picks it when it applies).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..game import Game
-from .protocols import Config, Outcome, protocol as get_protocol
-from .protocols.base import render
-from .result import SimulationResult, Transcript, geometry
-from .strategies import Strategy, make, strategy
+from .batch import run_batch, supports
+from .protocols import PROTOCOLS, Config
+from .result import SimulationResult
+from .session import run_session, transcript
+from .strategies import make, strategy
 
-__all__ = ["simulate", "main_pair", "format_variants", "players_of", "resolve_strategies", "run_session", "DEFAULT_PARTY", "DEFAULT_MEDIATOR"]
+__all__ = ["simulate", "main_pair", "format_variants", "players_of", "resolve_strategies", "run_session",
+           "DEFAULT_PARTY", "DEFAULT_MEDIATOR"]
 
 DEFAULT_PARTY = "boulware"
 DEFAULT_MEDIATOR = "nash"
@@ -27,14 +29,11 @@ Progress = Callable[[int, int], None]
 
 
 def players_of(game: Game, protocol: str, config: Config) -> tuple[list[int], list[int]]:
-    """``(parties, mediators)`` actor indices that play under ``protocol`` (-1: a virtual mediator)."""
-    proto = get_protocol(protocol)
-    state = proto.start(game, np.random.default_rng(0), config)
-    if protocol == "alternating":
-        return list(state.players), []
-    if protocol == "shuttle":
-        return list(state.parties), [state.mediator]
-    return list(state.parties), list(state.chairs)
+    """``(parties, mediators)`` actor indices that play under ``protocol`` (-1: a virtual mediator), as
+    the protocol's ``players`` says for a session started with ``config``."""
+    proto = PROTOCOLS[protocol]
+    parties, mediators = proto.players(proto.start(game, np.random.default_rng(0), config))
+    return list(parties), list(mediators)
 
 
 def main_pair(game: Game) -> tuple[str, str] | None:
@@ -101,53 +100,8 @@ def resolve_strategies(game: Game, protocol: str, strategies: Mapping[str, str] 
     return names
 
 
-def run_session(game: Game, protocol: str, players: Mapping[int, Strategy], config: Config,
-                rng: np.random.Generator) -> tuple[Outcome, list[dict[str, Any]]]:
-    """One session: returns how it ended and its events."""
-    proto = get_protocol(protocol)
-    state = proto.start(game, rng, config)
-    events: list[dict[str, Any]] = []
-    pending, view, apply = proto.pending, proto.view, proto.apply
-    while True:
-        turns = pending(state)
-        if not turns:
-            break
-        actions = [players[t.actor].act(view(state, t.actor), t) for t in turns]
-        for act in actions:
-            state, ev = apply(state, act)
-            events.extend(ev)
-    out = proto.outcome(state)
-    assert out is not None
-    return out, events
-
-
-def transcript(game: Game, protocol: str, run: int, names: Mapping[int, str], out: Outcome,
-               events: list[dict[str, Any]], parties: Sequence[int]) -> Transcript:
-    """Metrics of one run."""
-    d = game.no_deal_utility()
-    if out.agreement and out.outcome is not None:
-        u = game.utility(np.asarray(out.outcome)[None, :])[0]
-        geo = geometry(game, tuple(parties))
-        d_f, d_n = geo.distances(u[list(parties)])
-    else:
-        u, d_f, d_n = d, None, None
-    utilities = {game.actors[a]: round(float(u[a]), 12) for a in range(game.n_actors)
-                 if game.roles[a] in ("party", "mediator")}
-    return Transcript(run, protocol, {game.actors[a] if a >= 0 else "mediator": n for a, n in names.items()},
-                      out.agreement, out.reason, render(game, out.outcome) if out.outcome is not None else None,
-                      utilities, out.rounds, d_f, d_n, out.stall, events)
-
-
 def _batchable(game: Game, protocol: str, names: Mapping[int, str], config: Config) -> bool:
-    from .calendar import schedule  # noqa: PLC0415
-
-    players = [game.actors[a] for a in names if a >= 0]
-    if not schedule(game, config.steps, players, config.use_calendar).uniform(players):
-        return False  # absent delegations or deadline extensions: the session engine handles them
-    return (protocol == "alternating" and len(names) == 2 and not game.ratifications and not config.breakdown
-            and not game.soft_ratifications
-            and all(strategy(n).classifier.get("vectorisable") for n in names.values())
-            and not any(bool(c) for c in game.consent[[a for a in range(game.n_actors) if a not in names]]))
+    return PROTOCOLS[protocol].BATCHABLE and supports(game, names, config)
 
 
 def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str] | None = None,
@@ -171,8 +125,6 @@ def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str
     parties, _ = players_of(game, protocol, cfg)
     rng = np.random.default_rng(seed)
     if use_batch:
-        from .batch import run_batch  # noqa: PLC0415
-
         pair = [names[p] for p in parties]
         res = run_batch(game, [tuple(pair)] * runs, cfg, record=min(runs, 100))
         if progress:

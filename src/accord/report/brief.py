@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .. import __version__
+from ..forecast.models import MODELS
 from .figures import FigureSpec, main_parties, render_figures
 from .results import BriefData, format_number
 
@@ -258,16 +259,16 @@ def _forecast(d: dict) -> dict | None:
                      "unit": iss.get("unit") or "", "kind": iss["kind"], "by_model": by_model})
     models = list(d.get("models") or {})
     return {"model": fc.get("model"), "rows": rows, "models": models,
-            "model_labels": [MODEL_LABELS.get(m, m) for m in models]}
+            "model_labels": [model_label(m) for m in models]}
 
 
 def _is_num(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-#: How the forecast-by-model table names each model (others by their id).
-MODEL_LABELS = {"compromise": "Compromise", "median": "Median voter", "nbs": "Nash bargaining",
-                "eum": "Expected utility", "exchange": "Exchange"}
+def model_label(name: str) -> str:
+    """How the forecast-by-model table names a model: its registered label (else its name)."""
+    return MODELS[name].label if name in MODELS and MODELS[name].label else name
 
 
 def _scale_unit(iss: dict | None) -> str:

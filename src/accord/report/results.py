@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..forecast.models import MODELS
 from ..game import Game, IssueGrid
 from ..jsonable import plain
 from ..model.schema import Interval, Scenario
@@ -52,7 +53,7 @@ class Settings:
     rounds: int = 10
     draws: int = 500
     trajectory_model: str = "eum"
-    models: tuple[str, ...] = ("compromise", "median", "nbs", "eum", "exchange")
+    models: tuple[str, ...] = field(default_factory=lambda: tuple(MODELS))  # every registered model
     stages: int = 1
     runs: int = 20
     protocols: tuple[str, ...] = PROTOCOLS
@@ -528,8 +529,8 @@ def model_caveats(game: Game, st: Settings, data: BriefData) -> list[str]:
         out.append("The scenario has constraints (forbidden or required combinations, ratifications), "
                    "so some outcomes are excluded or need a ratifier's consent.")
     if data.forecast is not None:
-        how = {"eum": f" ({st.variant}, {st.rounds} rounds)",
-               "exchange": f" ({st.stages} stage{'' if st.stages == 1 else 's'} of trades)"}.get(st.model, "")
+        said = MODELS[st.model].describe(st.variant, st.rounds, st.stages) if st.model in MODELS else ""
+        how = f" ({said})" if said else ""
         out.append(f"Forecasts use the {st.model} model{how} — a heuristic "
                    f"of how positions converge, not a prediction of what leaders will decide. Intervals come "
                    f"from {st.draws} Monte Carlo draws over the stated uncertainty (seed {st.seed}).")

@@ -1,20 +1,29 @@
-"""Protocols as pure state machines: :mod:`alternating`, :mod:`shuttle` (single text), :mod:`table`."""
+"""Protocols as pure state machines: :mod:`.alternating`, :mod:`.shuttle` (single text), :mod:`.table`.
+
+Each module of this package that declares a ``NAME`` is a protocol (:class:`~.base.ProtocolModule`);
+:data:`PROTOCOLS` finds them on first use (:class:`accord.registry.Registry`). A new protocol is a new
+module here, or :meth:`PROTOCOLS.register <accord.registry.Registry.register>` for one defined elsewhere.
+"""
 
 from __future__ import annotations
 
 from types import ModuleType
+from typing import cast
 
-from . import alternating, shuttle, table
-from .base import Action, Config, Outcome, Turn
+from ...registry import Registry
+from .base import Action, Config, Outcome, ProtocolModule, Turn, TurnError
 
-__all__ = ["Action", "Config", "Outcome", "Turn", "alternating", "shuttle", "table", "PROTOCOLS", "protocol"]
-
-PROTOCOLS: dict[str, ModuleType] = {m.NAME: m for m in (alternating, shuttle, table)}
+__all__ = ["Action", "Config", "Outcome", "ProtocolModule", "Turn", "TurnError", "PROTOCOLS", "protocol"]
 
 
-def protocol(name: str) -> ModuleType:
-    """The protocol module called ``name``."""
-    try:
-        return PROTOCOLS[name]
-    except KeyError:
-        raise KeyError(f"unknown protocol {name!r}; expected one of {', '.join(PROTOCOLS)}") from None
+def _declared(module: ModuleType) -> list[ProtocolModule]:
+    return [cast(ProtocolModule, module)] if isinstance(getattr(module, "NAME", None), str) else []
+
+
+#: Protocol name -> protocol module, e.g. ``PROTOCOLS["shuttle"]``.
+PROTOCOLS: Registry[ProtocolModule] = Registry("protocol", __name__, _declared, lambda m: m.NAME)
+
+
+def protocol(name: str) -> ProtocolModule:
+    """The protocol module called ``name`` (``KeyError`` listing the known ones otherwise)."""
+    return PROTOCOLS[name]

@@ -20,12 +20,16 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, event, evolve, new_key, opening_events,
-                   render, round_end, silent_consent)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, event, evolve, new_key,
+                   opening_events, render, round_end, silent_consent)
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME"]
+__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "NAME", "BATCHABLE", "PUBLIC"]
 
 NAME = "alternating"
+#: Bilateral sessions between time-based strategies can run in lockstep (:mod:`..batch`).
+BATCHABLE = True
+#: Offers are heard by every party at the table.
+PUBLIC = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +77,11 @@ def pending(state: State) -> tuple[Turn, ...]:
     return (Turn(state.players[state.turn], "offer" if state.offer is None else "respond"),)
 
 
+def players(state: State) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``(parties, mediators)`` who play: the parties in their order of play; no mediator."""
+    return state.players, ()
+
+
 def view(state: State, actor: int) -> View:
     """The View of ``actor``: its own utilities, the offers made to it, the clock."""
     pos = state.players.index(actor)
@@ -88,12 +97,9 @@ def _deliver(state: State, sender_pos: int, msg: Message) -> tuple[tuple[Message
 
 def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     """Apply one action of the actor whose turn it is; returns the new state and its events."""
-    if state.done is not None:
-        raise ValueError("the session is over")
     g = state.game
+    check_turn(g, pending(state), action, NAME)
     me = state.players[state.turn]
-    if action.actor != me:
-        raise ValueError(f"it is {g.actors[me]}'s turn, not {g.actors[action.actor]}'s")
     r, date = state.round, state.sched.dates[state.round]
     name = g.actors[me]
     ev: list[dict[str, Any]] = []
@@ -116,7 +122,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
             state = evolve(state, offer=None, accepted=frozenset(), proposer=-1)
     elif action.kind in ("offer", "reject"):
         if action.outcome is None:
-            raise ValueError("an offer needs an outcome")
+            raise ValueError(f"{NAME}: {name} rejects by a counter-offer, which needs an outcome")
         o = tuple(int(x) for x in action.outcome)
         ev.append(event(r, date, "offer", name, others if len(others) > 1 else others[0],
                         {"outcome": render(g, o)}))

@@ -1,20 +1,28 @@
 """Shared pieces of the protocol state machines: turns, actions, configuration, event records.
 
-Every protocol module exposes ``start(game, rng, config) -> State``, ``pending(state) -> turns``,
-``apply(state, action) -> (State, events)``, ``outcome(state)`` and ``view(state, actor) -> View``.
-States are immutable; a protocol never calls a player.
+A protocol is a module of :mod:`accord.negotiation.protocols` that declares itself by its ``NAME``
+and follows :class:`ProtocolModule`: ``start(game, rng, config) -> State``, ``pending(state) -> turns``,
+``apply(state, action) -> (State, events)``, ``outcome(state)``, ``view(state, actor) -> View``, and
+``players(state) -> (parties, mediators)``; ``BATCHABLE`` says whether the lockstep batch engine
+(:mod:`accord.negotiation.batch`) can run it, ``PUBLIC`` whether what a party says reaches the other
+parties. States are immutable; a protocol never calls a player. An action from an actor who is not
+due, or of a kind its turn does not allow, raises :class:`TurnError` (:func:`check_turn`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
 from ...game import Game
 
-__all__ = ["Turn", "Action", "Config", "Outcome", "event", "render", "breakdown_probs", "auto_accepts"]
+from ..views import View
+
+__all__ = ["Turn", "Action", "Config", "Outcome", "ProtocolModule", "TurnError", "KINDS", "check_turn",
+           "check_outcome", "event",
+           "render", "breakdown_probs", "auto_accepts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,77 @@ class Outcome:
     reason: str
     rounds: int
     stall: dict[str, Any] | None = None
+
+
+class TurnError(ValueError):
+    """An action the protocol does not expect now: from an actor who is not due, or of a kind the
+    actor's turn does not allow. The message names the actor, the turn and what was expected."""
+
+
+#: The action kinds each kind of turn allows (``respond``: accept, or reject by a counter-offer).
+KINDS: dict[str, frozenset[str]] = {
+    "offer": frozenset({"offer"}),
+    "respond": frozenset({"accept", "offer", "reject"}),
+    "draft": frozenset({"draft"}),
+    "review": frozenset({"accept", "critique"}),
+    "propose": frozenset({"offer", "propose", "draft"}),
+    "vote": frozenset({"accept", "reject"}),
+}
+
+
+def check_turn(game: Game, turns: Sequence[Turn], action: Action, protocol: str) -> Turn:
+    """The pending turn ``action`` answers; :class:`TurnError` if its actor is not due or its kind
+    is not one the turn allows (:data:`KINDS`)."""
+    def who(a: int) -> str:
+        return game.actors[a] if 0 <= a < game.n_actors else ("mediator" if a == -1 else f"actor #{a}")
+
+    if not turns:
+        raise TurnError(f"{protocol}: the session is over; {who(action.actor)} cannot act")
+    for t in turns:
+        if t.actor == action.actor:
+            if action.kind not in KINDS[t.kind]:
+                raise TurnError(f"{protocol}: {who(t.actor)} must answer a {t.kind!r} turn with "
+                                f"{' or '.join(sorted(KINDS[t.kind]))}, not {action.kind!r}")
+            if action.kind in ("offer", "draft", "propose") and action.outcome is None:
+                raise TurnError(f"{protocol}: {who(t.actor)}'s {action.kind} needs an outcome")
+            if action.outcome is not None:
+                check_outcome(game, action.outcome, f"{protocol}: {who(t.actor)}'s {action.kind}")
+            for i, k in action.issues:
+                if not (0 <= i < game.n_issues and 0 <= k < game.issues[i].size):
+                    raise TurnError(f"{protocol}: {who(t.actor)}'s {action.kind} names point {k} of issue #{i}, "
+                                    "which does not exist")
+            return t
+    due = ", ".join(f"{who(t.actor)} ({t.kind})" for t in turns)
+    raise TurnError(f"{protocol}: it is not {who(action.actor)}'s turn; waiting for {due}")
+
+
+def check_outcome(game: Game, outcome: Sequence[int], what: str) -> None:
+    """:class:`TurnError` unless ``outcome`` has one point index per issue, each on its issue's grid."""
+    if len(outcome) != game.n_issues:
+        raise TurnError(f"{what} has {len(outcome)} points; the game has {game.n_issues} issues")
+    for g, k in zip(game.issues, outcome):
+        if not 0 <= int(k) < g.size:
+            raise TurnError(f"{what} puts issue {g.id!r} at point {k}; it has points 0 to {g.size - 1}")
+
+
+class ProtocolModule(Protocol):
+    """What a protocol module provides (see the module docstring); modules satisfy it structurally."""
+
+    NAME: str
+    BATCHABLE: bool
+    PUBLIC: bool
+
+    def start(self, game: Game, rng: np.random.Generator, config: Config = ...) -> Any: ...
+
+    def pending(self, state: Any) -> tuple[Turn, ...]: ...
+
+    def apply(self, state: Any, action: Action) -> tuple[Any, list[dict[str, Any]]]: ...
+
+    def outcome(self, state: Any) -> Outcome | None: ...
+
+    def view(self, state: Any, actor: int) -> View: ...
+
+    def players(self, state: Any) -> tuple[tuple[int, ...], tuple[int, ...]]: ...
 
 
 def render(game: Game, outcome: tuple[int, ...]) -> dict[str, Any]:

@@ -21,12 +21,17 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, event, evolve, new_key, opening_events,
-                   render, round_end, silent_consent)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, event, evolve, new_key,
+                   opening_events, render, round_end, silent_consent)
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "mediator_model", "mediator_of", "NAME"]
+__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "mediator_model", "mediator_of",
+           "NAME", "BATCHABLE", "PUBLIC"]
 
 NAME = "shuttle"
+#: Every session asks a mediator strategy for drafts: the batch engine does not apply.
+BATCHABLE = False
+#: A party's answer reaches the mediator only, never another delegation.
+PUBLIC = False
 VIRTUAL_MEDIATOR = "mediator"
 
 
@@ -108,6 +113,11 @@ def pending(state: State) -> tuple[Turn, ...]:
     return tuple(Turn(p, "review") for p in state.parties if p not in answered and not absent(state, p))
 
 
+def players(state: State) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``(parties, mediators)``: the reviewing parties and the drafting mediator (-1: virtual)."""
+    return state.parties, (state.mediator,)
+
+
 def view(state: State, actor: int) -> View:
     """A party's View holds its own utilities and the mediator's drafts only; the mediator's View holds
     the critiques sent to it and its beliefs about the parties."""
@@ -135,15 +145,13 @@ def _nearest_acceptable(g: Game, actor: int, i: int, k: int) -> int:
 
 def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     """Apply a draft (mediator) or a review (``accept`` or ``critique``, from a party)."""
-    if state.done is not None:
-        raise ValueError("the session is over")
     g, r = state.game, state.round
+    check_turn(g, pending(state), action, NAME)
     date = state.sched.dates[r]
     ev: list[dict[str, Any]] = []
     pnames = [g.actors[p] for p in state.parties]
     if state.phase == "draft":
-        if action.actor != state.mediator or action.outcome is None:
-            raise ValueError("the mediator must draft an outcome")
+        assert action.outcome is not None
         d = tuple(int(x) for x in action.outcome)
         ev += opening_events(state, r)
         here = [not absent(state, p) for p in state.parties]
@@ -153,8 +161,6 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
         boxes = tuple(box + (msg,) if h else box for box, h in zip(state.inboxes[:-1], here)) + (state.inboxes[-1],)
         return evolve(state, phase="review", draft=d, responses=(), inboxes=boxes), ev
     p = action.actor
-    if p not in state.parties or any(a == p for a, _, _ in state.responses) or absent(state, p):
-        raise ValueError(f"{g.actors[p] if p >= 0 else p} may not review now")
     assert state.draft is not None
     if action.kind == "accept":
         ev.append(event(r, date, "accept", g.actors[p], state.mediator_name, {"outcome": render(g, state.draft)}))

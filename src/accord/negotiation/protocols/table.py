@@ -20,13 +20,18 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..views import MediatorModel, Message, View
 from ..space import own_space
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, event, evolve, needed, new_key,
-                   opening_events, render, round_end, silent_consent)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, event, evolve, needed,
+                   new_key, opening_events, render, round_end, silent_consent)
 from .shuttle import mediator_model
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "NAME", "RULES"]
+__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "NAME", "RULES", "BATCHABLE",
+           "PUBLIC"]
 
 NAME = "table"
+#: Proposals rotate among members and are voted on: the batch engine does not apply.
+BATCHABLE = False
+#: Everything said at the table is heard by everyone at it.
+PUBLIC = True
 RULES = ("unanimity", "majority", "quota")
 
 
@@ -97,6 +102,11 @@ def proposer_of(state: State) -> int:
     return state.members[state.round % n]
 
 
+def players(state: State) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``(parties, mediators)``: the voting parties and the chairs."""
+    return state.parties, state.chairs
+
+
 def view(state: State, actor: int) -> View:
     """Everyone at the table sees every proposal and vote; only its own utilities."""
     s, g = state.sched, state.game
@@ -108,14 +118,12 @@ def view(state: State, actor: int) -> View:
 
 def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     """Apply a proposal (``propose``/``draft``/``offer``) or a vote (``accept``/``reject``)."""
-    if state.done is not None:
-        raise ValueError("the session is over")
     g, r = state.game, state.round
+    check_turn(g, pending(state), action, NAME)
     date = state.sched.dates[r]
     ev: list[dict[str, Any]] = []
     if state.phase == "propose":
-        if action.outcome is None or action.actor != proposer_of(state):
-            raise ValueError("the member whose turn it is must propose an outcome")
+        assert action.outcome is not None
         o = tuple(int(x) for x in action.outcome)
         ev += opening_events(state, r)
         ev.append(event(r, date, "offer", g.actors[action.actor], "table", {"outcome": render(g, o)}))
@@ -124,8 +132,6 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
         state = evolve(state, phase="vote", proposal=o, proposer=action.actor, votes=votes, public=pub)
         return state, ev
     p = action.actor
-    if p not in state.parties or any(a == p for a, _ in state.votes) or absent(state, p):
-        raise ValueError(f"{g.actors[p]} may not vote now")
     yes = action.kind == "accept"
     ev.append(event(r, date, "response", g.actors[p], "table", {"accept": yes}))
     state = evolve(state, votes=state.votes + ((p, yes),),

@@ -1,41 +1,34 @@
-"""Strategies: small classes found by scanning this package (no hand-kept list).
+"""Strategies: small classes with a ``name`` and a ``classifier``, found in this package's modules.
 
-``STRATEGIES`` maps each class's ``name`` to the class; :func:`filtered_strategies` picks by
-classifier, e.g. ``filtered_strategies(mediator=True)`` or ``filtered_strategies(vectorisable=True)``.
+:data:`STRATEGIES` maps each class's ``name`` to the class (:class:`accord.registry.Registry`: every
+:class:`Strategy` subclass with a ``name`` in a module of this package, found on first use; no
+hand-kept list). :func:`filtered_strategies` picks by classifier, e.g.
+``filtered_strategies(mediator=True)`` or ``filtered_strategies(vectorisable=True)``. A strategy
+defined elsewhere joins with ``STRATEGIES.register(cls)``.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from types import ModuleType
 from typing import Any
 
+from ...registry import Registry
 from .base import Mediator, Negotiator, Strategy
 
 __all__ = ["Strategy", "Negotiator", "Mediator", "STRATEGIES", "strategy", "filtered_strategies", "make"]
 
-for _m in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_m.name}")
+
+def _declared(module: ModuleType) -> list[type[Strategy]]:
+    return [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Strategy) and v.name]
 
 
-def _walk(cls: type) -> list[type]:
-    out = []
-    for sub in cls.__subclasses__():
-        out.append(sub)
-        out.extend(_walk(sub))
-    return out
-
-
-STRATEGIES: dict[str, type[Strategy]] = {c.name: c for c in sorted(_walk(Strategy), key=lambda c: c.name)
-                                         if c.name}
+#: Strategy name -> class, e.g. ``STRATEGIES["boulware"]``.
+STRATEGIES: Registry[type[Strategy]] = Registry("strategy", __name__, _declared, lambda c: c.name)
 
 
 def strategy(name: str) -> type[Strategy]:
-    """The strategy class registered as ``name``."""
-    try:
-        return STRATEGIES[name]
-    except KeyError:
-        raise KeyError(f"unknown strategy {name!r}; expected one of {', '.join(STRATEGIES)}") from None
+    """The strategy class registered as ``name`` (``KeyError`` listing the known ones otherwise)."""
+    return STRATEGIES[name]
 
 
 def make(name: str, seed: int = 0, **params: Any) -> Strategy:
