@@ -16,6 +16,7 @@ passed down, never global: the same arguments give the same result.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, Union
@@ -27,12 +28,13 @@ from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
+from .model.timeline import as_of as _as_of
 from .model import audit as _audit
 from .model import check_sources as _check_sources
 from .negotiation import SimulationResult, format_variants
 from .negotiation import simulate as _simulate
 
-__all__ = ["Subject", "load", "compile", "game_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
+__all__ = ["Subject", "load", "compile", "game_of", "as_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
@@ -60,19 +62,31 @@ def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipelin
     return compile_scenario(scenario)
 
 
-def game_of(subject: Subject) -> Game:
+def game_of(subject: Subject, as_of: str | dt.date | None = None) -> Game:
     """The compiled game of ``subject`` (a Game is returned as it is; a GENIUS folder is read with
-    its own semantics)."""
+    its own semantics). ``as_of``: a date (``YYYY-MM-DD``); a scenario with dated snapshots is
+    compiled as it stood that day (:func:`as_of`); without it, as of the scenario's own date."""
     if isinstance(subject, Game):
+        if as_of is not None:
+            raise ValueError("as_of needs a scenario (a file, a bundled name or a Scenario), not a compiled Game")
         return subject
     if isinstance(subject, Scenario):
-        return compile_scenario(subject)
+        return compile_scenario(subject if as_of is None else _as_of(subject, as_of))
     p = Path(subject)
     if p.is_dir():
         from .formats.genius import load_genius  # noqa: PLC0415
 
+        if as_of is not None:
+            raise ValueError("as_of applies to scenarios with dated snapshots, not to GENIUS folders")
         return load_genius(p)
-    return compile_scenario(resolve(subject))
+    scn = resolve(subject)
+    return compile_scenario(scn if as_of is None else _as_of(scn, as_of))
+
+
+def as_of(subject: Scenario | str | Path, date: str | dt.date | None = None) -> Scenario:
+    """The scenario as it stood on ``date``: its stances with every dated snapshot up to ``date``
+    applied (:func:`accord.model.timeline.as_of`); ``None``: as of the scenario's own date."""
+    return _as_of(_scenario_of(subject), date)
 
 
 def _scenario_of(subject: Scenario | str | Path) -> Scenario:
@@ -96,24 +110,25 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
     return _check_sources(scn, directory, file=named[0], text=named[1])
 
 
-def analyze(subject: Subject, *, max_frontier: int | None = None) -> Analysis:
+def analyze(subject: Subject, *, max_frontier: int | None = None, as_of: str | dt.date | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`)."""
-    return _analyze(game_of(subject), max_frontier=max_frontier)
+    return _analyze(game_of(subject, as_of), max_frontier=max_frontier)
 
 
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
-            draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None) -> Forecast:
+            draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
+            as_of: str | dt.date | None = None) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
     seeded Monte Carlo over the inputs' stated uncertainty."""
-    return _forecast(game_of(subject), model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+    return _forecast(game_of(subject, as_of), model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
                      progress=progress, stages=stages)
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
-                rounds: int = 10) -> Sensitivity:
+                rounds: int = 10, as_of: str | dt.date | None = None) -> Sensitivity:
     """One-at-a-time sensitivity of the forecast to each uncertain input."""
-    return _sensitivity(game_of(subject), model=model, variant=variant, rounds=rounds)
+    return _sensitivity(game_of(subject, as_of), model=model, variant=variant, rounds=rounds)
 
 
 def concede(subject: Subject) -> tuple[Game, tuple[ConcessionOption, ...]]:
@@ -128,11 +143,11 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
              steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
              breakdown: float | Mapping[str, float] | None = None, rule: str = "unanimity",
              parties: Sequence[str] | None = None, mediator: str | None = None,
-             progress: Progress | None = None) -> SimulationResult:
+             progress: Progress | None = None, as_of: str | dt.date | None = None) -> SimulationResult:
     """Run ``runs`` seeded sessions of ``protocol`` between software strategies
     (:func:`accord.negotiation.simulate`). Raises ``KeyError``/``ValueError`` on unknown actors,
     strategies or protocols."""
-    return _simulate(game_of(subject), protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
+    return _simulate(game_of(subject, as_of), protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
                      breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
 
 
@@ -203,12 +218,19 @@ class BriefResult:
 
 
 def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
-          progress: Callable[[str], None] | None = None) -> BriefResult:
+          progress: Callable[[str], None] | None = None, as_of: str | dt.date | None = None) -> BriefResult:
     """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
-    ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`."""
+    ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`. ``as_of``: brief the
+    scenario as it stood that day; a scenario with dated snapshots also gets a section on what moved
+    between them and whether the ZOPA moved with it."""
     from .report import collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
 
-    game = game_of(subject)
-    data = collect(game, settings, progress=progress)
+    game = game_of(subject, as_of)
+    history: Scenario | None = None
+    if isinstance(subject, Scenario):
+        history = subject
+    elif not isinstance(subject, Game) and not Path(subject).is_dir():
+        history = resolve(subject)
+    data = collect(game, settings, progress=progress, history=history)
     written = write_brief(data, Path(out), force=force, progress=progress)
     return BriefResult(data, written)

@@ -8,6 +8,7 @@ from ..game import Game
 from . import solutions as sol
 from .concessions import minimal_concessions
 from .pareto import disagreement_point, pareto_frontier
+from .ratification import ratification_checks
 from .result import Analysis, Frontier, Point
 from .tradeoffs import tradeoffs
 from .zopa import blocking, zopa
@@ -61,6 +62,7 @@ def analyze(game: Game, max_frontier: int | None = None) -> Analysis:
     u = f.utilities
     pts = [_point(game, f, k) for k in range(len(f) if max_frontier is None else min(len(f), max_frontier))]
     whole = pareto_frontier(game, acceptability=False)
+    nash_k = sol.nash_index(u, d)
     additive = game.additive
     return Analysis(
         game_id=game.id,
@@ -68,7 +70,7 @@ def analyze(game: Game, max_frontier: int | None = None) -> Analysis:
         disagreement=tuple(float(x) for x in d),
         disagreement_source=src,
         frontier=tuple(p for p in pts if p is not None),
-        nash=_point(game, f, sol.nash_index(u, d)),
+        nash=_point(game, f, nash_k),
         kalai_smorodinsky=_point(game, f, sol.kalai_smorodinsky_index(u, d)),
         egalitarian=_point(game, f, sol.egalitarian_index(u, d)),
         utilitarian=_point(game, f, sol.utilitarian_index(u)),
@@ -80,4 +82,5 @@ def analyze(game: Game, max_frontier: int | None = None) -> Analysis:
         n_outcomes=game.n_outcomes,
         method="per-issue frontiers merged" if additive else "coupled issues enumerated in chunks, merged",
         extra={"frontier_size": len(f), "ideal": np.max(u, axis=0).tolist() if len(f) else None},
+        ratification=tuple(ratification_checks(game, f.outcomes[nash_k])) if nash_k is not None else (),
     )

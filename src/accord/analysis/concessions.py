@@ -22,9 +22,9 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..game import Game
-from .pareto import pareto_frontier
+from .pareto import pareto_frontier, party_indices
 from .result import Concession, ConcessionOption, Frontier
-from .zopa import issue_zopa_masks, needed_on_issue
+from .zopa import _block_rows, issue_zopa_masks, minimal_term_groups, needed_on_issue
 
 __all__ = ["minimal_concessions", "apply_concessions", "MAX_ALTERNATIVES"]
 
@@ -107,6 +107,58 @@ def _reservation_options(game: Game) -> list[ConcessionOption]:
     return out
 
 
+def _distance_table(game: Game, i: int, a: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per point of issue ``i``: how far it lies outside actor ``a``'s acceptable set, as a share of the
+    issue's span (0 inside it; a categorical option outside counts 1), and the utility ``a`` gives up
+    there below the worst point it accepted."""
+    g = game.issues[i]
+    acc = game.acceptable[i][a]
+    idx = np.flatnonzero(acc)
+    if idx.size == 0 or acc.all():
+        return np.zeros(g.size), np.zeros(g.size)
+    if g.ordered:
+        span = float(np.ptp(g.points)) or 1.0
+        d = np.abs(g.points[:, None] - g.points[idx][None, :]).min(axis=1) / span
+    else:
+        d = (~acc).astype(float)
+    v = game.values[i][a]
+    cost = np.where(acc, 0.0, np.maximum(0.0, float(game.weights[a, i]) * (float(v[idx].min()) - v)))
+    return d, cost
+
+
+def _constraint_options(game: Game) -> list[ConcessionOption]:
+    """Where cross-issue constraints exclude every package that is acceptable issue by issue: the
+    packages of the constrained issues that meet the constraints, ranked by how far the needed actors
+    must widen their acceptable sets to reach them (distance as a share of each issue's span, summed;
+    ties by utility given up). Rank 1 per minimal group of constraints is the minimal concession."""
+    out: list[ConcessionOption] = []
+    for grp in minimal_term_groups(game):
+        issues = sorted(set().union(*(t.issues for t in grp)))
+        rows = _block_rows(game, issues, grp)
+        if rows is None or rows.shape[0] == 0:
+            continue
+        who = [int(a) for a in party_indices(game)]
+        need = game.needed(rows)
+        for r in game.ratifications:
+            if set(r.issues) & set(issues):
+                who.append(r.actor)
+        total = np.zeros(rows.shape[0])
+        cost = np.zeros(rows.shape[0])
+        for a in dict.fromkeys(who):
+            for i in issues:
+                d, c = _distance_table(game, i, a)
+                total += np.where(need[:, a], d[rows[:, i]], 0.0)
+                cost += np.where(need[:, a], c[rows[:, i]], 0.0)
+        order = np.lexsort((np.arange(rows.shape[0]), np.round(cost, 12), np.round(total, 12)))
+        label = " and ".join(t.label for t in grp)
+        names = " + ".join(game.issues[i].id for i in issues)
+        for rank, k in enumerate(order[:MAX_ALTERNATIVES], start=1):
+            cs = tuple(_issue_concession(game, i, a, int(rows[k, i])) for a in dict.fromkeys(who) if need[k, a]
+                       for i in issues if not game.acceptable[i][a][rows[k, i]])
+            out.append(ConcessionOption(names, None, cs, rank, label))
+    return out
+
+
 def minimal_concessions(game: Game, frontier: Frontier | None = None) -> list[ConcessionOption]:
     """Ranked ways to open a ZOPA: per blocked issue up to ``MAX_ALTERNATIVES`` options (rank 1 is the
     minimal one), then, if the rank-1 issue concessions are not enough, reservation concessions.
@@ -119,6 +171,10 @@ def minimal_concessions(game: Game, frontier: Frontier | None = None) -> list[Co
         if not m.any():
             out += _issue_options(game, i)
     relaxed = apply_concessions(game, out)
+    if pareto_frontier(relaxed, reservations=False).empty:
+        cons = _constraint_options(relaxed)
+        out += cons
+        relaxed = apply_concessions(relaxed, cons)
     if pareto_frontier(relaxed).empty:
         out += _reservation_options(relaxed)
     return out

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from ..analysis import Analysis, analyze
 from . import app
-from .common import console, load_game, print_json
+from .common import AS_OF_HELP, console, load_game, print_json
 
 
 def _fmt(x: object) -> str:
@@ -45,6 +45,10 @@ def show_analysis(a: Analysis, rows: int = 10) -> None:
         for c in a.concessions:
             t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.distance:g}", f"{c.utility_cost:.3f}", c.text)
         console.print(t)
+    if a.ratification:
+        console.print("[bold]Ratification of the Nash package[/bold]")
+        for r in a.ratification:
+            console.print(f"  - {r.text}", highlight=False, markup=False)
     t = Table(title="Bargaining solutions")
     t.add_column("solution")
     t.add_column("outcome")
@@ -82,10 +86,11 @@ def analyze_cmd(
                               help="A scenario file, a bundled scenario name or a GENIUS domain folder."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
     rows: int = typer.Option(10, "--rows", help="Frontier rows to show in the tables."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
     """Agreement-space analysis: Pareto frontier, Nash/KS/egalitarian/utilitarian solutions, ZOPA,
     what blocks it and the minimal concessions that would open it, trade-offs."""
-    game = load_game(ref)
+    game = load_game(ref, as_of)
     result = analyze(game)
     if as_json:
         print_json(result.to_dict())

@@ -8,16 +8,17 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..game import Game
+from ..model import Scenario
 from ..report import BriefData, BriefExists, Settings, WrittenBrief, collect, write_brief
 from ..report.results import STEPS
 from . import app
-from .common import console, err_console, fail, load_game, load_scenario, print_json
+from .common import AS_OF_HELP, console, err_console, fail, load_game, load_scenario, print_json
 
 JSON_OPT = typer.Option(False, "--json", help="Print the brief's data (brief.json) as JSON to stdout.")
 
 
 def make_brief(game: Game, out: Path, *, force: bool = False, settings: Settings | None = None,
-               show_progress: bool = True) -> tuple[BriefData, WrittenBrief]:
+               show_progress: bool = True, history: Scenario | None = None) -> tuple[BriefData, WrittenBrief]:
     """Collect the results for ``game`` and write the brief into ``out``, with a progress bar on
     stderr. A folder accord did not write is refused (exit 2) unless ``force``."""
     n_steps = len(STEPS) + game.n_issues + 4 + 1  # collect steps, issue figures, 4 figures, documents
@@ -31,7 +32,7 @@ def make_brief(game: Game, out: Path, *, force: bool = False, settings: Settings
                 seen.add(step)
                 bar.update(task, description=step, advance=1)
 
-        data = collect(game, settings, progress=tick)
+        data = collect(game, settings, progress=tick, history=history)
         try:
             written = write_brief(data, out, force=force, progress=tick)
         except BriefExists as e:
@@ -62,13 +63,17 @@ def brief_cmd(
     draws: int = typer.Option(500, "--draws", min=0, help="Monte Carlo draws for forecast intervals."),
     runs: int = typer.Option(20, "--runs", min=1, help="Simulation runs per negotiation format."),
     model: str = typer.Option("compromise", "--model", help="Forecast model: compromise, median, nbs, eum, exchange."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP + " The brief also "
+                                     "shows what moved between snapshots and whether the ZOPA moved with it."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Write a brief for a decision maker: HTML (self-contained), Markdown, SVG figures and brief.json."""
-    game = load_game(scenario)
+    game = load_game(scenario, as_of)
+    history = None if Path(scenario).is_dir() else load_scenario(scenario)
     folder = out if out is not None else Path("brief") / game.id
     settings = Settings(seed=seed, draws=draws, runs=runs, model=model)
-    data, written = make_brief(game, folder, force=force, settings=settings, show_progress=not as_json)
+    data, written = make_brief(game, folder, force=force, settings=settings, show_progress=not as_json,
+                               history=history)
     if as_json:
         print_json(data.to_dict())
     else:

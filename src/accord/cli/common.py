@@ -39,8 +39,30 @@ def load_scenario(ref: str) -> Scenario:
         fail(e)
 
 
-def load_game(ref: str) -> Game:
-    """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input)."""
+AS_OF_HELP = ("Take the scenario as it stood on this date (YYYY-MM-DD): its dated snapshots up to then "
+              "apply. Default: the scenario's own date.")
+
+
+def scenario_as_of(ref: str, as_of: str | None) -> Scenario:
+    """A scenario as of a date (``None``: as written); bad input or a bad date exits 2."""
+    scn = load_scenario(ref)
+    if as_of is None:
+        return scn
+    from ..model.timeline import as_of as at  # noqa: PLC0415
+
+    try:
+        return at(scn, as_of)
+    except ValueError as e:
+        fail(f"--as-of: {e}")
+
+
+def load_game(ref: str, as_of: str | None = None) -> Game:
+    """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input);
+    ``as_of``: the scenario as it stood on that date."""
+    if as_of is not None:
+        if Path(ref).is_dir():
+            fail(f"--as-of applies to scenarios with dated snapshots, not to the GENIUS folder {ref}")
+        return compile_scenario(scenario_as_of(ref, as_of))
     p = Path(ref)
     if p.is_dir():
         try:

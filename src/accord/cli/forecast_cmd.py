@@ -12,7 +12,7 @@ from ..forecast import MODELS, backtest_deu, forecast, sensitivity
 from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
 from . import app
-from .common import console, err_console, fail, load_game, print_json
+from .common import AS_OF_HELP, console, err_console, fail, load_game, print_json
 
 backtest_app = typer.Typer(help="Backtest the forecasting models on real outcomes.", no_args_is_help=True)
 app.add_typer(backtest_app, name="backtest")
@@ -48,6 +48,7 @@ def forecast_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
     show_sensitivity: bool = typer.Option(False, "--sensitivity", help="Print the one-at-a-time tornado table."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
     """Forecast each issue's outcome (with an 80% interval when --draws > 0)."""
     if model not in MODELS:
@@ -55,7 +56,7 @@ def forecast_cmd(
     fm = MODELS[model]
     if variant not in ("paper", "scholz2011"):
         fail(f"--variant: unknown variant {variant!r}; expected paper or scholz2011")
-    game = load_game(scenario)
+    game = load_game(scenario, as_of)
     long_run = not as_json and (draws >= 200 or ("rounds" in fm.parameters and rounds * max(draws, 1) >= 200))
     bar, cb = _progress_bar(long_run, "forecast")
     cb_: Optional[Callable[[int, int], None]] = cb

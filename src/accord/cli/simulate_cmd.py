@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import app
-from .common import console, err_console, fail, load_game, print_json
+from .common import AS_OF_HELP, console, err_console, fail, load_game, print_json
 
 PROTOCOLS = ("shuttle", "alternating", "table")
 
@@ -66,9 +66,10 @@ def simulate_cmd(
                                  "table and alternating offers with all parties, and the bilateral shuttle "
                                  "against a trilateral table for the two most opposed parties."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
     """Simulate a negotiation: transcripts and metrics (agreement, utilities, distances, rounds)."""
-    game = load_game(ref)
+    game = load_game(ref, as_of)
     strategies = _parse_strategies(strategy)
     if engine not in ("auto", "batch", "session"):
         fail(f"unknown engine {engine!r}; expected auto, batch or session")
