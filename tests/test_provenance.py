@@ -145,14 +145,16 @@ def test_audit_lists_speakers_inferences_judgements_and_added_options() -> None:
     scn = load_text(SCENARIO, "t.yaml")
     a = audit(scn)
     assert a.counts() == {"not_the_actor": 1, "inferred": 1, "judgements": 1, "analyst_options": 1,
-                          "unclassified": 1}
+                          "unclassified": 0}
     assert a.kinds == {"inferred": 1, "stated": 1}
     (na,) = a.not_the_actor
     assert (na.where, na.actor, na.speaker) == ("stances[1]", "b", "author") and "the author" in na.note
     assert a.inferred[0].note == "The author's guess; B said nothing."
     assert a.judgements[0].where == "stances[1].assumptions.salience"
     assert a.analyst_options[0].where == "issues[0].options[1]"
-    assert a.unclassified[0].where == "issues[0].options[0]"  # an option's provenance has no kind
+    assert not a.unclassified  # an option's provenance needs no kind
+    unkind = load_text(SCENARIO.replace(", speaker: Jane Roe, kind: stated}", "}"), "t.yaml")
+    assert [i.where for i in audit(unkind).unclassified] == ["stances[0]"]
     assert json.loads(json.dumps(a.to_dict()))["counts"] == a.counts()
 
 

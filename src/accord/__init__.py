@@ -9,7 +9,7 @@ The public namespace is the front door (:mod:`accord.api`)::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import (BriefResult, FormatComparison, FormatRow, Subject, analyze, audit, brief, check_sources,
+from .api import (BriefResult, FormatComparison, FormatRow, Subject, analyze, as_of, audit, brief, check_sources,
                   compare_formats, compile, concede, game_of, load, predict, sensitivity, simulate)
 from .game import Game, IssueGrid, compile_scenario
 from .model import Scenario, ScenarioError, bundled, load_text, resolve
@@ -20,5 +20,5 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0"
 
 __all__ = ["BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "Scenario", "ScenarioError",
-           "Subject", "analyze", "audit", "brief", "bundled", "check_sources", "compare_formats", "compile",
+           "Subject", "analyze", "as_of", "audit", "brief", "bundled", "check_sources", "compare_formats", "compile",
            "compile_scenario", "concede", "game_of", "load", "load_text", "predict", "resolve", "sensitivity", "simulate", "__version__"]
