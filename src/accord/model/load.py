@@ -121,10 +121,19 @@ _UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|Range|tuple\[.*\]|funct
                          r"Supermajority|RatifyProbability|literal\[.*\])$")
 
 
+_KINDS = {"forbidden", "requires", "ratification", "influence"}
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union-member tags (``float``, ``str``, ``function-after[...]``) and the
-    ``[key]`` marker of dict-key errors from a loc."""
-    return tuple(p for p in loc if not (isinstance(p, str) and (_UNION_TAGS.match(p) or p == "[key]")))
+    """Drop pydantic's union-member tags (``float``, ``str``, ``function-after[...]``, a constraint's
+    ``kind`` after its index, ``rule-...``) and the ``[key]`` marker of dict-key errors from a loc."""
+    out: list[Any] = []
+    for p in loc:
+        if isinstance(p, str) and (_UNION_TAGS.match(p) or p == "[key]" or p.startswith("rule-")
+                                   or (p in _KINDS and out and isinstance(out[-1], int))):
+            continue
+        out.append(p)
+    return tuple(out)
 
 
 def _walk(data: Any, loc: tuple[Any, ...]) -> Any:

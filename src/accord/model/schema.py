@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -359,10 +359,10 @@ class Requires(_Frozen):
 
 def _fraction(v: object) -> object:
     """``"2/3"`` as a number (so a supermajority can be written as a fraction)."""
-    if isinstance(v, str) and "/" in v:
+    if isinstance(v, str):
         num, _, den = v.partition("/")
         try:
-            return float(num) / float(den)
+            return float(num) / float(den) if den else float(num)
         except (ValueError, ZeroDivisionError):
             raise ValueError(f"expected a number or a fraction such as 2/3, got {v!r}") from None
     return v
@@ -394,7 +394,24 @@ class RatifyProbability(_Frozen):
     _frac = field_validator("probability", mode="before")(lambda cls, v: _fraction(v))
 
 
-RatificationRule = Union[Literal["veto"], Supermajority, RatifyProbability]
+def _rule_tag(v: Any) -> str | None:
+    if v == "veto" or isinstance(v, str):
+        return "rule-veto"
+    if isinstance(v, dict):
+        if "supermajority" in v:
+            return "rule-supermajority"
+        if "probability" in v:
+            return "rule-probability"
+        return None
+    return {Supermajority: "rule-supermajority", RatifyProbability: "rule-probability"}.get(type(v))
+
+
+RatificationRule = Annotated[
+    Union[Annotated[Literal["veto"], Tag("rule-veto")], Annotated[Supermajority, Tag("rule-supermajority")],
+          Annotated[RatifyProbability, Tag("rule-probability")]],
+    Discriminator(_rule_tag, custom_error_type="rule",
+                  custom_error_message="write veto, {supermajority: 2/3, opposition: 0.55} or {probability: 0.4}"),
+]
 
 
 class Ratification(_Frozen):

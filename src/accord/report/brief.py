@@ -202,7 +202,7 @@ def _timeline(d: dict) -> list[dict] | None:
         lines = [line for name, lines in st.get("sections") or [] if name in ("Stances", "Constraints")
                  for line in lines]
         res = [line for name, lines in st.get("sections") or [] if name == "Results" for line in lines]
-        out.append({"date": st.get("date"), "label": st.get("label"), "stances": lines or ["no stance moved"],
+        out.append({"date": st.get("date"), "label": st.get("label"), "stances": lines or ["no stance changed"],
                     "results": res, "zopa_moved": bool(st.get("zopa_moved"))})
     return out
 

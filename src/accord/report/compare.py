@@ -68,7 +68,8 @@ class ScenarioDiff:
         inputs += [f"issue {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}" for c in self.issues_changed]
         stances = [f"{s['actor']} on {s['issue']}: new stance" for s in self.stances_added]
         stances += [f"{s['actor']} on {s['issue']}: stance dropped" for s in self.stances_removed]
-        stances += [f"{c['actor']} on {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}"
+        stances += [f"{c['actor']} on {c['issue']}: restated, “{c['after']}”" if c["field"] == "restated" else
+                    f"{c['actor']} on {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}"
                     for c in self.stances_changed]
         cons = [f"constraint added: {r}" for r in self.constraints_added]
         cons += [f"constraint removed: {r}" for r in self.constraints_removed]
@@ -158,10 +159,15 @@ def _inputs(a: Scenario, b: Scenario, diff: ScenarioDiff) -> None:
                  "acceptable": (_acceptable(x), _acceptable(y)), "utilities": (x.utilities, y.utilities),
                  "ranking": (list(x.ranking) if x.ranking else None, list(y.ranking) if y.ranking else None),
                  "shape": (x.shape, y.shape)}
+        moved = False
         for f, (before, after) in pairs.items():
             if not _same(before, after):
+                moved = True
                 diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": f, "before": before,
                                              "after": after})
+        if not moved and x.provenance != y.provenance:  # the same stance, restated on a new source
+            diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": "restated",
+                                         "before": x.provenance.text, "after": y.provenance.text})
     ac = {c.reason for c in a.constraints}
     bc = {c.reason for c in b.constraints}
     diff.constraints_added = sorted(bc - ac)

@@ -273,13 +273,16 @@ def round_end(state: Any, rnd: int) -> tuple[str | None, list[dict[str, Any]]]:
     reason = end_reason(state.key, rnd, state.p_break, sched.rounds)
     if reason is not None:
         return reason, []
+    ev: list[dict[str, Any]] = []
+    before = sched.deadline
     for k, (last, p, until, why) in enumerate(sched.cutoffs):
-        if last == rnd:
+        if last == rnd:  # every extension due now must be granted (two may fall before the next round)
             if not extended(state.key, k, p):
                 return "deadline", []
-            return None, [event(rnd, sched.dates[rnd], "extension", None, "all",
-                                {"from": sched.deadline_at(rnd), "until": until, "reason": why})]
-    return None, []
+            ev.append(event(rnd, sched.dates[rnd], "extension", None, "all",
+                            {"from": before, "until": until, "reason": why}))
+        before = until
+    return None, ev
 
 
 def opening_events(state: Any, rnd: int) -> list[dict[str, Any]]:
