@@ -9,8 +9,9 @@ veto); under a ``probability`` rule the package passes with the stated probabili
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Linear", "parse_linear", "LinearError"]
+__all__ = ["Linear", "LinearError", "parse_linear"]
 
 _OPS = {"<=": "<=", ">=": ">=", "<": "<", ">": ">", "=": "=", "==": "=", "≤": "<=", "≥": ">=", "=<": "<=",
         "=>": ">="}

@@ -403,7 +403,9 @@ def _rule_tag(v: Any) -> str | None:
         if "probability" in v:
             return "rule-probability"
         return None
-    return {Supermajority: "rule-supermajority", RatifyProbability: "rule-probability"}.get(type(v))
+    if isinstance(v, Supermajority):
+        return "rule-supermajority"
+    return "rule-probability" if isinstance(v, RatifyProbability) else None
 
 
 RatificationRule = Annotated[

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .schema import Scenario, Snapshot, Stance
 
-__all__ = ["State", "as_of", "states", "parse_date"]
+__all__ = ["State", "as_of", "parse_date", "states"]
 
 
 def parse_date(text: str | dt.date) -> dt.date:

@@ -13,14 +13,14 @@ number of rounds is ``steps``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 
 from ..game import Game
 
-__all__ = ["Schedule", "schedule", "extended"]
+__all__ = ["Schedule", "extended", "schedule"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def schedule(game: Game, steps: int, participants: Sequence[str] | None = None,
     recess: list[tuple[str, str, str, tuple[str, ...]]] = []
     kept: list[tuple[dt.date, tuple[tuple[str, str, str], ...], object, tuple]] = []
     for d, pz, r in items:
-        parts = set(getattr(r, "participants", ()) or ())
+        parts: set[str] = set(getattr(r, "participants", None) or ())
         if r is not None and parts and quorum is not None and not quorum(who & parts):
             end = getattr(r, "end", None) or d
             recess.append((getattr(r, "name", ""), d.isoformat(), end.isoformat(), tuple(sorted(who - parts))))
@@ -131,8 +131,8 @@ def schedule(game: Game, steps: int, participants: Sequence[str] | None = None,
     present: list[frozenset[str] | None] = []
     names: list[str | None] = []
     for _, _, r in items:
-        parts = getattr(r, "participants", ())
-        present.append(frozenset(parts) if parts else None)
+        attending = tuple(getattr(r, "participants", None) or ())
+        present.append(frozenset(attending) if attending else None)
         names.append(getattr(r, "name", None))
     cutoffs = []
     deadline = proc.deadline

@@ -112,6 +112,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
         ev.append(event(r, date, "accept", name, g.actors[state.proposer], {"outcome": render(g, state.offer)}))
         state = evolve(state, accepted=acc)
         if len(acc) == len(state.players) - 1:
+            assert state.offer is not None
             silent, rejecting = silent_consent(g, state.offer, state.players, r, date, g.actors[state.proposer],
                                                state.key)
             ev.extend(silent)

@@ -230,8 +230,8 @@ def silent_consent(game: Game, outcome: tuple[int, ...], players: Sequence[int],
     skip = set(players)
     o = np.asarray(outcome, dtype=np.intp)[None, :]
     rule_of = {r.actor: r for r in game.ratifications if bool(r.applies(o)[0])}
-    for a in np.flatnonzero(needed(game, outcome)):
-        a = int(a)
+    for a_ in np.flatnonzero(needed(game, outcome)):
+        a = int(a_)
         if a in skip:
             continue
         ok = auto_accepts(game, outcome, a)
