@@ -123,3 +123,22 @@ def test_anac_domain_agrees_with_brute_force(shared, name):
     assert np.isclose(min(np.array(a.egalitarian.utilities) - res), best_min)
     assert np.isclose(np.log(np.array(a.nash.utilities) - res).sum(), best_nash)
     assert a.parties == tuple(p.stem for p in sorted(folder.glob("*.xml")) if p.stem in g.actors)
+
+
+def test_energy_frontier_has_204_points_with_ulp_ties(shared):
+    """Energy's frontier utilities tie within one ulp; the true count is 204 (not 208)."""
+    g = load_genius(shared / "data" / "genius_anac" / "Energy")
+    f = pareto_frontier(g)
+    assert len(f) == 204
+    U = f.utilities
+    for k in range(len(f)):  # none dominated within its own list, on any tolerance up to 1e-9
+        assert not np.any(np.all(U >= U[k] - 1e-9, axis=1) & np.any(U > U[k] + 1e-9, axis=1))
+
+
+def test_terra_frontier_has_79_points_in_analyze_and_simulate(shared):
+    from accord.negotiation.result import geometry
+
+    g = load_genius(shared / "data" / "genius_anac" / "Terra")
+    assert len(pareto_frontier(g)) == 79
+    assert analyze(g).extra["frontier_size"] == 79
+    assert geometry(g, (0, 1, 2)).frontier.shape == (79, 3)

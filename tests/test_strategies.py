@@ -1,12 +1,10 @@
-"""One contract every strategy inherits (axelrod's test_player pattern) and golden traces."""
+"""Golden traces of strategies against scripted opponents (the contract every strategy is held to
+is in tests/test_contracts.py)."""
 
 from __future__ import annotations
 
-import pickle
-
 import numpy as np
 
-from accord.game import Game
 from accord.negotiation.domains import random_game
 from accord.negotiation.protocols import Config, alternating, shuttle
 from accord.negotiation.strategies import STRATEGIES, filtered_strategies, make
@@ -44,48 +42,6 @@ def _play(name: str, seed: int, protocol: str = "alternating") -> list:
         for a in acts:
             state, _ = mod.apply(state, a)
     return moves
-
-
-class Contract:
-    """Inherited by one test class per strategy."""
-
-    name = ""
-
-    def test_classifier(self):
-        c = STRATEGIES[self.name].classifier
-        for k in ("concession", "uses_opponent_model", "mediator", "stochastic", "vectorisable"):
-            assert k in c
-        assert STRATEGIES[self.name].__doc__ and any(ch.isdigit() for ch in STRATEGIES[self.name].__doc__)
-
-    def test_same_seed_same_play(self):
-        if STRATEGIES[self.name].classifier["mediator"]:
-            return
-        for proto in ("alternating", "shuttle"):
-            assert _play(self.name, 3, proto) == _play(self.name, 3, proto)
-
-    def test_reset_equals_fresh(self):
-        s = make(self.name, seed=4)
-        if not STRATEGIES[self.name].classifier["mediator"]:
-            _play(self.name, 4)
-        s2 = make(self.name, seed=4)
-        s.rng.random()
-        s.reset()
-        assert s == s2
-
-    def test_picklable(self):
-        s = make(self.name, seed=2)
-        t = pickle.loads(pickle.dumps(s))
-        assert t == s
-
-    def test_holds_no_game(self):
-        s = make(self.name, seed=1)
-        if not STRATEGIES[self.name].classifier["mediator"]:
-            _play(self.name, 1)
-        assert not any(isinstance(v, Game) for v in vars(s).values())
-
-
-for _n in STRATEGIES:
-    globals()[f"TestStrategy_{_n.replace('-', '_')}"] = type(f"TestStrategy_{_n}", (Contract,), {"name": _n})
 
 
 def test_registry_and_filter():

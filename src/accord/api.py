@@ -31,11 +31,12 @@ from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_te
 from .model.timeline import as_of as _as_of
 from .model import audit as _audit
 from .model import check_sources as _check_sources
-from .negotiation import SimulationResult, format_variants
+from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 
-__all__ = ["Subject", "load", "compile", "game_of", "as_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
-           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult"]
+__all__ = ["Subject", "load", "compile", "game_of", "as_of", "audit", "check_sources", "analyze", "predict",
+           "sensitivity", "concede", "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief",
+           "BriefResult", "tournament", "sweep"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
@@ -118,11 +119,21 @@ def analyze(subject: Subject, *, max_frontier: int | None = None, as_of: str | d
 
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
+            scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
             as_of: str | dt.date | None = None) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
-    seeded Monte Carlo over the inputs' stated uncertainty."""
-    return _forecast(game_of(subject, as_of), model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
-                     progress=progress, stages=stages)
+    seeded Monte Carlo over the inputs' stated uncertainty. ``scheduler`` (``serial``, ``local`` or
+    ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
+    without one. ``as_of``: the scenario as it stood that day (:func:`as_of`)."""
+    game = game_of(subject, as_of)
+    if scheduler is None or draws == 0:
+        return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                         progress=progress, stages=stages)
+    from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
+
+    with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
+        return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                         progress=progress, stages=stages, map_chunks=pool.map)
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
@@ -234,3 +245,40 @@ def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: boo
     data = collect(game, settings, progress=progress, history=history)
     written = write_brief(data, Path(out), force=force, progress=progress)
     return BriefResult(data, written)
+
+
+def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repetitions: int = 1, seed: int = 0,
+               protocol: str = "alternating", steps: int = 100, engine: str = "auto", scheduler: str | None = None,
+               workers: int | None = None, connect_timeout: float = 10.0,
+               progress: Progress | None = None) -> TournamentResult:
+    """Every assignment of ``strategies`` to each game's parties, ``repetitions`` times
+    (:func:`accord.negotiation.tournament`). ``scheduler`` (``serial``, ``local`` or
+    ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one."""
+    from .negotiation.tournament import tournament as _tournament  # noqa: PLC0415
+
+    games = [game_of(s) for s in subjects]
+    if scheduler is None:
+        return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
+                           engine=engine, progress=progress)
+    from .scale import open_pool  # noqa: PLC0415
+
+    with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
+        return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
+                           engine=engine, map_chunks=pool.map, progress=progress)
+
+
+def sweep(spec: str | Path | Mapping[str, Any], out: str | Path, *, scheduler: str = "local",
+          workers: int | None = None, connect_timeout: float = 10.0, progress: Progress | None = None) -> Any:
+    """Run a sweep (a sweep file, or its contents as a mapping) into the folder ``out``: every
+    variant of every base scenario x every job, on ``scheduler`` (``local``: a Dask LocalCluster with
+    ``workers`` processes, default one per core; ``serial``: this process, no Dask; ``tcp://HOST:PORT``:
+    an existing cluster, reached within ``connect_timeout`` seconds). Writes ``table.csv`` (and
+    ``table.parquet`` with pyarrow), ``summary.md`` and the finished chunks, so the same call after an
+    interruption skips the chunks already written. Returns an :class:`accord.scale.SweepResult`;
+    raises :class:`accord.scale.SweepSpecError` (bad sweep file), :class:`accord.scale.StoreError`
+    (``out`` holds something else) or :class:`accord.scale.SchedulerError` (no Dask, or no scheduler
+    at that address). See ``docs/scale.md``."""
+    from .scale import run_sweep  # noqa: PLC0415 - scale sits above the front door
+
+    return run_sweep(dict(spec) if isinstance(spec, Mapping) else spec, out, scheduler=scheduler, workers=workers,
+                     connect_timeout=connect_timeout, progress=progress)

@@ -16,18 +16,32 @@ enter through acceptability only.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from ..game import Game
 from .result import Frontier
 
-__all__ = ["party_indices", "pareto_mask", "pareto_frontier", "issue_masks", "coupled_issues", "coupled_blocks",
-           "block_options", "distance_to_frontier", "disagreement_point", "CHUNK"]
+__all__ = [
+    "CHUNK",
+    "TOL",
+    "block_options",
+    "coupled_blocks",
+    "coupled_issues",
+    "disagreement_point",
+    "distance_to_frontier",
+    "frontier_distance",
+    "issue_masks",
+    "pareto_frontier",
+    "pareto_mask",
+    "party_indices",
+    "tie_classes",
+]
 
 CHUNK = 1 << 18
-_TOL = 1e-9
+TOL = 1e-9
+_TOL = TOL
 
 
 def party_indices(game: Game) -> np.ndarray:
@@ -36,59 +50,111 @@ def party_indices(game: Game) -> np.ndarray:
     return p if p.size else np.arange(game.n_actors)
 
 
-def pareto_mask(u: np.ndarray) -> np.ndarray:
+def tie_classes(u: np.ndarray, tol: float = TOL) -> np.ndarray:
+    """Per column, the rank of each value's tie class: values closer than ``tol`` (or joined by a
+    chain of such gaps) share a class. ``(N, n)`` int32, 0 for the smallest class of each column.
+
+    The one tolerance rule of accord's Pareto filters: utilities are compared on these classes, so
+    ``x`` and ``y`` are equal in a coordinate when their utilities tie there, and dominance between
+    classes is exact (hence transitive: a filter may compare a row with the kept rows only)."""
+    u = np.asarray(u, dtype=float)
+    ids = np.empty(u.shape, dtype=np.int32)
+    for c in range(u.shape[1]):
+        order = np.argsort(u[:, c])  # equal values share a class whatever their order
+        s = u[order, c]
+        cls = np.zeros(s.size, dtype=np.int32)
+        if s.size > 1:
+            np.cumsum(np.diff(s) > tol, out=cls[1:])
+        ids[order, c] = cls
+    return ids
+
+
+def pareto_mask(u: np.ndarray, block: int = 2048) -> np.ndarray:
     """Boolean mask of the rows of ``u`` ``(N, n)`` that no other row dominates (maximisation).
 
-    Among rows with equal utility vectors only the first is kept. Two columns: one sort and a running
-    maximum. More columns: rows sorted by their sum (only a row with a larger sum can dominate) and
-    checked block by block against the kept rows, with bounded temporary memory."""
+    One rule in every coordinate (:func:`tie_classes`): utilities within ``TOL`` = 1e-9 of each other
+    (or chained by such gaps) count as equal; ``y`` dominates ``x`` when it is at least as good in every
+    coordinate and better in one. Of rows equal in every coordinate the first (input order) is kept.
+    Exact for any number of columns and any ``block`` size. Two columns: one sort and a running
+    maximum, O(N log N). More columns: distinct rows sorted by descending class sum (only a row with a
+    larger sum can dominate) and checked block by block against the rows kept so far and the rows
+    of their own block, with bounded temporary memory (Kung, Luccio & Preparata 1975 for the sweep)."""
     u = np.asarray(u, dtype=float)
     N = u.shape[0]
     keep = np.zeros(N, dtype=bool)
     if N == 0:
         return keep
-    if u.shape[1] == 1:
-        keep[int(np.argmax(u[:, 0]))] = True
+    ids = tie_classes(u)
+    n = u.shape[1]
+    if n == 1:
+        keep[int(np.argmax(ids[:, 0]))] = True
         return keep
-    if u.shape[1] == 2:
-        order = np.lexsort((-u[:, 1], -u[:, 0]))
-        y = u[order, 1]
-        prev = np.concatenate([[-np.inf], np.maximum.accumulate(y)[:-1]])
-        keep[order[y > prev + _TOL]] = True
+    if n == 2:
+        key = ids[:, 0].astype(np.int64) * (int(ids[:, 1].max()) + 1) + ids[:, 1]
+        order = np.argsort(-key, kind="stable")  # by class of x, then of y; input order among equal rows
+        y = ids[order, 1]
+        prev = np.empty_like(y)
+        prev[0] = -1
+        np.maximum.accumulate(y[:-1], out=prev[1:])
+        keep[order[y > prev]] = True
         return keep
-    # unique rows, then by descending sum: a row can only be dominated by one that comes before it
-    r = np.round(u, 12)
-    _, first = np.unique(r, axis=0, return_index=True)
-    order = first[np.argsort(-u[first].sum(axis=1), kind="stable")]
+    _, first = np.unique(ids, axis=0, return_index=True)
+    sums = ids[first].astype(np.int64).sum(axis=1)
+    order = first[np.argsort(-sums, kind="stable")]
+    K = np.empty((0, n), dtype=np.int32)
     kept: list[np.ndarray] = []
-    K = np.empty((0, u.shape[1]))
-    block = 2048
     budget = 1 << 22
+    block = max(1, int(block))
     for s in range(0, order.size, block):
         idx = order[s:s + block]
-        X = u[idx] + _TOL
+        X = ids[idx]
         alive = np.arange(idx.size)
-        step = max(64, budget // max(1, idx.size * u.shape[1]))
+        step = max(64, budget // max(1, idx.size * n))
         for k0 in range(0, K.shape[0], step):
             if alive.size == 0:
                 break
             Kc = K[k0:k0 + step]
             Xa = X[alive]
             m = Kc[None, :, 0] >= Xa[:, None, 0]
-            for c in range(1, u.shape[1]):
+            for c in range(1, n):
                 m &= Kc[None, :, c] >= Xa[:, None, c]
-            dom = m.any(axis=1)
-            alive = alive[~dom]
+            alive = alive[~m.any(axis=1)]
         if alive.size:
-            X2 = X[alive] - _TOL
-            ge = np.all(X2[None, :, :] >= X2[:, None, :] - _TOL, axis=2)  # ge[x, y]: y >= x
-            dom = np.tril(ge, k=-1).any(axis=1)  # only an earlier row (larger sum) can dominate
+            Xb = X[alive]
+            dom = np.zeros(alive.size, dtype=bool)
+            rows = max(1, budget // max(1, alive.size * n))
+            for r0 in range(0, alive.size, rows):
+                r = np.arange(r0, min(r0 + rows, alive.size))
+                ge = np.all(Xb[None, :, :] >= Xb[r, None, :], axis=2)  # ge[x, y]: y >= x everywhere
+                ge &= np.arange(alive.size)[None, :] < r[:, None]  # distinct rows: only a larger sum dominates
+                dom[r] = ge.any(axis=1)
             new = idx[alive[~dom]]
             kept.append(new)
-            K = np.concatenate([K, u[new]])
-    kept = [np.concatenate(kept)] if kept else [np.empty(0, dtype=np.intp)]
-    keep[kept[0]] = True
+            K = np.concatenate([K, ids[new]])
+    if kept:
+        keep[np.concatenate(kept)] = True
     return keep
+
+
+def frontier_distance(frontier: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``distance_to_frontier`` on arrays: for each row of ``u`` ``(M, n)``, the Euclidean distance to
+    the nearest row of ``frontier`` ``(F, n)`` that weakly dominates it (within ``TOL``), or to the
+    nearest row at all when none does (an outcome outside the agreeable set); 0 on the frontier,
+    ``inf`` for an empty frontier. The one meaning of the metric in analysis and simulation."""
+    u = np.atleast_2d(np.asarray(u, dtype=float))
+    F = np.asarray(frontier, dtype=float)
+    if F.shape[0] == 0:
+        return np.full(u.shape[0], np.inf)
+    out = np.empty(u.shape[0])
+    step = max(1, (1 << 20) // max(1, F.shape[0]))
+    for s in range(0, u.shape[0], step):
+        x = u[s:s + step]
+        diff = F[None, :, :] - x[:, None, :]
+        dist = np.sqrt((diff ** 2).sum(axis=2))
+        dom = np.all(diff >= -TOL, axis=2)
+        best = np.where(dom.any(axis=1), np.where(dom, dist, np.inf).min(axis=1), dist.min(axis=1))
+        out[s:s + step] = np.where(best < 1e-12, 0.0, best)
+    return out
 
 
 def issue_masks(game: Game, parties: np.ndarray | None = None) -> list[np.ndarray]:
@@ -297,14 +363,10 @@ def distance_to_frontier(game: Game, outcome: Sequence[int] | dict[str, float | 
                          frontier: Frontier | None = None) -> float:
     """Euclidean distance in the parties' utility space from ``outcome`` to the nearest frontier point
     that weakly dominates it (0 on the frontier; the nearest frontier point at all if none dominates
-    it, e.g. for an outcome outside the ZOPA; ``inf`` when the frontier is empty)."""
+    it, e.g. for an outcome outside the ZOPA; ``inf`` when the frontier is empty): how much every
+    party could still gain together. :func:`frontier_distance` on arrays; simulations use the same."""
     if isinstance(outcome, dict):
         outcome = game.outcome_from_dict(outcome)
     f = pareto_frontier(game) if frontier is None else frontier
-    if f.empty:
-        return float("inf")
-    u = game.utility(np.asarray(outcome)[None, :])[0, list(f.parties)]
-    dist = np.linalg.norm(f.utilities - u[None, :], axis=1)
-    dom = np.all(f.utilities >= u[None, :] - _TOL, axis=1)
-    best = float(dist[dom].min() if dom.any() else dist.min())
-    return 0.0 if best < 1e-12 else best
+    u = game.utility(np.asarray(outcome)[None, :])[:, list(f.parties)]
+    return float(frontier_distance(f.utilities, u)[0])

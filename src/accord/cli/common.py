@@ -27,7 +27,7 @@ def fail(problems: ScenarioError | str) -> NoReturn:
         for p in problems.problems:
             err_console.print(f"[red]error[/red] {escape(str(p))}", highlight=False, markup=True, soft_wrap=True)
     else:
-        err_console.print(f"[red]error[/red] {problems}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]error[/red] {escape(str(problems))}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 

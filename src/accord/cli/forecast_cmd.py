@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..forecast import MODELS, backtest_deu, forecast, sensitivity
+from ..forecast import MODELS, backtest_deu, sensitivity
 from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
 from . import app
@@ -49,6 +50,10 @@ def forecast_cmd(
     show_sensitivity: bool = typer.Option(False, "--sensitivity", help="Print the one-at-a-time tornado table."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
+    scheduler: str = typer.Option("serial", "--scheduler", help="Where the draws run: serial (this process; "
+                                  "the default), local (a Dask LocalCluster, one worker per core) or "
+                                  "tcp://HOST:8786; the same numbers everywhere. Needs the scale extra "
+                                  "except for serial."),
 ) -> None:
     """Forecast each issue's outcome (with an 80% interval when --draws > 0)."""
     if model not in MODELS:
@@ -56,16 +61,21 @@ def forecast_cmd(
     fm = MODELS[model]
     if variant not in ("paper", "scholz2011"):
         fail(f"--variant: unknown variant {variant!r}; expected paper or scholz2011")
+    from ..api import predict  # noqa: PLC0415
+    from .sweep_cmd import run_on  # noqa: PLC0415
+
     game = load_game(scenario, as_of)
+    where = None if scheduler == "serial" else scheduler
     long_run = not as_json and (draws >= 200 or ("rounds" in fm.parameters and rounds * max(draws, 1) >= 200))
     bar, cb = _progress_bar(long_run, "forecast")
     cb_: Optional[Callable[[int, int], None]] = cb
     if bar is not None:
         with bar:
-            fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed, progress=cb_,
-                          stages=stages)
+            fc = run_on(scheduler, lambda: predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
+                                                   seed=seed, progress=cb_, stages=stages, scheduler=where))
     else:
-        fc = forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed, stages=stages)
+        fc = run_on(scheduler, lambda: predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
+                                               seed=seed, stages=stages, scheduler=where))
     sens = sensitivity(game, model=model, variant=variant, rounds=rounds, stages=stages) if show_sensitivity else None
     if as_json:
         d = fc.to_dict()

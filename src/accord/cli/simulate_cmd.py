@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -137,18 +138,34 @@ def tournament_cmd(
     steps: int = typer.Option(100, "--steps", min=1),
     seed: int = typer.Option(0, "--seed"),
     as_json: bool = typer.Option(False, "--json"),
+    scheduler: str = typer.Option("serial", "--scheduler", help="Where the matches run: serial (this process; "
+                                  "the default), local (a Dask LocalCluster, one worker per core) or "
+                                  "tcp://HOST:8786; the same table everywhere. Needs the scale extra "
+                                  "except for serial."),
+    table: Optional[Path] = typer.Option(None, "--table", help="Also write the tidy table (one row per "
+                                         "session and player) to this .csv (or .parquet, with pyarrow)."),
 ) -> None:
     """Strategies x scenarios x repetitions into a results table."""
-    from ..negotiation.tournament import tournament  # noqa: PLC0415
+    from ..api import tournament  # noqa: PLC0415
+    from .sweep_cmd import bar, run_on  # noqa: PLC0415
 
     if protocol not in PROTOCOLS:
         fail(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
+    if table is not None and table.suffix.lower() not in (".csv", ".parquet"):
+        fail(f"--table {table}: expected a .csv or .parquet file name")
+    if table is not None and table.exists():
+        fail(f"--table {table}: exists; refusing to overwrite it")
     games = [load_game(r) for r in refs]
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     try:
-        res = tournament(games, names, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps)
+        with bar(not as_json, "tournament") as cb:
+            res = run_on(scheduler, lambda: tournament(games, names, repetitions=repetitions, seed=seed,
+                                                       protocol=protocol, steps=steps, progress=cb,
+                                                       scheduler=None if scheduler == "serial" else scheduler))
     except (KeyError, ValueError) as e:
         fail(str(e.args[0]) if e.args else str(e))
+    if table is not None:
+        _write_table(table, res.table())
     if as_json:
         print_json(res.to_dict())
         return
@@ -159,3 +176,18 @@ def tournament_cmd(
         t.add_row(r["strategy"], str(r["sessions"]), f"{r['agreement_rate']:.2f}", f"{r['mean_utility']:.3f}",
                   f"{r['mean_rounds']:.1f}")
     console.print(t)
+
+
+TOURNAMENT_TYPES = {"game": "str", "protocol": "str", "repetition": "int", "assignment": "str", "agreement": "bool",
+                    "rounds": "int", "actor": "str", "strategy": "str", "utility": "float"}
+
+
+def _write_table(path: Path, rows: list[dict[str, Any]]) -> None:
+    from ..scale.store import format_csv, write_parquet  # noqa: PLC0415 - imports no Dask
+
+    cols = list(TOURNAMENT_TYPES)
+    if path.suffix.lower() == ".parquet":
+        if write_parquet(path, cols, TOURNAMENT_TYPES, rows) is None:
+            fail("--table: writing Parquet needs pyarrow: pip install 'accord[scale]' (or write a .csv)")
+    else:
+        path.write_text(format_csv(cols, rows), encoding="utf-8")

@@ -12,8 +12,10 @@ other, each on its own scale divided by the scale's span.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -21,12 +23,16 @@ from ..game import Game
 from .baselines import categorical_shares
 from .eum import VARIANTS
 from .models import MODELS, ForecastModel, ModelInputs, ModelRun
-from .montecarlo import base_inputs, draw_inputs
+from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
 from .result import Forecast, IssueForecast
 
-__all__ = ["forecast", "MODELS", "predict_batch", "BatchPrediction"]
+__all__ = ["forecast", "MODELS", "predict_batch", "BatchPrediction", "predict_draws", "serial_map", "MapChunks", "DRAW_CHUNK"]
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+#: ``map_chunks(fn, items, shared, progress)`` returns ``[fn(item, **shared) for item in items]`` in
+#: order, calling ``progress(done, total)`` as items finish; :mod:`accord.scale` runs it on Dask.
+MapChunks = Callable[[Callable[..., Any], Sequence[Any], dict[str, Any], "Progress | None"], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -79,28 +85,59 @@ def predict_batch(game: Game, x: np.ndarray, s: np.ndarray, c: np.ndarray, model
     return BatchPrediction(values, probs, ordered, m, run)
 
 
+def serial_map(fn: Callable[..., T], items: Sequence[Any], shared: dict[str, Any],
+               progress: Progress | None = None) -> list[T]:
+    """The :data:`MapChunks` of one process: each item in turn."""
+    out = []
+    for k, item in enumerate(items):
+        out.append(fn(item, **shared))
+        if progress:
+            progress(k + 1, len(items))
+    return out
+
+
+def predict_draws(chunk: tuple[int, int, int], game: Game, seed: int, model: str, variant: str, rounds: int,
+                  stages: int) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Forecasts of one chunk ``(index, first draw, draws)`` of a Monte Carlo forecast: ``values``
+    ``(n, I)`` and categorical ``probabilities`` ``{i: (n, K_i)}``. The chunk's inputs come from its
+    own generator (:func:`~accord.forecast.montecarlo.draws_rng`), so a chunk gives the same numbers
+    whichever process runs it and in whatever order."""
+    k, _, n = chunk
+    x, s, c = draw_inputs(game, n, draws_rng(seed, k))
+    pred = predict_batch(game, x, s, c, model, variant, rounds, None, stages)
+    return pred.values, pred.probabilities
+
+
 def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011", rounds: int = 10,
-             draws: int = 0, seed: int = 0, progress: Progress | None = None, stages: int = 1) -> Forecast:
+             draws: int = 0, seed: int = 0, progress: Progress | None = None, stages: int = 1,
+             map_chunks: MapChunks | None = None) -> Forecast:
     """Forecast every issue of ``game`` with ``model``, a name in :data:`~accord.forecast.models.MODELS`
     (``compromise``, ``median``, ``nbs``, ``eum``, ``exchange``, and any model registered since).
 
     ``variant``: the EUM variant (``paper`` or ``scholz2011``, see :mod:`accord.forecast.eum`);
     ``rounds``: EUM rounds; ``stages``: exchange-model passes (:mod:`accord.forecast.exchange`; the
     realised exchanges of the point inputs are listed in ``Forecast.exchanges``). ``draws > 0`` runs
-    a seeded Monte Carlo over the triangular ranges of positions, saliences and capabilities (all
-    draws in one vectorised call): the forecast of an
-    ordered issue is then the median over the draws and ``interval`` its 10–90% range; categorical
-    probabilities are averaged over the draws. With ``draws = 0`` the point inputs are used and
-    ``interval`` is ``None``. EUM ``rounds`` always come from the point inputs.
+    a seeded Monte Carlo over the triangular ranges of positions, saliences and capabilities, in
+    chunks of :data:`DRAW_CHUNK` draws (each chunk vectorised, with its own generator spawned from
+    ``seed``): the forecast of an ordered issue is then the median over the draws and ``interval``
+    its 10–90% range; categorical probabilities are averaged over the draws. With ``draws = 0`` the
+    point inputs are used and ``interval`` is ``None``. EUM ``rounds`` always come from the point
+    inputs. ``map_chunks`` runs the chunks (default: one after the other in this process;
+    :func:`accord.predict` with a ``scheduler`` runs them on Dask, with the same result).
     """
     m = _check(model, variant)
     x0, s0, c0 = base_inputs(game)
-    x, s, c = x0[None], s0[None], c0[None]
+    at_point = predict_batch(game, x0[None], s0[None], c0[None], model, variant, rounds,
+                             progress if draws == 0 else None, stages)
+    pred = at_point
     if draws > 0:
-        rng = np.random.default_rng(seed)
-        xd, sd, cd = draw_inputs(game, draws, rng)
-        x, s, c = np.concatenate([x, xd]), np.concatenate([s, sd]), np.concatenate([c, cd])
-    pred = predict_batch(game, x, s, c, model, variant, rounds, progress, stages)
+        run = map_chunks or serial_map
+        parts = run(predict_draws, draw_chunks(draws),
+                    {"game": game, "seed": seed, "model": model, "variant": variant, "rounds": rounds,
+                     "stages": stages}, partial(_draw_progress, progress, draws) if progress else None)
+        values = np.concatenate([at_point.values] + [v for v, _ in parts])
+        shares = {i: np.concatenate([p] + [q[i] for _, q in parts]) for i, p in at_point.probabilities.items()}
+        pred = BatchPrediction(values, shares, at_point.ordered, at_point.model, at_point.run)
     issues = []
     for i, g in enumerate(game.issues):
         if not g.ordered:
@@ -125,6 +162,10 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
     trades = None if pred.run is None else m.trades(game, pred.run, pred.ordered)  # input set 0: the point inputs
     return Forecast(model=model, issues=tuple(issues), variant=variant if "variant" in m.parameters else None,
                     draws=draws, seed=seed, rounds=_setting_rounds(m, rounds, stages), exchanges=trades)
+
+
+def _draw_progress(progress: Progress, draws: int, done: int, total: int) -> None:
+    progress(min(done * DRAW_CHUNK, draws), draws)
 
 
 def _setting_rounds(m: ForecastModel, rounds: int, stages: int) -> int:

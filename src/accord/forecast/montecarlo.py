@@ -3,8 +3,8 @@
 A stance with ``uncertainty: {ideal: {low, mode, high}}`` (and likewise salience, and an actor's
 capability) is drawn from the triangular distribution (``numpy.random.Generator.triangular``); inputs
 without a range keep their point value. The generator comes from one place
-(:func:`accord.forecast.forecast` turns ``seed`` into ``np.random.default_rng(seed)``) and is passed
-down; nothing uses global random state.
+(:func:`accord.forecast.forecast` draws in chunks of :data:`DRAW_CHUNK`, chunk ``k`` from child ``k``
+of ``SeedSequence(seed)``, :func:`draws_rng`) and is passed down; nothing uses global random state.
 """
 
 from __future__ import annotations
@@ -13,7 +13,22 @@ import numpy as np
 
 from ..game import Game
 
-__all__ = ["draw_inputs", "base_inputs", "triangular"]
+__all__ = ["draw_inputs", "base_inputs", "triangular", "DRAW_CHUNK", "draw_chunks", "draws_rng"]
+
+#: Draws per chunk of a Monte Carlo forecast: fixed, so the draws do not depend on how many
+#: processes share the work.
+DRAW_CHUNK = 256
+
+
+def draw_chunks(draws: int, size: int = DRAW_CHUNK) -> list[tuple[int, int, int]]:
+    """``(chunk index, first draw, draws in the chunk)`` for ``draws`` draws in chunks of ``size``."""
+    return [(k, start, min(size, draws - start)) for k, start in enumerate(range(0, draws, size))]
+
+
+def draws_rng(seed: int, chunk: int) -> np.random.Generator:
+    """The generator of chunk ``chunk`` of a forecast seeded ``seed``: child ``chunk`` of
+    ``SeedSequence(seed)`` (what ``default_rng(seed).spawn(n)[chunk]`` gives)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
 
 
 def triangular(rng: np.random.Generator, rng_arr: np.ndarray, point: np.ndarray, draws: int) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Results of simulations: transcripts with metrics, and the run set with ``to_dict()``/JSON.
 
 Metrics per run: agreement, the outcome in source values, utilities, rounds used, and the distance
-(Euclidean, in the parties' utility space) to the nearest point of the Pareto frontier and to the
-Nash bargaining point (Nash 1950) among agreeable outcomes, over the players (:func:`geometry`).
+(Euclidean, in the players' utility space) to the Pareto frontier — to the nearest frontier point that
+weakly dominates the agreement, the one meaning of ``distance_to_frontier`` in accord
+(:func:`accord.analysis.pareto.frontier_distance`) — and to the Nash bargaining point (Nash 1950)
+among agreeable outcomes, over the players (:func:`geometry`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.pareto import pareto_mask
+from ..analysis.pareto import frontier_distance, pareto_mask
 from ..analysis.solutions import nash_index
 from ..game import Game
 from .space import space
 
-__all__ = ["Transcript", "SimulationResult", "Geometry", "geometry"]
+__all__ = ["Geometry", "SimulationResult", "Transcript", "geometry"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,12 +35,12 @@ class Geometry:
     def distances(self, u: np.ndarray) -> tuple[float | None, float | None]:
         if self.frontier.size == 0:
             return None, None
-        d_f = float(np.sqrt(((self.frontier - u[None, :]) ** 2).sum(axis=1)).min())
+        d_f = float(frontier_distance(self.frontier, u[None, :])[0])
         d_n = None if self.nash is None else float(np.sqrt(((self.nash - u) ** 2).sum()))
         return round(d_f, 12), None if d_n is None else round(d_n, 12)
 
 
-_GEOM: "weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], Geometry]]" = weakref.WeakKeyDictionary()
+_GEOM: weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], Geometry]] = weakref.WeakKeyDictionary()
 
 
 def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:

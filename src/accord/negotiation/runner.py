@@ -9,6 +9,7 @@ lockstep (:mod:`accord.negotiation.batch`; ``engine="auto"`` picks it when it ap
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -108,11 +109,15 @@ def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str
              steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
              breakdown: float | Mapping[str, float] | None = None, progress: Progress | None = None,
              rule: str = "unanimity", parties: Sequence[str] | None = None, mediator: str | None = None,
-             config: Config | None = None) -> SimulationResult:
+             config: Config | None = None, first_run: int = 0) -> SimulationResult:
     """Run ``runs`` sessions of ``protocol`` on ``game``; ``strategies`` maps actor id to strategy
     name (defaults: parties Boulware, mediators Nash hill-climbing). ``parties``/``mediator`` override
     who plays (e.g. a bilateral shuttle between two of three parties); actors whose consent is
-    needed but who do not play accept a text iff it is within their acceptable sets."""
+    needed but who do not play accept a text iff it is within their acceptable sets.
+
+    Run ``k`` plays with child ``k`` of ``SeedSequence(seed)``; ``first_run`` starts at run
+    ``first_run`` instead of 0, so runs ``[a, b)`` of one simulation can be played apart (on several
+    processes, :mod:`accord.scale`) with the transcripts a single call would give."""
     cfg = config or Config(steps=steps, breakdown=breakdown, rule=rule,
                            parties=tuple(parties) if parties else None, mediator=mediator)
     names = resolve_strategies(game, protocol, strategies, cfg)
@@ -130,14 +135,17 @@ def simulate(game: Game, protocol: str = "shuttle", strategies: Mapping[str, str
         if progress:
             progress(runs, runs)
         ts = res.transcripts(protocol_names=names)
+        if first_run:
+            ts = [dataclasses.replace(t, run=t.run + first_run) for t in ts]
         return SimulationResult(game.id, protocol, "batch", seed, ts)
     ts = []
-    children = rng.spawn(runs)
-    for k, child in enumerate(children):
+    children = rng.spawn(runs) if not first_run else [
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_run + k,))) for k in range(runs)]
+    for k, child in enumerate(children, start=first_run):
         seeds = child.integers(0, 2**31, size=len(names))
         players = {a: make(n, seed=int(s)) for (a, n), s in zip(sorted(names.items()), seeds)}
         out, events = run_session(game, protocol, players, cfg, child)
         ts.append(transcript(game, protocol, k, names, out, events, parties))
         if progress:
-            progress(k + 1, runs)
+            progress(k + 1 - first_run, runs)
     return SimulationResult(game.id, protocol, "session", seed, ts)

@@ -1,0 +1,106 @@
+"""``accord sweep``: run a sweep file on one core, every core, or a Dask cluster (thin over
+:func:`accord.sweep`), and the ``--scheduler`` option shared with ``forecast`` and ``tournament``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markdown import Markdown
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from . import app
+from .common import console, err_console, fail, print_json
+
+SCHEDULER_HELP = ("Where to run: local (a Dask LocalCluster, one worker process per core), serial (this "
+                  "process, no Dask) or tcp://HOST:8786 (an existing Dask scheduler). Needs the scale extra "
+                  "except for serial.")
+
+
+def progress_bar(enabled: bool, label: str) -> tuple[Any, Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr and its ``(done, total)`` callback (``(None, None)`` when off)."""
+    if not enabled:
+        return None, None
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("eta"), TimeRemainingColumn(), console=err_console, transient=True)
+    task = bar.add_task(label, total=None)
+
+    def cb(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, cb
+
+
+def run_on(scheduler: str, call: Callable[[], Any]) -> Any:
+    """``call()``, turning a scheduler that cannot be used into a clean error (exit 2)."""
+    from ..scale import SchedulerError  # noqa: PLC0415 - imports no Dask
+
+    try:
+        return call()
+    except SchedulerError as e:
+        fail(str(e))
+
+
+class _Bar:
+    def __init__(self, enabled: bool, label: str):
+        self.bar, self.cb = progress_bar(enabled, label)
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self.cb
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def bar(enabled: bool, label: str) -> _Bar:
+    """``with bar(True, "sweep") as cb:`` — a progress bar for the block (``cb`` is ``None`` when off)."""
+    return _Bar(enabled, label)
+
+
+@app.command("sweep")
+def sweep_cmd(
+    spec: Path = typer.Argument(..., metavar="SPEC.yaml", help="The sweep file (see docs/scale.md)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder: table.csv (+ table.parquet), summary.md, "
+                             "chunks/. Run again with the same folder to resume."),
+    scheduler: str = typer.Option("local", "--scheduler", help=SCHEDULER_HELP),
+    workers: int = typer.Option(0, "--workers", min=0, help="Worker processes of the local cluster "
+                                "(0: one per core)."),
+    connect_timeout: float = typer.Option(10.0, "--connect-timeout", min=0.1,
+                                          help="Seconds to reach a scheduler address before giving up."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result (files, counts, findings) as JSON."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary on screen."),
+) -> None:
+    """Run every variant of the base scenarios through every job; write a tidy table and a summary."""
+    from ..api import sweep  # noqa: PLC0415
+    from ..scale import SchedulerError, StoreError, SweepSpecError  # noqa: PLC0415
+
+    try:
+        with bar(not (as_json or quiet), "sweep") as cb:
+            res = sweep(spec, out, scheduler=scheduler, workers=workers or None, connect_timeout=connect_timeout,
+                        progress=cb)
+    except SweepSpecError as e:
+        fail(e)
+    except (StoreError, SchedulerError) as e:
+        fail(str(e))
+    if as_json:
+        print_json(res.to_dict())
+        return
+    if not quiet:
+        console.print(Markdown(res.summary()))
+    done = (f"{res.chunks - res.skipped} chunks run on {res.scheduler}"
+            + (f", {res.skipped} already written" if res.skipped else ""))
+    files = ", ".join(str(p) for p in (res.table, res.parquet, res.summary_path) if p)
+    err_console.print(f"{res.rows:,} rows; {done}; {res.seconds:.1f} s. Wrote {files}", highlight=False,
+                      soft_wrap=True)

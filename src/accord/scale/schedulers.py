@@ -1,0 +1,166 @@
+"""Where the chunks run: in this process (``serial``), on a ``distributed.LocalCluster`` with one
+worker process per core (``local``), or on an existing Dask cluster (``tcp://HOST:8786``).
+
+Dask (``dask.distributed``) is imported only for ``local`` and addresses; without the ``scale`` extra
+those raise :class:`SchedulerError` naming it. A pool runs ``fn(item, **shared)`` for each item and
+hands each result back as it finishes; ``shared`` is sent to every worker once (scattered), not with
+every task. A worker that dies takes its running tasks with it: the scheduler runs them again on
+another worker (Dask's own rescheduling), and each result is handed back once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+__all__ = ["EXTRA_HINT", "DaskPool", "Pool", "SchedulerError", "SerialPool", "check_scheduler", "open_pool"]
+
+EXTRA_HINT = "pip install 'accord[scale]'"
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+
+class SchedulerError(Exception):
+    """The scheduler cannot be used: Dask is not installed, or the address cannot be reached."""
+
+
+class Pool(Protocol):
+    """Runs functions over items somewhere."""
+
+    name: str
+
+    @property
+    def workers(self) -> int:
+        """How many workers run the tasks."""
+
+    def run(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
+            on_result: Callable[[int, Any], None]) -> None:
+        """Call ``on_result(i, fn(items[i], **shared))`` once per item, in any order."""
+
+    def map(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
+            progress: Callable[[int, int], None] | None = None) -> list[Any]:
+        """``[fn(item, **shared) for item in items]`` (the :data:`accord.forecast.core.MapChunks` hook)."""
+
+
+class _MapMixin:
+    def map(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
+            progress: Callable[[int, int], None] | None = None) -> list[Any]:
+        out: list[Any] = [None] * len(items)
+        done = [0]
+
+        def keep(i: int, r: Any) -> None:
+            out[i] = r
+            done[0] += 1
+            if progress:
+                progress(done[0], len(items))
+
+        self.run(fn, items, shared, keep)  # type: ignore[attr-defined]
+        return out
+
+
+class SerialPool(_MapMixin):
+    """Every item in turn, in this process, with no Dask at all."""
+
+    name = "serial"
+
+    @property
+    def workers(self) -> int:
+        return 1
+
+    def run(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
+            on_result: Callable[[int, Any], None]) -> None:
+        for i, item in enumerate(items):
+            on_result(i, fn(item, **shared))
+
+
+def _call(fn: Callable[..., Any], item: Any, shared: dict[str, Any]) -> Any:
+    return fn(item, **shared)
+
+
+class DaskPool(_MapMixin):
+    """Items as Dask tasks on a ``distributed.Client``."""
+
+    def __init__(self, client: Any, name: str):
+        self.client = client
+        self.name = name
+
+    @property
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def run(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
+            on_result: Callable[[int, Any], None]) -> None:
+        from distributed import as_completed  # noqa: PLC0415
+
+        if not items:
+            return
+        tag = f"accord-{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex[:8]}"
+        [shared_f] = self.client.scatter([shared], broadcast=True, hash=False)
+        keys = [f"{tag}-{i}" for i in range(len(items))]
+        index = {k: i for i, k in enumerate(keys)}
+        futures = self.client.map(_call, [fn] * len(items), items, [shared_f] * len(items), key=keys, pure=False)
+        try:
+            for fut in as_completed(futures):
+                on_result(index[fut.key], fut.result())
+                fut.release()
+        finally:
+            self.client.cancel([f for f in futures if not f.done()])
+            del shared_f
+
+
+def check_scheduler(scheduler: str) -> str:
+    """``scheduler`` if it is ``serial``, ``local`` or an address (``tcp://HOST:PORT``, ``tls://...``);
+    else :class:`SchedulerError`."""
+    if scheduler in ("serial", "local") or "://" in scheduler:
+        return scheduler
+    raise SchedulerError(f"--scheduler {scheduler!r}: expected local, serial or a Dask scheduler address "
+                         "such as tcp://HOST:8786")
+
+
+def _distributed() -> Any:
+    try:
+        import distributed  # noqa: PLC0415 - optional: the scale extra
+    except ImportError:
+        raise SchedulerError(f"running on Dask needs the scale extra: {EXTRA_HINT} "
+                             "(or use --scheduler serial)") from None
+    return distributed
+
+
+@contextlib.contextmanager
+def open_pool(scheduler: str = "local", *, workers: int | None = None,
+              connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Iterator[Pool]:
+    """A pool for ``scheduler``; a local cluster is started here and shut down on exit, a remote
+    one is only connected to (and left running)."""
+    check_scheduler(scheduler)
+    if scheduler == "serial":
+        yield SerialPool()
+        return
+    distributed = _distributed()
+    if scheduler == "local":
+        n = workers or os.cpu_count() or 1
+        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, host="127.0.0.1",
+                                           silence_logs=logging.ERROR)
+        try:
+            client = distributed.Client(cluster)
+            try:
+                yield DaskPool(client, f"local ({n} worker{'s' if n != 1 else ''})")
+            finally:
+                client.close()
+        finally:
+            cluster.close()
+        return
+    try:
+        client = distributed.Client(scheduler, timeout=f"{connect_timeout}s")
+    except (OSError, TimeoutError) as e:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} within {connect_timeout:g} s "
+                             f"({type(e).__name__}: {e}); is `dask scheduler` running there?") from None
+    except ValueError as e:
+        raise SchedulerError(f"--scheduler {scheduler!r}: {e}") from None
+    try:
+        yield DaskPool(client, scheduler)
+    finally:
+        client.close()
