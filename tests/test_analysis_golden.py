@@ -23,9 +23,9 @@ def test_tiny_genius_golden(fixtures):
     g = load_genius(fixtures / "genius" / "tiny")
     a = analyze(g)
     assert a.parties == ("buyer", "seller")
-    # buyer reservation 0.3 (given); seller has none: its worst acceptable utility 0.25 * 1/3
-    assert a.disagreement == pytest.approx((0.3, 0.25 / 3))
-    assert a.disagreement_source == ("reservation", "worst acceptable")
+    # buyer reservation 0.3 (given); the seller's profile has none: GENIUS reads that as 0
+    assert a.disagreement == pytest.approx((0.3, 0.0))
+    assert a.disagreement_source == ("reservation", "reservation")
     # six outcomes, all Pareto-optimal; (high, 1 month) gives the buyer 0.26 < 0.3
     assert len(a.frontier) == 5
     assert a.nash.outcome == {"price": "mid", "delivery": "1 week"}

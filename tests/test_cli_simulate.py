@@ -20,7 +20,8 @@ def test_simulate_json_shape_and_determinism():
     assert r1.exit_code == 0, r1.output
     assert r1.stdout == r2.stdout
     d = json.loads(r1.stdout)
-    assert list(d) == ["runs", "agreement_rate", "mean_utilities", "transcripts"]
+    assert list(d) == ["runs", "agreement_rate", "mean_utilities", "mean_undiscounted_utilities", "discounted",
+                       "transcripts"]
     assert d["runs"] == 2 and d["transcripts"][0]["events"][0]["date"] == "2025-01-10"
 
 

@@ -45,7 +45,7 @@ def test_tiny_fixture_values(fixtures):
     np.testing.assert_allclose(g.values[0][0], [1, 0.5, 0.1])
     np.testing.assert_allclose(g.values[1][1], [1 / 3, 1])
     np.testing.assert_allclose(g.weights[1], [0.75, 0.25])  # 3 : 1 normalised
-    assert g.reservation[0] == 0.3 and np.isnan(g.reservation[1])
+    assert g.reservation[0] == 0.3 and g.reservation[1] == 0.0  # no <reservation>: 0, as GENIUS reads it
     np.testing.assert_allclose(g.discount, [0.9, 1.0])
     assert g.consent.all() and g.additive
 
@@ -142,3 +142,47 @@ def test_terra_frontier_has_79_points_in_analyze_and_simulate(shared):
     assert len(pareto_frontier(g)) == 79
     assert analyze(g).extra["frontier_size"] == 79
     assert geometry(g, (0, 1, 2)).frontier.shape == (79, 3)
+
+
+def test_nice_or_die_nash_under_genius_semantics(shared):
+    """No <reservation> in either profile: GENIUS reads 0, so the Nash product ties between 100_16 and
+    16_100 (1 x 0.16) and 29_29 (0.299^2) loses; analyze and simulate measure from the same point."""
+    from accord.negotiation import simulate
+    from accord.negotiation.result import geometry
+
+    g = load_genius(shared / "data" / "genius_anac" / "NiceOrDie")
+    a = analyze(g)
+    assert a.disagreement == (0.0, 0.0) and a.disagreement_source == ("reservation", "reservation")
+    assert a.nash.outcome["NiceOrDie"] in ("100_16", "16_100")
+    assert np.prod(a.nash.utilities) == pytest.approx(0.16)
+    geo = geometry(g, (0, 1))
+    for value in ("100_16", "16_100"):
+        u = g.utility(g.outcome_from_dict({"NiceOrDie": value})[None, :])[0]
+        assert geo.distances(u) == (0.0, 0.0)
+    u = g.utility(g.outcome_from_dict({"NiceOrDie": "29_29"})[None, :])[0]
+    assert geo.distances(u)[1] == pytest.approx(np.hypot(1 - 0.299, 0.299 - 0.16))
+    res = simulate(g, "shuttle", runs=2, seed=0)
+    for t in res.transcripts:
+        if t.agreement and t.outcome == a.nash.outcome:
+            assert t.distance_to_nash == 0.0
+
+
+def test_barbecue_agreement_utilities_are_discounted(shared):
+    """BarbecueC: δ = 0.75 for both. An agreement in round r of R pays u · 0.75^(r / (R + 1))."""
+    from accord.negotiation import simulate
+
+    g = load_genius(shared / "data" / "genius_anac" / "BarbecueC")
+    np.testing.assert_allclose(g.discount, [0.75, 0.75])
+    for protocol in ("alternating", "shuttle", "table"):
+        res = simulate(g, protocol, runs=2, seed=1, steps=20)
+        assert res.discounted
+        for t in res.transcripts:
+            assert t.agreement
+            assert t.time == pytest.approx(t.rounds / 21)
+            u = g.utility(g.outcome_from_dict(t.outcome)[None, :])[0]
+            for a, name in enumerate(g.actors):
+                assert t.undiscounted_utilities[name] == pytest.approx(u[a])
+                assert t.utilities[name] == pytest.approx(u[a] * 0.75 ** t.time)
+                assert t.utilities[name] < t.undiscounted_utilities[name]
+        d = res.to_dict()
+        assert d["mean_utilities"] != d["mean_undiscounted_utilities"]

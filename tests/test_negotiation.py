@@ -52,7 +52,8 @@ def test_same_seed_same_bytes(gen, protocol):
 
 def test_to_dict_has_exactly_the_documented_keys(gen):
     d = simulate(gen, "alternating", runs=3).to_dict()
-    assert list(d) == ["runs", "agreement_rate", "mean_utilities", "transcripts"]
+    assert list(d) == ["runs", "agreement_rate", "mean_utilities", "mean_undiscounted_utilities", "discounted",
+                       "transcripts"]
     assert d["runs"] == 3 and d["transcripts"][0]["events"]
 
 

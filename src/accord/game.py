@@ -202,6 +202,11 @@ class Game:
       NaN where none is given; ``capability_range``: ``(A, 3)``.
     - ``shape``: ``(A, I)`` 0 linear, 1 quadratic fall-off; ``explicit``: ``(A, I)`` True where the
       value table comes from explicit utilities or a ranking rather than distance.
+    - ``discount``: ``(A,)`` discount factor δ in (0, 1]: a payoff at normalised time t ∈ [0, 1] is
+      worth u · δ^t (GENIUS).
+    - ``no_deal_point``: ``(A, I)`` index of the point each actor expects on each issue if the talks
+      fail (its stance's ``no_deal``, else the issue's status quo), -1 where it has none. The one
+      disagreement point of accord is :meth:`no_deal_utility`.
     """
 
     id: str
@@ -230,6 +235,7 @@ class Game:
     shape: np.ndarray = field(default_factory=_unset)
     explicit: np.ndarray = field(default_factory=_unset)
     discount: np.ndarray = field(default_factory=_unset)
+    no_deal_point: np.ndarray = field(default_factory=_unset)
     scenario: Scenario | None = None
 
     def __post_init__(self) -> None:
@@ -265,6 +271,9 @@ class Game:
             "shape": ((A, I), lambda: np.zeros((A, I), dtype=np.int8)),
             "explicit": ((A, I), lambda: np.zeros((A, I), dtype=bool)),
             "discount": ((A,), lambda: np.ones(A)),
+            "no_deal_point": ((A, I), lambda: np.repeat(np.array(
+                [[-1 if g.status_quo is None else g.status_quo for g in self.issues]], dtype=np.intp).reshape(1, I),
+                A, axis=0)),
         }
         for name, (want, default) in defaults.items():
             cur = getattr(self, name)
@@ -431,14 +440,62 @@ class Game:
         return np.array(sq, dtype=np.intp)
 
     def no_deal_utility(self) -> np.ndarray:
-        """``(A,)`` what each actor gets if the talks fail: its reservation (BATNA) where given, else
-        the utility of the status quo where every issue has one, else 0 (GENIUS's default reservation).
+        """``(A,)`` the disagreement point: what each actor gets if the talks fail — one rule, used by
+        the analysis (Nash, Kalai–Smorodinsky, egalitarian), the simulations (failure payoff, Nash
+        point, ``distance_to_nash``), the forecasts and the briefs.
 
-        This is the payoff of a failed simulated negotiation. The analysis's disagreement point is a
-        different, stated rule (reservation, else the worst outcome the party calls acceptable)."""
-        sq = self.status_quo()
-        base = self.utility(sq[None, :])[0] if sq is not None else np.zeros(self.n_actors)
-        return np.where(np.isnan(self.reservation), base, self.reservation)
+        ``d_a`` is the actor's ``reservation`` where given (its BATNA; GENIUS files always give one, 0
+        where the profile has none, as GENIUS reads it). Otherwise ``d_a = sum_i w_ai * v_ai(n_ai)``
+        with ``n_ai`` the actor's no-deal position on issue ``i`` (its stance's ``no_deal``, else the
+        issue's status quo); on an issue with neither, the actor's worst acceptable value there counts
+        (a default, listed by :meth:`no_deal_defaults`). Raiffa (1982), ch. 4: the no-agreement
+        alternative each side measures a deal against."""
+        return self._no_deal()[0].copy()
+
+    def no_deal_sources(self) -> tuple[str, ...]:
+        """Per actor, where :meth:`no_deal_utility` comes from: ``"reservation"``, ``"no-deal
+        positions"``, or ``"default (worst acceptable) on: <issues>"`` (with ``"; no-deal positions
+        elsewhere"`` when some issues have one)."""
+        return self._no_deal()[1]
+
+    def no_deal_defaults(self) -> tuple[tuple[str, ...], ...]:
+        """Per actor, the issues on which its disagreement utility is a default (no position given)."""
+        return self._no_deal()[2]
+
+    def _no_deal(self) -> tuple[np.ndarray, tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        cached = self.__dict__.get("_no_deal_cache")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        wv = self.weighted_values()
+        d = np.zeros(self.n_actors)
+        sources: list[str] = []
+        defaults: list[tuple[str, ...]] = []
+        for a in range(self.n_actors):
+            if not np.isnan(self.reservation[a]):
+                d[a] = self.reservation[a]
+                sources.append("reservation")
+                defaults.append(())
+                continue
+            missing: list[str] = []
+            some = False
+            for i in range(self.n_issues):
+                k = int(self.no_deal_point[a, i])
+                if k >= 0:
+                    d[a] += wv[i][a, k]
+                    some = some or self.weights[a, i] > 0
+                elif self.weights[a, i] > 0:
+                    acc = self.acceptable[i][a]
+                    d[a] += float(wv[i][a][acc].min() if acc.any() else wv[i][a].min())
+                    missing.append(self.issues[i].id)
+            if not missing:
+                sources.append("no-deal positions")
+            else:
+                sources.append("default (worst acceptable) on: " + ", ".join(missing)
+                               + ("; no-deal positions elsewhere" if some else ""))
+            defaults.append(tuple(missing))
+        out = (d, tuple(sources), tuple(defaults))
+        object.__setattr__(self, "_no_deal_cache", out)
+        return out
 
     def subgame(self, actors: Sequence[str]) -> "Game":
         """The same game restricted to ``actors`` (in that order), e.g. the parties only."""
@@ -459,7 +516,7 @@ class Game:
             ideal_range=self.ideal_range[idx],
             salience_range=self.salience_range[idx], capability_range=self.capability_range[idx],
             shape=self.shape[idx], explicit=self.explicit[idx], discount=self.discount[idx],
-            scenario=self.scenario,
+            no_deal_point=self.no_deal_point[idx], scenario=self.scenario,
         )
 
 
@@ -625,6 +682,8 @@ def compile_scenario(scn: Scenario) -> Game:
                     continue
                 if isinstance(s.ideal, (int, float)):
                     extra.append(float(s.ideal))
+                if isinstance(s.no_deal, (int, float)):
+                    extra.append(float(s.no_deal))
                 if isinstance(s.acceptable, Interval):
                     extra += [s.acceptable.low, s.acceptable.high]
             for c in scn.constraints:
@@ -652,6 +711,8 @@ def compile_scenario(scn: Scenario) -> Game:
     sal_rng = np.full((A, I, 3), np.nan)
     shape = np.zeros((A, I), dtype=np.int8)
     explicit = np.zeros((A, I), dtype=bool)
+    no_deal = np.repeat(np.array([[-1 if g.status_quo is None else g.status_quo for g in grids]],
+                                 dtype=np.intp).reshape(1, I), A, axis=0)
     for (a, i), s in stances.items():
         iss, g = scn.issues[i], grids[i]
         v, x, exp = _stance_values(iss, g, s)
@@ -661,6 +722,8 @@ def compile_scenario(scn: Scenario) -> Game:
         shape[a, i] = 1 if s.shape == "quadratic" else 0
         salience[a, i] = s.salience
         has[a, i] = True
+        if s.no_deal is not None:
+            no_deal[a, i] = g.index_of(s.no_deal)
         if isinstance(s.acceptable, Interval):
             acceptable[i][a] = (g.points >= s.acceptable.low - _TOL) & (g.points <= s.acceptable.high + _TOL)
         elif s.acceptable is not None:
@@ -726,7 +789,8 @@ def compile_scenario(scn: Scenario) -> Game:
         names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats),
         forbidden=tuple(forbidden), requires=tuple(requires), linear=tuple(linear), soft_ratifications=tuple(soft),
         ideal_range=ideal_rng, salience_range=sal_rng,
-        capability_range=cap_rng, shape=shape, explicit=explicit, scenario=scn,
+        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal,
+        discount=np.array([a.discount for a in scn.actors], dtype=float), scenario=scn,
     )
 
 

@@ -339,24 +339,13 @@ def pareto_frontier(game: Game, *, reservations: bool = True, acceptability: boo
 
 
 def disagreement_point(game: Game) -> tuple[np.ndarray, tuple[str, ...]]:
-    """The disagreement point ``d`` of the parties and where each entry comes from.
-
-    ``d_a`` is the party's reservation utility where the scenario gives one (``"reservation"``), else
-    its worst utility over the outcomes inside its own acceptable sets (``"worst acceptable"``): the
-    least it has said it would sign (an issue on which it accepts nothing counts at its worst point)."""
+    """The disagreement point ``d`` of the parties and where each entry comes from: the Game's one
+    rule (:meth:`accord.game.Game.no_deal_utility`): the party's reservation where given, else the
+    value of its no-deal positions (its stance's ``no_deal``, else the status quo), with its worst
+    acceptable value on any issue that has neither (``"default ..."``)."""
     parties = party_indices(game)
-    wv = game.weighted_values()
-    d = np.empty(parties.size)
-    src = []
-    for k, a in enumerate(parties):
-        if not np.isnan(game.reservation[a]):
-            d[k] = game.reservation[a]
-            src.append("reservation")
-        else:
-            d[k] = sum(float(wv[i][a][game.acceptable[i][a]].min()) if game.acceptable[i][a].any()
-                       else float(wv[i][a].min()) for i in range(game.n_issues))
-            src.append("worst acceptable")
-    return d, tuple(src)
+    src = game.no_deal_sources()
+    return game.no_deal_utility()[parties], tuple(src[int(a)] for a in parties)
 
 
 def distance_to_frontier(game: Game, outcome: Sequence[int] | dict[str, float | str],

@@ -17,32 +17,47 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["nash_index", "kalai_smorodinsky_index", "egalitarian_index", "utilitarian_index",
+__all__ = ["nash_index", "nash_ties", "kalai_smorodinsky_index", "egalitarian_index", "utilitarian_index",
            "opposition"]
 
 _TOL = 1e-12
+
+
+def _top(score: np.ndarray) -> np.ndarray:
+    """Indices whose score ties (within 1e-9, relative) with the largest."""
+    top = score.max()
+    return np.flatnonzero(score >= top - 1e-9 * max(1.0, abs(top)) if np.isfinite(top) else score == top)
 
 
 def _best(score: np.ndarray, u: np.ndarray) -> int | None:
     """Index of the largest score, ties (within 1e-9) to the larger total utility."""
     if score.size == 0:
         return None
-    top = score.max()
-    cand = np.flatnonzero(score >= top - 1e-9 * max(1.0, abs(top)) if np.isfinite(top) else score == top)
+    cand = _top(score)
     return int(cand[np.argmax(u[cand].sum(axis=1))])
+
+
+def _nash_score(u: np.ndarray, d: np.ndarray) -> np.ndarray:
+    g = u - d[None, :]
+    pos = np.all(g > _TOL, axis=1)
+    if pos.any():
+        return np.where(pos, np.sum(np.log(np.where(pos[:, None], g, 1.0)), axis=1), -np.inf)
+    return np.prod(np.maximum(g, 0.0), axis=1)
 
 
 def nash_index(u: np.ndarray, d: np.ndarray) -> int | None:
     """Row of ``u`` ``(m, n)`` maximising the Nash product over ``d`` (Nash 1950)."""
     if u.shape[0] == 0:
         return None
-    g = u - d[None, :]
-    pos = np.all(g > _TOL, axis=1)
-    if pos.any():
-        score = np.where(pos, np.sum(np.log(np.where(pos[:, None], g, 1.0)), axis=1), -np.inf)
-    else:
-        score = np.prod(np.maximum(g, 0.0), axis=1)
-    return _best(score, u)
+    return _best(_nash_score(u, d), u)
+
+
+def nash_ties(u: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Every row of ``u`` whose Nash product ties with the largest (within 1e-9): the Nash set when the
+    product has several maximisers, as on NiceOrDie (ANAC 2011)."""
+    if u.shape[0] == 0:
+        return np.empty(0, dtype=np.intp)
+    return _top(_nash_score(u, d))
 
 
 def kalai_smorodinsky_index(u: np.ndarray, d: np.ndarray) -> int | None:

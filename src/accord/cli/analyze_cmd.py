@@ -23,6 +23,11 @@ def show_analysis(a: Analysis, rows: int = 10) -> None:
     console.print(f"[bold]{a.game_id}[/bold]: parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
                   f"disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
                                                     zip(a.parties, a.disagreement, a.disagreement_source)))
+    for p, s in zip(a.parties, a.disagreement_source):
+        if s.startswith("default"):
+            console.print(f"[yellow]warning[/yellow] {p}'s disagreement utility is from a default: "
+                          f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, or a reservation",
+                          highlight=False)
     t = Table(title="ZOPA per issue (acceptable to every actor whose consent is needed)")
     t.add_column("issue")
     t.add_column("acceptable to all")

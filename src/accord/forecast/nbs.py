@@ -6,9 +6,12 @@ asymmetric Nash product ``Π_a (u_a(x) - u_a(d)) ** (c_a s_a)`` over the points 
 prefers to the disagreement point ``d`` (Nash 1950; Kalai 1977 for the asymmetric weights).
 
 Utilities are linear in distance on the issue scale, ``u_a(x) = 1 - |x - x_a| / R`` (``R`` the issue
-range). ``d`` is the reference point (status quo) where the scenario gives one; otherwise the
-disagreement utility is 0 (the worst point of the scale for each actor). When only ``d`` itself is
-weakly preferred by all (actors on both sides of the reference point), the forecast is ``d``.
+range). The disagreement point is accord's one rule (:meth:`accord.game.Game.no_deal_utility`) taken
+issue by issue, as this model works one issue at a time: each actor's no-deal position on the issue
+(its stance's ``no_deal``, else the issue's status quo) and, where it has none, its worst acceptable
+point there. (Reservations are utilities of whole packages; a per-issue model cannot use them.) When
+no point gives every actor at least its disagreement utility, the forecast is the common no-deal
+position where all actors share one, else the weighted mean.
 
 Vectorised: positions ``(..., n)``, a grid of candidate points ``(K,)``; the log Nash product is
 evaluated on ``(..., K)`` at once.
@@ -20,15 +23,20 @@ import numpy as np
 
 from .models import ForecastModel, ModelInputs, ModelRun
 
-__all__ = ["nash_bargaining", "NashBargaining"]
+__all__ = ["NashBargaining", "nash_bargaining"]
 
 
 def nash_bargaining(x: np.ndarray, c: np.ndarray, s: np.ndarray, grid: np.ndarray, lo: float, hi: float,
-                    reference: np.ndarray | float | None = None, mask: np.ndarray | None = None) -> np.ndarray:
+                    reference: np.ndarray | float | None = None, mask: np.ndarray | None = None,
+                    actor_reference: np.ndarray | None = None,
+                    acceptable: np.ndarray | None = None) -> np.ndarray:
     """NBS forecast ``(...)`` for positions ``x`` ``(..., n)`` over candidate points ``grid`` ``(K,)``.
 
-    ``reference``: the disagreement point, scalar or ``(...)``, NaN or ``None`` for none.
-    ``mask``: actors with a position. Ties go to the point nearest the weighted mean.
+    ``reference``: one disagreement point for every actor, scalar or ``(...)``, NaN or ``None`` for
+    none (then the disagreement utility is 0). ``actor_reference``: instead, each actor's own no-deal
+    position ``(n,)`` or ``(..., n)``, NaN where it has none: then its worst ``acceptable`` point
+    (``(n, K)`` mask over ``grid``; the whole grid where not given or empty) sets its disagreement
+    utility. ``mask``: actors with a position. Ties go to the point nearest the weighted mean.
     """
     x = np.asarray(x, dtype=float)
     grid = np.asarray(grid, dtype=float)
@@ -38,12 +46,23 @@ def nash_bargaining(x: np.ndarray, c: np.ndarray, s: np.ndarray, grid: np.ndarra
     w = np.where(ok, w, 0.0)
     xz = np.where(ok, x, 0.0)
     u = 1.0 - np.abs(grid[None, :] - xz[..., :, None]) / R  # (..., n, K)
-    if reference is None:
-        ref = np.full(x.shape[:-1], np.nan)
+    if actor_reference is not None:
+        aref = np.broadcast_to(np.asarray(actor_reference, dtype=float), x.shape)
+        acc = np.ones((x.shape[-1], grid.size), dtype=bool) if acceptable is None else np.asarray(acceptable, bool)
+        acc = np.where(acc.any(axis=-1, keepdims=True), acc, True)
+        worst = np.where(acc, u, np.inf).min(axis=-1)  # (..., n): worst acceptable point
+        ud = np.where(np.isfinite(aref), 1.0 - np.abs(np.nan_to_num(aref) - xz) / R, worst)
+        lo_ref = np.where(ok, aref, np.inf).min(axis=-1)
+        hi_ref = np.where(ok, aref, -np.inf).max(axis=-1)
+        has_ref = (np.isfinite(aref) | ~ok).all(axis=-1) & ok.any(axis=-1) & (lo_ref == hi_ref)
+        ref = np.where(has_ref, lo_ref, np.nan)  # the no-deal position every actor shares, if any
     else:
-        ref = np.broadcast_to(np.asarray(reference, dtype=float), x.shape[:-1])
-    has_ref = np.isfinite(ref)
-    ud = np.where(has_ref[..., None], 1.0 - np.abs(np.nan_to_num(ref)[..., None] - xz) / R, 0.0)  # (..., n)
+        if reference is None:
+            ref = np.full(x.shape[:-1], np.nan)
+        else:
+            ref = np.broadcast_to(np.asarray(reference, dtype=float), x.shape[:-1])
+        has_ref = np.isfinite(ref)
+        ud = np.where(has_ref[..., None], 1.0 - np.abs(np.nan_to_num(ref)[..., None] - xz) / R, 0.0)  # (..., n)
     gain = u - ud[..., None]
     active = (w > 0)[..., None]
     feasible = np.all((gain >= -1e-12) | ~active, axis=-2)  # (..., K)
@@ -63,7 +82,8 @@ def nash_bargaining(x: np.ndarray, c: np.ndarray, s: np.ndarray, grid: np.ndarra
 
 class NashBargaining(ForecastModel):
     """The asymmetric Nash bargaining solution per issue (Achen 2006), the issue's grid as candidates
-    and its status quo, where it has one, as the disagreement point."""
+    and each actor's no-deal position there (else its worst acceptable point) as the disagreement
+    point: the Game's one rule, issue by issue."""
 
     name = "nbs"
     label = "Nash bargaining"
@@ -72,10 +92,13 @@ class NashBargaining(ForecastModel):
     def run(self, inputs: ModelInputs) -> ModelRun:
         out = np.empty(inputs.x.shape[:2])
         for k, i in enumerate(inputs.ordered):
-            g = inputs.game.issues[i]
-            ref = np.nan if g.status_quo is None else float(g.points[g.status_quo])
+            game = inputs.game
+            g = game.issues[i]
+            nd = game.no_deal_point[:, i]
+            aref = np.where(nd >= 0, g.points[np.maximum(nd, 0)], np.nan)
             out[:, k] = nash_bargaining(inputs.x[:, k], inputs.c[:, k], inputs.s[:, k], g.points,
-                                        float(g.points.min()), float(g.points.max()), ref, inputs.mask[:, k])
+                                        float(g.points.min()), float(g.points.max()), None, inputs.mask[:, k],
+                                        actor_reference=aref, acceptable=game.acceptable[i])
         return ModelRun(out)
 
 

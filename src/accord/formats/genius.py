@@ -142,7 +142,8 @@ def _profile(path: Path, root: ET.Element, issues: list[tuple[str, str, list[str
         raise _err(path, "the weights sum to zero", "weight")
     w = w / w.sum()
     res_el = root.find("reservation")
-    res = np.nan if res_el is None else _float(path, res_el.get("value"), "reservation", "<reservation")
+    # GENIUS reads a profile without <reservation> as reservation 0 (AbstractUtilitySpace)
+    res = 0.0 if res_el is None else _float(path, res_el.get("value"), "reservation", "<reservation")
     disc_el = root.find("discount_factor")
     disc = 1.0 if disc_el is None else _float(path, disc_el.get("value"), "discount_factor", "<discount_factor")
     return w, rows, res, disc

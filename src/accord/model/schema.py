@@ -222,6 +222,8 @@ class Actor(_Frozen):
     ``veto``: whether the actor's acceptance is needed for an agreement; by default parties yes,
     mediators and observers no, constituencies and ratifiers as their ``ratification`` constraints say.
     ``reservation``: utility of no agreement (BATNA) in [0, 1], where known.
+    ``discount``: discount factor δ in (0, 1] (default 1: none): a payoff at normalised time t in
+    [0, 1] of the talks is worth u · δ^t to this actor (GENIUS's discounting), the no-deal payoff too.
     """
 
     id: Id
@@ -233,6 +235,7 @@ class Actor(_Frozen):
     people: tuple[str, ...] = ()
     veto: bool | None = None
     reservation: Unit | None = None
+    discount: float = Field(default=1.0, gt=0.0, le=1.0)
     description: str | None = None
     uncertainty: dict[Literal["capability"], Triangular] = Field(default_factory=dict)
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
@@ -264,11 +267,14 @@ class Stance(_Frozen):
     ``utilities``: explicit values per option in [0, 1] (overrides distance-based values);
     ``ranking``: options best first (categorical issues without utilities).
     ``shape``: how value falls off with distance from the ideal on ordered issues.
+    ``no_deal``: the position this actor expects on the issue if the talks fail (its no-deal world;
+    actors may expect different ones); the issue's ``status_quo`` where not given.
     """
 
     actor: Id
     issue: Id
     ideal: Position | None = None
+    no_deal: Position | None = None
     salience: Unit
     acceptable: Interval | tuple[Id, ...] | None = None
     utilities: dict[Id, Unit] | None = None
@@ -726,6 +732,8 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
     errs: list[str] = []
     if s.ideal is not None and not issue.contains(s.ideal):
         errs.append(f"{where}.ideal: {s.ideal!r} is not a position on {issue.id!r}" + _range(issue))
+    if s.no_deal is not None and not issue.contains(s.no_deal):
+        errs.append(f"{where}.no_deal: {s.no_deal!r} is not a position on {issue.id!r}" + _range(issue))
     if issue.kind == "continuous":
         if s.utilities is not None or s.ranking is not None:
             errs.append(f"{where}: utilities/ranking are for ordinal or categorical issues")

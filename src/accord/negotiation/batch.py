@@ -11,8 +11,8 @@ the recorded actions through the protocol state machine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -45,7 +45,8 @@ def supports(game: Game, names: Mapping[int, str], config: Config) -> bool:
 @dataclass
 class BatchResult:
     """Arrays over ``N`` sessions: ``agreement`` (N,), ``outcome`` (N, I) (-1 rows without one),
-    ``rounds`` (N,), ``utilities`` (N, A); ``offers[r, side]`` (N,) candidate index offered by side
+    ``rounds`` (N,), ``utilities`` (N, A) discounted at ``times`` (N,) (u · δ^t, GENIUS) and
+    ``undiscounted`` (N, A); ``offers[r, side]`` (N,) candidate index offered by side
     0/1 in round r (-1 accept, -2 nothing); ``pairs``: strategy names per session."""
 
     game: Game
@@ -58,6 +59,8 @@ class BatchResult:
     utilities: np.ndarray
     offers: np.ndarray
     recorded: int
+    times: np.ndarray
+    undiscounted: np.ndarray
 
     def actions(self, s: int) -> list[Action]:
         """The recorded actions of session ``s`` in order."""
@@ -89,8 +92,9 @@ class BatchResult:
                 assert res is not None
             else:
                 o = tuple(int(x) for x in self.outcome[s]) if self.agreement[s] else None
-                res = Outcome(bool(self.agreement[s]), o, "agreement" if self.agreement[s] else "deadline",
-                              int(self.rounds[s]))
+                reason = "agreement" if self.agreement[s] else "deadline"
+                res = Outcome(bool(self.agreement[s]), o, reason, int(self.rounds[s]),
+                              time=float(self.times[s]))
                 events = []
             out.append(transcript(self.game, "alternating", s, names, res, events, self.parties))
         return out
@@ -118,14 +122,14 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
             es.append(float(cls.exponent))
         return np.array(es)
 
-    def targets(own, e: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    def targets(own, e: np.ndarray) -> np.ndarray:
         uniq, inv = np.unique(e, return_inverse=True)
         table = np.array([_targets(own.best, own.floor, float(x), T) for x in uniq])
         return table[inv]
 
     ta, tb = targets(oa, exps(0)), targets(ob, exps(1))
 
-    def cross(src, dst) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    def cross(src, dst) -> tuple[np.ndarray, np.ndarray]:
         """Utility to ``dst`` of ``src``'s candidates, and whether ``dst`` finds them acceptable."""
         u = np.zeros(src.outcomes.shape[0])
         ok = np.ones(src.outcomes.shape[0], dtype=bool)
@@ -174,5 +178,7 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
     util = np.repeat(d[None, :], N, axis=0)
     if agree.any():
         util[agree] = game.utility(out[agree])
-    return BatchResult(game, config, (a, b), [tuple(p) for p in pairs], agree, out, rounds, util, offers,
-                       min(record, N))
+    times = np.where(agree, rounds / (T + 1.0), 1.0)  # clock(r, T) of the agreement round; deadline t = 1
+    disc = util * game.discount[None, :] ** times[:, None]
+    return BatchResult(game, config, (a, b), [tuple(p) for p in pairs], agree, out, rounds, disc, offers,
+                       min(record, N), times, util)

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.pareto import frontier_distance, pareto_mask
-from ..analysis.solutions import nash_index
+from ..analysis.pareto import frontier_distance, pareto_frontier, pareto_mask, party_indices
+from ..analysis.solutions import nash_ties
 from ..game import Game
 from .space import space
 
@@ -26,17 +26,21 @@ __all__ = ["Geometry", "SimulationResult", "Transcript", "geometry"]
 
 @dataclass(frozen=True, eq=False)
 class Geometry:
-    """Frontier points ``(F, P)`` and the Nash point ``(P,)`` (or ``None``) over ``parties``."""
+    """Frontier points ``(F, P)`` and the Nash points ``(T, P)`` over ``parties`` (several when the
+    Nash product has tied maximisers, e.g. NiceOrDie; empty without agreeable outcomes)."""
 
     parties: tuple[int, ...]
     frontier: np.ndarray
-    nash: np.ndarray | None
+    nash: np.ndarray
+    exact: bool = True
 
     def distances(self, u: np.ndarray) -> tuple[float | None, float | None]:
+        """``distance_to_frontier`` (:func:`~accord.analysis.pareto.frontier_distance`, the one
+        meaning) and the distance to the nearest Nash point, for utilities ``u`` ``(P,)``."""
         if self.frontier.size == 0:
             return None, None
         d_f = float(frontier_distance(self.frontier, u[None, :])[0])
-        d_n = None if self.nash is None else float(np.sqrt(((self.nash - u) ** 2).sum()))
+        d_n = float(np.sqrt(((self.nash - u[None, :]) ** 2).sum(axis=1)).min()) if self.nash.size else None
         return round(d_f, 12), None if d_n is None else round(d_n, 12)
 
 
@@ -44,34 +48,35 @@ _GEOM: weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], Geometry]] = weakre
 
 
 def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
-    """The frontier and Nash point of the agreeable outcomes over ``parties`` (cached per Game).
+    """The frontier and Nash points of the agreeable outcomes over ``parties`` (cached per Game).
 
-    The players' frontier differs from :func:`accord.analysis.pareto_frontier`, which is over every
-    party whose consent is needed; it is taken over the candidate space of the simulation (exact for
-    up to 250,000 outcomes) with the analysis layer's array kernels (``pareto_mask``, ``nash_index``).
-    The Nash point exists only where some agreeable outcome gives every player more than no deal."""
+    When the players are the analysis's parties (every actor whose consent is always needed), this is
+    :func:`accord.analysis.pareto_frontier` itself, exact on any domain. For another set of players
+    (e.g. a bilateral shuttle between two of three parties) it is taken over the simulation's candidate
+    space (exact up to :data:`~accord.negotiation.space.EXHAUSTIVE_LIMIT` outcomes) with the same
+    filter (``pareto_mask``). The Nash points maximise the Nash product over the Game's one
+    disagreement point (:meth:`~accord.game.Game.no_deal_utility`), as in the analysis."""
     cache = _GEOM.setdefault(game, {})
     if parties in cache:
         return cache[parties]
-    sp = space(game)
-    agree = game.agreeable(sp.outcomes)
-    U = sp.utility[agree][:, list(parties)]
-    if U.shape[0] == 0:
-        geo = Geometry(parties, np.zeros((0, len(parties))), None)
+    d = game.no_deal_utility()[list(parties)]
+    if tuple(int(p) for p in party_indices(game)) == tuple(parties):
+        F, exact = pareto_frontier(game).utilities, True
     else:
-        d = game.no_deal_utility()[list(parties)]
-        nash = None
-        if np.all(U - d[None, :] > 0, axis=1).any():
-            k = nash_index(U, d)
-            nash = None if k is None else U[k]
-        geo = Geometry(parties, U[pareto_mask(U)], nash)
+        sp = space(game)
+        U = sp.utility[game.agreeable(sp.outcomes)][:, list(parties)]
+        F, exact = U[pareto_mask(U)], sp.exhaustive
+    geo = Geometry(parties, F, F[nash_ties(F, d)] if F.shape[0] else np.zeros((0, len(parties))), exact)
     cache[parties] = geo
     return geo
 
 
 @dataclass
 class Transcript:
-    """One session: its events and metrics."""
+    """One session: its events and metrics. ``utilities``: the payoffs, discounted at ``time`` (the
+    normalised time t in [0, 1] at which the session ended: u · δ^t, GENIUS);
+    ``undiscounted_utilities``: the same without discounting (equal where δ = 1). Distances are on
+    undiscounted utilities."""
 
     run: int
     protocol: str
@@ -85,18 +90,22 @@ class Transcript:
     distance_to_nash: float | None
     stall: dict[str, Any] | None
     events: list[dict[str, Any]] = field(default_factory=list)
+    undiscounted_utilities: dict[str, float] = field(default_factory=dict)
+    time: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"run": self.run, "protocol": self.protocol, "strategies": self.strategies,
                 "agreement": self.agreement, "reason": self.reason, "outcome": self.outcome,
-                "utilities": self.utilities, "rounds": self.rounds,
+                "utilities": self.utilities, "undiscounted_utilities": self.undiscounted_utilities,
+                "time": self.time, "rounds": self.rounds,
                 "distance_to_frontier": self.distance_to_frontier, "distance_to_nash": self.distance_to_nash,
                 "stall": self.stall, "events": self.events}
 
 
 @dataclass
 class SimulationResult:
-    """All runs of one simulation. ``to_dict()``: ``{"runs", "agreement_rate", "mean_utilities",
+    """All runs of one simulation (payoffs discounted; see :class:`Transcript`). ``to_dict()``:
+    ``{"runs", "agreement_rate", "mean_utilities", "mean_undiscounted_utilities", "discounted",
     "transcripts"}`` with the full transcript of the first run (``transcripts="all"`` for every run)."""
 
     game_id: str
@@ -121,12 +130,27 @@ class SimulationResult:
         return {k: round(float(np.mean([t.utilities[k] for t in self.transcripts])), 12) for k in keys}
 
     @property
+    def mean_undiscounted_utilities(self) -> dict[str, float]:
+        """Mean payoffs without discounting (equal to :attr:`mean_utilities` where δ = 1)."""
+        if not self.transcripts:
+            return {}
+        keys = list(self.transcripts[0].undiscounted_utilities)
+        return {k: round(float(np.mean([t.undiscounted_utilities[k] for t in self.transcripts])), 12)
+                for k in keys}
+
+    @property
+    def discounted(self) -> bool:
+        """Whether discounting changed any payoff."""
+        return any(t.utilities != t.undiscounted_utilities for t in self.transcripts)
+
+    @property
     def mean_rounds(self) -> float:
         return float(np.mean([t.rounds for t in self.transcripts])) if self.transcripts else 0.0
 
     def to_dict(self, transcripts: str = "first") -> dict[str, Any]:
         ts = self.transcripts if transcripts == "all" else self.transcripts[:1]
         return {"runs": self.runs, "agreement_rate": self.agreement_rate, "mean_utilities": self.mean_utilities,
+                "mean_undiscounted_utilities": self.mean_undiscounted_utilities, "discounted": self.discounted,
                 "transcripts": [t.to_dict() for t in ts]}
 
     def to_json(self, transcripts: str = "first") -> str:

@@ -44,7 +44,9 @@ def run_session(game: Game, protocol: str, players: Mapping[int, Strategy], conf
 
 def transcript(game: Game, protocol: str, run: int, names: Mapping[int, str], out: Outcome,
                events: list[dict[str, Any]], parties: Sequence[int]) -> Transcript:
-    """Metrics of one run."""
+    """Metrics of one run. Payoffs are discounted at the time the session ended, u · δ^t (GENIUS; a
+    failed session pays the Game's disagreement point, discounted alike, as GENIUS discounts the
+    reservation value); distances are measured on undiscounted utilities, where the frontier lies."""
     d = game.no_deal_utility()
     if out.agreement and out.outcome is not None:
         u = game.utility(np.asarray(out.outcome)[None, :])[0]
@@ -52,8 +54,11 @@ def transcript(game: Game, protocol: str, run: int, names: Mapping[int, str], ou
         d_f, d_n = geo.distances(u[list(parties)])
     else:
         u, d_f, d_n = d, None, None
-    utilities = {game.actors[a]: round(float(u[a]), 12) for a in range(game.n_actors)
-                 if game.roles[a] in ("party", "mediator")}
+    disc = u * game.discount ** float(out.time)
+    shown = [a for a in range(game.n_actors) if game.roles[a] in ("party", "mediator")]
+    utilities = {game.actors[a]: round(float(disc[a]), 12) for a in shown}
+    undiscounted = {game.actors[a]: round(float(u[a]), 12) for a in shown}
     return Transcript(run, protocol, {game.actors[a] if a >= 0 else "mediator": n for a, n in names.items()},
                       out.agreement, out.reason, render(game, out.outcome) if out.outcome is not None else None,
-                      utilities, out.rounds, d_f, d_n, out.stall, events)
+                      utilities, out.rounds, d_f, d_n, out.stall, events, undiscounted,
+                      round(float(out.time), 12))

@@ -41,7 +41,7 @@ class MediatorModel:
     parties: tuple[str, ...]
     wv: tuple[np.ndarray, ...]          # per issue (P, K_i) weighted values
     acceptable: tuple[np.ndarray, ...]  # per issue (P, K_i)
-    disagreement: np.ndarray            # (P,) utility of no agreement (reservation, else 0)
+    disagreement: np.ndarray            # (P,) utility of no agreement (Game.no_deal_utility)
     outcomes: np.ndarray                # (M, I) feasible candidates
     utility: np.ndarray                 # (M, P)
     ok: np.ndarray                      # (M, P)

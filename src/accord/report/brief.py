@@ -125,7 +125,12 @@ def _solutions(d: dict) -> dict | None:
         dis_row = [Num(d, f"analysis/disagreement/utilities/{k}") for k in range(len(dis["utilities"]))]
     elif isinstance(dis, list):
         dis_row = [Num(d, f"analysis/disagreement/{k}") for k in range(len(dis))]
+    src = dis.get("source") if isinstance(dis, dict) else None
+    dis_notes = [f"{_name(d, a)}'s disagreement utility is from a default on {s.split('on: ', 1)[-1].split(';')[0]}: "
+                 "no no-deal position or status quo there, so its worst acceptable value counts"
+                 for a, s in zip(parties, src or []) if str(s).startswith("default")]
     return {"parties": [_name(d, a) for a in parties], "rows": rows, "disagreement": dis_row,
+            "disagreement_notes": dis_notes,
             "frontier_size": len(an.get("frontier") or []), "shown": [_name(d, a) for a in main_parties(d)]}
 
 
@@ -382,11 +387,13 @@ def _simulations(d: dict) -> list[dict] | None:
     out = []
     for p, s in sims.items():
         mu = s.get("mean_utilities") or {}
-        utils = [{"actor": _name(d, a), "u": Num(d, f"simulations/{p}/mean_utilities/{a}")}
+        disc = bool(s.get("discounted")) and isinstance(s.get("mean_undiscounted_utilities"), dict)
+        utils = [{"actor": _name(d, a), "u": Num(d, f"simulations/{p}/mean_utilities/{a}"),
+                  "u0": Num(d, f"simulations/{p}/mean_undiscounted_utilities/{a}") if disc else None}
                  for a in mu if a in keep] if isinstance(mu, dict) else []
         out.append({"protocol": p, "runs": Num(d, f"simulations/{p}/runs"),
                     "rate": Num(d, f"simulations/{p}/agreement_rate"), "utilities": utils,
-                    "outcome": _sim_outcome(d, s)})
+                    "discounted": disc, "outcome": _sim_outcome(d, s)})
     return out
 
 

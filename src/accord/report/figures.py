@@ -353,7 +353,7 @@ def utility_space(d: dict) -> FigureSpec | None:
            "up and right is better for both. Light dots are efficient packages if nobody's acceptable set "
            "counted, dark (or green) dots the packages every needed actor accepts (or would, after the cheapest "
            "concessions). The star is the Nash bargaining solution, the cross Kalai–Smorodinsky, the square the "
-           "disagreement point (each party's reservation, else the worst outcome it accepts); open markers are simulated agreements or, where talks failed, the last text on the table.")
+           "disagreement point (each party's reservation, else the value of its no-deal positions); open markers are simulated agreements or, where talks failed, the last text on the table.")
     return FigureSpec("utility-space", "Utility space", cap, svg)
 
 

@@ -13,7 +13,7 @@ from typing import cast
 from ...registry import Registry
 from .base import Action, Config, Outcome, ProtocolModule, Turn, TurnError
 
-__all__ = ["Action", "Config", "Outcome", "ProtocolModule", "Turn", "TurnError", "PROTOCOLS", "protocol"]
+__all__ = ["PROTOCOLS", "Action", "Config", "Outcome", "ProtocolModule", "Turn", "TurnError", "protocol"]
 
 
 def _declared(module: ModuleType) -> list[ProtocolModule]:

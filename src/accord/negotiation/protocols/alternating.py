@@ -20,10 +20,10 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, event, evolve, new_key,
-                   opening_events, render, round_end, silent_consent)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
+                   evolve, new_key, opening_events, render, round_end, silent_consent)
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "NAME", "BATCHABLE", "PUBLIC"]
+__all__ = ["BATCHABLE", "NAME", "PUBLIC", "State", "apply", "outcome", "pending", "players", "start", "view"]
 
 NAME = "alternating"
 #: Bilateral sessions between time-based strategies can run in lockstep (:mod:`..batch`).
@@ -119,7 +119,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
             ok = not rejecting
             if ok:
                 ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, state.offer)}))
-                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1)), ev
+                return evolve(state, done=Outcome(True, state.offer, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
             state = evolve(state, offer=None, accepted=frozenset(), proposer=-1)
     elif action.kind in ("offer", "reject"):
         if action.outcome is None:
@@ -147,7 +147,7 @@ def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[s
     reason, extra = round_end(state, r)
     if reason is not None:
         ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": reason, **(stall or {})}))
-        return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+        return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
     ev += extra
     state = evolve(state, round=r + 1)
     return evolve(state, turn=_next_turn(state, 0)), ev

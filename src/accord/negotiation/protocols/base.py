@@ -11,18 +11,30 @@ due, or of a kind its turn does not allow, raises :class:`TurnError` (:func:`che
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from ...game import Game
-
 from ..views import View
 
-__all__ = ["Turn", "Action", "Config", "Outcome", "ProtocolModule", "TurnError", "KINDS", "check_turn",
-           "check_outcome", "event",
-           "render", "breakdown_probs", "auto_accepts"]
+__all__ = [
+    "KINDS",
+    "Action",
+    "Config",
+    "Outcome",
+    "ProtocolModule",
+    "Turn",
+    "TurnError",
+    "auto_accepts",
+    "breakdown_probs",
+    "check_outcome",
+    "check_turn",
+    "event",
+    "render",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +76,29 @@ class Config:
 @dataclass(frozen=True)
 class Outcome:
     """How a session ended: ``agreement``, the outcome (point indices) or ``None``, ``reason``
-    (agreement, deadline, breakdown), rounds used, and for stalls what stood in the way."""
+    (agreement, deadline, breakdown), rounds used, for stalls what stood in the way, and ``time``:
+    the normalised time t in [0, 1] at which it ended (:func:`clock`), at which payoffs are
+    discounted (u · δ^t, GENIUS)."""
 
     agreement: bool
     outcome: tuple[int, ...] | None
     reason: str
     rounds: int
     stall: dict[str, Any] | None = None
+    time: float = 1.0
+
+
+def clock(rnd: int, rounds: int) -> float:
+    """GENIUS's normalised time of round ``rnd`` (0-based) of a session of ``rounds`` rounds:
+    ``(rnd + 1) / (rounds + 1)``, so that time never reaches 1 before the deadline, which is t = 1
+    (GENIUS ``DiscreteTimeline``: with 3 rounds, rounds 1, 2, 3 and the deadline on 4)."""
+    return (rnd + 1) / (rounds + 1)
+
+
+def ending_time(reason: str, rnd: int, rounds: int) -> float:
+    """When a session that ends in round ``rnd`` ends: at the deadline t = 1; an agreement or a
+    breakdown in the round's own time (:func:`clock`)."""
+    return 1.0 if reason == "deadline" else clock(rnd, rounds)
 
 
 class TurnError(ValueError):
@@ -310,5 +338,5 @@ def end_reason(key: int, rnd: int, p_break: float, rounds: int) -> str | None:
     return "deadline" if rnd + 1 >= rounds else None
 
 
-__all__ += ["breaks_down", "blocked_issues", "needed", "new_key", "tuple_set", "evolve", "silent_consent",
-            "end_reason", "round_end", "opening_events", "absent", "ratifies"]
+__all__ += ["breaks_down", "blocked_issues", "clock", "needed", "new_key", "tuple_set", "evolve", "silent_consent",
+            "end_reason", "ending_time", "round_end", "opening_events", "absent", "ratifies"]

@@ -21,11 +21,23 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, event, evolve, new_key,
-                   opening_events, render, round_end, silent_consent)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
+                   evolve, new_key, opening_events, render, round_end, silent_consent)
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "mediator_model", "mediator_of",
-           "NAME", "BATCHABLE", "PUBLIC"]
+__all__ = [
+    "BATCHABLE",
+    "NAME",
+    "PUBLIC",
+    "State",
+    "apply",
+    "mediator_model",
+    "mediator_of",
+    "outcome",
+    "pending",
+    "players",
+    "start",
+    "view",
+]
 
 NAME = "shuttle"
 #: Every session asks a mediator strategy for drafts: the batch engine does not apply.
@@ -203,7 +215,7 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
     away = [g.actors[p] for p in state.parties if absent(state, p)]
     if not rejected and not away:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
-        return evolve(state, done=Outcome(True, d, "agreement", r + 1)), ev
+        return evolve(state, done=Outcome(True, d, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
     history = state.history + (named,)
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
     state = evolve(state, history=history, inboxes=boxes)
@@ -212,7 +224,7 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
         return evolve(state, round=r + 1, phase="draft", responses=()), ev + extra
     stall = stall_report(state, rejected)
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
-    return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+    return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
 
 
 def stall_report(state: State, rejected: list[str]) -> dict[str, Any]:

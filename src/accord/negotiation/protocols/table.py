@@ -18,14 +18,25 @@ import numpy as np
 
 from ...game import Game
 from ..calendar import Schedule, schedule
-from ..views import MediatorModel, Message, View
 from ..space import own_space
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, event, evolve, needed,
-                   new_key, opening_events, render, round_end, silent_consent)
+from ..views import MediatorModel, Message, View
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
+                   evolve, needed, new_key, opening_events, render, round_end, silent_consent)
 from .shuttle import mediator_model
 
-__all__ = ["State", "start", "pending", "apply", "outcome", "view", "players", "NAME", "RULES", "BATCHABLE",
-           "PUBLIC"]
+__all__ = [
+    "BATCHABLE",
+    "NAME",
+    "PUBLIC",
+    "RULES",
+    "State",
+    "apply",
+    "outcome",
+    "pending",
+    "players",
+    "start",
+    "view",
+]
 
 NAME = "table"
 #: Proposals rotate among members and are voted on: the batch engine does not apply.
@@ -166,14 +177,14 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
         passed = sum(cap[p] for p in state.parties if yes[p]) >= state.config.quota * sum(cap.values()) - 1e-12
     if passed:
         ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, o), "rule": rule}))
-        return evolve(state, done=Outcome(True, o, "agreement", r + 1)), ev
+        return evolve(state, done=Outcome(True, o, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
     reason, extra = round_end(state, r)
     if reason is None:
         return evolve(state, round=r + 1, phase="propose", proposal=None, votes=()), ev + extra
     stall = {"last_proposal": render(g, o), "by": g.actors[state.proposer],
              "rejected_by": [g.actors[p] for p in state.parties if not yes[p]]}
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
-    return evolve(state, done=Outcome(False, None, reason, r + 1, stall)), ev
+    return evolve(state, done=Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))), ev
 
 
 def outcome(state: State) -> Outcome | None:
