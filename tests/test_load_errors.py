@@ -92,7 +92,7 @@ def _cases() -> list[Case]:
                                         (line_of(t, "salience: 7"), "stances[0].salience", "less than or equal"))))
     add(Case("invalid_yaml", "id: x\ntitle: [unclosed\nissues: []\n", expect=((3, "", "invalid YAML"),)))
     add(Case("invalid_yaml_date", sub("date: 2025-01-10", "date: 2025-13-45"),
-             expect=((line_of(TOY, "date: 2025-01-10"), "", "invalid YAML value '2025-13-45'"),)))
+             expect=((line_of(TOY, "date: 2025-01-10"), "sources[0].date", "valid date"),)))
     add(Case("invalid_json", '{"id": "x",\n "title": "t",\n "issues": [1, 2,]\n}\n', suffix=".json",
              expect=((3, "", "invalid JSON"),)))
     data: dict[str, Any] = yaml.safe_load(TOY)

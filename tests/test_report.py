@@ -197,7 +197,7 @@ def test_write_brief_overwrites_only_its_own_output(toy_data, tmp_path):
     assert second.html.read_text() == html_before  # same data, same bytes
     assert (out / "notes.txt").read_text() == "the user's"
     assert (out / "figures" / "stale.svg").exists()
-    listed = (out / MARKER).read_text().split()
+    listed = json.loads((out / MARKER).read_text())["files"]
     assert "brief.html" in listed and "brief.json" in listed
 
 

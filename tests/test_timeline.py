@@ -114,11 +114,13 @@ def test_the_brief_shows_what_moved_and_whether_the_zopa_moved(tmp_path: Path) -
                                                    "Zelenskiy offers a mirror-image withdrawal",
                                                    "Ryabkov repeats the offer of a non-aggression treaty"]
     assert not any(t["zopa_moved"] for t in d["timeline"])
+    lines = [line for t in d["timeline"] for _, part in t["sections"] for line in part]
+    assert "ukraine on territory: acceptable [hold_line] → [hold_line, mirror_dmz]" in lines
+    assert "russia on non_aggression: restated, “and Ryabkov repeated the offer on December 22.”" in lines
     md = out.written.markdown.read_text(encoding="utf-8")
     sec = md[md.index("## Positions over time"):md.index("## Where each actor stands")]
-    assert "ukraine on territory: acceptable [hold_line] → [hold_line, mirror_dmz]" in sec
+    assert "ukraine on territory: acceptable \\[hold_line\\] → \\[hold_line, mirror_dmz\\]" in sec  # Markdown-escaped
     assert "the zone of possible agreement did not move (still empty; blocked on territory, security_guarantee)" in sec
-    assert "russia on non_aggression: restated, “and Ryabkov repeated the offer on December 22.”" in sec
     assert 'id="timeline"' in out.written.html.read_text(encoding="utf-8")
     berlin = accord.brief("miami-2025", tmp_path / "berlin", settings=Settings(draws=0, runs=1),
                           as_of="2025-12-15")

@@ -9,9 +9,10 @@ The public namespace is the front door (:mod:`accord.api`)::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import (BriefResult, FormatComparison, FormatRow, Subject, analyze, as_of, audit, brief, check_sources,
+from .api import (BriefResult, FormatComparison, FormatRow, Limits, Subject, analyze, as_of, audit, brief, check_sources,
                   compare_formats, compile, concede, game_of, load, predict, sensitivity, simulate, sweep,
                   tournament)
+from .guards import LimitExceeded
 from .game import Game, IssueGrid, compile_scenario
 from .model import Scenario, ScenarioError, bundled, load_text, resolve
 
@@ -20,7 +21,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = ["BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "Scenario", "ScenarioError",
-           "Subject", "analyze", "as_of", "audit", "brief", "bundled", "check_sources", "compare_formats",
-           "compile", "compile_scenario", "concede", "game_of", "load", "load_text", "predict", "resolve",
-           "sensitivity", "simulate", "sweep", "tournament", "__version__"]
+__all__ = ["BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "LimitExceeded", "Limits", "Scenario",
+           "ScenarioError", "Subject", "analyze", "as_of", "audit", "brief", "bundled", "check_sources",
+           "compare_formats", "compile", "compile_scenario", "concede", "game_of", "load", "load_text", "predict",
+           "resolve", "sensitivity", "simulate", "sweep", "tournament", "__version__"]

@@ -21,26 +21,44 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, Union
 
+from . import guards
 from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
 from .analysis import analyze as _analyze
 from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
+from .guards import human
 from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
 from .model.timeline import as_of as _as_of
 from .model import audit as _audit
 from .model import check_sources as _check_sources
+from .model.files import is_folder
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 
-__all__ = ["Subject", "load", "compile", "game_of", "as_of", "audit", "check_sources", "analyze", "predict",
-           "sensitivity", "concede", "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief",
-           "BriefResult", "tournament", "sweep"]
+__all__ = ["Subject", "load", "compile", "game_of", "as_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
+           "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
+           "sweep", "Limits", "check_brief"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
 Progress = Callable[[int, int], None]
+#: Raised work limits for one call, e.g. ``{"outcomes": 1e9}`` (see :mod:`accord.guards`).
+Limits = Mapping[str, float]
+
+
+def _count(name: str, value: int, low: int = 0, high: int | None = None) -> None:
+    """Refuse a count outside ``[low, high]`` (ValueError naming the argument)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name}: expected a whole number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        rng = f"{low:,} to {high:,}" if high is not None else f"at least {low:,}"
+        raise ValueError(f"{name}: {value:,} is out of range; expected {rng}")
+
+
+def _seed(seed: int) -> None:
+    _count("seed", seed, 0, guards.MAX_SEED)
 
 
 def load(ref: str | Path) -> Scenario:
@@ -48,7 +66,7 @@ def load(ref: str | Path) -> Scenario:
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if p.is_dir():
+    if is_folder(p):
         from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
 
         scn = load_genius(p).scenario
@@ -74,7 +92,7 @@ def game_of(subject: Subject, as_of: str | dt.date | None = None) -> Game:
     if isinstance(subject, Scenario):
         return compile_scenario(subject if as_of is None else _as_of(subject, as_of))
     p = Path(subject)
-    if p.is_dir():
+    if is_folder(p):
         from .formats.genius import load_genius  # noqa: PLC0415
 
         if as_of is not None:
@@ -111,21 +129,46 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
     return _check_sources(scn, directory, file=named[0], text=named[1])
 
 
-def analyze(subject: Subject, *, max_frontier: int | None = None, as_of: str | dt.date | None = None) -> Analysis:
+def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
+            as_of: str | dt.date | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
-    trade-offs (:func:`accord.analysis.analyze`)."""
-    return _analyze(game_of(subject, as_of), max_frontier=max_frontier)
+    trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
+    analysis that would compare more than the ``outcomes`` limit at one step. ``as_of``: the scenario
+    as it stood that day (:func:`as_of`)."""
+    game = game_of(subject, as_of)
+    with guards.limits(limits):
+        return _analyze(game, max_frontier=max_frontier)
+
+
+def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
+    from .forecast import MODELS  # noqa: PLC0415
+
+    if model not in MODELS:
+        raise ValueError(f"model: unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    if variant not in ("paper", "scholz2011"):
+        raise ValueError(f"variant: unknown variant {variant!r}; expected paper or scholz2011")
+    _count("rounds", rounds)
+    _count("draws", draws)
+    _count("stages", stages)
+    _seed(seed)
+    guards.check_forecast(game.n_actors, game.n_issues, draws, model, rounds)
+    if model == "exchange":
+        guards.check_forecast(game.n_actors, game.n_issues, draws, "eum", stages)
 
 
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
             scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
-            as_of: str | dt.date | None = None) -> Forecast:
+            limits: Limits | None = None, as_of: str | dt.date | None = None) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
     seeded Monte Carlo over the inputs' stated uncertainty. ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
-    without one. ``as_of``: the scenario as it stood that day (:func:`as_of`)."""
+    without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
+    :class:`~accord.guards.LimitExceeded`, before any work. ``as_of``: the scenario as it stood that
+    day (:func:`as_of`)."""
     game = game_of(subject, as_of)
+    with guards.limits(limits):
+        _check_forecast(game, model, variant, rounds, draws, seed, stages)
     if scheduler is None or draws == 0:
         return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
                          progress=progress, stages=stages)
@@ -137,9 +180,14 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
-                rounds: int = 10, as_of: str | dt.date | None = None) -> Sensitivity:
+                rounds: int = 10, stages: int = 1, limits: Limits | None = None,
+                as_of: str | dt.date | None = None) -> Sensitivity:
     """One-at-a-time sensitivity of the forecast to each uncertain input."""
-    return _sensitivity(game_of(subject, as_of), model=model, variant=variant, rounds=rounds)
+    game = game_of(subject, as_of)
+    with guards.limits(limits):
+        # one forecast per uncertain input and end of its range: about 2 x actors x issues of them
+        _check_forecast(game, model, variant, rounds, 2 * game.n_actors * game.n_issues, 0, stages)
+        return _sensitivity(game, model=model, variant=variant, rounds=rounds, stages=stages)
 
 
 def concede(subject: Subject) -> tuple[Game, tuple[ConcessionOption, ...]]:
@@ -154,12 +202,26 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
              steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
              breakdown: float | Mapping[str, float] | None = None, rule: str = "unanimity",
              parties: Sequence[str] | None = None, mediator: str | None = None,
-             progress: Progress | None = None, as_of: str | dt.date | None = None) -> SimulationResult:
+             progress: Progress | None = None, limits: Limits | None = None,
+             as_of: str | dt.date | None = None) -> SimulationResult:
     """Run ``runs`` seeded sessions of ``protocol`` between software strategies
     (:func:`accord.negotiation.simulate`). Raises ``KeyError``/``ValueError`` on unknown actors,
-    strategies or protocols."""
-    return _simulate(game_of(subject, as_of), protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                     breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
+    strategies or protocols, :class:`~accord.guards.LimitExceeded` past the ``rounds`` limit."""
+    game = game_of(subject, as_of)
+    with guards.limits(limits):
+        _check_simulation(game, steps, runs, seed)
+        return _simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
+                         breakdown=breakdown, rule=rule, parties=parties, mediator=mediator, progress=progress)
+
+
+def _check_simulation(game: Game, steps: int, runs: int, seed: int, formats: int = 1) -> None:
+    from .negotiation.space import candidate_count  # noqa: PLC0415
+
+    _count("steps", steps, 1)
+    _count("runs", runs, 1)
+    _seed(seed)
+    players = sum(1 for r in game.roles if r in ("party", "mediator"))
+    guards.check_simulation(game.n_actors, runs, steps, formats, candidate_count(game), players)
 
 
 @dataclass(frozen=True)
@@ -204,12 +266,15 @@ class FormatComparison:
 
 def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: int = 0,
                     breakdown: float | Mapping[str, float] | None = None,
-                    rule: str = "unanimity") -> FormatComparison:
+                    rule: str = "unanimity", limits: Limits | None = None) -> FormatComparison:
     """Shuttle, table and alternating offers with all parties, and the bilateral shuttle against a
     trilateral table for the two most opposed parties, each run ``runs`` times with ``seed``."""
     game = game_of(subject)
+    variants = format_variants(game)
+    with guards.limits(limits):
+        _check_simulation(game, steps, runs, seed, len(variants))
     rows = []
-    for label, proto, pair, med in format_variants(game):
+    for label, proto, pair, med in variants:
         res = _simulate(game, proto, None, steps=steps, runs=runs, seed=seed, breakdown=breakdown, rule=rule,
                         parties=pair, mediator=med)
         t0 = res.transcripts[0]
@@ -228,35 +293,77 @@ class BriefResult:
     written: Any
 
 
+#: Negotiation formats a brief simulates besides the plain protocols: the main pair's shuttle and
+#: table, and the shuttle after concessions.
+_BRIEF_EXTRA_FORMATS = 3
+
+
+def check_brief(game: Game, settings: Any = None) -> None:
+    """Refuse brief settings that are wrong (``ValueError``) or would build past a work limit
+    (:class:`~accord.guards.LimitExceeded`): checked before any of the brief's work."""
+    from .report import Settings  # noqa: PLC0415
+
+    st = settings or Settings()
+    _check_forecast(game, st.model, st.variant, st.rounds, st.draws, st.seed, st.stages)
+    _check_forecast(game, "eum", st.variant, st.rounds, 0, st.seed, st.stages)  # the trajectory
+    _check_simulation(game, 100, st.runs, st.seed, len(st.protocols) + _BRIEF_EXTRA_FORMATS)
+
+
 def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
-          progress: Callable[[str], None] | None = None, as_of: str | dt.date | None = None) -> BriefResult:
+          progress: Callable[[str], None] | None = None, limits: Limits | None = None,
+          as_of: str | dt.date | None = None, history: Scenario | None = None) -> BriefResult:
     """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
     ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`. ``as_of``: brief the
-    scenario as it stood that day; a scenario with dated snapshots also gets a section on what moved
-    between them and whether the ZOPA moved with it."""
-    from .report import collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+    scenario as it stood that day; a scenario with dated snapshots (``subject``, or ``history`` when
+    ``subject`` is a compiled Game) also gets a section on what moved between them and whether the
+    ZOPA moved with it.
 
+    Before any work: the output folder is checked (:func:`accord.report.check_output`: raises
+    :class:`~accord.report.BriefOutputError`), then the settings and the size of the work
+    (:func:`check_brief`). The files are written atomically (:mod:`accord.report.output`)."""
+    from .report import check_output, collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+
+    check_output(out, force)
     game = game_of(subject, as_of)
-    history: Scenario | None = None
-    if isinstance(subject, Scenario):
+    if history is None and isinstance(subject, Scenario):
         history = subject
-    elif not isinstance(subject, Game) and not Path(subject).is_dir():
+    elif history is None and not isinstance(subject, Game) and not Path(subject).is_dir():
         history = resolve(subject)
-    data = collect(game, settings, progress=progress, history=history)
-    written = write_brief(data, Path(out), force=force, progress=progress)
+    with guards.limits(limits):
+        check_brief(game, settings)
+        data = collect(game, settings, progress=progress, history=history)
+        written = write_brief(data, Path(out), force=force, progress=progress)
     return BriefResult(data, written)
 
 
 def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repetitions: int = 1, seed: int = 0,
                protocol: str = "alternating", steps: int = 100, engine: str = "auto", scheduler: str | None = None,
                workers: int | None = None, connect_timeout: float = 10.0,
-               progress: Progress | None = None) -> TournamentResult:
+               progress: Progress | None = None, limits: Limits | None = None) -> TournamentResult:
     """Every assignment of ``strategies`` to each game's parties, ``repetitions`` times
     (:func:`accord.negotiation.tournament`). ``scheduler`` (``serial``, ``local`` or
-    ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one."""
+    ``tcp://HOST:PORT``) runs the matches' chunks there, with the same table as without one.
+    Refuses no strategies, bad counts and a tournament past the ``sessions`` limit before it starts."""
     from .negotiation.tournament import tournament as _tournament  # noqa: PLC0415
 
+    strategies = [str(x).strip() for x in strategies if str(x).strip()]
+    if not strategies:
+        raise ValueError("strategies: give at least one strategy name")
+    if not subjects:
+        raise ValueError("give at least one scenario")
+    _count("repetitions", repetitions, 1)
+    _count("steps", steps, 1)
+    _seed(seed)
     games = [game_of(s) for s in subjects]
+    sessions, actors = 0.0, 1
+    for g in games:
+        p = max(int(g.parties.size), 2)
+        sessions += float(len(strategies)) ** p if p <= 3 else len(strategies)
+        actors = max(actors, g.n_actors)
+    with guards.limits(limits):
+        guards.check("sessions", sessions * repetitions * steps * actors,
+                     f"a tournament of {len(strategies)} strategies on {len(games)} scenario(s), {human(sessions)} "
+                     f"assignments x {repetitions:,} repetitions of up to {steps:,} steps")
     if scheduler is None:
         return _tournament(games, strategies, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
                            engine=engine, progress=progress)

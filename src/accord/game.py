@@ -782,7 +782,7 @@ def compile_scenario(scn: Scenario) -> Game:
             if i not in issues_covered:
                 acceptable[i][a] = True
 
-    return Game(
+    game = Game(
         id=scn.id, actors=tuple(a.id for a in scn.actors), roles=tuple(a.role for a in scn.actors),
         issues=tuple(grids), values=tuple(values), weights=weights, acceptable=tuple(acceptable),
         salience=salience, has_stance=has, ideal=ideal, capability=cap, reservation=res, consent=consent,
@@ -792,6 +792,44 @@ def compile_scenario(scn: Scenario) -> Game:
         capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal,
         discount=np.array([a.discount for a in scn.actors], dtype=float), scenario=scn,
     )
+    _check_feasible(game)
+    return game
+
+
+#: Up to this many combinations of the constrained issues are enumerated to check that some outcome
+#: survives the forbidden/requires constraints (beyond it, the analysis finds an empty space itself).
+FEASIBILITY_CHECK = 2_000_000
+
+
+def _check_feasible(game: Game) -> None:
+    """Refuse (:class:`~accord.model.ScenarioError`) constraints that rule out every outcome — a
+    ``forbidden`` set covering every point of an issue on its compiled grid, or forbidden and
+    requires constraints that together leave nothing — since every later layer assumes some
+    outcome is possible."""
+    if not (game.forbidden or game.requires):
+        return
+    tied = sorted({i for c in game.forbidden for i in c} | {i for f, t in game.requires for i in (*f, *t)})
+    total = 1
+    for i in tied:
+        total *= game.issues[i].size
+    if total > FEASIBILITY_CHECK:
+        return
+    sizes = np.array([game.issues[i].size for i in tied], dtype=np.int64)
+    strides = np.ones(len(tied), dtype=np.int64)
+    for k in range(len(tied) - 2, -1, -1):
+        strides[k] = strides[k + 1] * sizes[k + 1]
+    for start in range(0, total, 1 << 18):
+        flat = np.arange(start, min(start + (1 << 18), total), dtype=np.int64)
+        rows = np.zeros((flat.size, game.n_issues), dtype=np.intp)
+        rows[:, tied] = (flat[:, None] // strides[None, :]) % sizes[None, :]
+        if game.feasible(rows).any():
+            return
+    from .model.errors import Problem, ScenarioError  # noqa: PLC0415
+
+    names = ", ".join(game.issues[i].id for i in tied)
+    raise ScenarioError([Problem(f"scenario {game.id!r}", None, "constraints",
+                                 f"the forbidden and requires constraints rule out every outcome (on {names}, "
+                                 "positions matched to the issue grids); no agreement would be possible")])
 
 
 def _constraint_combos(c: object) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from .. import guards
 from ..game import Game
 from .result import Frontier
 
@@ -105,8 +106,13 @@ def pareto_mask(u: np.ndarray, block: int = 2048) -> np.ndarray:
     kept: list[np.ndarray] = []
     budget = 1 << 22
     block = max(1, int(block))
+    allowed, done = guards.limit("comparisons"), 0.0  # resource guard (accord.guards)
     for s in range(0, order.size, block):
         idx = order[s:s + block]
+        if done > allowed:  # the comparisons made so far, extrapolated to the whole set
+            guards.check("comparisons", done / s * order.size,
+                         f"the Pareto filter of {order.size:,} candidate packages of {n} parties "
+                         f"(most of them non-dominated: {K.shape[0]:,} kept after {s:,})")
         X = ids[idx]
         alive = np.arange(idx.size)
         step = max(64, budget // max(1, idx.size * n))
@@ -115,11 +121,13 @@ def pareto_mask(u: np.ndarray, block: int = 2048) -> np.ndarray:
                 break
             Kc = K[k0:k0 + step]
             Xa = X[alive]
+            done += float(alive.size) * Kc.shape[0] * n
             m = Kc[None, :, 0] >= Xa[:, None, 0]
             for c in range(1, n):
                 m &= Kc[None, :, c] >= Xa[:, None, c]
             alive = alive[~m.any(axis=1)]
         if alive.size:
+            done += float(alive.size) * alive.size * n
             Xb = X[alive]
             dom = np.zeros(alive.size, dtype=bool)
             rows = max(1, budget // max(1, alive.size * n))
@@ -262,6 +270,10 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
         blocks.append(([i], opts[:, None], u))
     for tied in coupled:
         options = [np.flatnonzero(masks[i]) for i in tied]
+        total = float(np.prod([float(o.size) for o in options]))
+        guards.check("outcomes", total * max(parties.size, 1),
+                     f"the {len(tied)} issues tied by constraints have {total:,.0f} packages to enumerate "
+                     f"for {parties.size} parties")
         rows_kept = np.empty((0, len(tied)), dtype=np.intp)
         u_kept = np.empty((0, parties.size))
         for rows in _product_rows(options, chunk):
@@ -291,6 +303,10 @@ def _merge(blocks: list[tuple[list[int], np.ndarray, np.ndarray]], n_issues: int
         if b_rows.shape[0] == 0 or rows.shape[0] == 0:
             return np.empty((0, n_issues), dtype=np.intp), np.empty((0, n))
         m, k = rows.shape[0], b_rows.shape[0]
+        # resource guard: the candidates this merge compares, before it starts (accord.guards)
+        guards.check("outcomes", float(m) * k * max(n, 1),
+                     f"the Pareto frontier merges {m:,} x {k:,} candidate packages of {n} parties "
+                     f"({len(issues) + len(b_issues)} of {n_issues} issues so far)")
         r_kept, u_kept = np.empty((0, rows.shape[1] + b_rows.shape[1]), dtype=np.intp), np.empty((0, n))
         step = max(1, chunk // k)
         for s in range(0, m, step):

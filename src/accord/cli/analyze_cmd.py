@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from ..analysis import Analysis, analyze
+from .. import api
+from ..analysis import Analysis
 from . import app
-from .common import AS_OF_HELP, console, load_game, print_json
+from .common import AS_OF_HELP, LIMIT_OPT, console, guarded, load_game, parse_limits, print_json, styled
 
 
 def _fmt(x: object) -> str:
@@ -20,22 +21,23 @@ def _outcome(o: dict) -> str:
 
 def show_analysis(a: Analysis, rows: int = 10) -> None:
     """Rich tables of an :class:`~accord.analysis.Analysis`."""
-    console.print(f"[bold]{a.game_id}[/bold]: parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
-                  f"disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
-                                                    zip(a.parties, a.disagreement, a.disagreement_source)))
+    console.print(styled((a.game_id, "bold"), f": parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
+                         "disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
+                                                          zip(a.parties, a.disagreement, a.disagreement_source))))
     for p, s in zip(a.parties, a.disagreement_source):
         if s.startswith("default"):
-            console.print(f"[yellow]warning[/yellow] {p}'s disagreement utility is from a default: "
-                          f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, or a reservation",
+            console.print(styled(("warning", "yellow"), f" {p}'s disagreement utility is from a default: "
+                                 f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, or a reservation"),
                           highlight=False)
     t = Table(title="ZOPA per issue (acceptable to every actor whose consent is needed)")
     t.add_column("issue")
     t.add_column("acceptable to all")
     for k, vs in a.zopa.issues.items():
-        t.add_row(k, ", ".join(_fmt(v) for v in vs) if vs else "[red]none[/red]")
+        t.add_row(k, ", ".join(_fmt(v) for v in vs) if vs else styled(("none", "red")))
     console.print(t)
     n = "uncounted" if a.zopa.packages is None else f"{a.zopa.packages:,}"
-    console.print(f"ZOPA as packages: {'[red]empty[/red]' if a.zopa.empty else n + ' agreeable outcomes'}")
+    console.print(styled("ZOPA as packages: ", ("empty", "red")) if a.zopa.empty
+                  else f"ZOPA as packages: {n} agreeable outcomes")
     if a.blocking:
         t = Table(title="What blocks an agreement")
         for c in ("issue", "actors", "why"):
@@ -90,13 +92,16 @@ def analyze_cmd(
     ref: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER",
                               help="A scenario file, a bundled scenario name or a GENIUS domain folder."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
-    rows: int = typer.Option(10, "--rows", help="Frontier rows to show in the tables."),
+    rows: int = typer.Option(10, "--rows", min=0, max=1_000_000, help="Frontier rows to show in the tables."),
+    limit: list[str] = LIMIT_OPT,
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
     """Agreement-space analysis: Pareto frontier, Nash/KS/egalitarian/utilitarian solutions, ZOPA,
     what blocks it and the minimal concessions that would open it, trade-offs."""
+    limits = parse_limits(limit)
     game = load_game(ref, as_of)
-    result = analyze(game)
+    with guarded():
+        result = api.analyze(game, limits=limits)
     if as_json:
         print_json(result.to_dict())
     else:

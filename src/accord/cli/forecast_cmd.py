@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Optional
-
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..forecast import MODELS, backtest_deu, sensitivity
+from .. import api, guards
+from ..forecast import MODELS, backtest_deu
 from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
 from . import app
-from .common import AS_OF_HELP, console, err_console, fail, load_game, print_json
+from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
 
 backtest_app = typer.Typer(help="Backtest the forecasting models on real outcomes.", no_args_is_help=True)
 app.add_typer(backtest_app, name="backtest")
-
-
-def _progress_bar(enabled: bool, label: str):  # -> (context manager, callback)
-    if not enabled:
-        return None, None
-    bar = Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                   TimeElapsedColumn(), console=err_console, transient=True)
-    task = bar.add_task(label, total=None)
-
-    def cb(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return bar, cb
 
 
 def _fmt(v: object) -> str:
@@ -46,8 +30,9 @@ def forecast_cmd(
     rounds: int = typer.Option(10, "--rounds", min=0, help="EUM rounds."),
     stages: int = typer.Option(1, "--stages", min=0, help="Exchange-model passes (1 = Stokman & Van Oosten 1994)."),
     draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over the uncertainty ranges."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    seed: int = typer.Option(0, "--seed", min=0, max=guards.MAX_SEED, help="Seed of the Monte Carlo draws."),
     show_sensitivity: bool = typer.Option(False, "--sensitivity", help="Print the one-at-a-time tornado table."),
+    limit: list[str] = LIMIT_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
     scheduler: str = typer.Option("serial", "--scheduler", help="Where the draws run: serial (this process; "
@@ -61,22 +46,23 @@ def forecast_cmd(
     fm = MODELS[model]
     if variant not in ("paper", "scholz2011"):
         fail(f"--variant: unknown variant {variant!r}; expected paper or scholz2011")
-    from ..api import predict  # noqa: PLC0415
     from .sweep_cmd import run_on  # noqa: PLC0415
 
+    limits = parse_limits(limit)
     game = load_game(scenario, as_of)
     where = None if scheduler == "serial" else scheduler
-    long_run = not as_json and (draws >= 200 or ("rounds" in fm.parameters and rounds * max(draws, 1) >= 200))
-    bar, cb = _progress_bar(long_run, "forecast")
-    cb_: Optional[Callable[[int, int], None]] = cb
-    if bar is not None:
-        with bar:
-            fc = run_on(scheduler, lambda: predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
-                                                   seed=seed, progress=cb_, stages=stages, scheduler=where))
-    else:
-        fc = run_on(scheduler, lambda: predict(game, model=model, variant=variant, rounds=rounds, draws=draws,
-                                               seed=seed, stages=stages, scheduler=where))
-    sens = sensitivity(game, model=model, variant=variant, rounds=rounds, stages=stages) if show_sensitivity else None
+    long_run = draws >= 200 or ("rounds" in fm.parameters and rounds * max(draws, 1) >= 200)
+    with guarded(), Steps("forecast", enabled=long_run) as steps:
+        try:
+            fc = run_on(scheduler, lambda: api.predict(game, model, variant=variant, rounds=rounds, draws=draws,
+                                                       seed=seed, stages=stages, scheduler=where, limits=limits,
+                                                       progress=steps.count if long_run else None))
+            sens = (api.sensitivity(game, model, variant=variant, rounds=rounds, stages=stages, limits=limits)
+                    if show_sensitivity else None)
+        except ValueError as e:
+            if isinstance(e, guards.LimitExceeded):
+                raise
+            fail(e)
     if as_json:
         d = fc.to_dict()
         if sens is not None:
@@ -128,7 +114,7 @@ def backtest_deu_cmd(
     path: str = typer.Argument(..., metavar="FILE", help="DEU III rows (deu3.csv layout, tab-separated)."),
     capability: str = typer.Option("equal", "--capability", help="equal | council | gdp"),
     folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (by proposal) for tuned models."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the fold assignment."),
+    seed: int = typer.Option(0, "--seed", min=0, max=guards.MAX_SEED, help="Seed of the fold assignment."),
     rounds: int = typer.Option(10, "--rounds", min=0, help="EUM rounds."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
@@ -139,6 +125,15 @@ def backtest_deu_cmd(
         data = load_deu(path)
     except DEUError as e:
         fail(str(e))
+    if data.skipped:
+        err_console.print(styled(("note", "yellow"), f" {path}: {len(data.skipped)} issue row(s) without any "
+                                 f"actor's position left out (line {', '.join(map(str, data.skipped[:10]))}"
+                                 f"{', ...' if len(data.skipped) > 10 else ''})"), soft_wrap=True)
+    groups = len(set(data.proposal.tolist()))
+    if folds > groups:
+        fail(f"--folds: {folds:,} folds for {groups} proposals; use at most one fold per proposal")
+    with guarded():
+        guards.check_forecast(data.positions.shape[1], data.n_issues, 0, "eum", rounds)
     res = backtest_deu(data, capability=capability, folds=folds, seed=seed, rounds=rounds)
     if as_json:
         print_json(res.to_dict())

@@ -13,7 +13,8 @@ from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
 from . import app
-from .common import AS_OF_HELP, console, fail, load_scenario, print_json, scenario_as_of
+from ..game import compile_scenario
+from .common import AS_OF_HELP, console, fail, load_scenario, print_json, scenario_as_of, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
@@ -44,6 +45,10 @@ def validate_cmd(
 ) -> None:
     """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any."""
     scn = load_scenario(scenario)
+    try:
+        compile_scenario(scn)  # what the constraints leave possible is checked on the compiled grids
+    except ScenarioError as e:
+        fail(e)
     checked = None
     if sources is not None:
         problems = api.check_sources(scenario, sources)
@@ -55,13 +60,14 @@ def validate_cmd(
     if checked is not None:
         summary["quotes_checked"] = checked
     if checked is not None and not as_json:
-        console.print(f"[green]ok[/green] {checked} quotes verbatim in their sources, speakers named", highlight=False)
+        console.print(styled(("ok", "green"), f" {checked} quotes verbatim in their sources, speakers named"),
+                      highlight=False)
     if as_json:
         print_json(summary)
     else:
-        console.print(f"[green]ok[/green] {scenario}: {scn.title} — {len(scn.actors)} actors, "
-                      f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
-                      f"{len(scn.constraints)} constraints")
+        console.print(styled(("ok", "green"), f" {scenario}: {scn.title} — {len(scn.actors)} actors, "
+                             f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
+                             f"{len(scn.constraints)} constraints"))
 
 
 def _position(v: object) -> str:
@@ -82,7 +88,7 @@ def _acceptable(s: object) -> str:
 
 def show_tables(scn: Scenario) -> None:
     """Print a scenario as rich tables: actors, issues, stances with sources, constraints, process."""
-    console.print(f"[bold]{scn.title}[/bold]  ([dim]{scn.id}[/dim])")
+    console.print(styled((scn.title, "bold"), "  (", (scn.id, "dim"), ")"))
     if scn.description:
         console.print(scn.description.strip())
     at = Table(title="Actors")
@@ -201,7 +207,7 @@ def audit_cmd(
         print_json(result.to_dict())
         return
     kinds = ", ".join(f"{n} {k}" for k, n in result.kinds.items())
-    console.print(f"[bold]{result.scenario}[/bold]: {result.stances} stances ({kinds})", highlight=False)
+    console.print(styled((result.scenario, "bold"), f": {result.stances} stances ({kinds})"), highlight=False)
     cols = {"not_the_actor": ("where", "stance", "speaker", "quote"),
             "inferred": ("where", "what", "reason", "quote"),
             "judgements": ("where", "field", "reason"),

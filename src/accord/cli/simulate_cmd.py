@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .. import api, guards
 from . import app
-from .common import AS_OF_HELP, console, err_console, fail, load_game, print_json
+from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
 
 PROTOCOLS = ("shuttle", "alternating", "table")
 
@@ -27,23 +27,18 @@ def _parse_strategies(items: list[str]) -> dict[str, str]:
 
 def _run(game: Any, protocol: str, strategies: dict[str, str], steps: int, runs: int, seed: int, engine: str,
          breakdown: float | None, rule: str, show: bool, parties: tuple[str, ...] | None = None,
-         mediator: str | None = None) -> Any:
-    from ..negotiation.runner import simulate  # noqa: PLC0415
-
+         mediator: str | None = None, limits: dict[str, float] | None = None) -> Any:
     if protocol not in PROTOCOLS:
-        fail(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
-    try:
-        if not show:
-            return simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                            breakdown=breakdown, rule=rule, parties=parties, mediator=mediator)
-        with Progress(TextColumn(f"{protocol}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, transient=True) as bar:
-            task = bar.add_task("runs", total=runs)
-            return simulate(game, protocol, strategies, steps=steps, runs=runs, seed=seed, engine=engine,
-                            breakdown=breakdown, rule=rule, parties=parties, mediator=mediator,
-                            progress=lambda done, total: bar.update(task, completed=done))
-    except (KeyError, ValueError) as e:
-        fail(str(e.args[0]) if e.args else str(e))
+        fail(f"--protocol: unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
+    with guarded(), Steps(protocol, enabled=show) as bar:
+        try:
+            return api.simulate(game, protocol, strategies=strategies, steps=steps, runs=runs, seed=seed,
+                                engine=engine, breakdown=breakdown, rule=rule, parties=parties, mediator=mediator,
+                                progress=bar.count if show else None, limits=limits)
+        except (KeyError, ValueError) as e:
+            if isinstance(e, guards.LimitExceeded):
+                raise
+            fail(e)
 
 
 @app.command("simulate")
@@ -53,7 +48,7 @@ def simulate_cmd(
     strategy: list[str] = typer.Option([], "--strategy", "-s", help="ACTOR=NAME (repeatable)."),
     steps: int = typer.Option(100, "--steps", min=1, help="Most rounds (the calendar's deadline may cut it)."),
     runs: int = typer.Option(1, "--runs", min=1),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = typer.Option(0, "--seed", min=0, max=guards.MAX_SEED),
     engine: str = typer.Option("auto", "--engine", help="auto, batch or session."),
     breakdown: float = typer.Option(0.0, "--breakdown", min=0.0, max=1.0, help="Per-round breakdown probability."),
     rule: str = typer.Option("unanimity", "--rule", help="Table rule: unanimity, majority or quota."),
@@ -66,10 +61,14 @@ def simulate_cmd(
     compare: bool = typer.Option(False, "--compare-formats", help="Compare formats in one table: shuttle, "
                                  "table and alternating offers with all parties, and the bilateral shuttle "
                                  "against a trilateral table for the two most opposed parties."),
+    limit: list[str] = LIMIT_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
     """Simulate a negotiation: transcripts and metrics (agreement, utilities, distances, rounds)."""
+    limits = parse_limits(limit)
+    if protocol not in PROTOCOLS:
+        fail(f"--protocol: unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
     game = load_game(ref, as_of)
     strategies = _parse_strategies(strategy)
     if engine not in ("auto", "batch", "session"):
@@ -80,24 +79,32 @@ def simulate_cmd(
         made = [c for c in minimal_concessions(game) if getattr(c, "rank", 1) == 1]
         game = apply_concessions(game, made)
         for c in made:
-            err_console.print(f"[bold]concession made:[/bold] {c.text}", highlight=False)
+            err_console.print(styled(("concession made:", "bold"), f" {c.text}"), highlight=False)
         if not made:
             err_console.print("no concessions needed: the zone of possible agreement is not empty", highlight=False)
     who = tuple(p.strip() for p in parties.split(",") if p.strip()) or None
-    for a in (who or ()) + ((mediator,) if mediator else ()):
+    if parties.strip() and who is None:
+        fail("--parties: give at least one actor id")
+    for opt, a in [("--parties", w) for w in who or ()] + ([("--mediator", mediator)] if mediator else []):
         if a not in game.actors:
-            fail(f"unknown actor {a!r}; actors: {', '.join(game.actors)}")
+            fail(f"{opt}: unknown actor {a!r}; actors: {', '.join(game.actors)}")
+    for a in who or ():
+        role = game.roles[game.actors.index(a)]
+        if role in ("ratifier", "constituency", "observer"):
+            fail(f"--parties: {a!r} is a {role}; only parties (and mediators) negotiate — a {role} is heard "
+                 "through its acceptable set")
+    if mediator and who and mediator in who:
+        fail(f"--mediator: {mediator!r} is also one of --parties; a mediator cannot negotiate for itself")
     if compare:
-        from ..negotiation import format_variants  # noqa: PLC0415
-
-        rows = []
-        for label, proto, pair, med in format_variants(game):
-            res = _run(game, proto, {}, steps, runs, seed, "auto", breakdown or None, rule, False, pair, med)
-            t0 = res.transcripts[0]
-            rows.append({"format": label, "protocol": proto, "parties": list(pair) if pair else None,
-                         "mediator": med, "agreement_rate": res.agreement_rate, "rounds": res.mean_rounds,
-                         "reason": t0.reason, "stalled_on": (t0.stall or {}).get("persistent_issues"),
-                         "mean_utilities": res.mean_utilities, "outcome": t0.outcome})
+        with guarded():
+            try:
+                comparison = api.compare_formats(game, steps=steps, runs=runs, seed=seed, breakdown=breakdown or None,
+                                                 rule=rule, limits=limits)
+            except (KeyError, ValueError) as e:
+                if isinstance(e, guards.LimitExceeded):
+                    raise
+                fail(e)
+        rows = comparison.to_dict()["comparison"]
         if as_json:
             print_json({"comparison": rows})
             return
@@ -110,8 +117,8 @@ def simulate_cmd(
                       " ".join(f"{k}={v:.2f}" for k, v in r["mean_utilities"].items()))
         console.print(t)
         return
-    res = _run(game, protocol, strategies, steps, runs, seed, engine, breakdown or None, rule, not as_json,
-               who, mediator or None)
+    res = _run(game, protocol, strategies, steps, runs, seed, engine, breakdown or None, rule, runs >= 10,
+               who, mediator or None, limits)
     if as_json:
         print_json(res.to_dict())
         return
@@ -136,7 +143,8 @@ def tournament_cmd(
     protocol: str = typer.Option("alternating", "--protocol", "-p"),
     repetitions: int = typer.Option(1, "--repetitions", "-r", min=1),
     steps: int = typer.Option(100, "--steps", min=1),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = typer.Option(0, "--seed", min=0, max=guards.MAX_SEED),
+    limit: list[str] = LIMIT_OPT,
     as_json: bool = typer.Option(False, "--json"),
     scheduler: str = typer.Option("serial", "--scheduler", help="Where the matches run: serial (this process; "
                                   "the default), local (a Dask LocalCluster, one worker per core) or "
@@ -146,24 +154,28 @@ def tournament_cmd(
                                          "session and player) to this .csv (or .parquet, with pyarrow)."),
 ) -> None:
     """Strategies x scenarios x repetitions into a results table."""
-    from ..api import tournament  # noqa: PLC0415
-    from .sweep_cmd import bar, run_on  # noqa: PLC0415
+    from .sweep_cmd import run_on  # noqa: PLC0415
 
+    limits = parse_limits(limit)
     if protocol not in PROTOCOLS:
-        fail(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
+        fail(f"--protocol: unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
     if table is not None and table.suffix.lower() not in (".csv", ".parquet"):
         fail(f"--table {table}: expected a .csv or .parquet file name")
     if table is not None and table.exists():
         fail(f"--table {table}: exists; refusing to overwrite it")
-    games = [load_game(r) for r in refs]
     names = [s.strip() for s in strategies.split(",") if s.strip()]
-    try:
-        with bar(not as_json, "tournament") as cb:
-            res = run_on(scheduler, lambda: tournament(games, names, repetitions=repetitions, seed=seed,
-                                                       protocol=protocol, steps=steps, progress=cb,
-                                                       scheduler=None if scheduler == "serial" else scheduler))
-    except (KeyError, ValueError) as e:
-        fail(str(e.args[0]) if e.args else str(e))
+    if not names:
+        fail("--strategies: give at least one strategy name (comma-separated)")
+    games = [load_game(r) for r in refs]
+    with guarded(), Steps("tournament") as progress:
+        try:
+            res = run_on(scheduler, lambda: api.tournament(
+                games, names, repetitions=repetitions, seed=seed, protocol=protocol, steps=steps,
+                progress=progress.count, scheduler=None if scheduler == "serial" else scheduler, limits=limits))
+        except (KeyError, ValueError) as e:
+            if isinstance(e, guards.LimitExceeded):
+                raise
+            fail(e)
     if table is not None:
         _write_table(table, res.table())
     if as_json:

@@ -17,12 +17,16 @@ member state — a stated choice, DEU records no capability), or ``gdp`` (the fi
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DEUData", "DEUError", "load_deu", "ACTORS", "COUNCIL_WEIGHTS", "INSTITUTION_WEIGHT"]
+from ..model.errors import ScenarioError
+from ..model.files import read_text
+
+__all__ = ["ACTORS", "COUNCIL_WEIGHTS", "INSTITUTION_WEIGHT", "DEUData", "DEUError", "load_deu"]
 
 ACTORS: tuple[str, ...] = (
     "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it",
@@ -50,9 +54,10 @@ class DEUData:
     ``positions``, ``saliences`` ``(N, 30)`` on 0–100 (NaN where missing; salience 50 where the actor
     has a position and no salience); ``available`` ``(N, 30)`` actors with a position; ``reference``
     ``(N,)`` the reference point (NaN where blank); ``outcome`` ``(N,)`` the real outcome (NaN where
-    blank or outside 0–100); ``proposal`` ``(N,)`` proposal numbers (``prnrnmc``, for folds);
+    blank; a value outside 0–100 is an error); ``proposal`` ``(N,)`` proposal numbers (``prnrnmc``, for folds);
     ``issue_ids`` (``isnr``); ``names`` (``prname``); ``gdp`` ``(30,)`` the file's capability line;
-    ``lines`` the file line of each issue.
+    ``lines`` the file line of each issue; ``skipped`` the lines of issue rows left out because no
+    actor has a position on them (nothing to forecast, so nothing to score).
     """
 
     path: str
@@ -66,6 +71,7 @@ class DEUData:
     outcome: np.ndarray
     gdp: np.ndarray
     lines: tuple[int, ...]
+    skipped: tuple[int, ...] = ()
 
     @property
     def n_issues(self) -> int:
@@ -103,23 +109,35 @@ class DEUData:
                     capability=self.capability(capability)[idx], title=self.names[k])
 
 
-def _num(cell: str, path: str, line: int, col: str) -> float:
+def _num(cell: str, path: str, line: int, col: str, low: float | None = None, high: float | None = None,
+         what: str = "value") -> float:
+    """The number in ``cell`` (NaN when blank); refuses text, NaN, infinities and, when given, values
+    outside ``[low, high]``, naming ``file:line: column``."""
     cell = cell.strip()
     if cell == "":
         return float("nan")
     try:
-        return float(cell)
+        x = float(cell)
     except ValueError:
-        raise DEUError(f"{path}:{line}: column {col!r}: expected a number, got {cell!r}") from None
+        raise DEUError(f"{path}:{line}: column {col!r}: expected a number, got {_short(cell)!r}") from None
+    if not math.isfinite(x):
+        raise DEUError(f"{path}:{line}: column {col!r}: expected a finite number, got {_short(cell)!r}")
+    if low is not None and high is not None and not low <= x <= high:
+        raise DEUError(f"{path}:{line}: column {col!r}: {what} {x:g} outside {low:g}-{high:g}")
+    return x
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
 
 
 def load_deu(path: str | Path) -> DEUData:
     """Read a DEU III file in the ``deu3.csv`` layout; raises :class:`DEUError` naming ``file:line``."""
     p = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise DEUError(f"{p}:1: cannot read: {e}") from None
+        text = read_text(path, "DEU file")
+    except ScenarioError as e:
+        raise DEUError(str(e.problems[0])) from None
     rows = list(csv.reader(text.splitlines(), delimiter="\t", quotechar='"'))
     if not rows or not rows[0]:
         raise DEUError(f"{p}:1: empty file")
@@ -131,6 +149,7 @@ def load_deu(path: str | Path) -> DEUData:
     col = {h: k for k, h in enumerate(header)}
     gdp = np.full(len(ACTORS), np.nan)
     ids, names, prop, pos, sal, rp, out, lines = [], [], [], [], [], [], [], []
+    skipped: list[int] = []
     for ln, row in enumerate(rows[1:], start=2):
         if not row or all(c.strip() == "" for c in row):
             continue
@@ -138,26 +157,27 @@ def load_deu(path: str | Path) -> DEUData:
             raise DEUError(f"{p}:{ln}: {len(row)} fields, expected {len(header)}")
         if row[col["prnrnmc"]].strip() == "" and row[col["isnr"]].strip() == "":
             # blksv's "capability" line (GDP-based weights), not DEU data
-            gdp = np.array([_num(row[col[f"p{a}"]], p, ln, f"p{a}") for a in ACTORS])
+            gdp = np.array([_num(row[col[f"p{a}"]], p, ln, f"p{a}", 0.0, 1e6, "capability") for a in ACTORS])
             continue
-        x = np.array([_num(row[col[f"p{a}"]], p, ln, f"p{a}") for a in ACTORS])
-        s = np.array([_num(row[col[f"s{a}"]], p, ln, f"s{a}") for a in ACTORS])
-        bad = np.isfinite(x) & ((x < 0) | (x > 100))
-        if bad.any():
-            j = int(np.flatnonzero(bad)[0])
-            raise DEUError(f"{p}:{ln}: column 'p{ACTORS[j]}': position {x[j]:g} outside 0-100")
+        x = np.array([_num(row[col[f"p{a}"]], p, ln, f"p{a}", 0.0, 100.0, "position") for a in ACTORS])
+        s = np.array([_num(row[col[f"s{a}"]], p, ln, f"s{a}", 0.0, 100.0, "salience") for a in ACTORS])
+        r = _num(row[col["rp"]], p, ln, "rp", 0.0, 100.0, "reference point")
+        o = _num(row[col["out"]], p, ln, "out", 0.0, 100.0, "outcome")
+        proposal = _num(row[col["prnrnmc"]], p, ln, "prnrnmc", -1e12, 1e12, "proposal number")
+        if not np.isfinite(x).any():
+            skipped.append(ln)
+            continue
         s = np.where(np.isfinite(x) & ~np.isfinite(s), DEFAULT_SALIENCE, s)
-        o = _num(row[col["out"]], p, ln, "out")
         ids.append(row[col["isnr"]].strip())
         names.append(row[col["prname"]].strip())
-        prop.append(_num(row[col["prnrnmc"]], p, ln, "prnrnmc"))
+        prop.append(proposal)
         pos.append(x)
         sal.append(np.where(np.isfinite(x), s, np.nan))
-        rp.append(_num(row[col["rp"]], p, ln, "rp"))
-        out.append(o if 0 <= o <= 100 else np.nan)
+        rp.append(r)
+        out.append(o)
         lines.append(ln)
     if not ids:
-        raise DEUError(f"{p}:2: no issue rows")
+        raise DEUError(f"{p}:2: no issue rows" + (" with an actor's position" if skipped else ""))
     P = np.array(pos)
     return DEUData(p, tuple(ids), tuple(names), np.array(prop), P, np.array(sal), np.isfinite(P), np.array(rp),
-                   np.array(out), gdp, tuple(lines))
+                   np.array(out), gdp, tuple(lines), tuple(skipped))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,39 +16,66 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
+from ..guards import MAX_DEPTH, MAX_KEY, MAX_TEXT, MAX_VALUES
+from .errors import Problem, ScenarioError
+from .files import kind_of, read_text
 from .schema import Scenario
 
 __all__ = ["Problem", "ScenarioError", "load", "load_text", "dump", "dumps", "bundled", "resolve",
            "scenario_text", "to_data"]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input file."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        field = f" {self.field}:" if self.field else ""
-        message = " ".join(self.message.split())  # one line per problem, always
-        return f"{where}:{field} {message}"
-
-
-class ScenarioError(Exception):
-    """A scenario could not be read; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
 # libyaml's parser where PyYAML was built with it (about 20x faster); the pure-Python one otherwise
-_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MAX_NODES = 1_000_000  # values in a scenario after expanding YAML aliases; far above any real scenario
+_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAX_NODES = MAX_VALUES  # values in a scenario after expanding YAML aliases; far above any real scenario
+_MAX_DIGITS = 400  # longer integers are refused by the schema as "a 5,001-digit integer"
+
+
+class _HugeInt:
+    """An integer literal too long to be a number accord computes with (no float holds it)."""
+
+    def __init__(self, text: str):
+        self.digits = len(text.lstrip("+-"))
+
+    def __repr__(self) -> str:
+        return f"an integer of {self.digits:,} digits"
+
+
+class _StrictLoader(_BASE):  # type: ignore[misc,valid-type]
+    """A safe loader with the YAML 1.2 core schema: ``true``/``false`` are the only booleans (an
+    option named ``no`` or ``off`` stays a string), ``1e3`` is a number, octal is ``0o17`` (``017`` is
+    17), dates stay text for the schema to read; duplicate keys are found on the composed node
+    tree (:func:`_duplicates`) before anything is constructed."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", (r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+               r"|\.(?:nan|NaN|NAN))$"), "-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("merge", r"^(?:<<)$", "<"),
+):
+    _StrictLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_regexp), list(_first))
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int | _HugeInt:
+    """YAML 1.2 core integers; a decimal of more than 400 digits is kept as :class:`_HugeInt`."""
+    value = str(loader.construct_scalar(node))
+    if value.startswith(("0o", "0x")):
+        return int(value, 0)
+    if len(value) > _MAX_DIGITS:
+        return _HugeInt(value)
+    return int(value, 10)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LOADER: type = _StrictLoader
+
+
+def _json_int(text: str) -> int | _HugeInt:
+    return int(text) if len(text) <= _MAX_DIGITS else _HugeInt(text)
 
 
 # -- line numbers ------------------------------------------------------------------------------
@@ -116,12 +142,37 @@ def _parse_path(path: str) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-_UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|Range|tuple\[.*\]|function-after\[.*\]|"
-                         r"function-before\[.*\]|list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|Influence|"
-                         r"Supermajority|RatifyProbability|literal\[.*\])$")
+_UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|Range|tuple\[.*\]|function-(?:after|before|wrap|plain)\[.*\]|"
+                         r"list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|Influence|Supermajority|"
+                         r"RatifyProbability|literal\[.*\])$")
 
 
 _KINDS = {"forbidden", "requires", "ratification", "influence"}
+
+
+def _union_key(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The loc of the union a pydantic error comes from (the part before the member tag), or None."""
+    for j, p in enumerate(loc):
+        if isinstance(p, str) and _UNION_TAGS.match(p):
+            return loc[:j]
+    return None
+
+
+def _prefer_specific(errors: list[Any]) -> list[Any]:
+    """Of the errors of the members of one union (``status_quo: number | option id``), keep the
+    specific ones ("should be a finite number") and drop the bare type mismatches of the other
+    members ("should be a valid string"); of several bare mismatches at one place keep the first."""
+    specific = {_union_key(tuple(e["loc"])) for e in errors
+                if _union_key(tuple(e["loc"])) is not None and not e["type"].endswith("_type")}
+    out, shallow = [], set()
+    for e in errors:
+        key = _union_key(tuple(e["loc"]))
+        if key is not None and e["type"].endswith("_type"):
+            if key in specific or key in shallow:
+                continue
+            shallow.add(key)
+        out.append(e)
+    return out
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -181,7 +232,7 @@ def _problems_from_validation(err: ValidationError, file: str, text: str, data: 
     lines = {tuple(str(p) for p in k): v for k, v in _line_map(text).items()}
     problems, split = _split_by_comma(err, data, lines, text, file)
     seen: set[tuple[str, str]] = set()
-    errs = err.errors(include_url=False)
+    errs = _prefer_specific(err.errors(include_url=False))
     deeper = {_clean_loc(tuple(e["loc"]))[:n] for e in errs for n in range(len(e["loc"]))}
     for e in errs:
         loc = _clean_loc(tuple(e["loc"]))
@@ -223,44 +274,122 @@ def _problems_from_validation(err: ValidationError, file: str, text: str, data: 
 
 
 # -- parsing -----------------------------------------------------------------------------------
+def _duplicates(root: yaml.Node | None, file: str) -> list[Problem]:
+    """Duplicate keys anywhere in a composed YAML tree (each shared node visited once, so alias
+    bombs stay cheap): one problem per repeated key, at its line, with its field path."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())] if root is not None else []
+    while stack and len(problems) < 50:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    line = k.start_mark.line + 1
+                    if k.value in first:
+                        problems.append(Problem(file, line, _fmt_loc(path + (k.value,)),
+                                                f"duplicate key {k.value!r} (first given at line {first[k.value]}); "
+                                                "a key may appear once in a mapping"))
+                    else:
+                        first[k.value] = line
+                key = k.value if isinstance(k, yaml.ScalarNode) else "?"
+                stack.append((v, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, path + (i,)) for i, v in reversed(list(enumerate(node.value))))
+    problems.sort(key=lambda p: p.line or 0)
+    return problems
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
+
+
+def _parse_json(text: str, file: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int)
+    except json.JSONDecodeError as e:
+        raise ScenarioError([Problem(file, e.lineno, "", f"invalid JSON: {e.msg} (column {e.colno})")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, None, "", "invalid JSON: nested too deeply")]) from None
+    except _DuplicateKey as e:
+        key = str(e.args[0])
+        try:  # JSON is YAML: find the key's line and field path on the composed tree
+            found = _duplicates(yaml.compose(text, Loader=_LOADER), file)
+        except (yaml.YAMLError, RecursionError):
+            found = []
+        found = [p for p in found if p.field.split(".")[-1].split("[")[0] == key] or found
+        raise ScenarioError(found[:1] or [Problem(file, _nth_line(text, json.dumps(key) + ":", 2), key,
+                                                  f"duplicate key {key!r}; a key may appear once in an object")]) from None
+    except ValueError as e:  # pragma: no cover - json rejects something else
+        raise ScenarioError([Problem(file, None, "", f"invalid JSON: {e}")]) from None
+
+
+def _nth_line(text: str, needle: str, nth: int) -> int | None:
+    pos = -1
+    for _ in range(nth):
+        pos = text.find(needle, pos + 1)
+        if pos < 0:
+            return None
+    return text.count("\n", 0, pos) + 1
+
+
 def _parse(text: str, file: str, fmt: str) -> Any:
     if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ScenarioError([Problem(file, e.lineno, "", f"invalid JSON: {e.msg} (column {e.colno})")])
-        except RecursionError:
-            raise ScenarioError([Problem(file, None, "", "invalid JSON: nested too deeply")]) from None
+        return _parse_json(text, file)
+    loader = _LOADER(text)
     try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
+        root = loader.get_single_node()
+        dups = _duplicates(root, file)
+        if dups:
+            raise ScenarioError(dups)
+        return loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else None
         what = e.problem or e.context or "syntax error"
-        raise ScenarioError([Problem(file, line, "", f"invalid YAML: {what}")])
+        raise ScenarioError([Problem(file, line, "", f"invalid YAML: {what}")]) from None
     except yaml.reader.ReaderError as e:
         # libyaml counts the position in UTF-8 bytes, PyYAML in characters
-        before = text.encode("utf-8")[: e.position] if _LOADER is not yaml.SafeLoader else text[: e.position]
+        before = text.encode("utf-8")[: e.position] if _BASE is not yaml.SafeLoader else text[: e.position]
         line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
         ch = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
-        raise ScenarioError([Problem(file, line, "", f"invalid YAML: character {ch} is not allowed")])
+        raise ScenarioError([Problem(file, line, "", f"invalid YAML: character {ch} is not allowed")]) from None
     except yaml.YAMLError as e:  # pragma: no cover - other yaml errors carry no mark
-        raise ScenarioError([Problem(file, None, "", f"invalid YAML: {e}")])
+        raise ScenarioError([Problem(file, None, "", f"invalid YAML: {e}")]) from None
     except RecursionError:
         raise ScenarioError([Problem(file, None, "", "invalid YAML: nested too deeply")]) from None
     except (ValueError, TypeError, OverflowError) as e:  # a scalar the YAML constructors reject
         line, value = _bad_scalar(text)
-        shown = f" {value!r}" if value is not None else ""
+        shown = f" {_short(value)!r}" if value is not None else ""
         raise ScenarioError([Problem(file, line, "", f"invalid YAML value{shown}: {e}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _short(value: str, n: int = 60) -> str:
+    return value if len(value) <= n else value[: n - 3] + "..."
 
 
 def _bad_scalar(text: str) -> tuple[int | None, str | None]:
     """Line and text of the first scalar that PyYAML parses but cannot construct (e.g. 2025-13-45)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except (yaml.YAMLError, RecursionError):
         return None, None
-    loader = yaml.SafeLoader("")
+    loader = _LOADER("")
     stack = [root] if root is not None else []
     seen: set[int] = set()
     while stack:
@@ -281,20 +410,27 @@ def _bad_scalar(text: str) -> tuple[int | None, str | None]:
     return None, None
 
 
-_MAX_DEPTH = 100  # nesting depth; a scenario needs about 6
+_MAX_DEPTH = MAX_DEPTH  # nesting depth; a scenario needs about 6
 
 
 class _TooDeep(Exception):
     pass
 
 
+class _TooLong(Exception):
+    def __init__(self, path: tuple[Any, ...], length: int, key: bool):
+        self.path, self.length, self.key = path, length, key
+
+
 def _size(data: Any, limit: int) -> int:
     """Number of values in ``data`` counting shared (aliased) parts each time they occur, capped
     a little above ``limit``; memoised by identity so that it is fast on alias bombs.
-    Raises :class:`_TooDeep` past ``_MAX_DEPTH`` levels of nesting."""
+    Raises :class:`_TooDeep` past ``_MAX_DEPTH`` levels of nesting and :class:`_TooLong` (with the
+    field path) at a text longer than :data:`~accord.guards.MAX_TEXT` or a key longer than
+    :data:`~accord.guards.MAX_KEY` characters."""
     memo: dict[int, int] = {}
 
-    def count(x: Any, depth: int) -> int:
+    def count(x: Any, depth: int, path: tuple[Any, ...]) -> int:
         if depth > _MAX_DEPTH:
             raise _TooDeep
         if isinstance(x, (dict, list, tuple)):
@@ -302,17 +438,26 @@ def _size(data: Any, limit: int) -> int:
             if key in memo:
                 return memo[key]
             memo[key] = limit + 1  # a cycle counts as too large
-            items = list(x.keys()) + list(x.values()) if isinstance(x, dict) else list(x)
             n = 1
-            for v in items:
-                n += count(v, depth + 1)
-                if n > limit:
-                    break
+            if isinstance(x, dict):
+                for k, v in x.items():
+                    if isinstance(k, str) and len(k) > MAX_KEY:
+                        raise _TooLong(path + (k[:40] + "...",), len(k), True)
+                    n += 1 + count(v, depth + 1, path + (k,))
+                    if n > limit:
+                        break
+            else:
+                for i, v in enumerate(x):
+                    n += count(v, depth + 1, path + (i,))
+                    if n > limit:
+                        break
             memo[key] = n
             return n
+        if isinstance(x, str) and len(x) > MAX_TEXT:
+            raise _TooLong(path, len(x), False)
         return 1
 
-    return count(data, 0)
+    return count(data, 0, ())
 
 
 def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scenario:
@@ -331,6 +476,11 @@ def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scen
         size = _size(data, _MAX_NODES)
     except _TooDeep:
         raise ScenarioError([Problem(file, None, "", f"nested too deeply (more than {_MAX_DEPTH} levels)")]) from None
+    except _TooLong as e:
+        lines = {tuple(str(p) for p in k): v for k, v in _line_map(text).items()} if len(text) < 1 << 22 else {}
+        what = (f"a key of {e.length:,} characters; keys may be at most {MAX_KEY:,}" if e.key else
+                f"a text of {e.length:,} characters; a text may be at most {MAX_TEXT:,} characters")
+        raise ScenarioError([Problem(file, _lookup(lines, e.path), _fmt_loc(e.path), what)]) from None
     if size > _MAX_NODES:
         raise ScenarioError([Problem(file, None, "", f"too large: more than {_MAX_NODES:,} values "
                                                     "(are YAML aliases expanding without bound?)")])
@@ -346,22 +496,12 @@ def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scen
 
 
 def load(path: str | Path) -> Scenario:
-    """Load a scenario file (``.yaml``, ``.yml`` or ``.json``)."""
-    p = Path(path)
+    """Load a scenario file (``.yaml``, ``.yml`` or ``.json``): a regular UTF-8 file of at most
+    :data:`~accord.guards.MAX_FILE_BYTES` (see :mod:`accord.model.files`)."""
     name = str(path)
-    if not p.exists():
-        raise ScenarioError([Problem(name, None, "", "no such file")])
-    if p.is_dir():
-        raise ScenarioError([Problem(name, None, "", "is a folder, not a scenario file")])
-    raw = p.read_bytes()
-    if b"\x00" in raw[:8192]:
-        raise ScenarioError([Problem(name, None, "", "this is a binary file, not a YAML or JSON scenario")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise ScenarioError([Problem(name, line, "", "not UTF-8 text (is this a binary file?)")]) from None
-    return load_text(text, name, "json" if p.suffix.lower() == ".json" else "yaml")
+    text = read_text(path, "scenario file")
+    return load_text(text, name if len(name) <= 200 else name[:197] + "...",
+                     "json" if name.lower().endswith(".json") else "yaml")
 
 
 # -- bundled scenarios -------------------------------------------------------------------------
@@ -384,12 +524,13 @@ def bundled() -> dict[str, str]:
 def resolve(ref: str | Path) -> Scenario:
     """Load ``ref``: a path to a scenario file, or the name of a bundled scenario."""
     p = Path(ref)
-    if p.exists() or p.suffix.lower() in (".yaml", ".yml", ".json") or "/" in str(ref):
+    if kind_of(ref) is not None or p.suffix.lower() in (".yaml", ".yml", ".json") or "/" in str(ref):
         return load(p)
     entry = resources.files("accord") / "scenarios" / f"{ref}.yaml"
     if not entry.is_file():
         names = ", ".join(bundled()) or "none"
-        raise ScenarioError([Problem(str(ref), None, "", f"no such file or bundled scenario (bundled: {names})")])
+        raise ScenarioError([Problem(_short(str(ref), 200), None, "",
+                                     f"no such file or bundled scenario (bundled: {names})")])
     return load_text(entry.read_text(encoding="utf-8"), f"{ref} (bundled)", "yaml")
 
 
@@ -423,6 +564,10 @@ def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 
 
 _Dumper.add_representer(str, _str_repr)
+# quote every string that either YAML 1.1 or 1.2 reads as something else ('1e3', 'yes', '017')
+for _first, _resolvers in list(_LOADER.yaml_implicit_resolvers.items()):
+    for _tag, _regexp in _resolvers:
+        _Dumper.add_implicit_resolver(_tag, _regexp, [_first])
 
 
 def dumps(scenario: Scenario, fmt: str = "yaml") -> str:

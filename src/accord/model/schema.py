@@ -9,12 +9,31 @@ as modelling assumptions in ``assumptions`` mappings (field name -> one-line rea
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Strict, Tag, field_validator,
+                      model_validator)
 
+from ..guards import MAX_GRID_POINTS, MAX_MAGNITUDE
+
+
+def _not_a_bool(v: Any) -> Any:
+    """Numbers are numbers: ``true``/``false`` are not 1 and 0 (a YAML ``salience: true`` is an error)."""
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got the boolean {str(v).lower()}")  # noqa: TRY004 - pydantic wants ValueError
+    return v
+
+
+#: A finite number (the models refuse NaN and infinities) that is not a boolean. Every float field
+#: of the scenario language uses it; ``tests/test_hostile.py`` checks that none uses a bare float.
+Number = Annotated[float, BeforeValidator(_not_a_bool)]
+#: A whole number that is not a boolean.
+Integer = Annotated[int, BeforeValidator(_not_a_bool)]
+#: ``true`` or ``false`` only (not ``yes``, ``on`` or 1).
+Flag = Annotated[bool, Strict()]
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Unit = Annotated[Number, Field(ge=0.0, le=1.0)]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 IssueKind = Literal["continuous", "ordinal", "categorical"]
@@ -24,7 +43,7 @@ Shape = Literal["linear", "quadratic"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Source(_Frozen):
@@ -121,12 +140,12 @@ class Issue(_Frozen):
     kind: IssueKind
     description: str | None = None
     unit: str | None = None
-    low: float | None = None
-    high: float | None = None
-    step: float | None = Field(default=None, gt=0)
-    anchors: dict[float, str] = Field(default_factory=dict)
+    low: Number | None = None
+    high: Number | None = None
+    step: Number | None = Field(default=None, gt=0)
+    anchors: dict[Number, str] = Field(default_factory=dict)
     options: tuple[Option, ...] = ()
-    status_quo: float | str | None = None
+    status_quo: Number | str | None = None
 
     @model_validator(mode="after")
     def _check_kind(self) -> "Issue":
@@ -137,24 +156,39 @@ class Issue(_Frozen):
             assert self.low is not None and self.high is not None
             if not self.high > self.low:
                 raise ValueError(f"high ({self.high}) must be greater than low ({self.low})")
+            for k in ("low", "high"):
+                if abs(getattr(self, k)) > MAX_MAGNITUDE:
+                    raise ValueError(f"{k}: {getattr(self, k):g} is too large; positions may be at most "
+                                     f"{MAX_MAGNITUDE:g} in magnitude (choose a unit that makes them smaller)")
+            span = self.high - self.low
             if self.options:
                 raise ValueError("a continuous issue takes low/high/step, not options")
             for a in self.anchors:
                 if not self.low <= a <= self.high:
                     raise ValueError(f"anchor {a} is outside [{self.low}, {self.high}]")
-            if self.step is not None and self.step > self.high - self.low:
-                raise ValueError(f"step {self.step} is larger than the range {self.high - self.low}")
+            if self.step is not None and self.step > span:
+                raise ValueError(f"step {self.step} is larger than the range {span}")
+            if self.step is not None:
+                points = math.floor(span / self.step) + 1
+                if points > MAX_GRID_POINTS:
+                    raise ValueError(f"step: {self.step:g} makes a grid of {points:,} points on "
+                                     f"[{self.low:g}, {self.high:g}]; an issue may have at most "
+                                     f"{MAX_GRID_POINTS:,} points (choose a larger step)")
             if self.status_quo is not None and not isinstance(self.status_quo, (int, float)):
                 raise ValueError("status_quo of a continuous issue must be a number")
+            if self.status_quo is not None and not self.low <= self.status_quo <= self.high:  # type: ignore[operator]
+                raise ValueError(f"status_quo: {self.status_quo:g} is outside the issue's range "
+                                 f"[{self.low:g}, {self.high:g}]")
         else:
             if len(self.options) < 2:
                 raise ValueError(f"an {self.kind} issue needs at least two options")
             if any(getattr(self, k) is not None for k in ("low", "high", "step")) or self.anchors:
                 raise ValueError(f"an {self.kind} issue takes options, not low/high/step/anchors")
             ids = [o.id for o in self.options]
-            dup = sorted({i for i in ids if ids.count(i) > 1})
+            dup = [f"options[{k}].id: duplicate option id {i!r} (also options[{ids.index(i)}])"
+                   for k, i in enumerate(ids) if ids.index(i) != k]
             if dup:
-                raise ValueError(f"duplicate option ids: {', '.join(dup)}")
+                raise ValueError("\n".join(dup))
             if self.status_quo is not None and self.status_quo not in ids:
                 raise ValueError(f"status_quo {self.status_quo!r} is not an option ({', '.join(ids)})")
         return self
@@ -178,9 +212,9 @@ class Triangular(_Frozen):
     ``mode`` defaults to the point value the field states.
     """
 
-    low: float
-    high: float
-    mode: float | None = None
+    low: Number
+    high: Number
+    mode: Number | None = None
 
     @field_validator("low", "high", "mode", mode="before")
     @classmethod
@@ -204,8 +238,8 @@ class Triangular(_Frozen):
 class Interval(_Frozen):
     """An acceptable interval on a continuous issue (the reservation)."""
 
-    low: float
-    high: float
+    low: Number
+    high: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> "Interval":
@@ -233,9 +267,9 @@ class Actor(_Frozen):
     group: str | None = None
     constrains: Id | None = None
     people: tuple[str, ...] = ()
-    veto: bool | None = None
+    veto: Flag | None = None
     reservation: Unit | None = None
-    discount: float = Field(default=1.0, gt=0.0, le=1.0)
+    discount: Number = Field(default=1.0, gt=0.0, le=1.0)
     description: str | None = None
     uncertainty: dict[Literal["capability"], Triangular] = Field(default_factory=dict)
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
@@ -256,7 +290,7 @@ class Actor(_Frozen):
         return self.role == "party"
 
 
-Position = Union[float, str]
+Position = Union[Number, str]
 
 
 class Stance(_Frozen):
@@ -306,8 +340,8 @@ class Range(_Frozen):
     """A range of positions in a constraint: numbers on a continuous issue, option ids on an ordinal
     one (both bounds inclusive; a missing bound is open)."""
 
-    low: float | str | None = None
-    high: float | str | None = None
+    low: Number | str | None = None
+    high: Number | str | None = None
 
     @model_validator(mode="after")
     def _some_bound(self) -> "Range":
@@ -317,7 +351,7 @@ class Range(_Frozen):
 
 
 #: Per issue: the listed positions (option ids or numbers), or a range of them.
-Combination = dict[Id, Union[tuple[Union[float, str], ...], Range]]
+Combination = dict[Id, Union[tuple[Union[Number, str], ...], Range]]
 
 #: A linear inequality over issues, e.g. ``"centrifuges/1000 + stockpile/500 <= 12"`` (continuous issues
 #: by value, ordinal issues by option index 0..k-1); see :func:`accord.model.linear.parse_linear`.
@@ -536,8 +570,8 @@ class Process(_Frozen):
     start: dt.date | None = None
     deadline: dt.date | None = None
     extensions: tuple[Extension, ...] = ()
-    round_days: int = Field(default=7, ge=1)
-    confidential: bool = False
+    round_days: Integer = Field(default=7, ge=1, le=3660)
+    confidential: Flag = False
     note: str | None = None
 
 
@@ -617,11 +651,15 @@ class Scenario(_Frozen):
         issues = {i.id: i for i in self.issues}
         actors = {a.id: a for a in self.actors}
         sources = {s.id for s in self.sources}
-        for kind, ids in (("issue", [i.id for i in self.issues]), ("actor", [a.id for a in self.actors]),
-                          ("source", [s.id for s in self.sources])):
-            dup = sorted({i for i in ids if ids.count(i) > 1})
-            if dup:
-                errors.append(f"duplicate {kind} ids: {', '.join(dup)}")
+        for kind, field, ids in (("issue", "issues", [i.id for i in self.issues]),
+                                 ("actor", "actors", [a.id for a in self.actors]),
+                                 ("source", "sources", [s.id for s in self.sources])):
+            first: dict[str, int] = {}
+            for k, i in enumerate(ids):
+                if i in first:
+                    errors.append(f"{field}[{k}].id: duplicate {kind} id {i!r} (first used by {field}[{first[i]}])")
+                else:
+                    first[i] = k
 
         def prov(where: str, p: Provenance | None) -> None:
             if p is not None and p.source not in sources:
@@ -722,6 +760,65 @@ class Scenario(_Frozen):
                 errors.append(f"process.extensions[{j}].until: {ext.until} is not after the deadline it extends "
                               f"({last})")
             last = ext.until
+        if errors:
+            raise ValueError("\n".join(errors))
+        return self
+
+    @model_validator(mode="after")
+    def _check_semantics(self) -> Scenario:
+        """What the later layers assume of a consistent scenario (run after the cross references
+        hold): at least one party; no mediator that is also a party; a ratification by an actor of the
+        party it constrains, never of itself; no constraint that forbids every position of an issue;
+        some positive salience for every actor with stances and every issue with stances."""
+        errors: list[str] = []
+        actors = {a.id: a for a in self.actors}
+        parties = [a.id for a in self.actors if a.role == "party"]
+        if len(parties) < 2:
+            got = f"only {parties[0]!r}" if parties else "none; roles here: " + ", ".join(
+                sorted({a.role for a in self.actors}))
+            errors.append(f"actors: a negotiation needs at least two actors with the role 'party' ({got})")
+        for j, m in enumerate(self.process.mediators):
+            if actors[m].role == "party":
+                errors.append(f"process.mediators[{j}]: {m!r} is a party; an actor cannot negotiate and mediate "
+                              "at once (give the mediator its own actor with the role 'mediator')")
+        forbidden_opts: dict[str, set[str]] = {}
+        forbidden_by: dict[str, list[int]] = {}
+        for k, c in enumerate(self.constraints):
+            if isinstance(c, Ratification):
+                ratifier = actors[c.actor]
+                if c.party == c.actor:
+                    errors.append(f"constraints[{k}].party: {c.party!r} is the ratifying actor itself; name the "
+                                  f"party whose agreement {c.actor!r} must accept")
+                elif ratifier.constrains is not None and ratifier.constrains != c.party:
+                    errors.append(f"constraints[{k}].party: {c.actor!r} constrains {ratifier.constrains!r}, not "
+                                  f"{c.party!r}; a ratification binds the party its actor constrains")
+                elif actors[c.party].role not in ("party", "mediator"):
+                    errors.append(f"constraints[{k}].party: {c.party!r} is a {actors[c.party].role}; a "
+                                  "ratification binds a party (or a mediator with a stake)")
+            elif isinstance(c, Forbidden) and len(c.combination) == 1:
+                (iid, values), = c.combination.items()
+                forbidden_opts.setdefault(iid, set()).update(str(v) for v in values)
+                forbidden_by.setdefault(iid, []).append(k)
+        for issue in self.issues:
+            if issue.kind != "continuous" and issue.id in forbidden_opts and \
+                    set(issue.option_ids) <= forbidden_opts[issue.id]:
+                ks = forbidden_by[issue.id]
+                errors.append(f"constraints[{ks[-1]}].combination.{issue.id}: forbids every option of {issue.id!r}"
+                              + (f" (with constraints {', '.join(map(str, ks[:-1]))})" if len(ks) > 1 else "")
+                              + "; no agreement would be possible")
+        by_actor: dict[str, list[int]] = {}
+        by_issue: dict[str, list[int]] = {}
+        for k, st in enumerate(self.stances):
+            by_actor.setdefault(st.actor, []).append(k)
+            by_issue.setdefault(st.issue, []).append(k)
+        for who, group in (("actor", by_actor), ("issue", by_issue)):
+            for key, ks in group.items():
+                if all(self.stances[k].salience == 0 for k in ks):
+                    whom = f"of {key!r}" if who == "actor" else f"on {key!r}"
+                    why = "its issue weights are undefined" if who == "actor" else "no forecast is defined for it"
+                    errors.append(f"stances[{ks[0]}].salience: every stance {whom} has salience 0, so {why}; give "
+                                  f"{'one of its issues' if who == 'actor' else 'some actor'} a positive salience "
+                                  "(or drop the stances)")
         if errors:
             raise ValueError("\n".join(errors))
         return self

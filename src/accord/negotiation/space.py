@@ -17,7 +17,7 @@ import numpy as np
 
 from ..game import Game
 
-__all__ = ["Space", "OwnSpace", "space", "own_space", "EXHAUSTIVE_LIMIT"]
+__all__ = ["Space", "OwnSpace", "space", "own_space", "candidate_count", "EXHAUSTIVE_LIMIT"]
 
 EXHAUSTIVE_LIMIT = 500_000
 SAMPLE = 20_000
@@ -90,6 +90,19 @@ def agreeable_pool(game: Game) -> np.ndarray:
     if game not in _POOL:
         _POOL[game] = np.flatnonzero(game.agreeable(space(game).outcomes))
     return _POOL[game]
+
+
+def candidate_count(game: Game) -> int:
+    """How many candidate outcomes :func:`space` keeps for ``game`` at most (an upper bound computed
+    without enumerating anything; :mod:`accord.guards` checks it before a simulation starts)."""
+    if game.n_outcomes <= EXHAUSTIVE_LIMIT:
+        return int(game.n_outcomes)
+    who = game.consent.copy()
+    for r in game.ratifications:
+        who[r.actor] = True
+    zones = [int(m[who].all(axis=0).sum()) for m in game.acceptable]
+    zone = int(np.prod(zones, dtype=float)) if all(zones) and np.prod(zones, dtype=float) <= EXHAUSTIVE_LIMIT else 0
+    return 2000 + game.n_actors + SAMPLE + zone
 
 
 def _candidates(game: Game) -> tuple[np.ndarray, bool]:

@@ -7,34 +7,32 @@ in HTML it renders as ``<data value=… data-path=…>`` so a test can check eac
 ``brief.json``, in Markdown as plain text.
 
 :func:`write_brief` writes ``brief.html``, ``brief.md``, ``brief.json`` and ``figures/*.svg`` into a
-folder it owns (marked by ``.accord-brief``); it refuses a non-empty folder it did not write.
+folder it owns (marked by ``.accord-brief``, which records each file's hash) by the rules of
+:mod:`accord.report.output` (atomic, no links followed, never overwriting an edited brief); it refuses a
+non-empty folder it did not write. Every user text is escaped for its medium (see :func:`_env`).
 """
 
 from __future__ import annotations
 
 import html
 import json
-import shutil
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .. import __version__
+from ..escape import filename, markdown, markdown_code, plain, tree
 from ..forecast.models import MODELS
 from .figures import FigureSpec, main_parties, render_figures
+from .output import MARKER, BriefExists, BriefOutputError, check_output, write_output
 from .results import BriefData, format_number
 
 __all__ = ["Num", "lookup", "build_view", "render_html", "render_markdown", "write_brief", "BriefExists",
-           "MARKER", "WrittenBrief"]
-
-MARKER = ".accord-brief"
+           "BriefOutputError", "MARKER", "WrittenBrief", "check_output", "figure_file"]
 
 #: At most this many of the exchange model's trades are shown (largest gain first; brief.json has all).
 MAX_TRADES = 12
-
-
-class BriefExists(Exception):
-    """The output folder holds files accord did not write (use ``force`` to write anyway)."""
 
 
 def lookup(data: Any, path: str) -> Any:
@@ -448,18 +446,68 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
 
 
 # -- rendering -------------------------------------------------------------------------------------
-def _env(markdown: bool) -> Any:
+def _md_text(value: Any) -> Any:
+    """The Markdown environment's ``finalize``: user text becomes Markdown that renders as itself
+    (:func:`accord.escape.markdown`); numbers (:class:`Num`) their plain text; template output
+    (macros, filters that return ``Markup``) passes as it is."""
+    import markupsafe  # noqa: PLC0415
+
+    if isinstance(value, markupsafe.Markup):
+        return value
+    if isinstance(value, Num):
+        return markupsafe.Markup(markdown(str(value)))
+    if isinstance(value, str):
+        return markupsafe.Markup(markdown(value))
+    return value
+
+
+def _html_text(value: Any) -> Any:
+    """The HTML environment's ``finalize``: control characters in user text become visible escapes
+    (jinja2's autoescape then escapes ``<``, ``&`` and quotes)."""
+    import markupsafe  # noqa: PLC0415
+
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return plain(value)
+    return value
+
+
+def _env(markdown_out: bool) -> Any:
+    """The jinja2 environment of the HTML (``markdown_out=False``) or Markdown brief.
+
+    Both autoescape: every ``{{ value }}`` is escaped for its medium by ``finalize`` (HTML: jinja2's
+    escaping plus :func:`accord.escape.plain`; Markdown: :func:`accord.escape.markdown`), so a template
+    never prints user text raw. Filters: ``cell`` (one table cell: whitespace collapsed), ``code`` (an
+    inline code span), ``svgfile`` (a figure's file name), ``join``/``join_and`` (lists)."""
     import jinja2  # noqa: PLC0415
+    import markupsafe  # noqa: PLC0415
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("accord.report", "templates"),
-        autoescape=not markdown, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=True, finalize=_md_text if markdown_out else _html_text,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["cell"] = lambda s: " ".join(str(s).split()).replace("|", "\\|")
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, markupsafe.Markup):
+            return markupsafe.Markup(" ".join(str(value).split()))
+        return value if isinstance(value, Num) else " ".join(str(value).split())
+
+    env.filters["cell"] = cell
     env.filters["join_and"] = _join
+    env.filters["svgfile"] = lambda fid: markupsafe.Markup(figure_file(str(fid)))
+    if markdown_out:
+        env.filters["code"] = lambda value: markupsafe.Markup(markdown_code(value))
+        env.filters["join"] = lambda xs, sep="": markupsafe.Markup(str(sep).join(str(_md_text(x)) for x in xs))
+    else:
+        env.filters["code"] = lambda value: markupsafe.Markup("<code>{}</code>").format(plain(str(value)))
     env.globals["fmt"] = format_number
     return env
+
+
+def figure_file(figure_id: str) -> str:
+    """The file name of a figure in ``figures/``: its id made safe (:func:`accord.escape.filename`)."""
+    return filename(figure_id) + ".svg"
 
 
 def render_html(view: dict) -> str:
@@ -487,56 +535,33 @@ class WrittenBrief:
     figures: tuple[Path, ...]
 
 
-def _check_folder(out: Path, force: bool) -> None:
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise BriefExists(f"{out} exists and is not a folder")
-    if (out / MARKER).exists() or force:
-        return
-    if any(out.iterdir()):
-        raise BriefExists(f"{out} is not empty and was not written by accord brief; "
-                          "choose another folder or pass --force")
-
-
 def write_brief(data: BriefData, out: Path | str, force: bool = False,
                 progress: Callable[[str], None] | None = None) -> WrittenBrief:
-    """Render ``data`` and write the brief into ``out`` (created if needed).
+    """Render ``data`` and write ``brief.html``, ``brief.md``, ``brief.json`` and ``figures/*.svg``
+    into ``out`` (created if needed) by the rules of :mod:`accord.report.output`: the folder is checked
+    before rendering; the files are written into a hidden folder beside it and moved into place at
+    once; nothing is written through a link; only files accord wrote (checked against the hashes in
+    its ``.accord-brief`` marker) are replaced; an edited brief is never overwritten.
 
-    Refuses (:class:`BriefExists`) a non-empty folder without the ``.accord-brief`` marker unless
-    ``force``; in a folder it wrote before, it removes only the files its marker lists.
-    """
-    out = Path(out)
-    _check_folder(out, force)
+    Raises :class:`BriefExists` for a non-empty folder accord did not write (unless ``force``) and
+    :class:`BriefOutputError` for any other folder that cannot take the brief."""
+    check_output(out, force)  # before any rendering
     tick = progress or (lambda _s: None)
     d = data.to_dict()
-    figures = render_figures(d, progress=tick)
+    figures = render_figures(tree(d, plain), progress=tick)  # no control characters reach a figure
     tick("documents")
     view = build_view(d, figures)
-    html_text = render_html(view)
-    md_text = render_markdown(view)
-    out.mkdir(parents=True, exist_ok=True)
-    marker = out / MARKER
-    if marker.exists():
-        for line in marker.read_text(encoding="utf-8").splitlines():
-            p = (out / line.strip()).resolve()
-            if line.strip() and out.resolve() in p.parents and p.is_file():
-                p.unlink()
-    fig_dir = out / "figures"
-    fig_dir.mkdir(exist_ok=True)
-    written: list[Path] = []
-    fig_paths = []
+    files: dict[str, bytes] = {
+        "brief.html": render_html(view).encode("utf-8"),
+        "brief.md": render_markdown(view).encode("utf-8"),
+        "brief.json": (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    }
+    fig_names = []
     for f in figures:
-        p = fig_dir / f"{f.id}.svg"
-        p.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + f.svg, encoding="utf-8")
-        fig_paths.append(p)
-    files = {"brief.html": html_text, "brief.md": md_text,
-             "brief.json": json.dumps(d, indent=2, ensure_ascii=False) + "\n"}
-    for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
-        written.append(out / name)
-    written += fig_paths
-    marker.write_text("\n".join(str(p.relative_to(out)) for p in written) + "\n", encoding="utf-8")
-    if not any(fig_dir.iterdir()):
-        shutil.rmtree(fig_dir)
-    return WrittenBrief(out, out / "brief.html", out / "brief.md", out / "brief.json", tuple(fig_paths))
+        name = f"figures/{figure_file(f.id)}"
+        files[name] = ('<?xml version="1.0" encoding="utf-8"?>\n' + f.svg).encode("utf-8")
+        fig_names.append(name)
+    write_output(out, files, force=force, progress=tick)
+    folder = Path(os.path.abspath(os.fspath(out)))
+    return WrittenBrief(folder, folder / "brief.html", folder / "brief.md", folder / "brief.json",
+                        tuple(folder / n for n in fig_names))

@@ -21,6 +21,7 @@ __all__ = ["FigureSpec", "render_figures", "issue_line", "zopa_bars", "utility_s
 
 _RC = {
     "svg.fonttype": "none",
+    "text.parse_math": False,  # user text with $...$ is text, never matplotlib mathtext
     "font.size": 8.5,
     "font.family": "sans-serif",
     "axes.spines.top": False,
