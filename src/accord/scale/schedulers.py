@@ -93,7 +93,7 @@ class DaskPool(_MapMixin):
 
     def run(self, fn: Callable[..., Any], items: Sequence[Any], shared: dict[str, Any],
             on_result: Callable[[int, Any], None]) -> None:
-        from distributed import as_completed  # noqa: PLC0415
+        from distributed import KilledWorker, as_completed  # noqa: PLC0415
 
         if not items:
             return
@@ -106,6 +106,12 @@ class DaskPool(_MapMixin):
             for fut in as_completed(futures):
                 on_result(index[fut.key], fut.result())
                 fut.release()
+        except KilledWorker as e:
+            raise SchedulerError(f"a task killed every worker it ran on ({e}); is a worker short of memory? "
+                                 "What finished is kept: run again with the same output folder to resume") from None
+        except OSError as e:
+            raise SchedulerError(f"lost the connection to the scheduler at {self.name} ({type(e).__name__}: {e}); "
+                                 "what finished is kept: run again with the same output folder to resume") from None
         finally:
             self.client.cancel([f for f in futures if not f.done()])
             del shared_f
