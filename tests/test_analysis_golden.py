@@ -46,17 +46,26 @@ def test_toy_zopa_is_empty_because_parliament_and_a_disagree_on_the_guarantee(fi
     (b,) = blocking(g)
     assert b.issue == "guarantee" and set(b.actors) == {"a", "parl"} and b.groups == (("a", "parl"),)
     opts = minimal_concessions(g)
-    first = opts[0]
-    assert first.rank == 1 and first.value == "treaty"
+    # cost = own loss x leverage. Leverage c (1 + no-deal utility) over its mean among a, b and parl:
+    # a 0.6 * 1.2 = 0.72 (reservation 0.2), b 0.4 * 1.2 = 0.48 (status quo: 0.375 * 0.5 + 0.0625 * 0.2),
+    # parl 0.1 * 1 = 0.1; mean 1.3 / 3. The parliament accepting a resolution loses 0.5 of its value
+    # (salience 1): 0.5 * 0.1 / (1.3 / 3) = 0.115; A accepting a treaty loses 0.5 (salience 0.3):
+    # 0.15 * 0.72 / (1.3 / 3) = 0.249.
+    first, second = opts[0], opts[1]
+    assert first.rank == 1 and first.value == "resolution"
     (c,) = first.concessions
-    assert c.actor == "a" and c.from_ == ("none", "resolution") and c.to == ("none", "resolution", "treaty")
-    assert c.distance == 1 and c.utility_cost == pytest.approx(0.25 * 0.5)
-    assert "Party A would have to accept Ratified treaty on Guarantee" in c.text
-    # the alternative: the parliament accepts a resolution (same distance, dearer)
-    assert opts[1].value == "resolution" and opts[1].concessions[0].actor == "parl"
+    assert c.actor == "parl" and c.from_ == ("treaty",) and c.to == ("resolution", "treaty")
+    assert c.distance == 1 and c.own_loss == pytest.approx(0.5) and c.leverage == pytest.approx(0.3 / 1.3)
+    assert c.cost == pytest.approx(0.5 * 0.3 / 1.3)
+    assert "B's parliament would have to accept Non-binding resolution on Guarantee" in c.text
+    assert second.rank == 2 and second.value == "treaty"
+    (c2,) = second.concessions
+    assert c2.actor == "a" and c2.from_ == ("none", "resolution") and c2.to == ("none", "resolution", "treaty")
+    assert c2.utility_cost == pytest.approx(0.25 * 0.5) and c2.cost == pytest.approx(0.15 * 0.72 * 3 / 1.3)
+    assert [o.cost for o in opts] == sorted(o.cost for o in opts)
     relaxed = apply_concessions(g, opts)
     assert not pareto_frontier(relaxed).empty
-    assert nash_point(relaxed).outcome["guarantee"] == "treaty"
+    assert nash_point(relaxed).outcome["guarantee"] == "resolution"
 
 
 def test_tradeoffs_find_a_logroll():

@@ -24,8 +24,11 @@ def test_json_on_toy(fixtures):
     assert d["nash"] is None and d["frontier"] == []
     assert d["blocking"][0]["issue"] == "guarantee" and set(d["blocking"][0]["actors"]) == {"a", "parl"}
     c = d["concessions"][0]
-    assert c["rank"] == 1 and c["concessions"][0]["actor"] == "a"
-    assert set(c["concessions"][0]) == {"actor", "issue", "from", "to", "distance", "utility_cost", "text"}
+    assert c["rank"] == 1 and c["concessions"][0]["actor"] == "parl"
+    assert set(c["concessions"][0]) == {"actor", "issue", "from", "to", "distance", "utility_cost", "own_loss",
+                                        "leverage", "cost", "text"}
+    assert [o["cost"] for o in d["concessions"]] == sorted(o["cost"] for o in d["concessions"])
+    assert d["cost_model"].startswith("Cost = own loss × leverage")
 
 
 def test_json_on_genius_folder(fixtures):
@@ -35,14 +38,17 @@ def test_json_on_genius_folder(fixtures):
     assert d["parties"] == ["buyer", "seller"]
     assert d["nash"]["outcome"] == {"price": "mid", "delivery": "1 week"}
     assert all(set(p) == {"outcome", "utilities"} for p in d["frontier"])
-    assert d["zopa"] == {"empty": False, "issues": {"price": ["low", "mid", "high"],
-                                                    "delivery": ["1 week", "1 month"]}, "packages": 5}
+    assert {k: d["zopa"][k] for k in ("empty", "issues", "packages")} == {
+        "empty": False, "issues": {"price": ["low", "mid", "high"], "delivery": ["1 week", "1 month"]}, "packages": 5}
+    # reach per issue and option combinations: (high, 1 month) misses the buyer's reservation
+    assert d["zopa"]["ranges"] == {"price": ["low", "mid", "high"], "delivery": ["1 week", "1 month"]}
+    assert d["zopa"]["combinations"] == 5
 
 
 def test_tables(fixtures):
     r = runner.invoke(app, ["analyze", str(fixtures / "toy.yaml")])
     assert r.exit_code == 0, r.output
-    assert "ZOPA per issue" in r.stdout and "Minimal concessions" in r.stdout and "Party A would" in r.stdout
+    assert "ZOPA per issue" in r.stdout and "Cheapest concessions" in r.stdout and "Party A would" in r.stdout
 
 
 def test_bad_input_exits_2(fixtures, tmp_path):

@@ -61,7 +61,7 @@ def test_validate_accepts_bundled_names_and_files(outside: Path, fixtures: Path)
     r = run("validate", str(fixtures / "toy.yaml"), "--json", cwd=outside)
     assert r.returncode == 0
     assert json.loads(r.stdout) == {"valid": True, "id": "toy", "actors": 4, "issues": 3, "stances": 8,
-                                    "constraints": 2}
+                                    "constraints": 2, "outcomes": 99, "warnings": []}
     r = run("validate", "no-such-scenario", cwd=outside)
     assert r.returncode == 2 and "Traceback" not in r.stderr and "miami-2025" in r.stderr
 
@@ -86,3 +86,23 @@ def test_schema_is_a_json_schema_with_properties() -> None:
 def test_version() -> None:
     r = run("--version")
     assert r.returncode == 0 and r.stdout.strip() == f"accord {accord.__version__}"
+
+
+def test_validate_reports_the_size_and_warns_on_sets_that_skip_nearer_positions(outside: Path, fixtures: Path) -> None:
+    from accord import game_of
+
+    r = run("validate", "miami-2025", "--json", cwd=outside)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["outcomes"] == game_of("miami-2025").n_outcomes
+    # party b (ideal: treaty) accepts no guarantee, two steps away, but not a resolution, one step away
+    text = (fixtures / "toy.yaml").read_text(encoding="utf-8").replace(
+        "    acceptable: [resolution, treaty]\n", "    acceptable: [none, treaty]\n")
+    bad = outside / "skips.yaml"
+    bad.write_text(text, encoding="utf-8")
+    r = run("validate", str(bad), "--json", cwd=outside)
+    assert r.returncode == 0, r.stderr
+    (w,) = json.loads(r.stdout)["warnings"]
+    assert w["kind"] == "acceptable set" and w["where"] == "stances[3].acceptable"
+    assert "Party B accepts No guarantee on Guarantee but not Non-binding resolution" in w["message"]
+    r = run("validate", str(fixtures / "iran-2015.yaml"), cwd=outside)
+    assert r.returncode == 0 and "497,763,994,986 packages" in r.stdout and "warning" in r.stdout

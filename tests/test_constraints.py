@@ -114,12 +114,17 @@ def test_the_inequality_blocks_and_the_concession_meets_it() -> None:
     assert cons and cons[0].rank == 1 and cons[0].text.startswith("To meet breakout")
     assert {c.actor for c in cons[0].concessions} == {"iran"}
     assert not pareto_frontier(apply_concessions(g, cons)).empty
-    # rank 1 is the smallest widening, as a share of each issue's span, over every package that meets it
+    # rank 1 is the cheapest widening over every package that meets the inequality: Iran alone moves, at
+    # cost leverage x salience x (value of its worst accepted point - value of the point), issue by issue
     ci, si = g.issue_index("centrifuges"), g.issue_index("stockpile")
     c, s = g.issues[ci].points, g.issues[si].points
-    need = [max(0.0, 8000 - x) / 20000 + max(0.0, 3000 - y) / 10000 for x in c for y in s if x / 1000 + y / 500 <= 12]
-    got = sum(x.distance / (20000 if x.issue == "centrifuges" else 10000) for x in cons[0].concessions)
-    assert got == pytest.approx(min(need))
+    v_c = lambda x: 1 - abs(x - 19000) / 19000  # noqa: E731 - Iran's linear values (ideal 19,000 of 0..20,000)
+    v_s = lambda y: 1 - abs(y - 10000) / 10000  # noqa: E731 - (ideal 10,000 of 0..10,000)
+    lev = cons[0].concessions[0].leverage
+    cost = [lev * (0.7 * max(0.0, v_c(8000) - v_c(x)) + 0.4 * max(0.0, v_s(3000) - v_s(y)))
+            for x in c for y in s if x / 1000 + y / 500 <= 12]
+    assert cons[0].cost == pytest.approx(min(cost))
+    assert [o.cost for o in cons] == sorted(o.cost for o in cons)
 
 
 def test_ranges_in_forbidden_and_requires() -> None:

@@ -181,7 +181,8 @@ def test_nash_mediator_escapes_a_text_blocked_by_a_linked_constraint():
     from conftest import FIXTURES
 
     g = compile_scenario(load(FIXTURES / "toy.yaml"))
-    relaxed = apply_concessions(g, minimal_concessions(g))
+    treaty = next(o for o in minimal_concessions(g) if o.value == "treaty")  # party a accepts a treaty
+    relaxed = apply_concessions(g, list(treaty.concessions))
     res = simulate(relaxed, protocol="shuttle", runs=2, seed=3).to_dict()
     assert res["agreement_rate"] == 1.0
     out = res["transcripts"][0]["outcome"]

@@ -130,14 +130,15 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
 
 
 def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
-            as_of: str | dt.date | None = None) -> Analysis:
+            progress: Callable[[str], None] | None = None, as_of: str | dt.date | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
-    analysis that would compare more than the ``outcomes`` limit at one step. ``as_of``: the scenario
-    as it stood that day (:func:`as_of`)."""
+    analysis that would compare more than the ``outcomes`` limit at one step. ``progress(step)`` is
+    called as each step starts (:data:`accord.analysis.analyze.STEPS`). ``as_of``: the scenario as it
+    stood that day (:func:`as_of`)."""
     game = game_of(subject, as_of)
     with guards.limits(limits):
-        return _analyze(game, max_frontier=max_frontier)
+        return _analyze(game, max_frontier=max_frontier, progress=progress)
 
 
 def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:

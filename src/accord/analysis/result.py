@@ -53,16 +53,27 @@ class Zopa:
     """Zone of possible agreement (Raiffa 1982; Lax & Sebenius 1986).
 
     ``issues``: per issue, the values every needed actor accepts (Level-II win-sets included).
-    ``packages``: number of whole outcomes agreeable to all (``None`` when too many to count
-    exactly); ``empty``: whether no outcome is agreeable (always exact)."""
+    ``packages``: number of whole outcomes agreeable to all on the compiled grid (``None`` when too
+    many to count exactly) — it grows as a continuous issue's grid is refined, so reports use
+    ``ranges`` and ``combinations`` instead; ``empty``: whether no outcome is agreeable (always
+    exact). ``ranges``: per issue, the values that occur in some agreeable package (``[[low, high],
+    ...]`` on continuous issues, option ids otherwise); ``combinations``: how many combinations of
+    options on ``option_issues`` (the ordinal and categorical issues) occur in some agreeable package
+    (``None``: too many to count)."""
 
     empty: bool
     issues: dict[str, list[float | str]]
     packages: int | None
+    ranges: dict[str, list[Any]] = field(default_factory=dict)
+    combinations: int | None = None
+    option_issues: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"empty": self.empty, "issues": {k: [_num(v) for v in vs] for k, vs in self.issues.items()},
-                "packages": self.packages}
+                "packages": self.packages,
+                "ranges": {k: [_num(v) if not isinstance(v, list) else [float(x) for x in v] for v in vs]
+                           for k, vs in self.ranges.items()},
+                "combinations": self.combinations, "option_issues": list(self.option_issues)}
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,9 @@ class Concession:
     (``issue`` ``None``: its reservation utility goes from ``from_[0]`` to ``to[0]``).
 
     ``distance``: issue units (ordinal/categorical steps, continuous units; utility for a
-    reservation); ``utility_cost``: the utility the actor gives up below what it accepted before."""
+    reservation); ``utility_cost``: the utility the actor gives up below what it accepted before
+    (weights normalised over its stances); ``own_loss``, ``leverage`` and ``cost``: the cost model of
+    :data:`accord.analysis.concessions.COST_MODEL` (cost = own loss × leverage)."""
 
     actor: str
     issue: str | None
@@ -101,17 +114,21 @@ class Concession:
     distance: float
     utility_cost: float
     text: str
+    own_loss: float = 0.0
+    leverage: float = 1.0
+    cost: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"actor": self.actor, "issue": self.issue, "from": [_num(v) for v in self.from_],
                 "to": [_num(v) for v in self.to], "distance": float(self.distance),
-                "utility_cost": float(self.utility_cost), "text": self.text}
+                "utility_cost": float(self.utility_cost), "own_loss": float(self.own_loss),
+                "leverage": float(self.leverage), "cost": float(self.cost), "text": self.text}
 
 
 @dataclass(frozen=True)
 class ConcessionOption:
     """A set of concessions that together open the ZOPA on ``issue`` (at ``value``), ranked by
-    total ``distance`` then total ``utility_cost``."""
+    total ``cost`` then total ``distance``."""
 
     issue: str | None
     value: float | str | None
@@ -128,13 +145,17 @@ class ConcessionOption:
         return float(sum(c.utility_cost for c in self.concessions))
 
     @property
+    def cost(self) -> float:
+        return float(sum(c.cost for c in self.concessions))
+
+    @property
     def text(self) -> str:
         body = " and ".join(c.text for c in self.concessions)
         return f"To meet {self.constraint}: {body}" if self.constraint else body
 
     def to_dict(self) -> dict[str, Any]:
         d = {"issue": self.issue, "value": _num(self.value), "rank": self.rank, "distance": self.distance,
-             "utility_cost": self.utility_cost, "text": self.text,
+             "utility_cost": self.utility_cost, "cost": self.cost, "text": self.text,
              "concessions": [c.to_dict() for c in self.concessions]}
         if self.constraint is not None:
             d["constraint"] = self.constraint
@@ -188,6 +209,8 @@ class Analysis:
     method: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     ratification: tuple[Any, ...] = ()
+    notes: tuple[str, ...] = ()
+    robustness: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``accord analyze --json`` (see ``docs/analysis.md``)."""
@@ -210,6 +233,11 @@ class Analysis:
             "concessions": [c.to_dict() for c in self.concessions],
             "tradeoffs": [t.to_dict() for t in self.tradeoffs],
             "ratification": [r.to_dict() for r in self.ratification],
+            "frontier_exact": bool(self.extra.get("frontier_exact", True)),
+            "opposition_low": self.extra.get("opposition_low", self.opposition),
+            "cost_model": self.extra.get("cost_model"),
+            "notes": list(self.notes),
+            **({"robustness": self.robustness.to_dict()} if self.robustness is not None else {}),
         }
 
     def summary(self) -> str:

@@ -17,8 +17,10 @@ from itertools import combinations
 import numpy as np
 
 from ..game import Game
-from .pareto import _product_rows, issue_masks, pareto_frontier, party_indices
+from .extent import reservation_frontier, zopa_exists, zopa_extent
+from .pareto import _product_rows, issue_masks, party_indices
 from .result import Blocking, Frontier, Zopa
+from .words import set_text
 
 __all__ = ["issue_zopa_masks", "needed_on_issue", "zopa", "blocking", "count_agreeable", "COUNT_LIMIT",
            "cross_terms", "constraint_blocking", "minimal_term_groups", "BLOCK_LIMIT"]
@@ -26,7 +28,8 @@ __all__ = ["issue_zopa_masks", "needed_on_issue", "zopa", "blocking", "count_agr
 #: Packages of a block of coupled issues that the diagnosis of a constraint enumerates, at most.
 BLOCK_LIMIT = 2_000_000
 
-COUNT_LIMIT = 6_000_000
+#: At most this many outcomes are enumerated to count agreeable packages exactly.
+COUNT_LIMIT = 200_000
 
 
 def _avoidable(game: Game, r_idx: int, issue: int, base: list[np.ndarray]) -> np.ndarray:
@@ -92,12 +95,16 @@ def count_agreeable(game: Game, limit: int = COUNT_LIMIT, chunk: int = 1 << 18) 
 
 
 def zopa(game: Game, frontier: Frontier | None = None) -> Zopa:
-    """The ZOPA per issue (values as in the source) and as packages (count, emptiness)."""
+    """The ZOPA per issue (values as in the source), its exact emptiness, its reach as ranges per
+    issue and its number of option combinations (grid-independent, :mod:`accord.analysis.extent`),
+    and the number of packages (grid-dependent; ``None`` beyond :data:`COUNT_LIMIT`).
+    ``frontier`` is accepted for compatibility and not needed."""
     masks = issue_zopa_masks(game)
-    f = pareto_frontier(game) if frontier is None else frontier
     issues = {g.id: [g.values[k] for k in np.flatnonzero(m)] for g, m in zip(game.issues, masks)}
-    n = 0 if f.empty else count_agreeable(game)
-    return Zopa(empty=f.empty, issues=issues, packages=n)
+    ext = zopa_extent(game)
+    n = count_agreeable(game) if ext.exists else 0
+    return Zopa(empty=not ext.exists, issues=issues, packages=n, ranges=ext.ranges,
+                combinations=ext.combinations, option_issues=ext.option_issues)
 
 
 def _values(game: Game, i: int, mask: np.ndarray) -> list[float | str]:
@@ -125,8 +132,7 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
     """Why there is no ZOPA: per issue with an empty intersection, the minimal groups of actors whose
     acceptable sets exclude each other; across issues, the minimal groups of parties whose reservation
     utilities no agreeable package meets together, or the constraints that exclude what is left."""
-    f = pareto_frontier(game) if frontier is None else frontier
-    if not f.empty:
+    if (frontier is not None and not frontier.empty) or (frontier is None and zopa_exists(game)):
         return []
     out: list[Blocking] = []
     for i, g in enumerate(game.issues):
@@ -143,24 +149,23 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
         actors = sorted({a for grp in groups for a in grp})
         names = [game.actors[a] for a in actors]
         sets = {game.actors[a]: _values(game, i, game.acceptable[i][a]) for a in actors}
-        parts = [f"{game.names[a]} accepts only "
-                 + " or ".join(g.labels[k] for k in np.flatnonzero(game.acceptable[i][a])) for a in actors]
+        parts = [f"{game.names[a]} accepts only {set_text(g, game.acceptable[i][a])}" for a in actors]
         out.append(Blocking(g.id, tuple(names), tuple(tuple(game.actors[a] for a in grp) for grp in groups),
                             sets, "acceptable sets",
                             f"On {g.name}, no option is acceptable to all: " + "; ".join(parts) + "."))
     if out:
         return out
-    loose = pareto_frontier(game, reservations=False)
-    parties = list(f.parties)
-    if loose.empty:
+    cols, loose = reservation_frontier(game)  # the agreeable frontier in the reserving parties' utilities
+    if loose.shape[0] == 0:
         return constraint_blocking(game)
-    res = np.nan_to_num(game.reservation[parties], nan=-np.inf)
+    parties = [int(a) for a in cols]
+    res = game.reservation[cols]
     def short(sub: tuple[int, ...]) -> bool:
-        cols = [parties.index(a) for a in sub]
-        return not np.all(loose.utilities[:, cols] >= res[cols][None, :] - 1e-9, axis=1).any()
-    groups = _minimal_groups([a for a in parties if np.isfinite(game.reservation[a])], short)
+        cc = [parties.index(a) for a in sub]
+        return not np.all(loose[:, cc] >= res[cc][None, :] - 1e-9, axis=1).any()
+    groups = _minimal_groups(parties, short)
     actors = sorted({a for grp in groups for a in grp})
-    best = {game.actors[a]: float(loose.utilities[:, parties.index(a)].max()) for a in actors}
+    best = {game.actors[a]: float(loose[:, parties.index(a)].max()) for a in actors}
     text = ("No package meets the reservation utilities of " + _join([game.names[a] for a in actors])
             + " together (" + "; ".join(f"{game.names[a]} needs {game.reservation[a]:.2f}, at most "
                                         f"{best[game.actors[a]]:.2f} alone" for a in actors) + ").")
@@ -212,7 +217,7 @@ def minimal_term_groups(game: Game) -> list[list[CrossTerm]]:
     terms = cross_terms(game)
 
     def conflict(sub: tuple[int, ...]) -> bool:
-        return pareto_frontier(_only(game, [terms[k] for k in sub]), reservations=False).empty
+        return reservation_frontier(_only(game, [terms[k] for k in sub]))[1].shape[0] == 0
 
     return [[terms[k] for k in grp] for grp in _minimal_groups(list(range(len(terms))), conflict)]
 

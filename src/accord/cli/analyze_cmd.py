@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import typer
 from rich.table import Table
 
 from .. import api
 from ..analysis import Analysis
+from ..analysis.words import set_text
+from ..game import Game
 from . import app
-from .common import AS_OF_HELP, LIMIT_OPT, console, guarded, load_game, parse_limits, print_json, styled
+from .common import (
+    AS_OF_HELP,
+    LIMIT_OPT,
+    console,
+    err_console,
+    guarded,
+    load_game,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 
 def _fmt(x: object) -> str:
@@ -19,8 +33,18 @@ def _outcome(o: dict) -> str:
     return ", ".join(f"{k}={_fmt(v)}" for k, v in o.items())
 
 
-def show_analysis(a: Analysis, rows: int = 10) -> None:
-    """Rich tables of an :class:`~accord.analysis.Analysis`."""
+def _zopa_cell(game: Game | None, issue: str, values: list) -> object:
+    """An issue's ZOPA as ranges (continuous) or option labels, never a list of grid points."""
+    if not values:
+        return styled(("none", "red"))
+    if game is None:
+        return ", ".join(_fmt(v) for v in values)
+    g = game.issues[game.issue_index(issue)]
+    return set_text(g, [g.index_of(v) for v in values])
+
+
+def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None:
+    """Rich tables of an :class:`~accord.analysis.Analysis` (``game``: to write values in words)."""
     console.print(styled((a.game_id, "bold"), f": parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
                          "disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
                                                           zip(a.parties, a.disagreement, a.disagreement_source))))
@@ -33,11 +57,15 @@ def show_analysis(a: Analysis, rows: int = 10) -> None:
     t.add_column("issue")
     t.add_column("acceptable to all")
     for k, vs in a.zopa.issues.items():
-        t.add_row(k, ", ".join(_fmt(v) for v in vs) if vs else styled(("none", "red")))
+        t.add_row(k, _zopa_cell(game, k, vs))
     console.print(t)
-    n = "uncounted" if a.zopa.packages is None else f"{a.zopa.packages:,}"
-    console.print(styled("ZOPA as packages: ", ("empty", "red")) if a.zopa.empty
-                  else f"ZOPA as packages: {n} agreeable outcomes")
+    if a.zopa.empty:
+        console.print(styled("ZOPA as packages: ", ("empty", "red")))
+    else:
+        n = "too many to count" if a.zopa.combinations is None else f"{a.zopa.combinations:,}"
+        console.print(f"ZOPA as packages: not empty; {n} combinations of options on the option issues")
+    for note in a.notes:
+        console.print(styled(("note", "yellow"), f" {note}"), highlight=False)
     if a.blocking:
         t = Table(title="What blocks an agreement")
         for c in ("issue", "actors", "why"):
@@ -46,12 +74,13 @@ def show_analysis(a: Analysis, rows: int = 10) -> None:
             t.add_row(b.issue or "(across issues)", ", ".join(b.actors), b.text)
         console.print(t)
     if a.concessions:
-        t = Table(title="Minimal concessions that would open a ZOPA (rank 1 per issue is the minimum)")
-        for c in ("issue", "rank", "distance", "utility cost", "what it would take"):
+        t = Table(title="Cheapest concessions that would open a ZOPA (rank 1 per issue is the cheapest)")
+        for c in ("issue", "rank", "cost", "distance", "what it would take"):
             t.add_column(c)
         for c in a.concessions:
-            t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.distance:g}", f"{c.utility_cost:.3f}", c.text)
+            t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.cost:.3f}", f"{c.distance:g}", c.text)
         console.print(t)
+        console.print(f"[dim]{a.extra.get('cost_model', '')}[/dim]")
     if a.ratification:
         console.print("[bold]Ratification of the Nash package[/bold]")
         for r in a.ratification:
@@ -100,9 +129,14 @@ def analyze_cmd(
     what blocks it and the minimal concessions that would open it, trade-offs."""
     limits = parse_limits(limit)
     game = load_game(ref, as_of)
-    with guarded():
-        result = api.analyze(game, limits=limits)
+    with guarded(), (err_console.status("analysing", spinner="dots") if not as_json else nullcontext()) as status:
+
+        def tick(step: str) -> None:
+            if status is not None:
+                status.update(f"analysing: {step}")
+
+        result = api.analyze(game, limits=limits, progress=tick)
     if as_json:
         print_json(result.to_dict())
     else:
-        show_analysis(result, rows)
+        show_analysis(result, rows, game)

@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 
 from .. import api
+from ..game import compile_scenario
 from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
 from . import app
-from ..game import compile_scenario
 from .common import AS_OF_HELP, console, fail, load_scenario, print_json, scenario_as_of, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -43,10 +43,15 @@ def validate_cmd(
                                            "speaker is named in the quote's paragraph."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any."""
+    """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any.
+
+    A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
+    are not contiguous around the actor's ideal, and sizes at which listings are sampled."""
+    from ..analysis.checks import scenario_warnings
+
     scn = load_scenario(scenario)
     try:
-        compile_scenario(scn)  # what the constraints leave possible is checked on the compiled grids
+        game = compile_scenario(scn)  # what the constraints leave possible is checked on the compiled grids
     except ScenarioError as e:
         fail(e)
     checked = None
@@ -55,10 +60,13 @@ def validate_cmd(
         if problems:
             fail(ScenarioError(problems))
         checked = sum(1 for s in provenance_sites(scn) if s.provenance.quote is not None)
+    warnings = scenario_warnings(game)
     summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
                "stances": len(scn.stances), "constraints": len(scn.constraints)}
     if checked is not None:
         summary["quotes_checked"] = checked
+    summary["outcomes"] = game.n_outcomes
+    summary["warnings"] = [w.to_dict() for w in warnings]
     if checked is not None and not as_json:
         console.print(styled(("ok", "green"), f" {checked} quotes verbatim in their sources, speakers named"),
                       highlight=False)
@@ -67,7 +75,10 @@ def validate_cmd(
     else:
         console.print(styled(("ok", "green"), f" {scenario}: {scn.title} — {len(scn.actors)} actors, "
                              f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
-                             f"{len(scn.constraints)} constraints"))
+                             f"{len(scn.constraints)} constraints, {game.n_outcomes:,} packages"))
+        for w in warnings:
+            console.print(styled(("warning", "yellow"), f" {scenario}: {w.where}: {w.message}"), highlight=False,
+                          soft_wrap=True)
 
 
 def _position(v: object) -> str:

@@ -16,12 +16,18 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.pareto import frontier_distance, pareto_frontier, pareto_mask, party_indices
+from ..analysis.bounded import bounded_frontier
+from ..analysis.pareto import frontier_distance, pareto_mask, party_indices
 from ..analysis.solutions import nash_ties
 from ..game import Game
 from .space import space
 
-__all__ = ["Geometry", "SimulationResult", "Transcript", "geometry"]
+__all__ = ["GEOMETRY_LIMIT", "Geometry", "SimulationResult", "Transcript", "geometry"]
+
+#: Above this many agreeable candidates the frontier is taken over a bounded subset of them (the
+#: all-pairs dominance filter is quadratic): a seeded sample plus each player's best candidates and
+#: the best by total utility; ``Geometry.exact`` is then false.
+GEOMETRY_LIMIT = 5_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +57,8 @@ def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
     """The frontier and Nash points of the agreeable outcomes over ``parties`` (cached per Game).
 
     When the players are the analysis's parties (every actor whose consent is always needed), this is
-    :func:`accord.analysis.pareto_frontier` itself, exact on any domain. For another set of players
+    the analysis's frontier (:func:`accord.analysis.bounded.bounded_frontier`: exact within its caps,
+    sampled beyond them on domains too large to list it, with ``exact`` false). For another set of players
     (e.g. a bilateral shuttle between two of three parties) it is taken over the simulation's candidate
     space (exact up to :data:`~accord.negotiation.space.EXHAUSTIVE_LIMIT` outcomes) with the same
     filter (``pareto_mask``). The Nash points maximise the Nash product over the Game's one
@@ -61,11 +68,19 @@ def geometry(game: Game, parties: tuple[int, ...]) -> Geometry:
         return cache[parties]
     d = game.no_deal_utility()[list(parties)]
     if tuple(int(p) for p in party_indices(game)) == tuple(parties):
-        F, exact = pareto_frontier(game).utilities, True
+        front, info = bounded_frontier(game)  # exact within its caps, sampled (and saying so) beyond
+        F, exact = front.utilities, info.exact
     else:
         sp = space(game)
         U = sp.utility[game.agreeable(sp.outcomes)][:, list(parties)]
-        F, exact = U[pareto_mask(U)], sp.exhaustive
+        exact = sp.exhaustive
+        if U.shape[0] > GEOMETRY_LIMIT:
+            rng = np.random.default_rng(0)  # a fixed construction: the same Game, the same frontier
+            top = np.argsort(-U.sum(axis=1))[: GEOMETRY_LIMIT // 4]
+            best = np.concatenate([np.argsort(-U[:, j])[:200] for j in range(U.shape[1])])
+            pick = rng.choice(U.shape[0], GEOMETRY_LIMIT // 2, replace=False)
+            U, exact = U[np.unique(np.concatenate([top, best, pick]))], False
+        F = U[pareto_mask(U)]
     geo = Geometry(parties, F, F[nash_ties(F, d)] if F.shape[0] else np.zeros((0, len(parties))), exact)
     cache[parties] = geo
     return geo

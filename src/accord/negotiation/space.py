@@ -3,8 +3,9 @@
 Strategies choose offers by target utility (Faratin, Sierra & Jennings 1998): each actor gets its own
 candidate set sorted by its own utility. Small spaces (at most :data:`EXHAUSTIVE_LIMIT` outcomes) are
 enumerated in vectorised chunks; big ones use supported Pareto points from weighted sums of the
-additive per-issue tables (exact per issue, Keeney & Raiffa 1976) plus a seeded random sample, so no
-session ever enumerates more than ``EXHAUSTIVE_LIMIT`` outcomes.
+additive per-issue tables (exact per issue, Keeney & Raiffa 1976) plus a seeded random sample and
+the product of the per-issue zones of agreement (a seeded sample of ``ZONE_LIMIT`` of it when larger),
+so no session ever enumerates more than ``EXHAUSTIVE_LIMIT`` outcomes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ __all__ = ["Space", "OwnSpace", "space", "own_space", "candidate_count", "EXHAUS
 
 EXHAUSTIVE_LIMIT = 500_000
 SAMPLE = 20_000
+#: At most this many packages of the product of per-issue zones of agreement join the candidates
+#: (a seeded sample of them beyond): every candidate costs each actor's sorted own space.
+ZONE_LIMIT = 50_000
 EPS = 1e-12
 
 
@@ -124,9 +128,12 @@ def _candidates(game: Game) -> tuple[np.ndarray, bool]:
     for r in game.ratifications:
         who[r.actor] = True
     zones = [np.flatnonzero(m[who].all(axis=0)) for m in game.acceptable]
-    if all(z.size for z in zones) and np.prod([z.size for z in zones], dtype=float) <= EXHAUSTIVE_LIMIT:
+    n_zone = float(np.prod([z.size for z in zones], dtype=float)) if all(z.size for z in zones) else 0.0
+    if 0 < n_zone <= ZONE_LIMIT:
         grids = np.meshgrid(*zones, indexing="ij")
         parts.append(np.stack([g.ravel() for g in grids], axis=1).astype(np.intp))
+    elif n_zone > ZONE_LIMIT:
+        parts.append(np.stack([z[rng.integers(0, z.size, ZONE_LIMIT)] for z in zones], axis=1).astype(np.intp))
     out = np.unique(np.concatenate(parts), axis=0)
     return out, False
 

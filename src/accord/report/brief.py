@@ -137,11 +137,13 @@ def _zopa(d: dict) -> dict | None:
     if not an:
         return None
     z = an.get("zopa") or {}
+    words = z.get("text") or {}
     rows = []
     for iss_id, info in (z.get("issues") or {}).items():
         iss = _issue(d, iss_id)
         name = iss["name"] if iss else iss_id
-        rows.append({"issue": name, "text": _zopa_text(d, iss_id, info), "empty": _zopa_empty(info)})
+        rows.append({"issue": name, "text": words.get(iss_id) or _zopa_text(d, iss_id, info),
+                     "empty": _zopa_empty(info)})
     return {"empty": bool(z.get("empty", True)),
             "packages": Num(d, "analysis/zopa/packages") if z.get("packages") is not None else None,
             "rows": rows}

@@ -276,32 +276,46 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None, Game | None]:
     """The analysis, the frontier ignoring acceptable sets (what efficiency alone allows) and, when
     there is no ZOPA, the analysis after the rank-1 (minimal) concessions are applied, with the game
     in which they are applied (the post-concession simulation runs on it, so the concessions the
-    analysis found are computed once)."""
+    analysis found are computed once). Frontiers too large to list are sampled
+    (:mod:`accord.analysis.bounded`) and say so (``exact``)."""
     from ..analysis import (analyze, apply_concessions, kalai_smorodinsky_point,  # noqa: PLC0415
-                            nash_point, pareto_frontier, zopa)
+                            nash_point, zopa)
+    from ..analysis.bounded import bounded_frontier  # noqa: PLC0415
 
     an = analyze(game)
     d = plain(an.to_dict())
-    whole = pareto_frontier(game, acceptability=False)
+    d["zopa"]["text"] = _zopa_words(game, an.zopa.issues)
+    whole, winfo = bounded_frontier(game, acceptability=False)
     u = whole.utilities
     stride = max(1, int(math.ceil(len(whole) / MAX_FRONTIER_POINTS)))
     wd = {
         "parties": [game.actors[p] for p in whole.parties], "size": len(whole),
-        "utilities": plain(u[::stride]), "stride": stride,
+        "utilities": plain(u[::stride]), "stride": stride, "exact": winfo.exact, "note": winfo.note,
         "nash": plain(nash_point(game, whole)), "kalai_smorodinsky": plain(kalai_smorodinsky_point(game, whole)),
     }
     after = relaxed = None
     if d["zopa"].get("empty") and an.concessions:
         relaxed = apply_concessions(game, an.concessions)
-        f = pareto_frontier(relaxed)
+        f, info = bounded_frontier(relaxed)
         pts = {"nash": nash_point(relaxed, f), "kalai_smorodinsky": kalai_smorodinsky_point(relaxed, f)}
         after = {
             "applied": [c.get("text") for c in d["concessions"] if c.get("rank", 1) == 1],
-            "zopa": plain(zopa(relaxed, f)), "parties": [game.actors[p] for p in f.parties],
-            "frontier": plain(f.utilities[:MAX_FRONTIER_POINTS]),
+            "zopa": plain(zopa(relaxed)), "parties": [game.actors[p] for p in f.parties],
+            "frontier": plain(f.utilities[:MAX_FRONTIER_POINTS]), "exact": info.exact,
             **{k: plain(v) for k, v in pts.items()},
         }
     return d, wd, after, relaxed
+
+
+def _zopa_words(game: Game, issues: dict[str, list]) -> dict[str, str]:
+    """Each issue's ZOPA in words: ranges on continuous issues, option labels otherwise."""
+    from ..analysis.words import set_text  # noqa: PLC0415
+
+    out = {}
+    for g in game.issues:
+        vals = issues.get(g.id) or []
+        out[g.id] = set_text(g, [g.index_of(v) for v in vals]) if vals else "no overlap"
+    return out
 
 
 def _forecast(game: Game, st: Settings) -> dict | None:

@@ -1,0 +1,99 @@
+"""Warnings about a compiled scenario that do not make it invalid but weaken what the analysis says.
+
+- **Size.** The number of packages (the product of every issue's points). The analysis never
+  enumerates it (:mod:`accord.analysis.extent`, :mod:`accord.analysis.bounded`), but above
+  :data:`LARGE` packages frontier listings and the utility-space figure are sampled.
+- **Acceptable sets that contradict the ideal.** With values that fall off with distance from the
+  ideal (single-peaked preferences, Black 1958) an actor that accepts a position should accept every
+  position it values at least as much. A set that accepts a far position but not a nearer one (the
+  United States accepting full withdrawal, two steps from its ideal, but not the freeze, one step
+  away) makes concessions towards the nearer position look free. Checked on ordered issues, against
+  the actor's compiled value table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..game import Game
+from .words import join_and, value_text
+
+__all__ = ["LARGE", "Warning", "acceptable_contradictions", "scenario_warnings"]
+
+#: Above this many packages the frontier and the utility-space figure are sampled.
+LARGE = 10_000_000
+
+
+@dataclass(frozen=True)
+class Warning:
+    """One warning: ``where`` (a field path such as ``stances[3].acceptable``, or ``scenario``)."""
+
+    where: str
+    message: str
+    kind: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"where": self.where, "kind": self.kind, "message": self.message}
+
+
+def _stance_paths(game: Game) -> dict[tuple[int, int], str]:
+    scn = game.scenario
+    if scn is None:
+        return {}
+    out = {}
+    for k, s in enumerate(scn.stances):
+        try:
+            out[(game.index(s.actor), game.issue_index(s.issue))] = f"stances[{k}]"
+        except KeyError:
+            continue
+    return out
+
+
+def acceptable_contradictions(game: Game) -> list[tuple[int, int, np.ndarray, int]]:
+    """``(actor, issue, skipped points, farthest accepted point)`` for every stance on an ordered
+    issue whose acceptable set leaves out a point the actor values more than one it accepts."""
+    out = []
+    has = np.asarray(game.has_stance)
+    for i, g in enumerate(game.issues):
+        if not g.ordered:
+            continue
+        for a in range(game.n_actors):
+            acc = game.acceptable[i][a]
+            if not has[a, i] or acc.all() or not acc.any():
+                continue
+            v = game.values[i][a]
+            floor = float(v[acc].min())
+            skipped = np.flatnonzero(~acc & (v > floor + 1e-9))
+            if skipped.size:
+                worst = int(np.flatnonzero(acc)[np.argmin(v[acc])])
+                out.append((a, i, skipped, worst))
+    return out
+
+
+def scenario_warnings(game: Game) -> list[Warning]:
+    """Every warning about ``game`` (see the module doc), in scenario order."""
+    out: list[Warning] = []
+    n = game.n_outcomes
+    if n > LARGE:
+        out.append(Warning("scenario", f"{n:,} packages ({' × '.join(str(s) for s in game.sizes)} points per "
+                                       "issue): the analysis works issue by issue and stays fast, but lists of "
+                                       "efficient packages and the utility-space figure are sampled.", "size"))
+    paths = _stance_paths(game)
+    for a, i, skipped, worst in acceptable_contradictions(game):
+        g = game.issues[i]
+        names = [value_text(g, int(k)) for k in skipped]
+        if len(names) > 4:
+            from .words import set_text
+
+            gap = set_text(g, skipped)
+        else:
+            gap = join_and(names)
+        where = paths.get((a, i), f"{game.actors[a]} on {g.id}") + ".acceptable"
+        out.append(Warning(where, f"{game.names[a]} accepts {value_text(g, worst)} on {g.name} but not {gap}, "
+                                  "which it values more given its ideal: the acceptable set is not contiguous "
+                                  "around the ideal, so a concession towards those positions costs it nothing. "
+                                  "Widen the set, or move the ideal or give explicit utilities if its values "
+                                  "are lopsided.", "acceptable set"))
+    return out
