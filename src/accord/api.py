@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from . import guards
 from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
@@ -36,6 +36,9 @@ from .model import check_sources as _check_sources
 from .model.files import is_folder
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
+
+if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
+    from .report import BriefData, Settings, WrittenBrief
 
 __all__ = ["Subject", "load", "compile", "game_of", "as_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
@@ -66,7 +69,7 @@ def load(ref: str | Path) -> Scenario:
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if is_folder(p):
+    if is_folder(p) and any(p.glob("*.xml")):  # any other folder: the loader says it is a folder
         from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
 
         scn = load_genius(p).scenario
@@ -183,7 +186,7 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
                 rounds: int = 10, stages: int = 1, limits: Limits | None = None,
                 as_of: str | dt.date | None = None) -> Sensitivity:
-    """One-at-a-time sensitivity of the forecast to each uncertain input."""
+    """One-at-a-time sensitivity of the forecast to each uncertain input (a tornado table)."""
     game = game_of(subject, as_of)
     with guards.limits(limits):
         # one forecast per uncertain input and end of its range: about 2 x actors x issues of them
@@ -290,8 +293,8 @@ def compare_formats(subject: Subject, *, steps: int = 100, runs: int = 1, seed: 
 class BriefResult:
     """A written brief: its data (every number it shows) and the files written."""
 
-    data: Any
-    written: Any
+    data: BriefData
+    written: WrittenBrief
 
 
 #: Negotiation formats a brief simulates besides the plain protocols: the main pair's shuttle and
@@ -299,7 +302,7 @@ class BriefResult:
 _BRIEF_EXTRA_FORMATS = 3
 
 
-def check_brief(game: Game, settings: Any = None) -> None:
+def check_brief(game: Game, settings: Settings | None = None) -> None:
     """Refuse brief settings that are wrong (``ValueError``) or would build past a work limit
     (:class:`~accord.guards.LimitExceeded`): checked before any of the brief's work."""
     from .report import Settings  # noqa: PLC0415
@@ -310,7 +313,7 @@ def check_brief(game: Game, settings: Any = None) -> None:
     _check_simulation(game, 100, st.runs, st.seed, len(st.protocols) + _BRIEF_EXTRA_FORMATS)
 
 
-def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: bool = False,
+def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None, force: bool = False,
           progress: Callable[[str], None] | None = None, limits: Limits | None = None,
           as_of: str | dt.date | None = None, history: Scenario | None = None) -> BriefResult:
     """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
@@ -328,7 +331,7 @@ def brief(subject: Subject, out: str | Path, *, settings: Any = None, force: boo
     game = game_of(subject, as_of)
     if history is None and isinstance(subject, Scenario):
         history = subject
-    elif history is None and not isinstance(subject, Game) and not Path(subject).is_dir():
+    elif history is None and not isinstance(subject, Game) and not is_folder(Path(subject)):
         history = resolve(subject)
     with guards.limits(limits):
         check_brief(game, settings)

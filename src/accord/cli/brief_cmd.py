@@ -1,4 +1,5 @@
-"""``accord brief`` (the decision maker's brief) and ``accord compare`` (two versions of a scenario)."""
+"""``accord brief`` (the decision maker's brief, :func:`accord.api.brief`) and ``accord compare`` (two
+versions of a scenario)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 import typer
 
 from .. import api, guards
+from ..forecast.models import MODELS
 from ..game import Game
 from ..model import Scenario
+from ..model.files import is_folder
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
 from ..report.results import STEPS
 from . import app
@@ -65,7 +68,7 @@ def brief_cmd(
     seed: int = SEED_OPT,
     draws: int = typer.Option(500, "--draws", min=0, help="Monte Carlo draws for forecast intervals."),
     runs: int = typer.Option(20, "--runs", min=1, help="Simulation runs per negotiation format."),
-    model: str = typer.Option("compromise", "--model", help="Forecast model: compromise, median, nbs, eum, exchange."),
+    model: str = typer.Option("compromise", "--model", help="Forecast model: " + ", ".join(MODELS) + "."),
     limit: list[str] = LIMIT_OPT,
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP + " The brief also "
                                      "shows what moved between snapshots and whether the ZOPA moved with it."),
@@ -77,7 +80,7 @@ def brief_cmd(
     overwritten (see docs/brief.md)."""
     limits = parse_limits(limit)
     game = load_game(scenario, as_of)
-    history = None if Path(scenario).is_dir() else load_scenario(scenario)
+    history = None if is_folder(Path(scenario)) else load_scenario(scenario)
     folder = out if out is not None else Path("brief") / _folder_name(game.id)
     settings = Settings(seed=seed, draws=draws, runs=runs, model=model)
     data, written = make_brief(game, folder, force=force, settings=settings, limits=limits, history=history)

@@ -14,19 +14,17 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from .. import guards
+from .. import api, guards
 from ..escape import terminal
-from ..game import Game, compile_scenario
+from ..game import Game
 from ..jsonable import plain
-from ..model import Scenario, ScenarioError, resolve
-from ..model.files import is_folder
+from ..model import Scenario, ScenarioError
 
 EXIT_BAD_INPUT = 2
 
@@ -69,9 +67,10 @@ def fail(problems: ScenarioError | str | BaseException) -> NoReturn:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """A scenario file or bundled name; bad input exits 2 with one line per problem."""
+    """A scenario file or bundled name (:func:`accord.api.load`); bad input exits 2 with one line per
+    problem."""
     try:
-        return resolve(ref)
+        return api.load(ref)
     except ScenarioError as e:
         fail(e)
 
@@ -94,25 +93,16 @@ def scenario_as_of(ref: str, as_of: str | None) -> Scenario:
 
 
 def load_game(ref: str, as_of: str | None = None) -> Game:
-    """A scenario file, bundled name or GENIUS folder, compiled to a Game (exit 2 on bad input);
-    ``as_of``: the scenario as it stood on that date."""
-    if as_of is not None:
-        if Path(ref).is_dir():
-            fail(f"--as-of applies to scenarios with dated snapshots, not to the GENIUS folder {ref}")
-        return compile_scenario(scenario_as_of(ref, as_of))
-    p = Path(ref)
-    if is_folder(ref):
-        try:
-            from ..formats.genius import load_genius  # noqa: PLC0415 - optional layer
-        except ImportError:  # pragma: no cover - until the GENIUS importer lands
-            fail(f"{ref}: is a folder; GENIUS domains are not supported yet")
-        try:
-            return load_genius(p)
-        except ScenarioError as e:
-            fail(e)
-    scn = load_scenario(ref)
+    """A scenario file, bundled name or GENIUS folder, compiled to a Game (:func:`accord.api.game_of`;
+    exit 2 on bad input); ``as_of``: the scenario as it stood on that date."""
     try:
-        return compile_scenario(scn)
+        return api.game_of(ref, as_of)
+    except ScenarioError as e:
+        fail(e)
+    except ValueError as e:
+        fail(f"--as-of: {e}")
+    try:
+        return api.game_of(ref)
     except ScenarioError as e:
         fail(e)
 

@@ -1,4 +1,5 @@
-"""``accord simulate`` and ``accord tournament``: run protocols with strategies, print results."""
+"""``accord simulate`` and ``accord tournament``: thin commands over :func:`accord.api.simulate`,
+:func:`accord.api.compare_formats`, :func:`accord.api.concede` and :func:`accord.api.tournament`."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import typer
 from rich.table import Table
 
 from .. import api, guards
+from ..negotiation.protocols import PROTOCOLS
 from . import app
 from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
-
-PROTOCOLS = ("shuttle", "alternating", "table")
 
 
 def _parse_strategies(items: list[str]) -> dict[str, str]:
@@ -44,7 +44,7 @@ def _run(game: Any, protocol: str, strategies: dict[str, str], steps: int, runs:
 @app.command("simulate")
 def simulate_cmd(
     ref: str = typer.Argument(..., metavar="FILE|NAME|GENIUS_FOLDER", help="Scenario or GENIUS folder."),
-    protocol: str = typer.Option("shuttle", "--protocol", "-p", help="shuttle, alternating or table."),
+    protocol: str = typer.Option("shuttle", "--protocol", "-p", help=", ".join(PROTOCOLS) + "."),
     strategy: list[str] = typer.Option([], "--strategy", "-s", help="ACTOR=NAME (repeatable)."),
     steps: int = typer.Option(100, "--steps", min=1, help="Most rounds (the calendar's deadline may cut it)."),
     runs: int = typer.Option(1, "--runs", min=1),
@@ -74,10 +74,7 @@ def simulate_cmd(
     if engine not in ("auto", "batch", "session"):
         fail(f"unknown engine {engine!r}; expected auto, batch or session")
     if with_concessions:
-        from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415
-
-        made = [c for c in minimal_concessions(game) if getattr(c, "rank", 1) == 1]
-        game = apply_concessions(game, made)
+        game, made = api.concede(game)
         for c in made:
             err_console.print(styled(("concession made:", "bold"), f" {c.text}"), highlight=False)
         if not made:
@@ -104,17 +101,16 @@ def simulate_cmd(
                 if isinstance(e, guards.LimitExceeded):
                     raise
                 fail(e)
-        rows = comparison.to_dict()["comparison"]
         if as_json:
-            print_json({"comparison": rows})
+            print_json(comparison.to_dict())
             return
         t = Table(title=f"{game.title or game.id}: formats compared ({runs} run{'s' if runs != 1 else ''} each)")
-        for c in ("format", "agreement", "rounds", "ended", "stalled on", "mean utilities"):
-            t.add_column(c, overflow="fold")
-        for r in rows:
-            t.add_row(r["format"], f"{r['agreement_rate']:.0%}", f"{r['rounds']:.1f}", r["reason"],
-                      ", ".join(r["stalled_on"] or []) or "—",
-                      " ".join(f"{k}={v:.2f}" for k, v in r["mean_utilities"].items()))
+        for col in ("format", "agreement", "rounds", "ended", "stalled on", "mean utilities"):
+            t.add_column(col, overflow="fold")
+        for r in comparison.rows:
+            t.add_row(r.format, f"{r.agreement_rate:.0%}", f"{r.rounds:.1f}", r.reason,
+                      ", ".join(r.stalled_on or []) or "—",
+                      " ".join(f"{k}={v:.2f}" for k, v in r.mean_utilities.items()))
         console.print(t)
         return
     res = _run(game, protocol, strategies, steps, runs, seed, engine, breakdown or None, rule, runs >= 10,
@@ -125,11 +121,11 @@ def simulate_cmd(
     console.print(res.summary(), highlight=False)
     t0 = res.transcripts[0]
     t = Table(title=f"run 0: {t0.reason} after {t0.rounds} rounds")
-    for c in ("round", "date", "kind", "actor", "to", "content"):
-        t.add_column(c, overflow="fold")
-    for e in t0.events[-40:]:
-        t.add_row(str(e["round"]), e["date"] or "", e["kind"], str(e["actor"] or ""), str(e["to"]),
-                  str(e["content"]))
+    for col in ("round", "date", "kind", "actor", "to", "content"):
+        t.add_column(col, overflow="fold")
+    for ev in t0.events[-40:]:
+        t.add_row(str(ev["round"]), ev["date"] or "", ev["kind"], str(ev["actor"] or ""), str(ev["to"]),
+                  str(ev["content"]))
     console.print(t)
     if t0.stall:
         console.print(f"stalled: {t0.stall}", highlight=False)
