@@ -15,8 +15,19 @@ from ..model.files import is_folder
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
 from ..report.results import STEPS
 from . import app
-from .common import (AS_OF_HELP, LIMIT_OPT, Steps, console, fail, guarded, load_game, load_scenario, parse_limits,
-                     print_json, styled)
+from .common import (
+    AS_OF_HELP,
+    LIMIT_OPT,
+    Steps,
+    console,
+    fail,
+    guarded,
+    load_game,
+    load_scenario,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 JSON_OPT = typer.Option(False, "--json", help="Print the brief's data (brief.json) as JSON to stdout.")
 SEED_OPT = typer.Option(0, "--seed", min=0, max=guards.MAX_SEED, help="Seed for the Monte Carlo draws and simulations.")
