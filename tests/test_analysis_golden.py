@@ -28,11 +28,13 @@ def test_tiny_genius_golden(fixtures):
     assert a.disagreement_source == ("reservation", "reservation")
     # six outcomes, all Pareto-optimal; (high, 1 month) gives the buyer 0.26 < 0.3
     assert len(a.frontier) == 5
-    assert a.nash.outcome == {"price": "mid", "delivery": "1 week"}
+    # option ids: GENIUS's value "1 week" becomes the id 1_week (its label stays "1 week")
+    assert g.issues[1].labels == ("1 week", "1 month")
+    assert a.nash.outcome == {"price": "mid", "delivery": "1_week"}
     assert a.nash.utilities == pytest.approx((0.7, 0.375 + 0.25 / 3))
-    assert a.kalai_smorodinsky.outcome == {"price": "mid", "delivery": "1 week"}
-    assert a.egalitarian.outcome == {"price": "mid", "delivery": "1 week"}
-    assert a.utilitarian.outcome == {"price": "high", "delivery": "1 week"}
+    assert a.kalai_smorodinsky.outcome == {"price": "mid", "delivery": "1_week"}
+    assert a.egalitarian.outcome == {"price": "mid", "delivery": "1_week"}
+    assert a.utilitarian.outcome == {"price": "high", "delivery": "1_week"}
     assert not a.zopa.empty and a.zopa.packages == 5
     assert a.blocking == () and a.concessions == ()
 

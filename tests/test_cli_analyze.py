@@ -36,12 +36,12 @@ def test_json_on_genius_folder(fixtures):
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["parties"] == ["buyer", "seller"]
-    assert d["nash"]["outcome"] == {"price": "mid", "delivery": "1 week"}
+    assert d["nash"]["outcome"] == {"price": "mid", "delivery": "1_week"}  # the id of GENIUS value "1 week"
     assert all(set(p) == {"outcome", "utilities"} for p in d["frontier"])
     assert {k: d["zopa"][k] for k in ("empty", "issues", "packages")} == {
-        "empty": False, "issues": {"price": ["low", "mid", "high"], "delivery": ["1 week", "1 month"]}, "packages": 5}
+        "empty": False, "issues": {"price": ["low", "mid", "high"], "delivery": ["1_week", "1_month"]}, "packages": 5}
     # reach per issue and option combinations: (high, 1 month) misses the buyer's reservation
-    assert d["zopa"]["ranges"] == {"price": ["low", "mid", "high"], "delivery": ["1 week", "1 month"]}
+    assert d["zopa"]["ranges"] == {"price": ["low", "mid", "high"], "delivery": ["1_week", "1_month"]}
     assert d["zopa"]["combinations"] == 5
 
 

@@ -13,7 +13,8 @@ from accord.analysis import analyze, pareto_frontier
 from accord.formats.genius import dump_genius, load_genius
 from accord.model import ScenarioError
 
-ANAC = ["Amsterdam", "Car", "DefensiveCharms", "Wholesaler", "group6-tram", "group9-killer_robot", "AgentHp2"]
+ANAC = ["Amsterdam", "Car", "DefensiveCharms", "Wholesaler", "group6-tram", "group9-killer_robot", "AgentHp2",
+        "Energy", "NiceOrDie", "Terra", "BarbecueC"]
 
 
 def _independent_utility(folder: Path, profile: str, outcomes: list[dict[str, str]]) -> np.ndarray:
@@ -28,7 +29,7 @@ def _independent_utility(folder: Path, profile: str, outcomes: list[dict[str, st
         ev = iss.find("evaluator")
         if ev is not None:
             lo = int(iss.get("lowerbound"))
-            f = lambda v: float(ev.get("offset")) + float(ev.get("slope")) * (int(v) - lo)  # noqa: E731
+            f = lambda v: float(ev.get("offset")) + float(ev.get("slope")) * (int(v) - lo)
             out += np.array([wi * f(o[name]) for o in outcomes])
         else:
             e = {it.get("value"): float(it.get("evaluation")) for it in iss.findall("item")}
@@ -96,8 +97,9 @@ def test_anac_domain_agrees_with_brute_force(shared, name):
     rng = np.random.default_rng(0)
     # utilities: the Game against GENIUS's formula read independently from the XML, on sampled outcomes
     sample = np.stack([rng.integers(0, k, size=200) for k in g.sizes], axis=1)
-    dicts = [g.outcome_dict(o) for o in sample]
-    for a, party in enumerate(g.actors):
+    # outcomes as GENIUS names them: issue names and value strings (the Scenario's names and labels)
+    dicts = [{gi.name: gi.labels[int(k)] for gi, k in zip(g.issues, o)} for o in sample]
+    for a, party in enumerate(g.names):
         np.testing.assert_allclose(g.utility(sample)[:, a], _independent_utility(folder, party, dicts), atol=1e-12)
     # brute force over every outcome, in chunks: best Nash product, total, smallest gain; and that
     # (sampled) frontier points are undominated by every outcome
@@ -122,7 +124,8 @@ def test_anac_domain_agrees_with_brute_force(shared, name):
     assert np.isclose(sum(a.utilitarian.utilities), best_sum)
     assert np.isclose(min(np.array(a.egalitarian.utilities) - res), best_min)
     assert np.isclose(np.log(np.array(a.nash.utilities) - res).sum(), best_nash)
-    assert a.parties == tuple(p.stem for p in sorted(folder.glob("*.xml")) if p.stem in g.actors)
+    assert [g.names[g.index(p)] for p in a.parties] == [p.stem for p in sorted(folder.glob("*.xml"))
+                                                        if p.stem in g.names]
 
 
 def test_energy_frontier_has_204_points_with_ulp_ties(shared):
@@ -186,3 +189,51 @@ def test_barbecue_agreement_utilities_are_discounted(shared):
                 assert t.utilities[name] < t.undiscounted_utilities[name]
         d = res.to_dict()
         assert d["mean_utilities"] != d["mean_undiscounted_utilities"]
+
+
+def _hyperrectangle_utility(folder: Path, profile: str, outcomes: list[dict[str, str]]) -> np.ndarray:
+    """GENIUS's NonlinearUtilitySpace straight from the XML: sum of the utilities of the boxes an
+    outcome lies in (INCLUDES bounds on issue numbers), over maxutility, at most 1."""
+    root = ET.parse(folder / f"{profile}.xml").getroot()
+    names = {i.get("index"): i.get("name") for i in root.iter("issue")}
+    util = next(root.iter("utility"))
+    top = float(util.get("maxutility"))
+    out = np.zeros(len(outcomes))
+    for k, o in enumerate(outcomes):
+        tot = 0.0
+        for rect in util.iter("hyperRectangle"):
+            if all(int(b.get("min")) <= int(o[names[b.get("index")]]) <= int(b.get("max")) for b in rect):
+                tot += float(rect.get("utility"))
+        out[k] = min(1.0, tot / top)
+    return out
+
+
+def test_anac2014_loads_analyzes_and_simulates(shared):
+    from accord.negotiation import simulate
+
+    folder = shared / "data" / "genius_anac" / "anac2014-10issues"
+    g = load_genius(folder)
+    assert g.n_outcomes == 10**10 and len(g.terms) == 40 and not g.additive
+    assert g.scenario is not None and "pareto.xml skipped: not XML" in g.scenario.assumptions["files"]
+    np.testing.assert_allclose(g.reservation, [0.75, 0.75])
+    np.testing.assert_allclose(g.discount, [0.5, 0.5])
+    rng = np.random.default_rng(3)
+    sample = np.stack([rng.integers(0, k, size=400) for k in g.sizes], axis=1)
+    dicts = [{gi.name: gi.labels[int(k)] for gi, k in zip(g.issues, o)} for o in sample]
+    for a, party in enumerate(g.names):
+        np.testing.assert_allclose(g.utility(sample)[:, a], _hyperrectangle_utility(folder, party, dicts), atol=1e-12)
+    # the whole frontier (no reservations) is GENIUS's own cached one, pareto.xml (float32 CSV)
+    whole = pareto_frontier(g, reservations=False)
+    cached = np.loadtxt(folder / "pareto.xml", delimiter=",")
+    assert whole.exact and "branch and bound" in whole.method
+    np.testing.assert_allclose(np.sort(whole.utilities, axis=0), np.sort(cached, axis=0), atol=1e-6)
+    assert np.allclose(g.utility(whole.outcomes), whole.utilities)
+    a = analyze(g)
+    assert a.extra["frontier_exact"] and a.extra["frontier_size"] == 4  # reservations 0.75 cut four points
+    assert all(min(p.utilities) >= 0.75 for p in a.frontier)
+    res = simulate(g, "shuttle", runs=1, seed=0)
+    t = res.transcripts[0]
+    assert t.agreement and t.distance_to_frontier is not None
+    u = g.utility(g.outcome_from_dict(t.outcome)[None, :])[0]
+    assert t.undiscounted_utilities == pytest.approx(dict(zip(g.actors, u)))
+    assert t.utilities == pytest.approx({p: u[k] * 0.5 ** t.time for k, p in enumerate(g.actors)})

@@ -29,11 +29,11 @@ from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
-from .model import Audit, Problem, Scenario, ScenarioError, resolve, scenario_text
+from .model import Audit, Problem, Scenario, resolve, scenario_text
 from .model.timeline import as_of as _as_of
 from .model import audit as _audit
 from .model import check_sources as _check_sources
-from .model.files import is_folder
+from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 
@@ -65,17 +65,19 @@ def _seed(seed: int) -> None:
 
 
 def load(ref: str | Path) -> Scenario:
-    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a GENIUS domain folder.
+    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a file or folder in a
+    registered import format (:data:`accord.formats.FORMATS`: GENIUS XML, GeniusWeb JSON, NegMAS YAML).
 
     Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
     p = Path(ref)
-    if is_folder(p) and any(p.glob("*.xml")):  # any other folder: the loader says it is a folder
-        from .formats.genius import load_genius  # noqa: PLC0415 - the GENIUS reader is only needed here
+    if kind_of(p) in ("file", "folder"):
+        from . import formats  # noqa: PLC0415 - the importers are only needed here
 
-        scn = load_genius(p).scenario
-        if scn is None:
-            raise ScenarioError([Problem(str(ref), None, "", "this GENIUS folder cannot be read as a scenario")])
-        return scn
+        fmt = formats.detect(p)
+        if fmt is not None:
+            return fmt.read(p)
+        if p.is_dir():
+            return formats.read(p)  # names the formats a folder could have been
     return resolve(ref)
 
 
@@ -85,8 +87,8 @@ def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipelin
 
 
 def game_of(subject: Subject, as_of: str | dt.date | None = None) -> Game:
-    """The compiled game of ``subject`` (a Game is returned as it is; a GENIUS folder is read with
-    its own semantics). ``as_of``: a date (``YYYY-MM-DD``); a scenario with dated snapshots is
+    """The compiled game of ``subject`` (a Game is returned as it is; anything else is read with
+    :func:`load` and compiled). ``as_of``: a date (``YYYY-MM-DD``); a scenario with dated snapshots is
     compiled as it stood that day (:func:`as_of`); without it, as of the scenario's own date."""
     if isinstance(subject, Game):
         if as_of is not None:
@@ -94,14 +96,7 @@ def game_of(subject: Subject, as_of: str | dt.date | None = None) -> Game:
         return subject
     if isinstance(subject, Scenario):
         return compile_scenario(subject if as_of is None else _as_of(subject, as_of))
-    p = Path(subject)
-    if is_folder(p):
-        from .formats.genius import load_genius  # noqa: PLC0415
-
-        if as_of is not None:
-            raise ValueError("as_of applies to scenarios with dated snapshots, not to GENIUS folders")
-        return load_genius(p)
-    scn = resolve(subject)
+    scn = load(subject)
     return compile_scenario(scn if as_of is None else _as_of(scn, as_of))
 
 
@@ -331,8 +326,8 @@ def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None
     game = game_of(subject, as_of)
     if history is None and isinstance(subject, Scenario):
         history = subject
-    elif history is None and not isinstance(subject, Game) and not is_folder(Path(subject)):
-        history = resolve(subject)
+    elif history is None and not isinstance(subject, Game):
+        history = load(subject)
     with guards.limits(limits):
         check_brief(game, settings)
         data = collect(game, settings, progress=progress, history=history)

@@ -28,7 +28,7 @@ from .model.schema import (Forbidden, Influence, Interval, Issue, Range, Ratific
                            Scenario, Stance, Supermajority)
 from .model.timeline import as_of
 
-__all__ = ["IssueGrid", "RatificationRule", "Game", "compile_scenario", "DEFAULT_POINTS"]
+__all__ = ["IssueGrid", "RatificationRule", "TermRule", "Game", "compile_scenario", "DEFAULT_POINTS"]
 
 DEFAULT_POINTS = 21
 _TOL = 1e-9
@@ -80,6 +80,23 @@ class IssueGrid:
         for v in values:
             m[self.index_of(v)] = True
         return m
+
+
+@dataclass(frozen=True, eq=False)
+class TermRule:
+    """A non-additive utility term: ``value`` is added to actor ``actor``'s utility for every outcome
+    in the box ``when`` (issue index -> mask over its points; empty: every outcome)."""
+
+    actor: int
+    when: dict[int, np.ndarray]
+    value: float
+
+    def applies(self, outcomes: np.ndarray) -> np.ndarray:
+        """Boolean per outcome row (``outcomes``: int array ``(N, n_issues)``)."""
+        on = np.ones(outcomes.shape[0], dtype=bool)
+        for i, m in self.when.items():
+            on &= m[outcomes[:, i]]
+        return on
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,6 +242,7 @@ class Game:
     names: tuple[str, ...] = ()
     title: str = ""
     ratifications: tuple[RatificationRule, ...] = ()
+    terms: tuple[TermRule, ...] = ()
     forbidden: tuple[dict[int, np.ndarray], ...] = ()
     requires: tuple[tuple[dict[int, np.ndarray], dict[int, np.ndarray]], ...] = ()
     linear: tuple[ConstraintRule, ...] = ()
@@ -310,7 +328,15 @@ class Game:
     @property
     def additive(self) -> bool:
         """True when utilities and acceptability are purely issue-by-issue (no cross-issue terms)."""
-        return not (self.forbidden or self.requires or self.ratifications or self.linear)
+        return not (self.forbidden or self.requires or self.ratifications or self.terms or self.linear)
+
+    @property
+    def term_actors(self) -> np.ndarray:
+        """``(A,)`` actors with non-additive utility terms (their utilities are clipped to [0, 1])."""
+        m = np.zeros(self.n_actors, dtype=bool)
+        for t in self.terms:
+            m[t.actor] = True
+        return m
 
     @property
     def parties(self) -> np.ndarray:
@@ -335,11 +361,17 @@ class Game:
         return tuple(self.weights[:, i : i + 1] * v for i, v in enumerate(self.values))
 
     def utility(self, outcomes: np.ndarray) -> np.ndarray:
-        """Utilities ``(N, A)`` of outcome rows ``(N, I)`` of point indices."""
+        """Utilities ``(N, A)`` of outcome rows ``(N, I)`` of point indices: the additive part plus the
+        actor's non-additive terms, clipped to [0, 1] for actors with terms (GENIUS caps at 1)."""
         outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
         u = np.zeros((outcomes.shape[0], self.n_actors))
         for i, wv in enumerate(self.weighted_values()):
             u += wv[:, outcomes[:, i]].T
+        if self.terms:
+            for t in self.terms:
+                u[:, t.actor] += t.value * t.applies(outcomes)
+            ta = self.term_actors
+            u[:, ta] = np.clip(u[:, ta], 0.0, 1.0)
         return u
 
     def issue_acceptable(self, outcomes: np.ndarray) -> np.ndarray:
@@ -487,6 +519,17 @@ class Game:
                     acc = self.acceptable[i][a]
                     d[a] += float(wv[i][a][acc].min() if acc.any() else wv[i][a].min())
                     missing.append(self.issues[i].id)
+            terms = [t for t in self.terms if t.actor == a]
+            for t in terms:  # a term counts where the no-deal positions decide it, else at its worst
+                pts = {i: int(self.no_deal_point[a, i]) for i in t.when}
+                if all(k >= 0 for k in pts.values()):
+                    d[a] += t.value * all(bool(t.when[i][k]) for i, k in pts.items())
+                else:
+                    d[a] += min(0.0, t.value)
+                    missing.extend(self.issues[i].id for i, k in pts.items()
+                                   if k < 0 and self.issues[i].id not in missing)
+            if terms:
+                d[a] = min(max(d[a], 0.0), 1.0)
             if not missing:
                 sources.append("no-deal positions")
             else:
@@ -505,13 +548,14 @@ class Game:
             dataclasses.replace(r, actor=remap[r.actor], party=remap[r.party])
             for r in rules if r.actor in remap and r.party in remap
         ) for rules in (self.ratifications, self.soft_ratifications))
+        terms = tuple(TermRule(remap[t.actor], t.when, t.value) for t in self.terms if t.actor in remap)
         return Game(
             id=self.id, actors=tuple(self.actors[k] for k in idx), roles=tuple(self.roles[k] for k in idx),
             issues=self.issues, values=tuple(v[idx] for v in self.values), weights=self.weights[idx],
             acceptable=tuple(a[idx] for a in self.acceptable), salience=self.salience[idx],
             has_stance=self.has_stance[idx], ideal=self.ideal[idx], capability=self.capability[idx],
             reservation=self.reservation[idx], consent=self.consent[idx],
-            names=tuple(self.names[k] for k in idx), title=self.title, ratifications=rats,
+            names=tuple(self.names[k] for k in idx), title=self.title, ratifications=rats, terms=terms,
             forbidden=self.forbidden, requires=self.requires, linear=self.linear, soft_ratifications=soft,
             ideal_range=self.ideal_range[idx],
             salience_range=self.salience_range[idx], capability_range=self.capability_range[idx],
@@ -542,7 +586,7 @@ def _game_lines(game: Game) -> list[str]:
     lines.append(f"  issues: {_listing([f'{g.id} ({g.size})' for g in game.issues])}")
     if not game.additive:
         lines.append(f"  non-additive: {len(game.forbidden)} forbidden, {len(game.requires)} requires, "
-                     f"{len(game.ratifications)} ratifications")
+                     f"{len(game.ratifications)} ratifications, {len(game.terms)} utility terms")
     return lines
 
 
@@ -689,6 +733,13 @@ def compile_scenario(scn: Scenario) -> Game:
             for c in scn.constraints:
                 for combo in _constraint_combos(c):
                     extra += [float(v) for v in combo.get(iss.id, ()) if isinstance(v, (int, float))]
+            for actor in scn.actors:
+                for term in actor.terms:
+                    spec = term.when.get(iss.id)
+                    if isinstance(spec, Interval):
+                        extra += [spec.low, spec.high]
+                    elif spec is not None:
+                        extra += [float(v) for v in spec if isinstance(v, (int, float))]
             pts = _grid(iss, extra)
             anchors = {round(float(k), 9): v for k, v in iss.anchors.items()}
             vals: tuple[float | str, ...] = tuple(float(x) for x in pts)
@@ -773,6 +824,17 @@ def compile_scenario(scn: Scenario) -> Game:
         if isinstance(c, Influence):
             i, tgt = i_idx[c.issue], a_idx[c.target]
             acceptable[i][tgt] = _influence(c, grids[i], acceptable[i][tgt], float(ideal[a_idx[c.actor], i]))
+    terms: list[TermRule] = []
+    for k, actor in enumerate(scn.actors):
+        for term in actor.terms:
+            when: dict[int, np.ndarray] = {}
+            for iid, spec in term.when.items():
+                i, g = gmap[iid]
+                if isinstance(spec, Interval):
+                    when[i] = (g.points >= spec.low - _TOL) & (g.points <= spec.high + _TOL)
+                else:
+                    when[i] = g.mask(spec)
+            terms.append(TermRule(k, when, float(term.value)))
     # a ratifier's acceptable sets count only on the issues its ratification covers
     covered: dict[int, set[int]] = {}
     for r in (*rats, *soft):
@@ -786,7 +848,7 @@ def compile_scenario(scn: Scenario) -> Game:
         id=scn.id, actors=tuple(a.id for a in scn.actors), roles=tuple(a.role for a in scn.actors),
         issues=tuple(grids), values=tuple(values), weights=weights, acceptable=tuple(acceptable),
         salience=salience, has_stance=has, ideal=ideal, capability=cap, reservation=res, consent=consent,
-        names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats),
+        names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats), terms=tuple(terms),
         forbidden=tuple(forbidden), requires=tuple(requires), linear=tuple(linear), soft_ratifications=tuple(soft),
         ideal_range=ideal_rng, salience_range=sal_rng,
         capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal,

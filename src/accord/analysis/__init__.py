@@ -8,10 +8,31 @@ Entry point: :func:`analyze`. Parties are the actors whose consent is always nee
 
 from __future__ import annotations
 
-from .analyze import (analyze, egalitarian_point, kalai_smorodinsky_point, nash_point, utilitarian_point)
+from .analyze import (
+    analyze,
+    egalitarian_point,
+    kalai_smorodinsky_point,
+    nash_point,
+    utilitarian_point,
+)
 from .concessions import apply_concessions, minimal_concessions
-from .pareto import disagreement_point, distance_to_frontier, pareto_frontier, pareto_mask, party_indices
-from .result import (Analysis, Blocking, Concession, ConcessionOption, Frontier, Point, Tradeoff, Zopa)
+from .pareto import (
+    disagreement_point,
+    distance_to_frontier,
+    pareto_frontier,
+    pareto_mask,
+    party_indices,
+)
+from .result import (
+    Analysis,
+    Blocking,
+    Concession,
+    ConcessionOption,
+    Frontier,
+    Point,
+    Tradeoff,
+    Zopa,
+)
 from .tradeoffs import tradeoffs
 from .zopa import blocking, issue_zopa_masks, zopa
 

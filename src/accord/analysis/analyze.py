@@ -140,10 +140,7 @@ def analyze(game: Game, max_frontier: int | None = None,
     if not opp_exact and opp is not None:
         notes.append(f"The opposition is {opp:.3f} for the nearest package found; the true value is at least "
                      f"{opp_low:.3f} (convex relaxation).")
-    method = ("per-issue frontiers merged" if game.additive else
-              "coupled issues enumerated in chunks, merged")
-    if not info.exact:
-        method = info.method
+    method = info.method
     return Analysis(
         game_id=game.id,
         parties=tuple(game.actors[a] for a in f.parties),
@@ -163,7 +160,7 @@ def analyze(game: Game, max_frontier: int | None = None,
         method=method,
         extra={"frontier_size": len(f), "ideal": np.max(f.utilities, axis=0).tolist() if len(f) else None,
                "frontier_exact": info.exact, "opposition_low": opp_low, "opposition_exact": opp_exact,
-               "cost_model": COST_MODEL},
+               "frontier_gap": f.gap, "cost_model": COST_MODEL},
         notes=tuple(notes),
         ratification=(tuple(ratification_checks(game, f.outcomes[idx["nash"]])) if idx["nash"] is not None
                       else ()),

@@ -30,8 +30,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..game import Game
-from .extent import BLOCK_LIMIT, _tied_rows
-from .pareto import CHUNK, block_options, issue_masks, pareto_mask, party_indices
+from .pareto import (
+    CHUNK,
+    BlockMethod,
+    block_options,
+    finish_terms,
+    issue_masks,
+    method_of,
+    pareto_mask,
+    party_indices,
+)
 from .result import Frontier
 
 __all__ = [
@@ -67,15 +75,20 @@ class FrontierInfo:
         return {"exact": self.exact, "method": self.method, "note": self.note, "points": self.points}
 
 
-def _blocks(game: Game, acceptability: bool, parties: np.ndarray) -> list[Block] | None:
-    """Per-block agreeable rows and party utilities (``None``: some issue has no agreeable point)."""
+def _blocks(game: Game, acceptability: bool, parties: np.ndarray,
+            info: list[BlockMethod] | None = None) -> list[Block] | None:
+    """Per-block agreeable rows and party utilities (``None``: some issue has no agreeable point).
+    The block of coupled issues (constraints, utility terms) is enumerated within its limit and
+    searched beyond it (:func:`~accord.analysis.pareto.block_options`, which reports how in ``info``);
+    block utilities are before utility terms' constants and clipping (:func:`finish_terms`)."""
     if acceptability:
         masks = issue_masks(game, parties)
         if any(not m.any() for m in masks):
             return None
-        if _tied_rows(game, masks) > BLOCK_LIMIT:
-            raise ValueError("the linked issues have too many combinations to enumerate")
-        return block_options(game, masks, parties)
+        return block_options(game, masks, parties, info=info)
+    if game.terms:  # terms couple issues even across the whole space
+        return block_options(game, [np.ones(g.size, dtype=bool) for g in game.issues], parties,
+                             constraints=False, info=info)
     wv = game.weighted_values()
     out: list[Block] = []
     for i in range(game.n_issues):
@@ -143,8 +156,8 @@ def _weighted_picks(blocks: list[Block], lam: np.ndarray) -> list[np.ndarray]:
     return [np.argmax(b_u @ lam.T, axis=0) for _, _, b_u in blocks]
 
 
-def _sample(blocks: list[Block], n_issues: int, n: int, d: np.ndarray, samples: int,
-            seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _sample(game: Game, parties: np.ndarray, blocks: list[Block], n_issues: int, n: int, d: np.ndarray,
+            samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Supported efficient packages for seeded weights, raising the weights of parties whose
     reservation ``d`` (``-inf`` where none) a pick misses."""
     rng = np.random.default_rng(seed)
@@ -152,7 +165,8 @@ def _sample(blocks: list[Block], n_issues: int, n: int, d: np.ndarray, samples: 
     lam = np.clip(lam, 1e-6, None)
     outs, utils = [], []
     for _ in range(12):
-        rows, u = _compose(blocks, _weighted_picks(blocks, lam), n_issues, n)
+        rows, u = finish_terms(game, parties, *_compose(blocks, _weighted_picks(blocks, lam), n_issues, n),
+                               filter_=False)
         short = u < d[None, :] - _TOL
         ok = ~short.any(axis=1)
         outs.append(rows[ok])
@@ -188,22 +202,27 @@ def _bounded_frontier(game: Game, acceptability: bool, reservations: bool, sampl
     parties = party_indices(game)
     n = parties.size
     empty = Frontier(tuple(int(p) for p in parties), np.zeros((0, game.n_issues), dtype=np.intp), np.zeros((0, n)))
+    how: list[BlockMethod] = []
     try:
-        blocks = _blocks(game, acceptability, parties)
+        blocks = _blocks(game, acceptability, parties, how)
     except ValueError as e:
         return empty, FrontierInfo(False, "not computed", f"Not computed: {e}.")
+    m = how[0] if how else BlockMethod()
+    method = method_of(game, m)
     if blocks is None or any(b[1].shape[0] == 0 for b in blocks):
-        return empty, FrontierInfo(True, "per-issue frontiers merged")
+        return empty, FrontierInfo(m.gap == 0.0, method)
     d = np.nan_to_num(np.asarray(game.reservation)[parties], nan=-np.inf) if (reservations and acceptability) \
         else np.full(n, -np.inf)
     merged = _capped_merge(blocks, game.n_issues, n)
     if merged is not None:
-        rows, u = merged
+        rows, u = finish_terms(game, parties, *merged)
         ok = np.all(u >= d[None, :] - _TOL, axis=1)
         rows, u = rows[ok], u[ok]
-        info = FrontierInfo(True, "per-issue frontiers merged", points=int(rows.shape[0]))
+        exact = m.gap == 0.0
+        info = FrontierInfo(exact, method, "" if exact else method[0].upper() + method[1:] + ".",
+                            points=int(rows.shape[0]))
     else:
-        rows, u = _sample(blocks, game.n_issues, n, d, samples, seed)
+        rows, u = _sample(game, parties, blocks, game.n_issues, n, d, samples, seed)
         keep = pareto_mask(u) if rows.shape[0] else np.zeros(0, dtype=bool)
         rows, u = rows[keep], u[keep]
         info = FrontierInfo(False, "sampled supported points",
@@ -213,7 +232,7 @@ def _bounded_frontier(game: Game, acceptability: bool, reservations: bool, sampl
                             "weightings), and the bargaining solutions are refined issue by issue from "
                             "the best of them.", points=int(rows.shape[0]))
     order = np.lexsort(tuple(-u[:, k] for k in range(n - 1, -1, -1))) if n else np.arange(u.shape[0])
-    return Frontier(tuple(int(p) for p in parties), rows[order], u[order]), info
+    return Frontier(tuple(int(p) for p in parties), rows[order], u[order], info.method, m.gap), info
 
 
 def refine(game: Game, outcome: np.ndarray, criterion: Callable[[np.ndarray], np.ndarray],
@@ -235,6 +254,7 @@ def refine(game: Game, outcome: np.ndarray, criterion: Callable[[np.ndarray], np
         picks.append(int(hit[0]))
 
     def score(u: np.ndarray) -> np.ndarray:
+        u = finish_terms(game, parties, np.zeros((u.shape[0], 0), dtype=np.intp), u, filter_=False)[1]
         s = np.asarray(criterion(u), dtype=float)
         return np.where(np.all(u >= d[None, :] - _TOL, axis=1), s, -np.inf)
 
@@ -269,13 +289,14 @@ def opposition_bounds(game: Game, samples: int = 500, seed: int = 0) -> tuple[fl
     if info.exact:
         v = float(np.min(np.linalg.norm(1.0 - front.utilities, axis=1)) / np.sqrt(n))
         return v, v, True
-    rows, u = _sample(blocks, game.n_issues, n, np.full(n, -np.inf), samples, seed)
+    rows, u = _sample(game, parties, blocks, game.n_issues, n, np.full(n, -np.inf), samples, seed)
     dist = np.linalg.norm(1.0 - u, axis=1)
     best = float(dist.min())
     for k in np.argsort(dist)[:10]:
         o = refine(game, rows[k], lambda uu: -np.sum((1.0 - uu) ** 2, axis=1), acceptability=False)
         best = min(best, float(np.linalg.norm(1.0 - game.utility(o[None, :])[0, parties])))
-    lower = _relaxed_lower_bound(game, parties)
+    # the convex relaxation bounds additive utilities; with utility terms only 0 is a sure bound
+    lower = _relaxed_lower_bound(game, parties) if not game.terms else 0.0
     return best / np.sqrt(n), min(best, lower) / np.sqrt(n), False
 
 

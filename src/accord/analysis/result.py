@@ -34,11 +34,20 @@ class Point:
 class Frontier:
     """The Pareto frontier: ``outcomes`` ``(m, I)`` point indices and ``utilities`` ``(m, n)`` of the
     ``parties`` (actor indices), one representative outcome per non-dominated utility vector,
-    sorted by the first party's utility, descending."""
+    sorted by the first party's utility, descending. ``method``: how it was computed; ``gap``: 0 when
+    exact, else the bound of a search stopped at its budget (every outcome not examined is within
+    ``gap`` of a listed point in every party's utility)."""
 
     parties: tuple[int, ...]
     outcomes: np.ndarray
     utilities: np.ndarray
+    method: str = ""
+    gap: float = 0.0
+
+    @property
+    def exact(self) -> bool:
+        """Whether the frontier is exact (``gap`` 0) rather than a search's stated approximation."""
+        return self.gap == 0.0
 
     def __len__(self) -> int:
         return int(self.outcomes.shape[0])

@@ -48,6 +48,7 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
     console.print(styled((a.game_id, "bold"), f": parties {', '.join(a.parties)}; {a.n_outcomes:,} outcomes; "
                          "disagreement point " + ", ".join(f"{p}={d:.3f} ({s})" for p, d, s in
                                                           zip(a.parties, a.disagreement, a.disagreement_source))))
+    console.print(f"frontier: {a.extra.get('frontier_size', len(a.frontier)):,} points; {a.method}")
     for p, s in zip(a.parties, a.disagreement_source):
         if s.startswith("default"):
             console.print(styled(("warning", "yellow"), f" {p}'s disagreement utility is from a default: "

@@ -11,7 +11,6 @@ from .. import api, guards
 from ..forecast.models import MODELS
 from ..game import Game
 from ..model import Scenario
-from ..model.files import is_folder
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
 from ..report.results import STEPS
 from . import app
@@ -91,7 +90,7 @@ def brief_cmd(
     overwritten (see docs/brief.md)."""
     limits = parse_limits(limit)
     game = load_game(scenario, as_of)
-    history = None if is_folder(Path(scenario)) else load_scenario(scenario)
+    history = load_scenario(scenario)
     folder = out if out is not None else Path("brief") / _folder_name(game.id)
     settings = Settings(seed=seed, draws=draws, runs=runs, model=model)
     data, written = make_brief(game, folder, force=force, settings=settings, limits=limits, history=history)

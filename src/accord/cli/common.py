@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -25,6 +26,7 @@ from ..escape import terminal
 from ..game import Game
 from ..jsonable import plain
 from ..model import Scenario, ScenarioError
+from ..model.files import kind_of
 
 EXIT_BAD_INPUT = 2
 
@@ -67,12 +69,21 @@ def fail(problems: ScenarioError | str | BaseException) -> NoReturn:
 
 
 def load_scenario(ref: str) -> Scenario:
-    """A scenario file or bundled name (:func:`accord.api.load`); bad input exits 2 with one line per
-    problem."""
+    """A scenario file, bundled name, or file/folder in an import format (GENIUS, GeniusWeb, NegMAS)
+    (:func:`accord.api.load`); bad input exits 2 with one line per problem, and what an import changed,
+    defaulted or skipped is noted on stderr."""
+    from ..formats import detect
+
     try:
-        return api.load(ref)
+        scn = api.load(ref)
+        fmt = detect(Path(ref)) if kind_of(ref) in ("file", "folder") else None
     except ScenarioError as e:
         fail(e)
+    if fmt is not None:  # what the import changed, defaulted or skipped
+        for key in ("files", "reservation", "discount", "terms", "scale", "issues"):
+            if key in scn.assumptions:
+                err_console.print(styled(("note", "yellow"), f" {fmt.label}: {scn.assumptions[key]}"), soft_wrap=True)
+    return scn
 
 
 AS_OF_HELP = ("Take the scenario as it stood on this date (YYYY-MM-DD): its dated snapshots up to then "
@@ -93,16 +104,11 @@ def scenario_as_of(ref: str, as_of: str | None) -> Scenario:
 
 
 def load_game(ref: str, as_of: str | None = None) -> Game:
-    """A scenario file, bundled name or GENIUS folder, compiled to a Game (:func:`accord.api.game_of`;
-    exit 2 on bad input); ``as_of``: the scenario as it stood on that date."""
+    """:func:`load_scenario` compiled to a Game (:func:`accord.api.game_of`; exit 2 on bad input);
+    ``as_of``: the scenario as it stood on that date (its snapshots up to then applied)."""
+    scn = scenario_as_of(ref, as_of)
     try:
-        return api.game_of(ref, as_of)
-    except ScenarioError as e:
-        fail(e)
-    except ValueError as e:
-        fail(f"--as-of: {e}")
-    try:
-        return api.game_of(ref)
+        return api.game_of(scn)
     except ScenarioError as e:
         fail(e)
 
@@ -167,7 +173,7 @@ class Steps:
 
     def __enter__(self) -> Steps:
         if self.enabled and self.tty:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._bar = Progress(TextColumn(terminal(self.label), style="bold", markup=False),
                                  TextColumn("{task.description}", markup=False), BarColumn(),

@@ -1,62 +1,120 @@
-"""GENIUS XML domains (Lin et al. 2014, the ANAC format) in and out.
+"""GENIUS XML domains (Lin et al. 2014, the ANAC format) in and out, as scenarios.
 
 A GENIUS folder holds one domain file (root ``<negotiation_template>``, or a ``<utility_space>``
-without evaluations) listing the issues, and one profile per party (root ``<utility_space>``) with a
-``<weight>`` per issue, an ``<item evaluation=...>`` per discrete value (or a linear ``<evaluator>`` on an
-integer issue), an optional ``<reservation value>`` and ``<discount_factor value>``.
+without evaluations) listing the issues, and one profile per party (root ``<utility_space>``).
+Files that are not XML are skipped with a note (ANAC 2014 folders hold GENIUS's cached frontier,
+``pareto.xml``, which is a CSV).
 
-Utilities follow GENIUS: ``u(o) = sum_i w_i * e_i(o_i) / max_k e_i(k)`` for discrete issues; for integer
-issues the linear evaluator ``offset + slope * (x - lowerbound)`` is used as given. Weights are
-normalised to sum to 1 when they do not. Parties are the profile file names without ``.xml``; issue
-values are the XML value strings (integers as decimal strings).
+Linear-additive profiles have a ``<weight>`` per issue, an ``<item evaluation=...>`` per discrete value
+(or a linear ``<evaluator>`` on an integer issue), and optionally ``<reservation value>`` and
+``<discount_factor value>``. Their utility is GENIUS's, ``u(o) = sum_i w_i * e_i(o_i) / max_k e_i(k)``
+(``AdditiveUtilitySpace``): each profile becomes an actor (a party) with one stance per issue whose
+``utilities`` are ``e / max e`` and whose salience is the weight normalised to sum 1; integer
+issues with a linear evaluator use ``offset + slope * (x - lowerbound)`` clipped to [0, 1].
+
+Non-linear profiles (``<utility_space type="nonlinear">``, ANAC 2014) sum ``hyperRectangle``
+constraints: ``u(o) = min(1, sum_r w_r * u_r * [o in r] / maxutility)`` with ``INCLUDES`` bounds
+(inclusive, on the issue's integer values) or ``EXCLUDES`` bounds (utility outside the box); nested
+``ufun`` elements with ``aggregation="sum"`` multiply their weights (``NonlinearUtilitySpace``). Each
+rectangle becomes a utility term of the actor (:class:`~accord.model.Term`); an ``EXCLUDES`` box is a
+constant term and a negative one.
+
+GENIUS semantics: a profile without ``<reservation>`` has reservation 0 (GENIUS's
+``getReservationValueUndiscounted``) — the importer writes it explicitly and notes it; a discount
+factor of 0 means no discounting (``validateDiscount``). Hostile numbers are errors with file, line
+and field: NaN or infinite values, negative weights or evaluations, a reservation outside [0, 1], a
+discount outside [0, 1], duplicate issues or values, integer issues too large to tabulate.
+
+Issue and option ids are the GENIUS names where they are ids of the scenario language, else a
+cleaned form (spaces to ``_``); the names themselves are kept as the issue names and option labels,
+and written back on export.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
 import numpy as np
 
-from ..game import Game, IssueGrid
-from ..model import Problem, ScenarioError
+from ..game import Game, compile_scenario
+from ..model import Scenario
+from .base import (
+    MAX_ISSUE_VALUES,
+    Ids,
+    ImportFormat,
+    Notes,
+    build,
+    fail,
+    number,
+    read_text,
+    slug,
+)
 
-__all__ = ["load_genius", "dump_genius", "is_genius_folder"]
+__all__ = ["GENIUS", "dump_genius", "is_genius_folder", "load_genius", "read_genius", "write_genius"]
 
 
-def _err(file: Path | str, msg: str, field: str = "", line: int | None = None) -> ScenarioError:
-    return ScenarioError([Problem(str(file), line, field, msg)])
+class _NotXML(Exception):
+    pass
 
 
-def _parse(path: Path) -> ET.Element:
+@dataclass
+class _Doc:
+    path: Path
+    root: ET.Element
+    lines: dict[int, int]
+    text: list[str]
+
+    def line(self, el: ET.Element | None) -> int | None:
+        return None if el is None else self.lines.get(id(el))
+
+    def quote(self, el: ET.Element) -> str:
+        """The source line of ``el``, stripped: a verbatim quote of the file."""
+        n = self.line(el)
+        q = self.text[n - 1].strip() if n and n <= len(self.text) else ""
+        return q[:300] or f"<{el.tag}>"
+
+
+def _parse(path: Path) -> _Doc:
+    """Parse with expat, keeping each element's line; non-XML raises :class:`_NotXML`."""
+    text = read_text(path)
+    head = text.lstrip("\ufeff \t\r\n")
+    if not head.startswith("<"):
+        raise _NotXML
+    builder = ET.TreeBuilder()
+    lines: dict[int, int] = {}
+    p = expat.ParserCreate()
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        el = builder.start(tag, attrs)
+        lines[id(el)] = p.CurrentLineNumber
+
+    def entity(*_: Any) -> None:
+        raise fail(path, "entity declarations are not allowed in a GENIUS file", "", p.CurrentLineNumber)
+
+    p.StartElementHandler = start
+    p.EndElementHandler = lambda tag: builder.end(tag)
+    p.EntityDeclHandler = entity
     try:
-        return ET.parse(path).getroot()
-    except ET.ParseError as e:
-        line = e.position[0] if getattr(e, "position", None) else None
-        raise _err(path, f"malformed XML: {e.msg if hasattr(e, 'msg') else e}", "", line) from None
-    except OSError as e:
-        raise _err(path, f"cannot read: {e.strerror}") from None
-
-
-def _line(path: Path, pattern: str) -> int | None:
-    """Line of the first occurrence of ``pattern`` in the file (ElementTree keeps no line numbers)."""
-    try:
-        for n, text in enumerate(path.read_text(errors="replace").splitlines(), start=1):
-            if pattern in text:
-                return n
-    except OSError:
-        pass
-    return None
-
-
-def _issues_of(root: ET.Element) -> list[ET.Element]:
-    return [e for e in root.iter("issue")]
+        p.Parse(text, True)
+        root = builder.close()
+    except expat.ExpatError as e:
+        raise fail(path, f"malformed XML: {expat.errors.messages[e.code]}", "", e.lineno) from None
+    except AssertionError:
+        raise fail(path, "malformed XML: unbalanced elements", "", p.CurrentLineNumber) from None
+    return _Doc(path, root, lines, text.splitlines())
 
 
 def _is_profile(root: ET.Element) -> bool:
-    return root.tag == "utility_space" and (
-        any(True for _ in root.iter("weight")) or any("evaluation" in i.attrib for i in root.iter("item")))
+    if root.tag != "utility_space":
+        return False
+    if root.get("type", "").lower() == "nonlinear":
+        return True
+    return (any(True for _ in root.iter("weight")) or any("evaluation" in i.attrib for i in root.iter("item"))
+            or any(True for _ in root.iter("hyperRectangle")))
 
 
 def is_genius_folder(path: str | Path) -> bool:
@@ -65,151 +123,331 @@ def is_genius_folder(path: str | Path) -> bool:
     return p.is_dir() and any(p.glob("*.xml"))
 
 
-def _domain_issues(path: Path, root: ET.Element) -> list[tuple[str, str, list[str], dict]]:
-    out = []
-    for k, iss in enumerate(_issues_of(root)):
+@dataclass
+class _Issue:
+    name: str
+    index: str
+    kind: str                   # discrete | integer
+    values: list[str]
+    id: str = ""
+    option_ids: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+def _domain_issues(doc: _Doc, ids: Ids) -> list[_Issue]:
+    out: list[_Issue] = []
+    seen: dict[str, int | None] = {}
+    for k, iss in enumerate(doc.root.iter("issue")):
+        line = doc.line(iss)
         name = iss.get("name")
         if not name:
-            raise _err(path, "an <issue> has no name", f"issue[{k}]", _line(path, "<issue"))
-        kind = (iss.get("type") or iss.get("vtype") or "discrete").lower()
+            raise fail(doc.path, "an <issue> has no name", f"issue[{k}]", line)
+        if name in seen:
+            first = seen[name]
+            raise fail(doc.path, f"duplicate issue name {name!r}" + (f" (first on line {first})" if first else ""),
+                       f"issue {name}", line)
+        seen[name] = line
+        kind = (iss.get("type") or iss.get("vtype") or iss.get("etype") or "discrete").lower()
         if kind == "discrete":
-            vals = [it.get("value") for it in iss.findall("item")]
+            items = iss.findall("item")
+            vals = [it.get("value") for it in items]
             if not vals or any(v is None for v in vals):
-                raise _err(path, f"discrete issue {name!r} needs <item value=...> children", f"issue {name}",
-                           _line(path, f'name="{name}"'))
-            out.append((name, "discrete", [str(v) for v in vals], dict(iss.attrib)))
+                raise fail(doc.path, f"discrete issue {name!r} needs <item value=...> children", f"issue {name}", line)
+            dup: dict[str, int | None] = {}
+            for it, v in zip(items, vals):
+                if v in dup:
+                    raise fail(doc.path, f"issue {name!r}: duplicate value {v!r}"
+                               + (f" (first on line {dup[v]})" if dup[v] else ""), f"issue {name}.item", doc.line(it))
+                dup[str(v)] = doc.line(it)
+            values = [str(v) for v in vals]
         elif kind == "integer":
+            lo_t, hi_t = iss.get("lowerbound"), iss.get("upperbound")
             try:
-                lo, hi = int(iss.get("lowerbound", "")), int(iss.get("upperbound", ""))
+                lo, hi = int(str(lo_t)), int(str(hi_t))
             except ValueError:
-                raise _err(path, f"integer issue {name!r} needs integer lowerbound and upperbound",
-                           f"issue {name}", _line(path, f'name="{name}"')) from None
+                raise fail(doc.path, f"integer issue {name!r} needs integer lowerbound and upperbound "
+                           f"(got {lo_t!r}, {hi_t!r})", f"issue {name}", line) from None
             if hi < lo:
-                raise _err(path, f"integer issue {name!r}: upperbound < lowerbound", f"issue {name}",
-                           _line(path, f'name="{name}"'))
-            out.append((name, "integer", [str(x) for x in range(lo, hi + 1)], dict(iss.attrib)))
+                raise fail(doc.path, f"integer issue {name!r}: upperbound {hi} < lowerbound {lo}", f"issue {name}", line)
+            size = hi - lo + 1
+            if size > MAX_ISSUE_VALUES:
+                raise fail(doc.path, f"integer issue {name!r} has {size:,} values ({lo}..{hi}); accord tabulates "
+                           f"every value of an issue and takes at most {MAX_ISSUE_VALUES:,}: narrow the bounds, or "
+                           "make it a discrete issue listing the values that matter", f"issue {name}", line)
+            values = [str(x) for x in range(lo, hi + 1)]
         else:
-            raise _err(path, f"issue {name!r} has type {kind!r}; only discrete and integer issues are supported",
-                       f"issue {name}", _line(path, f'name="{name}"'))
+            raise fail(doc.path, f"issue {name!r} has type {kind!r}; only discrete and integer issues are supported",
+                       f"issue {name}", line)
+        opt_ids = Ids()
+        out.append(_Issue(name, str(iss.get("index", k + 1)), kind, values, ids(name),
+                          [opt_ids(v) for v in values], line))
     if not out:
-        raise _err(path, "the domain has no issues", "utility_space")
+        raise fail(doc.path, "the domain has no issues", "utility_space", doc.line(doc.root))
     return out
 
 
-def _float(path: Path, s: str | None, field: str, pattern: str) -> float:
-    try:
-        return float(s)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _err(path, f"expected a number, got {s!r}", field, _line(path, pattern)) from None
+@dataclass
+class _Profile:
+    weights: list[float] | None
+    rows: list[list[float]]
+    weight_els: list[ET.Element]
+    terms: list[dict[str, Any]]
+    reservation: float
+    discount: float
 
 
-def _profile(path: Path, root: ET.Element, issues: list[tuple[str, str, list[str], dict]]):
-    """Weights ``(I,)``, value rows per issue, reservation, discount of one profile."""
-    by_name = {e.get("name"): e for e in _issues_of(root)}
-    by_index = {e.get("index"): e for e in _issues_of(root)}
-    weights_by_index = {w.get("index"): w.get("value") for w in root.iter("weight")}
-    w = np.zeros(len(issues))
-    rows = []
-    for k, (name, kind, vals, attrib) in enumerate(issues):
-        e = by_name.get(name)
+def _reservation_discount(doc: _Doc, notes: Notes, actor: str) -> tuple[float, float]:
+    res_el = next(iter(doc.root.iter("reservation")), None)
+    if res_el is None:
+        res = 0.0
+        notes.add("reservation", f"{actor}: no <reservation> in {doc.path.name}; GENIUS reads that as 0")
+    else:
+        res = number(doc.path, res_el.get("value"), "reservation", doc.line(res_el), low=0.0, high=1.0,
+                     what="a reservation value in [0, 1]")
+    disc_el = next(iter(doc.root.iter("discount_factor")), None)
+    disc = 1.0
+    if disc_el is not None:
+        disc = number(doc.path, disc_el.get("value"), "discount_factor", doc.line(disc_el), low=0.0, high=1.0,
+                      what="a discount factor in [0, 1]")
+        if disc == 0.0:
+            disc = 1.0
+            notes.add("discount", f"{actor}: discount factor 0 in {doc.path.name}; GENIUS reads that as no discounting")
+    return res, disc
+
+
+def _additive(doc: _Doc, issues: list[_Issue]) -> tuple[list[float], list[list[float]], list[ET.Element]]:
+    by_name = {e.get("name"): e for e in doc.root.iter("issue")}
+    by_index = {e.get("index"): e for e in doc.root.iter("issue")}
+    weight_els = {w.get("index"): w for w in doc.root.iter("weight")}
+    w: list[float] = []
+    rows: list[list[float]] = []
+    els: list[ET.Element] = []
+    for iss in issues:
+        e = by_name.get(iss.name)
         if e is None:
-            e = by_index.get(attrib.get("index"))
+            e = by_index.get(iss.index)
         if e is None:
-            raise _err(path, f"no evaluation for issue {name!r}", f"issue {name}")
-        idx = e.get("index", attrib.get("index"))
-        if idx not in weights_by_index:
-            raise _err(path, f"no <weight> for issue {name!r} (index {idx})", f"weight[{idx}]")
-        w[k] = _float(path, weights_by_index[idx], f"weight[{idx}]", f'index="{idx}"')
-        if kind == "discrete":
-            ev = {it.get("value"): it.get("evaluation") for it in e.findall("item")}
-            missing = [v for v in vals if v not in ev]
+            raise fail(doc.path, f"no evaluation for issue {iss.name!r}", f"issue {iss.name}", doc.line(doc.root))
+        idx = e.get("index", iss.index)
+        wel = weight_els.get(idx)
+        if wel is None:
+            raise fail(doc.path, f"no <weight> for issue {iss.name!r} (index {idx})", f"weight[{idx}]", doc.line(e))
+        wv = number(doc.path, wel.get("value"), f"weight[{idx}] (issue {iss.name})", doc.line(wel), low=0.0,
+                    what="a finite, non-negative weight")
+        w.append(wv)
+        els.append(wel)
+        if iss.kind == "discrete":
+            items = {it.get("value"): it for it in e.findall("item")}
+            missing = [v for v in iss.values if v not in items or items[v].get("evaluation") is None]
             if missing:
-                raise _err(path, f"issue {name!r}: no evaluation for {', '.join(map(repr, missing))}",
-                           f"issue {name}", _line(path, f'name="{name}"'))
-            raw = np.array([_float(path, ev[v], f"issue {name}.item {v}", f'value="{v}"') for v in vals])
+                raise fail(doc.path, f"issue {iss.name!r}: no evaluation for {', '.join(map(repr, missing))}",
+                           f"issue {iss.name}", doc.line(e))
+            raw = np.array([number(doc.path, items[v].get("evaluation"), f"issue {iss.name}.item {v}.evaluation",
+                                   doc.line(items[v]), low=0.0, what="a finite, non-negative evaluation")
+                            for v in iss.values])
             top = raw.max()
-            rows.append(raw / top if top > 0 else np.zeros_like(raw))
+            rows.append((raw / top if top > 0 else np.zeros_like(raw)).tolist())
         else:
-            ev_el = e.find("evaluator")
-            if ev_el is None or (ev_el.get("ftype") or "linear") != "linear":
-                raise _err(path, f"integer issue {name!r} needs a linear <evaluator>", f"issue {name}",
-                           _line(path, f'name="{name}"'))
-            off = _float(path, ev_el.get("offset"), f"issue {name}.evaluator.offset", "offset=")
-            slope = _float(path, ev_el.get("slope"), f"issue {name}.evaluator.slope", "slope=")
-            x = np.array([int(v) for v in vals], dtype=float)
-            rows.append(np.clip(off + slope * (x - x[0]), 0.0, 1.0))
-    if w.sum() <= 0:
-        raise _err(path, "the weights sum to zero", "weight")
-    w = w / w.sum()
-    res_el = root.find("reservation")
-    # GENIUS reads a profile without <reservation> as reservation 0 (AbstractUtilitySpace)
-    res = 0.0 if res_el is None else _float(path, res_el.get("value"), "reservation", "<reservation")
-    disc_el = root.find("discount_factor")
-    disc = 1.0 if disc_el is None else _float(path, disc_el.get("value"), "discount_factor", "<discount_factor")
-    return w, rows, res, disc
+            ev = e.find("evaluator")
+            if ev is None or (ev.get("ftype") or "linear") != "linear":
+                raise fail(doc.path, f"integer issue {iss.name!r} needs a linear <evaluator>", f"issue {iss.name}",
+                           doc.line(e))
+            off = number(doc.path, ev.get("offset"), f"issue {iss.name}.evaluator.offset", doc.line(ev))
+            slope = number(doc.path, ev.get("slope"), f"issue {iss.name}.evaluator.slope", doc.line(ev))
+            x = np.array([int(v) for v in iss.values], dtype=float)
+            rows.append(np.clip(off + slope * (x - x[0]), 0.0, 1.0).tolist())
+    if sum(w) <= 0:
+        raise fail(doc.path, "the weights sum to zero: give at least one issue a positive weight", "weight",
+                   doc.line(els[0]) if els else None)
+    return w, rows, els
+
+
+def _nonlinear(doc: _Doc, issues: list[_Issue], notes: Notes, actor: str) -> list[dict[str, Any]]:
+    by_index = {iss.index: iss for iss in issues}
+    util = next((u for u in doc.root.iter("utility") if u.get("maxutility") is not None), None)
+    if util is None:
+        raise fail(doc.path, "a non-linear profile needs <utility maxutility=...>", "utility", doc.line(doc.root))
+    top = number(doc.path, util.get("maxutility"), "utility.maxutility", doc.line(util), what="a positive maxutility")
+    if top <= 0:
+        raise fail(doc.path, f"maxutility {util.get('maxutility')!r} must be positive", "utility.maxutility",
+                   doc.line(util))
+    terms: list[dict[str, Any]] = []
+    dropped = 0
+
+    def ufun(el: ET.Element, weight: float) -> None:
+        nonlocal dropped
+        agg = (el.get("aggregation") or "sum").lower()
+        if agg != "sum":
+            raise fail(doc.path, f"ufun aggregation {agg!r} is not supported (only sum)", "ufun.aggregation",
+                       doc.line(el))
+        w = weight * number(doc.path, el.get("weight", "1"), "ufun.weight", doc.line(el))
+        for rect in el.findall("hyperRectangle"):
+            line = doc.line(rect)
+            u = number(doc.path, rect.get("utility"), "hyperRectangle.utility", line)
+            u *= number(doc.path, rect.get("weight", "1"), "hyperRectangle.weight", line) * w
+            value = u / top
+            if abs(value) > 1.0 + 1e-12:
+                raise fail(doc.path, f"hyperRectangle utility {rect.get('utility')!r} is more than maxutility "
+                           f"{util.get('maxutility')!r}", "hyperRectangle.utility", line)
+            inc, exc = rect.findall("INCLUDES"), rect.findall("EXCLUDES")
+            if inc and exc:
+                raise fail(doc.path, "a hyperRectangle mixes INCLUDES and EXCLUDES", "hyperRectangle", line)
+            when: dict[str, list[str]] = {}
+            for b in inc or exc:
+                bl = doc.line(b)
+                iss = by_index.get(str(b.get("index")))
+                if iss is None:
+                    raise fail(doc.path, f"bound on issue index {b.get('index')!r}, which the domain does not have",
+                               f"{b.tag}.index", bl)
+                if iss.kind != "integer":
+                    raise fail(doc.path, f"bound on {iss.name!r}, a discrete issue: hyperRectangles bound integer "
+                               "issues", f"{b.tag}.index", bl)
+                lo = number(doc.path, b.get("min"), f"{b.tag}.min", bl)
+                hi = number(doc.path, b.get("max"), f"{b.tag}.max", bl)
+                if hi < lo:
+                    raise fail(doc.path, f"bound on {iss.name!r}: max {b.get('max')} < min {b.get('min')}",
+                               f"{b.tag}.max", bl)
+                inside = [oid for oid, v in zip(iss.option_ids, iss.values) if lo <= int(v) <= hi]
+                prev = when.get(iss.id)
+                when[iss.id] = inside if prev is None else [o for o in prev if o in inside]
+            quote = doc.quote(rect)
+            prov = {"source": _source_id(doc.path), "quote": quote}
+            if any(not v for v in when.values()):
+                if exc:  # outside an empty box: everywhere
+                    terms.append({"value": value, "provenance": prov})
+                else:
+                    dropped += 1
+                continue
+            value = round(value, 15)
+            if exc:
+                terms.append({"value": value, "provenance": prov, "note": "EXCLUDES: utility outside the box"})
+                terms.append({"when": when, "value": -value, "provenance": prov, "note": "EXCLUDES box"})
+            else:
+                terms.append({"when": when, "value": value, "provenance": prov} if when else
+                             {"value": value, "provenance": prov})
+        for inner in el.findall("ufun"):
+            ufun(inner, w)
+
+    for top_fun in util.findall("ufun"):
+        ufun(top_fun, 1.0)
+    if dropped:
+        notes.add("terms", f"{actor}: {dropped} hyperRectangle(s) in {doc.path.name} cover no value of the domain "
+                  "and were left out")
+    if not terms:
+        raise fail(doc.path, "a non-linear profile without hyperRectangles", "utility", doc.line(util))
+    return terms
+
+
+def _source_id(path: Path) -> str:
+    return slug(path.stem) + "-xml"
+
+
+def read_genius(folder: str | Path) -> Scenario:
+    """The scenario of a GENIUS domain folder: every profile a party (see the module docstring)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise fail(folder, "not a folder: a GENIUS domain is a folder of XML files")
+    files = sorted(folder.glob("*.xml"))
+    if not files:
+        raise fail(folder, "no .xml files: not a GENIUS domain folder")
+    notes = Notes()
+    docs: list[_Doc] = []
+    for f in files:
+        try:
+            docs.append(_parse(f))
+        except _NotXML:
+            what = " (GENIUS's cached Pareto frontier, a CSV)" if f.name == "pareto.xml" else ""
+            notes.add("files", f"{f.name} skipped: not XML{what}")
+    domains = [d for d in docs if not _is_profile(d.root) and d.root.tag in ("negotiation_template", "utility_space")]
+    profiles = [d for d in docs if _is_profile(d.root)]
+    for d in docs:
+        if d not in domains and d not in profiles:
+            notes.add("files", f"{d.path.name} skipped: <{d.root.tag}> is neither a GENIUS domain nor a profile")
+    if len(domains) != 1:
+        what = "no domain file" if not domains else "more than one domain file (" + ", ".join(
+            d.path.name for d in domains) + ")"
+        raise fail(folder, f"expected one domain file (<negotiation_template>), found {what}")
+    if not profiles:
+        raise fail(folder, "no utility profiles (<utility_space> with weights and evaluations, or hyperRectangles)")
+    dom = domains[0]
+    issues = _domain_issues(dom, Ids())
+    actor_ids = Ids()
+    sources = [{"id": _source_id(dom.path), "title": f"GENIUS domain {dom.path.name}"}]
+    actors, stances = [], []
+    for d in profiles:
+        aid = actor_ids(d.path.stem)
+        res, disc = _reservation_discount(d, notes, d.path.stem)
+        sources.append({"id": _source_id(d.path), "title": f"GENIUS profile {d.path.name}"})
+        actor: dict[str, Any] = {"id": aid, "name": d.path.stem, "role": "party", "reservation": res,
+                                 "discount": disc}
+        nonlinear = d.root.get("type", "").lower() == "nonlinear" or any(True for _ in d.root.iter("hyperRectangle"))
+        if nonlinear:
+            actor["terms"] = _nonlinear(d, issues, notes, d.path.stem)
+        else:
+            w, rows, els = _additive(d, issues)
+            tot = sum(w)
+            for iss, wi, row, el in zip(issues, w, rows, els):
+                stances.append({"actor": aid, "issue": iss.id, "salience": wi / tot,
+                                "utilities": dict(zip(iss.option_ids, row)),
+                                "provenance": {"source": _source_id(d.path), "quote": d.quote(el)}})
+        actors.append(actor)
+    obj = next(iter(dom.root.iter("objective")), None)
+    title = obj.get("name") if obj is not None else None
+    if not title or title == "root":
+        title = folder.name
+    data = {
+        "id": slug(folder.name), "title": title,
+        "description": f"GENIUS domain {folder.name}: {len(issues)} issues, {len(actors)} profiles (imported).",
+        "sources": sources,
+        "issues": [_issue_data(iss) for iss in issues],
+        "actors": actors, "stances": stances,
+        "assumptions": dict(notes.items) | {"utilities": "GENIUS's: weights normalised to sum 1, evaluations "
+                                            "divided by the issue's largest (AdditiveUtilitySpace)"},
+    }
+    return build(data, folder)
+
+
+def _issue_data(iss: _Issue) -> dict[str, Any]:
+    kind = "ordinal" if iss.kind == "integer" else "categorical"
+    return {"id": iss.id, "name": iss.name, "kind": kind,
+            "options": [{"id": o, "label": v if v.strip() else "(empty)"} for o, v in zip(iss.option_ids, iss.values)]}
 
 
 def load_genius(folder: str | Path) -> Game:
-    """Load a GENIUS domain folder into a :class:`Game` (all profiles are parties)."""
-    folder = Path(folder)
-    files = sorted(folder.glob("*.xml"))
-    if not files:
-        raise _err(folder, "no .xml files: not a GENIUS domain folder")
-    parsed = [(f, _parse(f)) for f in files]
-    domains = [(f, r) for f, r in parsed if not _is_profile(r)]
-    profiles = [(f, r) for f, r in parsed if _is_profile(r)]
-    if len(domains) != 1:
-        what = "no domain file" if not domains else "more than one domain file (" + ", ".join(
-            f.name for f, _ in domains) + ")"
-        raise _err(folder, f"expected one domain file (<negotiation_template>), found {what}")
-    if not profiles:
-        raise _err(folder, "no utility profiles (<utility_space> with weights and evaluations)")
-    dpath, droot = domains[0]
-    issues = _domain_issues(dpath, droot)
-    A, I = len(profiles), len(issues)
-    weights = np.zeros((A, I))
-    values = [np.zeros((A, len(v))) for _, _, v, _ in issues]
-    res, disc = np.full(A, np.nan), np.ones(A)
-    for a, (p, r) in enumerate(profiles):
-        w, rows, rv, dv = _profile(p, r, issues)
-        weights[a] = w
-        for i, row in enumerate(rows):
-            values[i][a] = row
-        res[a], disc[a] = rv, dv
-    grids = []
-    for name, kind, vals, _ in issues:
-        grids.append(IssueGrid(name, name, "ordinal" if kind == "integer" else "categorical",
-                               np.arange(len(vals), dtype=float), tuple(vals), tuple(vals)))
-    obj = droot.find(".//objective")
-    title = (obj.get("name") if obj is not None else None) or folder.name
-    actors = tuple(p.stem for p, _ in profiles)
-    return Game(id=folder.name, actors=actors, roles=("party",) * A, issues=tuple(grids), values=tuple(values),
-                weights=weights, reservation=res, discount=disc, title=title,
-                has_stance=np.ones((A, I), dtype=bool))
+    """A GENIUS domain folder compiled to a :class:`Game` (``compile_scenario(read_genius(folder))``)."""
+    return compile_scenario(read_genius(folder))
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "profile"
+def _labels(g: Any) -> tuple[str, ...]:
+    """What an issue's values are called in GENIUS: the labels where they tell the values apart."""
+    labels = tuple(str(x) for x in g.labels)
+    return labels if len(set(labels)) == len(labels) else tuple(str(v) if isinstance(v, str) else f"{v:g}"
+                                                                for v in g.values)
 
 
 def dump_genius(game: Game, folder: str | Path, domain_name: str | None = None) -> Path:
     """Write ``game`` as a GENIUS folder: ``<id>_domain.xml`` and one profile per party (the actors
-    whose consent is needed). Every issue is written as discrete with its value strings; evaluations
-    are the game's value tables (already normalised), weights its issue weights. Acceptable sets and
-    constraints have no GENIUS equivalent and are not written."""
+    whose consent is needed). Every issue is written as discrete under its name, with its values'
+    labels (the GENIUS names of an imported domain); evaluations are the game's value tables,
+    weights its issue weights. Acceptable sets and constraints have no GENIUS equivalent and are
+    not written; utility terms cannot be written into a linear profile (an error)."""
+    if game.terms:
+        names = sorted({game.actors[t.actor] for t in game.terms})
+        raise ValueError(f"GENIUS export: {', '.join(names)} have non-additive utility terms, which a GENIUS "
+                         "linear profile cannot hold")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    name = domain_name or f"{_safe(game.id)}_domain"
+    name = domain_name or f"{slug(game.id)}_domain"
 
     def issues_el(parent: ET.Element, with_eval: int | None) -> None:
         for i, g in enumerate(game.issues):
-            e = ET.SubElement(parent, "issue", index=str(i + 1), name=g.id, type="discrete", vtype="discrete",
-                              etype="discrete")
-            for k, v in enumerate(g.values):
-                attrs = {"index": str(k + 1), "value": v if isinstance(v, str) else f"{v:g}"}
+            e = ET.SubElement(parent, "issue", index=str(i + 1), name=g.name or g.id, type="discrete",
+                              vtype="discrete", etype="discrete")
+            for k, v in enumerate(_labels(g)):
+                attrs = {"index": str(k + 1), "value": v}
                 if with_eval is not None:
                     attrs["evaluation"] = repr(float(game.values[i][with_eval, k]))
-                ET.SubElement(e, "item", **attrs)
+                ET.SubElement(e, "item", attrs)
 
     root = ET.Element("negotiation_template")
     us = ET.SubElement(root, "utility_space", number_of_issues=str(game.n_issues))
@@ -230,6 +468,34 @@ def dump_genius(game: Game, folder: str | Path, domain_name: str | None = None) 
             ET.SubElement(root, "reservation", value=repr(float(game.reservation[a])))
         ET.SubElement(root, "discount_factor", value=repr(float(game.discount[a])))
         ET.indent(root)
-        ET.ElementTree(root).write(folder / f"{_safe(game.actors[a])}.xml", encoding="utf-8",
-                                   xml_declaration=True)
+        ET.ElementTree(root).write(folder / f"{slug(game.actors[a])}.xml", encoding="utf-8", xml_declaration=True)
     return folder
+
+
+def write_genius(scenario: Scenario, folder: str | Path) -> Path:
+    """Write a scenario as a GENIUS folder (:func:`dump_genius` of its compiled game)."""
+    return dump_genius(compile_scenario(scenario), folder)
+
+
+class _Genius(ImportFormat):
+    """GENIUS XML (ANAC 2010–2019): a folder with one domain file and one profile per party."""
+
+    name = "genius"
+    label = "GENIUS XML"
+    example = "a folder of .xml files: one domain, one profile per party"
+    writes = True
+
+    def detect(self, path: Path) -> bool:
+        return is_genius_folder(path)
+
+    def read(self, path: Path) -> Scenario:
+        return read_genius(path)
+
+    def write(self, scenario: Scenario, path: Path) -> Path:
+        try:
+            return write_genius(scenario, path)
+        except ValueError as e:
+            raise fail(path, str(e)) from None
+
+
+GENIUS = _Genius()

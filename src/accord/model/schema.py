@@ -248,6 +248,20 @@ class Interval(_Frozen):
         return self
 
 
+class Term(_Frozen):
+    """A non-additive utility term (an interaction between issues): ``value`` (in [-1, 1]) is added to
+    the actor's utility whenever the agreement lies in the box ``when`` — on every listed issue, inside
+    its interval ``{low, high}`` (continuous issues) or among its listed options or points; an empty
+    ``when`` always applies. A positive value rewards a combination (complements), a negative one
+    penalises it. GENIUS's non-linear ``hyperRectangle`` profiles (ANAC 2014) are sums of such terms.
+    The actor's utility is its additive part plus its terms, clipped to [0, 1]."""
+
+    when: dict[Id, Union[Interval, tuple[Union[float, str], ...]]] = Field(default_factory=dict)
+    value: Number = Field(ge=-1.0, le=1.0)
+    provenance: Provenance | None = None
+    note: str | None = None
+
+
 class Actor(_Frozen):
     """A party, mediator, observer, constituency or ratifier.
 
@@ -258,6 +272,7 @@ class Actor(_Frozen):
     ``reservation``: utility of no agreement (BATNA) in [0, 1], where known.
     ``discount``: discount factor δ in (0, 1] (default 1: none): a payoff at normalised time t in
     [0, 1] of the talks is worth u · δ^t to this actor (GENIUS's discounting), the no-deal payoff too.
+    ``terms``: non-additive utility terms (:class:`Term`) on top of its issue-by-issue stances.
     """
 
     id: Id
@@ -270,6 +285,7 @@ class Actor(_Frozen):
     veto: Flag | None = None
     reservation: Unit | None = None
     discount: Number = Field(default=1.0, gt=0.0, le=1.0)
+    terms: tuple[Term, ...] = ()
     description: str | None = None
     uncertainty: dict[Literal["capability"], Triangular] = Field(default_factory=dict)
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
@@ -696,6 +712,10 @@ class Scenario(_Frozen):
             if snap_ids.count(sn.id) > 1 and snap_ids.index(sn.id) != k:
                 errors.append(f"snapshots[{k}].id: duplicate snapshot id {sn.id!r}")
             stances(f"snapshots[{k}].stances", sn.stances, " in one snapshot")
+        for k, a in enumerate(self.actors):
+            for j, t in enumerate(a.terms):
+                prov(f"actors[{k}].terms[{j}]", t.provenance)
+                errors.extend(_check_term(f"actors[{k}].terms[{j}]", t, issues))
         for k, c in enumerate(self.constraints):
             where = f"constraints[{k}]"
             prov(where, c.provenance)
@@ -813,6 +833,8 @@ class Scenario(_Frozen):
             by_issue.setdefault(st.issue, []).append(k)
         for who, group in (("actor", by_actor), ("issue", by_issue)):
             for key, ks in group.items():
+                if who == "actor" and actors[key].terms:
+                    continue  # its utility terms carry its preferences (stances may give no-deal positions)
                 if all(self.stances[k].salience == 0 for k in ks):
                     whom = f"of {key!r}" if who == "actor" else f"on {key!r}"
                     why = "its issue weights are undefined" if who == "actor" else "no forecast is defined for it"
@@ -822,6 +844,30 @@ class Scenario(_Frozen):
         if errors:
             raise ValueError("\n".join(errors))
         return self
+
+
+def _check_term(where: str, t: Term, issues: dict[str, Issue]) -> list[str]:
+    """Check a utility term's box against the issues (kinds, ranges, option ids)."""
+    errs: list[str] = []
+    for i, spec in t.when.items():
+        if i not in issues:
+            errs.append(f"{where}.when.{i}: unknown issue {i!r}")
+            continue
+        issue = issues[i]
+        if isinstance(spec, Interval):
+            if issue.kind != "continuous":
+                errs.append(f"{where}.when.{i}: an interval {{low, high}} is for continuous issues; list the "
+                            f"options of {i!r} ({', '.join(issue.option_ids)})")
+            elif not (issue.low <= spec.low and spec.high <= issue.high):  # type: ignore[operator]
+                errs.append(f"{where}.when.{i}: [{spec.low}, {spec.high}] is outside the issue's range "
+                            f"[{issue.low}, {issue.high}]")
+        elif not spec:
+            errs.append(f"{where}.when.{i}: an empty list matches no agreement; list positions or drop {i!r}")
+        else:
+            bad = [v for v in spec if not issue.contains(v)]
+            if bad:
+                errs.append(f"{where}.when.{i}: {', '.join(map(repr, bad))} not positions on {i!r}" + _range(issue))
+    return errs
 
 
 def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:

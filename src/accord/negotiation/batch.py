@@ -136,6 +136,8 @@ def run_batch(game: Game, pairs: Sequence[tuple[str, str]], config: Config = Con
         for i, (w, m) in enumerate(zip(dst.wv, dst.acceptable)):
             u = u + w[src.outcomes[:, i]]
             ok &= m[src.outcomes[:, i]]
+        if dst.terms:  # non-additive: the Game's own utility (terms, clipped)
+            u = game.utility(src.outcomes)[:, game.index(dst.actor)]
         return u, ok & (u >= dst.reservation - 1e-9)
 
     ub_of_a, okb_of_a = cross(oa, ob)

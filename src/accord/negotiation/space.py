@@ -57,6 +57,7 @@ class OwnSpace:
     best: float
     floor: float
     ideal: tuple[int, ...]
+    terms: tuple[tuple[tuple[tuple[int, tuple[bool, ...]], ...], float], ...] = ()
 
     def __post_init__(self) -> None:  # plain-Python mirrors for the per-session hot path
         object.__setattr__(self, "_wvl", tuple(w.tolist() for w in self.wv))
@@ -65,10 +66,16 @@ class OwnSpace:
         object.__setattr__(self, "_rows", tuple(tuple(r) for r in self.outcomes.tolist()))
 
     def u(self, outcome: tuple[int, ...] | np.ndarray) -> float:
-        """Own utility of one outcome (summed issue by issue, as ``Game.utility`` does)."""
+        """Own utility of one outcome (summed issue by issue, plus its own utility terms and clipped to
+        [0, 1] where it has any, as ``Game.utility`` does)."""
         t = 0.0
         for w, k in zip(self._wvl, outcome):  # type: ignore[attr-defined]
             t += w[k]
+        if self.terms:
+            for box, value in self.terms:
+                if all(m[outcome[i]] for i, m in box):
+                    t += value
+            t = min(max(t, 0.0), 1.0)
         return t
 
     def ok(self, outcome: tuple[int, ...] | np.ndarray) -> bool:
@@ -123,6 +130,11 @@ def _candidates(game: Game) -> tuple[np.ndarray, bool]:
         rows.append([int(np.argmax(t[a])) for t in wv])
     sample = np.stack([rng.integers(0, s, SAMPLE) for s in game.sizes], axis=1)
     parts = [np.array(rows, dtype=np.intp), sample.astype(np.intp)]
+    if game.terms:  # non-additive utilities: the analysis' frontier (every party's best included)
+        from ..analysis.pareto import pareto_frontier  # noqa: PLC0415 - only for games with terms
+
+        for f in (pareto_frontier(game), pareto_frontier(game, reservations=False)):
+            parts.append(f.outcomes.astype(np.intp))
     # the product of per-issue zones of agreement of everyone who may have to consent, when small
     who = game.consent.copy()
     for r in game.ratifications:
@@ -166,11 +178,14 @@ def own_space(game: Game, actor: int) -> OwnSpace:
     out, u = out[order], u[order]
     res = float(np.nan_to_num(game.reservation[actor], nan=0.0))
     wv = tuple(np.ascontiguousarray(t[actor]) for t in game.weighted_values())
+    terms = tuple((tuple((int(i), tuple(bool(x) for x in m)) for i, m in t.when.items()), float(t.value))
+                  for t in game.terms if t.actor == actor)
+    ideal = tuple(int(x) for x in out[-1]) if terms else tuple(int(np.argmax(v[actor])) for v in game.values)
     os_ = OwnSpace(
         actor=game.actors[actor], wv=wv, acceptable=tuple(np.ascontiguousarray(m[actor]) for m in game.acceptable),
         reservation=float(np.nan_to_num(game.reservation[actor], nan=-np.inf)), outcomes=out, utility=u,
         best=float(u[-1]), floor=max(res, float(u[0])) if res <= float(u[-1]) else float(u[-1]),
-        ideal=tuple(int(np.argmax(v[actor])) for v in game.values),
+        ideal=ideal, terms=terms,
     )
     cache[actor] = os_
     return os_

@@ -49,9 +49,12 @@ class MediatorModel:
     agreeable: Callable[[np.ndarray], np.ndarray]  # believed acceptable to everyone whose consent is needed
     status_quo: tuple[int, ...] | None
     pool: np.ndarray | None = None      # indices into ``outcomes`` believed agreeable (computed once per Game)
+    evaluate: Callable[[np.ndarray], np.ndarray] | None = None  # (N, I) -> (N, P) where utilities are not additive
 
     def u(self, outcome: tuple[int, ...]) -> np.ndarray:
         """Believed utilities ``(P,)`` of one outcome."""
+        if self.evaluate is not None:
+            return self.evaluate(np.asarray(outcome, dtype=np.intp)[None, :])[0]
         return sum(w[:, k] for w, k in zip(self.wv, outcome))  # type: ignore[return-value]
 
     def accepts(self, outcome: tuple[int, ...]) -> np.ndarray:

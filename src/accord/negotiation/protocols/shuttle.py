@@ -96,7 +96,8 @@ def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
         acceptable=tuple(m[idx] for m in game.acceptable),
         disagreement=game.no_deal_utility()[idx], outcomes=sp.outcomes,
         utility=sp.utility[:, idx], ok=sp.ok[:, idx], feasible=game.feasible, agreeable=game.agreeable,
-        status_quo=None if sq is None else tuple(int(x) for x in sq), pool=agreeable_pool(game))
+        status_quo=None if sq is None else tuple(int(x) for x in sq), pool=agreeable_pool(game),
+        evaluate=(lambda rows: game.utility(rows)[:, idx]) if game.terms else None)
 
 
 def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> State:

@@ -21,6 +21,11 @@ def opening_text(view: View) -> tuple[int, ...]:
     """Midway between the parties' (believed) ideals on ordered issues; best in sum on the others."""
     m = view.models
     assert m is not None
+    if m.evaluate is not None:  # non-additive beliefs: the candidate with the best believed Nash score
+        cand = m.outcomes if m.pool is None or not m.pool.size else m.outcomes[m.pool]
+        ok = m.ok if m.pool is None or not m.pool.size else m.ok[m.pool]
+        u = m.utility if m.pool is None or not m.pool.size else m.utility[m.pool]
+        return tuple(int(x) for x in cand[int(np.argmax(_nash_score(m, u, ok)))])
     out = []
     for g, wv in zip(view.issues, m.wv):
         if g.ordered:
@@ -110,13 +115,13 @@ class NashHillClimb(Mediator):
             best = _nash_score(m, u0[None, :], m.accepts(tuple(o))[None, :])[0] + 100.0 * m.agreeable(o_arr)[0]
             best_move = None
             for i, (wv, acc) in enumerate(zip(m.wv, m.acceptable)):
-                u = u0[None, :] - wv[:, o[i]][None, :] + wv.T          # (K_i, P)
                 okp = acc.T.copy()                                       # (K_i, P)
                 for j, accj in enumerate(m.acceptable):
                     if j != i:
                         okp &= accj[:, o[j]][None, :]
-                cand = np.repeat(np.asarray(o)[None, :], u.shape[0], axis=0)
-                cand[:, i] = np.arange(u.shape[0])
+                cand = np.repeat(np.asarray(o)[None, :], wv.shape[1], axis=0)
+                cand[:, i] = np.arange(wv.shape[1])
+                u = m.evaluate(cand) if m.evaluate is not None else u0[None, :] - wv[:, o[i]][None, :] + wv.T
                 s = _nash_score(m, u, okp) + 100.0 * m.agreeable(cand)
                 s[~m.feasible(cand)] = -np.inf
                 k = int(np.argmax(s))
