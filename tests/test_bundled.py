@@ -17,12 +17,13 @@ from accord import Game, bundled, compile_scenario, load_text, resolve
 from accord.model import Scenario, dumps, to_data
 from accord.model.audit import provenance_sites
 from accord.model.sources import paragraphs, speaker_named
+from accord.negotiation.calendar import schedule
 
 NAMES = sorted(bundled())
 
 
 def test_the_expected_scenarios_are_bundled() -> None:
-    assert {"miami-2025", "ec-emissions"} <= set(NAMES)
+    assert {"miami-2025", "ec-emissions", "colombia-2016"} <= set(NAMES)
     assert all(bundled()[n] for n in NAMES), "every bundled scenario has a title"
 
 
@@ -299,6 +300,53 @@ def test_a_treaty_guarantee_needs_congress_and_a_free_economic_zone_a_referendum
     assert not g.consent[g.index("us")]  # "It will not depend on the US"
     # Congress on its own stops at a resolution; Trump's backing carries it to a treaty
     assert g.acceptable[i][c].tolist() == [False, False, True, True]
+
+
+# -- Colombia-FARC 2016 ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def colombia() -> Scenario:
+    return resolve("colombia-2016")
+
+
+def test_colombia_rests_on_paraphrases_and_verbatim_ucdp_quotes(colombia: Scenario, shared: Path) -> None:
+    """No stored article backs the case: every stance rests on a paraphrase (reported or inferred) or on
+    a verbatim quote of the UCDP dataset, never on a quote from memory."""
+    ucdp = shared / "data" / "ucdp_peace_agreements_v22_1"
+    assert accord.check_sources(colombia, ucdp) == []
+    for site in provenance_sites(colombia):
+        p = site.provenance
+        if p.quote is not None:
+            assert p.source == "ucdp-pa", site.where
+        if not site.what.startswith("option "):
+            assert p.kind in ("reported", "inferred"), site.where
+            assert p.kind != "inferred" or p.reason, site.where
+    a = accord.audit(colombia)
+    assert "stated" not in a.kinds and a.kinds["inferred"] >= 5
+    assert a.counts()["analyst_options"] == 1  # the amnesty end of the justice scale
+    for s in _stances(colombia):
+        assert "salience" in s.assumptions, f"{s.actor}/{s.issue}"
+        assert s.acceptable is None or "acceptable" in s.assumptions, f"{s.actor}/{s.issue}"
+
+
+def test_colombia_plebiscite_then_congress(colombia: Scenario) -> None:
+    """The first agreement goes to a plebiscite the electorate passes only by chance (it failed on
+    2 October 2016); the revised agreement goes to Congress, which endorses it."""
+    g = compile_scenario(colombia)
+    assert [r.rule for r in g.soft_ratifications] == ["probability"] and g.ratifications[0].rule == "veto"
+    first = accord.analyze(colombia, as_of="2016-09-26")
+    assert not first.zopa.empty and first.nash.outcome["endorsement"] == "plebiscite"
+    (vote,) = first.ratification
+    assert (vote.actor, vote.rule, vote.accepts) == ("electorate", "probability", False)
+    assert vote.passes == pytest.approx(0.4978) and "justice" in vote.issues
+    revised = accord.analyze(colombia, as_of="2016-11-30")
+    assert revised.nash.outcome["endorsement"] == "congress"
+    assert revised.nash.outcome["justice"] in ("restricted_liberty", "specified_restrictions")
+    (endorse,) = revised.ratification
+    assert (endorse.actor, endorse.accepts, endorse.passes) == ("congress", True, 1.0)
+    assert revised.zopa.packages > first.zopa.packages  # the revision widened the zone of agreement
+    # the ceasefire deadline was extended once, to 31 December 2016
+    s = schedule(g, 50, ["government", "farc"])
+    assert s.deadline == "2016-10-31" and [c[2] for c in s.cutoffs] == ["2016-12-31"]
 
 
 # -- EC car emissions ---------------------------------------------------------------------------

@@ -80,8 +80,17 @@ def test_paragraphs_are_blank_line_blocks_or_lines() -> None:
     assert speaker_named("Jane Roe", "Roe said so") and not speaker_named("Jane Roe", "Roebuck said so")
 
 
-def test_the_quotes_check_out_and_only_the_memo_has_no_text(tmp_path: Path) -> None:
+MEMO = SCENARIO.replace("""    provenance:
+      source: notes
+      quote: "B might""", """    provenance:
+      source: memo
+      quote: "B might""")
+
+
+def test_the_quotes_check_out_and_only_a_quoted_source_needs_a_text(tmp_path: Path) -> None:
     f, src = write(tmp_path)
+    assert accord.check_sources(f, src) == []  # the memo is cited by no quote: nothing to check
+    f, src = write(tmp_path, MEMO)
     probs = accord.check_sources(f, src)
     assert [(p.field, p.line) for p in probs] == [("sources[1]", 5)]
     assert "no stored text for source 'memo'" in probs[0].message and "memo.txt" in probs[0].message
@@ -110,7 +119,7 @@ def test_a_quote_across_paragraphs_is_not_verbatim(tmp_path: Path) -> None:
 
 
 def test_cli_validate_sources_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
-    f, src = write(tmp_path)
+    f, src = write(tmp_path, MEMO)
     r = run("validate", str(f), "--sources", str(src))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [
