@@ -292,3 +292,25 @@ def test_the_language_writes_back_what_it_reads() -> None:
     text = json.dumps(schema)
     for word in ("Supermajority", "RatifyProbability", "Influence", "Snapshot", "Extension", "Range", "if_linear"):
         assert word in text, word
+
+
+def test_forecasts_are_checked_as_one_package_against_the_constraints() -> None:
+    """Forecast models work issue by issue; the package they add up to is checked against the linking
+    constraints (with the nearest package that meets them) and the ratification rules."""
+    g = game(iran(rule="{probability: 0.4}"))
+    fc = accord.predict(g, "compromise")
+    pkg = fc.package
+    assert pkg is not None and fc.to_dict()["package"]["violated"] == list(pkg.violated)
+    c, s = pkg.package["centrifuges"], pkg.package["stockpile"]
+    assert (c / 1000 + s / 500 > 12) == ("breakout" in pkg.violated)
+    if pkg.violated:
+        n = pkg.nearest
+        assert n is not None and n["centrifuges"] / 1000 + n["stockpile"] / 500 <= 12 + 1e-9
+        assert {k for k in n if n[k] != pkg.package[k]} <= {"centrifuges", "stockpile"}
+    expected = 0.4 if pkg.package["sanctions"] != "kept" else 1.0
+    assert pkg.ratification == pytest.approx(expected)
+    # an additive game without ratifications has no package check
+    assert accord.predict("ec-emissions").package is None
+    miami = accord.predict("miami-2025").package
+    assert miami is not None and miami.violated == ("a requirement linking Territory in Donetsk and Format of the next meeting",)
+    assert miami.nearest["next_meeting"] == "bilateral_shuttle"

@@ -30,7 +30,7 @@ def run(*args: str) -> str:
 
 def example() -> accord.Scenario:
     block = DOC[DOC.index("## A complete example"):]
-    return accord.load_text(re.search(r"```yaml\n(.*?)```", block, re.S).group(1), "example.yaml")
+    return accord.load_text(re.search(r"```yaml\n(.*?)```", block, re.DOTALL).group(1), "example.yaml")
 
 
 def test_the_complete_example_does_what_the_page_says() -> None:
@@ -59,7 +59,7 @@ def test_the_audit_and_validate_output_shown_is_what_the_commands_print(shared: 
     out = run("audit", "miami-2025")
     first = out.splitlines()[0].rstrip()
     assert first in shown
-    for heading in re.findall(r"^(?:Stances|Judgement|Options).*$", shown, re.M):
+    for heading in re.findall(r"^(?:Stances|Judgement|Options).*$", shown, re.MULTILINE):
         assert heading.rstrip() in [line.rstrip() for line in out.splitlines()], heading
     inferred = shown[shown.index("Stances and constraints resting"):shown.index("Judgement numbers")]
     inferred = "\n".join(line.rstrip() for line in inferred.rstrip().splitlines())

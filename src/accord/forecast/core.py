@@ -24,6 +24,7 @@ from .baselines import categorical_shares
 from .eum import VARIANTS
 from .models import MODELS, ForecastModel, ModelInputs, ModelRun
 from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
+from .package import check_package
 from .result import Forecast, IssueForecast
 
 __all__ = ["forecast", "MODELS", "predict_batch", "BatchPrediction", "predict_draws", "serial_map", "MapChunks", "DRAW_CHUNK"]
@@ -160,8 +161,14 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         else:
             issues.append(IssueForecast(g.id, g.kind, point, interval=interval, rounds=rounds_out))
     trades = None if pred.run is None else m.trades(game, pred.run, pred.ordered)  # input set 0: the point inputs
+    package = None
+    if (not game.additive or game.soft_ratifications) and all(
+            isinstance(f.forecast, str) and f.forecast or isinstance(f.forecast, float) and np.isfinite(f.forecast)
+            for f in issues):
+        package = check_package(game, {f.id: f.forecast for f in issues})
     return Forecast(model=model, issues=tuple(issues), variant=variant if "variant" in m.parameters else None,
-                    draws=draws, seed=seed, rounds=_setting_rounds(m, rounds, stages), exchanges=trades)
+                    draws=draws, seed=seed, rounds=_setting_rounds(m, rounds, stages), exchanges=trades,
+                    package=package)
 
 
 def _draw_progress(progress: Progress, draws: int, done: int, total: int) -> None:

@@ -49,6 +49,7 @@ class Forecast:
     seed: int = 0
     rounds: int = 0
     exchanges: tuple[dict[str, Any], ...] | None = None
+    package: Any = None
 
     def __getitem__(self, issue: str) -> IssueForecast:
         for f in self.issues:
@@ -61,10 +62,13 @@ class Forecast:
         ["probabilities"], ["rounds"]}}}``; the exchange model adds ``"exchanges"``: the realised
         trades in order (``gainer``, ``partner``, ``gain_issue``, ``give_issue``, the voting-position
         shifts ``partner_shift`` / ``gainer_shift`` and outcome shifts on the issues' scales, ``gain``,
-        ``stage``)."""
+        ``stage``); a game with constraints or ratifications adds ``"package"``: the forecasts as one
+        package checked against them (:func:`accord.forecast.package.check_package`)."""
         d: dict[str, Any] = {"model": self.model, "issues": {f.id: f.to_dict() for f in self.issues}}
         if self.exchanges is not None:
             d["exchanges"] = [dict(e) for e in self.exchanges]
+        if self.package is not None:
+            d["package"] = self.package.to_dict()
         return d
 
     def trade_sentences(self) -> list[str]:
