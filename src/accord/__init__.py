@@ -9,9 +9,9 @@ The public namespace is the front door (:mod:`accord.api`)::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import (BriefResult, FormatComparison, FormatRow, Limits, Subject, analyze, as_of, audit, brief, check_brief,
-                  check_sources, compare_formats, compile, concede, game_of, load, predict, sensitivity, simulate,
-                  sweep, tournament)
+from .api import (Assistance, BriefResult, FormatComparison, FormatRow, Limits, Subject, analyze, as_of, assist, audit,
+                  brief, check_brief, check_sources, compare_formats, compile, concede, game_of, load, predict,
+                  profile, sensitivity, simulate, sweep, tournament, with_profile)
 from .game import Game, IssueGrid, compile_scenario
 from .guards import LimitExceeded
 from .model import Scenario, ScenarioError, bundled, load_text, resolve
@@ -21,7 +21,8 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = ["BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "LimitExceeded", "Limits", "Scenario",
-           "ScenarioError", "Subject", "__version__", "analyze", "as_of", "audit", "brief", "bundled", "check_brief",
-           "check_sources", "compare_formats", "compile", "compile_scenario", "concede", "game_of", "load",
-           "load_text", "predict", "resolve", "sensitivity", "simulate", "sweep", "tournament"]
+__all__ = ["Assistance", "BriefResult", "FormatComparison", "FormatRow", "Game", "IssueGrid", "LimitExceeded", "Limits",
+           "Scenario", "ScenarioError", "Subject", "__version__", "analyze", "as_of", "assist", "audit", "brief", "bundled",
+           "check_brief", "check_sources", "compare_formats", "compile", "compile_scenario", "concede", "game_of",
+           "load", "load_text", "predict", "profile", "resolve", "sensitivity", "simulate", "sweep", "tournament",
+           "with_profile"]

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from . import guards
-from .analysis import Analysis, ConcessionOption, apply_concessions, minimal_concessions
+from .analysis import Analysis, Assistance, ConcessionOption, apply_concessions, minimal_concessions
+from .analysis import assist as _assist
 from .analysis import analyze as _analyze
 from .forecast import Forecast, Sensitivity
 from .forecast import forecast as _forecast
@@ -36,13 +37,14 @@ from .model import check_sources as _check_sources
 from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
+from .profiles import apply_profile, profile_of
 
 if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
     from .report import BriefData, Settings, WrittenBrief
 
 __all__ = ["Subject", "load", "compile", "game_of", "as_of", "audit", "check_sources", "analyze", "predict", "sensitivity", "concede",
            "simulate", "compare_formats", "FormatRow", "FormatComparison", "brief", "BriefResult", "tournament",
-           "sweep", "Limits", "check_brief"]
+           "sweep", "Limits", "check_brief", "with_profile", "profile", "assist", "Assistance"]
 
 #: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
 Subject = Union[Scenario, Game, str, Path]
@@ -195,6 +197,33 @@ def concede(subject: Subject) -> tuple[Game, tuple[ConcessionOption, ...]]:
     game = game_of(subject)
     made = tuple(c for c in minimal_concessions(game) if c.rank == 1)
     return (apply_concessions(game, made) if made else game), made
+
+
+def with_profile(subject: Subject, actor: str, profile: Mapping[str, Any]) -> Game:
+    """The game with ``actor``'s own preference profile (per issue: ideal, salience, acceptable set;
+    a reservation) spliced in on the game's fixed grids (:func:`accord.profiles.apply_profile`).
+    Raises :class:`~accord.profiles.ProfileError` naming each bad field."""
+    return apply_profile(game_of(subject), actor, profile)
+
+
+def profile(subject: Subject, actor: str) -> dict[str, Any]:
+    """``actor``'s profile as JSON, the shape :func:`with_profile` takes (:func:`accord.profiles.profile_of`)."""
+    return profile_of(game_of(subject), actor)
+
+
+def assist(subject: Subject, *, text: Mapping[str, float | str] | Sequence[int] | None = None,
+           reveal: bool = False, limits: Limits | None = None) -> Assistance:
+    """The mediator's assistant (:func:`accord.analysis.assist`): is there a text acceptable to all,
+    the Nash and egalitarian texts inside the acceptable sets, the texts closest to acceptance and the
+    cheapest concessions in sentences; ``text`` (``{issue: value}`` or point indices) is checked too.
+    ``reveal=False`` names no side and shows no side's utilities or acceptable sets."""
+    game = game_of(subject)
+    idx = None
+    if text is not None:
+        idx = (game.outcome_from_dict(dict(text)).tolist() if isinstance(text, Mapping)
+               else [int(k) for k in text])
+    with guards.limits(limits):
+        return _assist(game, text=idx, reveal=reveal)
 
 
 def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping[str, str] | None = None,

@@ -543,8 +543,7 @@ def distance_to_frontier(game: Game, outcome: Sequence[int] | dict[str, float | 
     that weakly dominates it (0 on the frontier; the nearest frontier point at all if none dominates
     it, e.g. for an outcome outside the ZOPA; ``inf`` when the frontier is empty): how much every
     party could still gain together. :func:`frontier_distance` on arrays; simulations use the same."""
-    if isinstance(outcome, dict):
-        outcome = game.outcome_from_dict(outcome)
+    row = game.outcome_from_dict(outcome) if isinstance(outcome, dict) else np.asarray(outcome, dtype=np.intp)
     f = pareto_frontier(game) if frontier is None else frontier
-    u = game.utility(np.asarray(outcome)[None, :])[:, list(f.parties)]
+    u = game.utility(row[None, :])[:, list(f.parties)]
     return float(frontier_distance(f.utilities, u)[0])

@@ -243,6 +243,7 @@ class Analysis:
             "tradeoffs": [t.to_dict() for t in self.tradeoffs],
             "ratification": [r.to_dict() for r in self.ratification],
             "frontier_exact": bool(self.extra.get("frontier_exact", True)),
+            "frontier_gap": float(self.extra.get("frontier_gap", 0.0)),
             "opposition_low": self.extra.get("opposition_low", self.opposition),
             "cost_model": self.extra.get("cost_model"),
             "notes": list(self.notes),

@@ -38,7 +38,8 @@ def _root(
 # command modules (each registers its commands on ``app``)
 from . import demo_cmd, scenario_cmds  # noqa: E402,F401
 
-for _optional in ("analyze_cmd", "forecast_cmd", "simulate_cmd", "brief_cmd", "sweep_cmd"):
+for _optional in ("analyze_cmd", "forecast_cmd", "simulate_cmd", "brief_cmd", "sweep_cmd", "serve_cmd",
+                  "negotiations_cmd"):
     try:
         __import__(f"{__name__}.{_optional}")
     except ModuleNotFoundError as _e:  # a job whose module has not landed yet

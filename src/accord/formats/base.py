@@ -17,12 +17,10 @@ from typing import Any
 
 from ..model import Problem, Scenario, ScenarioError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ISSUE_VALUES", "Ids", "ImportFormat", "Notes", "fail", "number", "slug"]
+__all__ = ["MAX_ISSUE_VALUES", "Ids", "ImportFormat", "Notes", "fail", "number", "slug"]
 
 #: The most values one issue may have: accord keeps a value table per issue point.
 MAX_ISSUE_VALUES = 100_000
-#: The largest file a format reads (a guard against hostile input, far above any real domain).
-MAX_FILE_BYTES = 64 << 20
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
@@ -120,17 +118,11 @@ def valid_id(text: str) -> bool:
 
 
 def read_text(path: Path) -> str:
-    """A file's text, refusing files over :data:`MAX_FILE_BYTES` and unreadable ones, with the file named."""
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise fail(path, f"cannot read: {e.strerror}") from None
-    if size > MAX_FILE_BYTES:
-        raise fail(path, f"{size:,} bytes is larger than the {MAX_FILE_BYTES:,} bytes a domain file may have")
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError as e:
-        raise fail(path, f"cannot read: {e.strerror}") from None
+    """A file's text through the scenario loader's safe reader (regular files only, the size limit of
+    :mod:`accord.guards`, UTF-8), errors naming the file."""
+    from ..model.files import read_text as safe_read  # noqa: PLC0415
+
+    return safe_read(path, what="domain file")
 
 
 def build(data: dict[str, Any], file: Path | str) -> Scenario:

@@ -128,7 +128,7 @@ def _solutions(d: dict) -> dict | None:
                  "no no-deal position or status quo there, so its worst acceptable value counts"
                  for a, s in zip(parties, src or []) if str(s).startswith("default")]
     return {"parties": [_name(d, a) for a in parties], "rows": rows, "disagreement": dis_row,
-            "disagreement_notes": dis_notes,
+            "disagreement_notes": dis_notes, "method": an.get("method") or "",
             "frontier_size": len(an.get("frontier") or []), "shown": [_name(d, a) for a in main_parties(d)]}
 
 

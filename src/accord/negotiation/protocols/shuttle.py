@@ -12,6 +12,7 @@ deadline, or on breakdown; the final event records where they stalled.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,8 +87,21 @@ def mediator_of(game: Game, config: Config) -> tuple[int, str]:
     return -1, VIRTUAL_MEDIATOR
 
 
+_MODELS: "weakref.WeakKeyDictionary[Game, dict[tuple[int, ...], MediatorModel]]" = weakref.WeakKeyDictionary()
+
+
 def mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
-    """The mediator's beliefs: the scenario's stated estimates of the parties (accord's model)."""
+    """The mediator's beliefs: the scenario's stated estimates of the parties (accord's model).
+    Computed once per Game and parties and shared by every session (it is read-only), like
+    :func:`~accord.negotiation.space.space`."""
+    cache = _MODELS.setdefault(game, {})
+    key = tuple(int(a) for a in parties)
+    if key not in cache:
+        cache[key] = _mediator_model(game, key)
+    return cache[key]
+
+
+def _mediator_model(game: Game, parties: tuple[int, ...]) -> MediatorModel:
     idx = np.array(parties, dtype=np.intp)
     sp = space(game)
     sq = game.status_quo()
