@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -181,6 +182,63 @@ def test_console_check_catches_a_broken_page(chromium, tmp_path):
     assert _console_problems(log), "the console check would not see an error"
 
 
+#: Where the Chromium test leaves its screenshots of every figure (ACCORD_TEST_OUTPUT, else build/).
+TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT") or Path(__file__).resolve().parents[1] / "build" / "test-output")
+
+
+@pytest.mark.parametrize("which", ["toy", "miami", "iran"])
+def test_each_figures_legend_names_every_series_drawn(which, request):
+    from accord.report.figures import render_figures
+
+    data, _ = request.getfixturevalue(which)
+    figs = render_figures(data.to_dict())
+    assert {f.id for f in figs} >= {"zopa", "utility-space", "trajectories", "simulation"}
+    for f in figs:
+        assert f.series, f"{f.id} draws no labelled series"
+        assert f.unlabelled == 0, f"{f.id} draws {f.unlabelled} series without a label"
+        assert set(f.series) <= set(f.legend), f"{f.id}: not in the legend: {set(f.series) - set(f.legend)}"
+        assert all(t in f.svg for t in f.legend[:3])  # the legend is in the SVG the brief shows
+
+
+def test_the_legend_audit_catches_an_unnamed_series():
+    from matplotlib.figure import Figure
+
+    from accord.report.figures import audit
+
+    fig = Figure()
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot([0, 1], [0, 1], label="named")
+    ax.plot([0, 1], [1, 0])
+    ax.scatter([0.5], [0.5], label="not in the legend")
+    ax.legend(handles=ax.lines[:1])
+    series, legend, unlabelled = audit(fig)
+    assert unlabelled == 1 and "not in the legend" in series and "not in the legend" not in legend
+
+
+def test_every_figure_renders_in_chromium_and_is_kept_as_a_screenshot(chromium, miami, tmp_path):
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    _, written = miami
+    out = TEST_OUTPUT / "brief-figures"
+    shots = []
+    for svg in written.figures:
+        page = tmp_path / f"{svg.stem}.html"
+        page.write_text(f'<html><body style="margin:0;background:#fff">{svg.read_text(encoding="utf-8")}</body></html>',
+                        encoding="utf-8")
+        png, log = _render(chromium, page, tmp_path, height=1400)
+        assert not _console_problems(log), (svg.name, _console_problems(log))
+        img = mpimg.imread(str(png))
+        flat = img[..., :3].reshape(-1, 3)
+        assert float(flat.std()) > 0.02, f"{svg.name} renders blank"
+        shots.append((svg.stem, png))
+    # at the end of the test: every figure's screenshot in the test output folder
+    out.mkdir(parents=True, exist_ok=True)
+    for stem, png in shots:
+        shutil.copyfile(png, out / f"{stem}.png")
+    assert sorted(p.stem for p in out.glob("*.png")) >= sorted(stem for stem, _ in shots)
+
+
 def test_miami_brief_renders_in_chromium_without_console_errors(chromium, miami, tmp_path):
     import matplotlib.image as mpimg
     import numpy as np
@@ -205,7 +263,7 @@ def _table(page: str, table_id: str) -> str:
 
 def _rows(table: str) -> list[str]:
     body = table.split("</thead>", 1)[1]
-    return re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    return re.findall(r"<tr(?:\s[^>]*)?>(.*?)</tr>", body, re.S)
 
 
 def _cells(row: str) -> list[str]:
@@ -307,7 +365,7 @@ def test_sensitivity_table_shows_each_issues_unit(which, request):
     d = data.to_dict()
     by_name = {i["name"]: i for i in d["issues"]}
     page = written.html.read_text(encoding="utf-8")
-    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table>(.*?)</table>", page, re.S)
+    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>", page, re.S)
     assert m
     head = _cells(m.group(1).split("</thead>")[0])
     assert head[-2:] == ["Unit", "Share of range"]
@@ -353,3 +411,193 @@ def test_miami_assumptions_are_grouped_per_actor(miami):
     assert re.findall(r"^#### (.+)$", sec, re.M) == expected
     for a in d["assumptions"]:
         assert " ".join(a["text"].split()).replace("|", "\\|") in sec
+
+
+# -- findings an analyst can sign ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def iran(tmp_path_factory):
+    game = compile_scenario(load(FIXTURES / "iran-2015.yaml"))
+    return _brief(game, tmp_path_factory.mktemp("iran-brief"), Settings(draws=40, runs=1, protocols=("shuttle",)))
+
+
+ALL = ["toy", "miami", "iran"]
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_every_forecast_package_is_labelled_feasible_or_not(which, request):
+    data, written = request.getfixturevalue(which)
+    d = data.to_dict()
+    feas = d["forecast"]["feasibility"]
+    assert isinstance(feas["feasible"], bool)
+    assert feas["feasible"] == (not feas["reasons"])
+    page = written.html.read_text(encoding="utf-8")
+    m = re.search(r'<p id="forecast-feasibility" data-feasible="(yes|no)">(.*?)</p>', page, re.S)
+    assert m and m.group(1) == ("yes" if feas["feasible"] else "no")
+    text = html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
+    assert text.startswith("Feasible:" if feas["feasible"] else "Not feasible:")
+    for r in feas["reasons"]:
+        assert r in text
+    # every model of the comparison has its package checked too, and the table says so per model
+    models = d["models"]
+    assert all(isinstance(models[m]["_feasibility"]["feasible"], bool) for m in models)
+    row = re.search(r'<tr class="feasible-row">(.*?)</tr>', page, re.S)
+    cells = _cells(row.group(1))[1:]
+    assert cells == ["yes" if models[m]["_feasibility"]["feasible"] else
+                     f"no ({len(models[m]['_feasibility']['reasons'])} reason"
+                     f"{'s' if len(models[m]['_feasibility']['reasons']) != 1 else ''})" for m in models]
+    # the headline never presents the forecast package without saying whether it is feasible
+    fc_line = next(h for h in d["headline"] if " forecast (" in h)
+    assert ("a package every needed actor accepts" in fc_line) == feas["feasible"]
+    assert ("not a package the parties could sign" in fc_line) == (not feas["feasible"])
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_the_conditional_forecast_lies_inside_every_needed_partys_acceptable_sets(which, request):
+    from accord.analysis import apply_concessions, minimal_concessions
+    from accord.analysis.zopa import needed_on_issue
+
+    data, _ = request.getfixturevalue(which)
+    d = data.to_dict()
+    cond = d["forecast"]["conditional"]
+    game = compile_scenario(load(FIXTURES / "toy.yaml")) if which == "toy" else (
+        compile_scenario(resolve("miami-2025")) if which == "miami" else compile_scenario(load(FIXTURES / "iran-2015.yaml")))
+    assert cond is not None
+    g = game if cond["where"] == "as stated" else apply_concessions(game, minimal_concessions(game))
+    o = g.outcome_from_dict(cond["package"])
+    assert g.agreeable(o[None, :])[0]
+    for i in range(g.n_issues):
+        for a, where in needed_on_issue(g, i):
+            if where[o[i]]:
+                assert g.acceptable[i][a][o[i]], (g.actors[a], g.issues[i].id)
+    assert cond["check"]["feasible"] is True
+    if which == "miami":  # Miami's ZOPA is empty as stated: the conditional forecast is after concessions
+        assert cond["where"] == "after the cheapest concessions" and not game.agreeable(o[None, :])[0]
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_one_disagreement_point_the_brief_and_the_simulations_share(which, request):
+    data, _ = request.getfixturevalue(which)
+    d = data.to_dict()
+    dis = dict(zip(d["analysis"]["parties"], d["analysis"]["disagreement"]["utilities"]))
+    assert {a: d["disagreement"]["utilities"][a] for a in dis} == pytest.approx(dis)
+    failed = 0
+    for label, sim in d["simulations"].items():
+        for t in sim["transcripts"]:
+            if t["agreement"]:
+                continue
+            failed += 1
+            for a, u in dis.items():
+                if a in (t.get("undiscounted_utilities") or {}):
+                    assert t["undiscounted_utilities"][a] == pytest.approx(u), (label, a)
+    assert failed > 0
+
+
+_GRID_LIST = re.compile(r"\d[\d,.]*(?:\s?[^\s\d,;.()–]+)?,\s\d[\d,.]*(?:\s?[^\s\d,;.()–]+)?,\s\d")
+
+
+def _prose(d: dict) -> list[str]:
+    an = d["analysis"]
+    out = list(d["headline"])
+    out += [b["text"] for b in an["blocking"]] + [c["text"] for c in an["concessions"]]
+    out += list(an["zopa"]["text"].values()) + [an["zopa"]["reach"]["text"]]
+    out += list(d["forecast"]["feasibility"]["reasons"])
+    out += [x for a in d["advice"] for x in a["asks"] + a["gives"]]
+    if d.get("after_concessions"):
+        out.append(d["after_concessions"]["reach"]["text"])
+    return out
+
+
+def test_the_grid_list_check_catches_a_list_of_grid_points():
+    assert _GRID_LIST.search("5,000 centrifuges, 5,060 centrifuges, 6,000 centrifuges")
+    assert _GRID_LIST.search("3.67, 3.7, 3.8")
+    assert not _GRID_LIST.search("5,000–6,500 centrifuges")
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_no_prose_lists_grid_points_or_names_anchors_for_values(which, request):
+    data, written = request.getfixturevalue(which)
+    d = data.to_dict()
+    for sentence in _prose(d):
+        assert not _GRID_LIST.search(sentence), sentence
+    anchors = {"EU proposal: 800,000", "JCPOA cap", "A's line", "B's line"}
+    for sentence in d["headline"]:
+        assert not any(a in sentence for a in anchors), sentence
+    if which == "iran":
+        z = d["analysis"]["zopa"]["text"]
+        assert z["enrichment"] == "3.67–5 %" and z["stockpile"] == "300–1,000 kg" and z["duration"] == "10–15 years"
+
+
+def test_the_zopa_count_does_not_change_when_a_grid_is_refined():
+    from accord.analysis import apply_concessions, minimal_concessions, zopa
+
+    scn = resolve("miami-2025")
+    finer = scn.model_copy(update={"issues": tuple(
+        i.model_copy(update={"step": (i.step or 10) / 2}) if i.kind == "continuous" else i for i in scn.issues)})
+    zs = []
+    for s in (scn, finer):
+        g = compile_scenario(s)
+        zs.append(zopa(apply_concessions(g, minimal_concessions(g))))
+    assert zs[0].combinations == zs[1].combinations and zs[0].ranges == zs[1].ranges
+    assert zs[0].packages is not None and zs[1].packages is not None  # the grid count, by contrast,
+    coarse, fine = (compile_scenario(s) for s in (scn, finer))  # would move with the grid if a range opened
+    assert fine.n_outcomes > coarse.n_outcomes
+
+
+def test_one_meaning_per_solution_name(miami):
+    data, written = miami
+    page = written.html.read_text(encoding="utf-8")
+    head = _cells(_table(page, "models-table").split("</thead>")[0])
+    assert "Nash model per issue (Achen)" in head and not any(h.startswith("Nash bargaining") for h in head)
+    sol = [_cells(r)[0] for r in _rows(_table(page, "solutions-table"))]
+    assert any(s.startswith("Nash bargaining solution") for s in sol)
+
+
+def test_point_forecast_and_monte_carlo_median_are_labelled(miami):
+    data, written = miami
+    d = data.to_dict()
+    f = d["forecast"]["issues"]["army_size"]
+    assert f["estimate"] == "median" and f["point"] is not None and f["point"] != f["forecast"]
+    head = _cells(_table(written.html.read_text(encoding="utf-8"), "forecast-table").split("</thead>")[0])
+    assert head[1:3] == ["Median of the draws", "Stated inputs"]
+    assert all(m[k]["forecast"] is not None for m in d["models"].values() for k in m if not k.startswith("_"))
+
+
+@pytest.mark.parametrize("which", ["toy", "miami"])
+def test_every_table_has_a_csv_beside_the_brief(which, request):
+    import csv as csvmod
+
+    data, written = request.getfixturevalue(which)
+    page = written.html.read_text(encoding="utf-8")
+    ids = re.findall(r"<table(?: id=\"([^\"]*)\")?>", page)
+    assert ids and all(ids), "every table has an id"
+    for tid in ids:
+        link = f'href="table-{tid}.csv"'
+        assert link in page, tid
+        path = written.folder / f"table-{tid}.csv"
+        assert path.exists() and path in written.tables
+        rows = list(csvmod.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+        html_rows = _rows(_table(page, tid))
+        assert len(rows) - 1 == len(html_rows), tid
+        head = _cells(_table(page, tid).split("</thead>")[0])
+        assert len(rows[0]) >= len(head) - 1, tid
+    md = written.markdown.read_text(encoding="utf-8")
+    assert all(f"(table-{tid}.csv)" in md for tid in ids)
+
+
+def test_robustness_shares_reach_the_headlines_and_json(miami):
+    data, _ = miami
+    d = data.to_dict()
+    rob = d["analysis"]["robustness"]
+    assert rob["draws"] == d["settings"]["draws"] == 500
+    assert {"zopa_empty", "blockers", "concessions"} <= set(rob)
+    assert all("opens" in c for c in rob["concessions"])
+    assert "of 500 draws" in d["headline"][0]
+    assert "of draws" in d["headline"][1]
+
+
+def test_the_print_stylesheet_and_the_summary_come_first(miami):
+    _, written = miami
+    page = written.html.read_text(encoding="utf-8")
+    assert "@media print" in page and "page-break-after: always" in page
+    sections = re.findall(r'<section id="([^"]+)"', page)
+    assert sections[0] == "summary" and sections[1] == "scenario"

@@ -296,21 +296,23 @@ def test_the_language_writes_back_what_it_reads() -> None:
 
 def test_forecasts_are_checked_as_one_package_against_the_constraints() -> None:
     """Forecast models work issue by issue; the package they add up to is checked against the linking
-    constraints (with the nearest package that meets them) and the ratification rules."""
+    constraints, linear inequalities included, and the ratification rules; the forecast conditional on
+    agreement meets them."""
     g = game(iran(rule="{probability: 0.4}"))
     fc = accord.predict(g, "compromise")
-    pkg = fc.package
-    assert pkg is not None and fc.to_dict()["package"]["violated"] == list(pkg.violated)
-    c, s = pkg.package["centrifuges"], pkg.package["stockpile"]
-    assert (c / 1000 + s / 500 > 12) == ("breakout" in pkg.violated)
-    if pkg.violated:
-        n = pkg.nearest
-        assert n is not None and n["centrifuges"] / 1000 + n["stockpile"] / 500 <= 12 + 1e-9
-        assert {k for k in n if n[k] != pkg.package[k]} <= {"centrifuges", "stockpile"}
-    expected = 0.4 if pkg.package["sanctions"] != "kept" else 1.0
-    assert pkg.ratification == pytest.approx(expected)
-    # an additive game without ratifications has no package check
-    assert accord.predict("ec-emissions").package is None
-    miami = accord.predict("miami-2025").package
-    assert miami is not None and miami.violated == ("a requirement linking Territory in Donetsk and Format of the next meeting",)
-    assert miami.nearest["next_meeting"] == "bilateral_shuttle"
+    chk = fc.feasibility
+    assert chk is not None
+    c, s = chk["package"]["centrifuges"], chk["package"]["stockpile"]
+    broken = c / 1000 + s / 500 > 12
+    assert broken == any(v.get("constraint") == "breakout" for v in chk["violations"])
+    if broken:
+        assert any("'breakout'" in r and "centrifuges/1000 + stockpile/500 <= 12" in r for r in chk["reasons"])
+    cond = fc.conditional
+    assert cond is not None
+    n = cond["package"]
+    assert n["centrifuges"] / 1000 + n["stockpile"] / 500 <= 12 + 1e-9
+    expected = 0.4 if chk["package"]["sanctions"] != "kept" else 1.0
+    assert chk["ratification"] == pytest.approx(expected)
+    miami = accord.predict("miami-2025").feasibility
+    assert miami is not None and not miami["feasible"]
+    assert any(v.get("constraint") == "trilateral_needs_land" for v in miami["violations"])

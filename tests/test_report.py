@@ -12,7 +12,7 @@ from accord.game import compile_scenario
 from accord.model import load
 from accord.report import BriefExists, Settings, collect, format_number, write_brief
 from accord.report.brief import MARKER, Num, lookup
-from accord.report.palette import OKABE_ITO, actor_colours, colour_for
+from accord.report.palette import OKABE_ITO, PALETTE, actor_colours, actor_markers, colour_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FAST = Settings(draws=50, runs=2)
@@ -39,10 +39,18 @@ def test_palette_is_okabe_ito_in_scenario_order_and_stable():
 
 def test_palette_hashes_unknown_actors_stably():
     c = colour_for("newcomer", ["a", "b"])
-    assert c in OKABE_ITO
+    assert c in PALETTE
     assert colour_for("newcomer", ["a", "b"]) == c == colour_for("newcomer")
-    many = [f"x{k}" for k in range(12)]
-    assert all(colour_for(a, many) in OKABE_ITO for a in many)
+
+
+def test_palette_does_not_repeat_for_twelve_actors_and_uses_shapes_beyond():
+    many = [f"x{k}" for k in range(30)]
+    colours, markers = actor_colours(many), actor_markers(many)
+    assert len(set(list(colours.values())[:12])) == 12
+    assert len(PALETTE) == 12 and PALETTE[:8] == OKABE_ITO
+    styles = [(colours[a], markers[a]) for a in many]
+    assert len(set(styles)) == 30  # every actor drawn differently: colour, then shape
+    assert markers["x0"] == "o" and markers["x12"] != "o" and colours["x12"] == colours["x0"]
 
 
 # -- numbers -----------------------------------------------------------------------------------------
@@ -114,23 +122,22 @@ def test_after_concessions_simulation_reuses_the_analysis_concessions(toy_game, 
 
     import accord.analysis as analysis
 
-    analyze_mod = importlib.import_module("accord.analysis.analyze")  # the package's name is the function
     concessions_mod = importlib.import_module("accord.analysis.concessions")
     from accord.report.results import AFTER_CONCESSIONS, _simulation
 
-    real = concessions_mod.minimal_concessions
+    real = concessions_mod._minimal_concessions
     calls = []
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    for mod in (analysis, analyze_mod, concessions_mod):
-        monkeypatch.setattr(mod, "minimal_concessions", counted)
+    monkeypatch.setattr(concessions_mod, "_minimal_concessions", counted)
+    concessions_mod._CACHE.pop(toy_game, None)
     d = collect(toy_game, FAST).to_dict()
-    assert len(calls) == 1, "minimal concessions are computed once, by the analysis"
+    assert len(calls) == 1, "minimal concessions are computed once per game (the analysis, forecasts and brief share them)"
     # the same run as on the game with the minimal concessions applied afresh
-    relaxed = analysis.apply_concessions(toy_game, real(toy_game))
+    relaxed = analysis.apply_concessions(toy_game, concessions_mod.minimal_concessions(toy_game))
     assert d["simulations"][AFTER_CONCESSIONS] == _simulation(relaxed, "shuttle", FAST)
     assert d == toy_data.to_dict()
 

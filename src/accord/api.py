@@ -130,15 +130,24 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
 
 
 def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
-            progress: Callable[[str], None] | None = None, as_of: str | dt.date | None = None) -> Analysis:
+            progress: Callable[[str], None] | None = None, draws: int = 0, seed: int = 0,
+            as_of: str | dt.date | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
     analysis that would compare more than the ``outcomes`` limit at one step. ``progress(step)`` is
-    called as each step starts (:data:`accord.analysis.analyze.STEPS`). ``as_of``: the scenario as it
+    called as each step starts (:data:`accord.analysis.analyze.STEPS`). ``draws > 0``: how often each
+    headline holds over that many draws of the stated uncertainty, seeded by ``seed``
+    (``Analysis.robustness``, :mod:`accord.analysis.robustness`). ``as_of``: the scenario as it
     stood that day (:func:`as_of`)."""
     game = game_of(subject, as_of)
+    _count("draws", draws)
+    _seed(seed)
     with guards.limits(limits):
-        return _analyze(game, max_frontier=max_frontier, progress=progress)
+        if draws:  # the drawn value tables and acceptable sets: draws x actors x points
+            guards.check("cells", float(draws) * game.n_actors * sum(game.sizes),
+                         f"robustness over {draws:,} draws of {game.n_actors} actors' value tables and "
+                         f"acceptable sets ({sum(game.sizes):,} points)")
+        return _analyze(game, max_frontier=max_frontier, progress=progress, draws=draws, seed=seed)
 
 
 def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: int, seed: int, stages: int) -> None:
@@ -160,9 +169,13 @@ def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: in
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
             scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
-            limits: Limits | None = None, as_of: str | dt.date | None = None) -> Forecast:
+            limits: Limits | None = None, robustness: bool = False,
+            as_of: str | dt.date | None = None) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
-    seeded Monte Carlo over the inputs' stated uncertainty. ``scheduler`` (``serial``, ``local`` or
+    seeded Monte Carlo over the inputs' stated uncertainty and the share of draws whose forecast
+    package is feasible; with ``robustness``, how often the analysis's headlines hold over the same
+    draws (``Forecast.robustness``, what ``accord forecast --draws`` prints). Every
+    forecast says whether its package is feasible and what it is conditional on agreement. ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
     without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
     :class:`~accord.guards.LimitExceeded`, before any work. ``as_of``: the scenario as it stood that
@@ -171,13 +184,21 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
     with guards.limits(limits):
         _check_forecast(game, model, variant, rounds, draws, seed, stages)
     if scheduler is None or draws == 0:
-        return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
-                         progress=progress, stages=stages)
-    from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
+        fc = _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                       progress=progress, stages=stages)
+    else:
+        from .scale import open_pool  # noqa: PLC0415 - Dask only when asked for
 
-    with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
-        return _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
-                         progress=progress, stages=stages, map_chunks=pool.map)
+        with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as pool:
+            fc = _forecast(game, model=model, variant=variant, rounds=rounds, draws=draws, seed=seed,
+                           progress=progress, stages=stages, map_chunks=pool.map)
+    if draws > 0 and robustness:  # how often the analysis's headlines hold over the same draws
+        from dataclasses import replace  # noqa: PLC0415
+
+        from .analysis.robustness import robustness as _robustness  # noqa: PLC0415
+
+        fc = replace(fc, robustness=_robustness(game, draws, seed))
+    return fc
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",

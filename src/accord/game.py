@@ -224,6 +224,10 @@ class Game:
     - ``no_deal_point``: ``(A, I)`` index of the point each actor expects on each issue if the talks
       fail (its stance's ``no_deal``, else the issue's status quo), -1 where it has none. The one
       disagreement point of accord is :meth:`no_deal_utility`.
+    - ``acceptable_range``: ``(A, I, 6)`` how far an acceptable set may differ from the stated one
+      (robustness draws): the (low, mode, high) of its lower end, then of its upper end — triangular
+      on a continuous issue's scale, a whole number of options (uniform) on an ordinal issue's index
+      scale; NaN where none is given. ``reservation_range``: ``(A, 3)`` triangular, NaN where none.
     """
 
     id: str
@@ -254,6 +258,8 @@ class Game:
     explicit: np.ndarray = field(default_factory=_unset)
     discount: np.ndarray = field(default_factory=_unset)
     no_deal_point: np.ndarray = field(default_factory=_unset)
+    acceptable_range: np.ndarray = field(default_factory=_unset)
+    reservation_range: np.ndarray = field(default_factory=_unset)
     scenario: Scenario | None = None
 
     def __post_init__(self) -> None:
@@ -292,6 +298,8 @@ class Game:
             "no_deal_point": ((A, I), lambda: np.repeat(np.array(
                 [[-1 if g.status_quo is None else g.status_quo for g in self.issues]], dtype=np.intp).reshape(1, I),
                 A, axis=0)),
+            "acceptable_range": ((A, I, 6), lambda: np.full((A, I, 6), np.nan)),
+            "reservation_range": ((A, 3), lambda: np.full((A, 3), np.nan)),
         }
         for name, (want, default) in defaults.items():
             cur = getattr(self, name)
@@ -560,7 +568,8 @@ class Game:
             ideal_range=self.ideal_range[idx],
             salience_range=self.salience_range[idx], capability_range=self.capability_range[idx],
             shape=self.shape[idx], explicit=self.explicit[idx], discount=self.discount[idx],
-            no_deal_point=self.no_deal_point[idx], scenario=self.scenario,
+            no_deal_point=self.no_deal_point[idx], acceptable_range=self.acceptable_range[idx],
+            reservation_range=self.reservation_range[idx], scenario=self.scenario,
         )
 
 
@@ -656,6 +665,25 @@ def _range_mask(g: IssueGrid, r: Range) -> np.ndarray:
 
     lo, hi = pos(r.low, -np.inf), pos(r.high, np.inf)
     return (g.points >= lo - _TOL) & (g.points <= hi + _TOL)
+
+
+def _acceptable_range(g: IssueGrid, mask: np.ndarray, s: Stance) -> tuple[float, ...]:
+    """The ``acceptable_range`` row of a stance (see :class:`Game`)."""
+    unc = s.uncertainty["acceptable"]
+    if g.kind == "continuous":
+        assert isinstance(s.acceptable, Interval)
+        out: list[float] = []
+        for rng, stated in ((unc.low, s.acceptable.low), (unc.high, s.acceptable.high)):  # type: ignore[union-attr]
+            if rng is None:
+                out += [stated, stated, stated]
+            else:
+                out += [rng.low, stated if rng.mode is None else rng.mode, rng.high]
+        return tuple(float(x) for x in out)
+    idx = np.flatnonzero(mask)
+    lo, hi = float(idx.min()), float(idx.max())
+    ext, shr = float(unc.extend), float(unc.shrink)  # type: ignore[union-attr]
+    top = float(g.size - 1)
+    return (max(0.0, lo - ext), lo, min(hi, lo + shr), max(lo, hi - shr), hi, min(top, hi + ext))
 
 
 def _combo(scn: Scenario, grids: dict[str, tuple[int, IssueGrid]], combo: dict) -> dict[int, np.ndarray]:
@@ -760,6 +788,7 @@ def compile_scenario(scn: Scenario) -> Game:
     has = np.zeros((A, I), dtype=bool)
     ideal_rng = np.full((A, I, 3), np.nan)
     sal_rng = np.full((A, I, 3), np.nan)
+    acc_rng = np.full((A, I, 6), np.nan)
     shape = np.zeros((A, I), dtype=np.int8)
     explicit = np.zeros((A, I), dtype=bool)
     no_deal = np.repeat(np.array([[-1 if g.status_quo is None else g.status_quo for g in grids]],
@@ -785,6 +814,8 @@ def compile_scenario(scn: Scenario) -> Game:
         if "salience" in s.uncertainty:
             t = s.uncertainty["salience"]
             sal_rng[a, i] = (t.low, s.salience if t.mode is None else t.mode, t.high)
+        if "acceptable" in s.uncertainty and s.acceptable is not None:
+            acc_rng[a, i] = _acceptable_range(g, acceptable[i][a], s)
 
     tot = salience.sum(axis=1, keepdims=True)
     weights = np.divide(salience, tot, out=np.zeros_like(salience), where=tot > 0)
@@ -795,6 +826,11 @@ def compile_scenario(scn: Scenario) -> Game:
             t = actor.uncertainty["capability"]
             cap_rng[k] = (t.low, actor.capability if t.mode is None else t.mode, t.high)
     res = np.array([np.nan if a.reservation is None else a.reservation for a in scn.actors], dtype=float)
+    res_rng = np.full((A, 3), np.nan)
+    for k, actor in enumerate(scn.actors):
+        if "reservation" in actor.uncertainty and actor.reservation is not None:
+            t = actor.uncertainty["reservation"]
+            res_rng[k] = (t.low, actor.reservation if t.mode is None else t.mode, t.high)
     consent = np.array([a.needs_consent for a in scn.actors], dtype=bool)
 
     gmap = {g.id: (k, g) for k, g in enumerate(grids)}
@@ -851,7 +887,8 @@ def compile_scenario(scn: Scenario) -> Game:
         names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats), terms=tuple(terms),
         forbidden=tuple(forbidden), requires=tuple(requires), linear=tuple(linear), soft_ratifications=tuple(soft),
         ideal_range=ideal_rng, salience_range=sal_rng,
-        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal,
+        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal, acceptable_range=acc_rng,
+        reservation_range=res_rng,
         discount=np.array([a.discount for a in scn.actors], dtype=float), scenario=scn,
     )
     _check_feasible(game)

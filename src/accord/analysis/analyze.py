@@ -112,11 +112,13 @@ def utilitarian_point(game: Game, frontier: Frontier | None = None) -> Point | N
 
 
 def analyze(game: Game, max_frontier: int | None = None,
-            progress: Callable[[str], None] | None = None) -> Analysis:
+            progress: Callable[[str], None] | None = None, draws: int = 0, seed: int = 0) -> Analysis:
     """Frontier, bargaining solutions, opposition, ZOPA, blocking, minimal concessions and trade-offs.
 
     ``max_frontier`` caps how many frontier points the result lists (all by default);
-    ``progress(step)`` is called as each of :data:`STEPS` starts."""
+    ``progress(step)`` is called as each of :data:`STEPS` starts. ``draws > 0`` adds how often each
+    headline holds over that many seeded draws of the scenario's stated uncertainty
+    (:func:`accord.analysis.robustness.robustness`, in ``Analysis.robustness``)."""
     tick = progress or (lambda _s: None)
     tick("frontier")
     f, info = bounded_frontier(game)
@@ -134,6 +136,11 @@ def analyze(game: Game, max_frontier: int | None = None,
     conc = tuple(minimal_concessions(game))
     tick("trade-offs")
     trades = tuple(tradeoffs(game))
+    robust = None
+    if draws > 0:
+        from .robustness import robustness  # noqa: PLC0415
+
+        robust = robustness(game, draws, seed, concessions=conc, progress=tick)
     notes = []
     if not info.exact:
         notes.append(info.note)
@@ -164,4 +171,5 @@ def analyze(game: Game, max_frontier: int | None = None,
         notes=tuple(notes),
         ratification=(tuple(ratification_checks(game, f.outcomes[idx["nash"]])) if idx["nash"] is not None
                       else ()),
+        robustness=robust,
     )

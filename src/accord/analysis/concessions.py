@@ -32,6 +32,7 @@ Sebenius (1986) asked of each stance.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from typing import Sequence
 
 import numpy as np
@@ -202,7 +203,18 @@ def minimal_concessions(game: Game, frontier: Frontier | None = None) -> list[Co
     compatibility; emptiness is decided exactly by :func:`accord.analysis.extent.zopa_exists`)."""
     if frontier is not None and not frontier.empty:
         return []
-    if frontier is None and zopa_exists(game):
+    if game not in _CACHE:
+        _CACHE[game] = _minimal_concessions(game)
+    return list(_CACHE[game])
+
+
+_CACHE: weakref.WeakKeyDictionary[Game, list[ConcessionOption]] = weakref.WeakKeyDictionary()
+
+
+def _minimal_concessions(game: Game) -> list[ConcessionOption]:
+    """:func:`minimal_concessions`, computed (the public function keeps one result per Game: games
+    are immutable, and the analysis, the forecasts and the brief all ask)."""
+    if zopa_exists(game):
         return []
     lev = leverage(game)
     out: list[ConcessionOption] = []

@@ -37,6 +37,7 @@ from .pareto import (
     _product_rows,
     block_options,
     coupled_blocks,
+    finish_terms,
     issue_masks,
     party_indices,
 )
@@ -158,6 +159,15 @@ def reservation_frontier(game: Game) -> tuple[np.ndarray, np.ndarray]:
     return cols, _merge_k(_blocks(game, masks, cols, True), game.n_issues, cols.size)
 
 
+def _finish(game: Game, cols: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Summed block utilities ``(..., k)`` made the parties' utilities (utility terms' constants and
+    clipping, :func:`~accord.analysis.pareto.finish_terms`; monotone, so it keeps dominance)."""
+    if not game.terms or u.shape[-1] == 0:
+        return u
+    flat = u.reshape(-1, u.shape[-1])
+    return finish_terms(game, cols, np.zeros((flat.shape[0], 0), dtype=np.intp), flat, filter_=False)[1].reshape(u.shape)
+
+
 def _meets(u: np.ndarray, d: np.ndarray) -> np.ndarray:
     return np.all(u >= d[None, :] - _TOL, axis=1) if u.shape[1] else np.ones(u.shape[0], dtype=bool)
 
@@ -204,7 +214,7 @@ def zopa_extent(game: Game, combo_limit: int = COMBO_LIMIT) -> Extent:
         ok = np.zeros(rows.shape[0], dtype=bool)
         step = max(1, (1 << 22) // max(1, rest.shape[0] * max(k, 1)))
         for s in range(0, rows.shape[0], step):
-            tot = u[s:s + step, None, :] + rest[None, :, :]
+            tot = _finish(game, cols, u[s:s + step, None, :] + rest[None, :, :])
             ok[s:s + step] = np.all(tot >= d[None, None, :] - _TOL, axis=2).any(axis=1) if k else rest.shape[0] > 0
         for j, i in enumerate(issues):
             values[ids[i]] = np.unique(rows[ok, j])
@@ -261,7 +271,7 @@ def _combinations(game: Game, full, pruned, cols: np.ndarray, d: np.ndarray, lim
         ok = np.zeros(rows.shape[0], dtype=bool)
         step = max(1, (1 << 22) // max(1, rest.shape[0] * k))
         for s in range(0, rows.shape[0], step):
-            tot = u[s:s + step, None, :] + rest[None, :, :]
+            tot = _finish(game, cols, u[s:s + step, None, :] + rest[None, :, :])
             ok[s:s + step] = np.all(tot >= d[None, None, :] - _TOL, axis=2).any(axis=1)
         if ok.any() and proj:
             p = np.ascontiguousarray(np.concatenate(proj, axis=1)[ok])

@@ -41,7 +41,9 @@ def position_text(g: IssueGrid, x: float | str) -> str:
     if isinstance(x, str):
         return g.labels[g.index_of(x)]
     if g.kind == "continuous":
-        return number(float(x)) + _unit(g)
+        step = float(np.median(np.diff(g.points))) if g.size > 1 else 1.0
+        decimals = max(0, int(-np.floor(np.log10(step))) if step > 0 else 0)
+        return number(round(float(x), decimals)) + _unit(g)
     return g.labels[int(np.clip(np.rint(float(x)), 0, g.size - 1))]
 
 

@@ -123,6 +123,9 @@ def analyze_cmd(
                               help="A scenario file, a bundled scenario name or a GENIUS domain folder."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
     rows: int = typer.Option(10, "--rows", min=0, max=1_000_000, help="Frontier rows to show in the tables."),
+    draws: int = typer.Option(0, "--draws", min=0, help="Draws of the stated uncertainty: how often each "
+                              "headline holds (robustness)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
     limit: list[str] = LIMIT_OPT,
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
@@ -136,7 +139,7 @@ def analyze_cmd(
             if status is not None:
                 status.update(f"analysing: {step}")
 
-        result = api.analyze(game, limits=limits, progress=tick)
+        result = api.analyze(game, limits=limits, progress=tick, draws=draws, seed=seed)
     if as_json:
         print_json(result.to_dict())
     else:

@@ -56,7 +56,8 @@ def forecast_cmd(
         try:
             fc = run_on(scheduler, lambda: api.predict(game, model, variant=variant, rounds=rounds, draws=draws,
                                                        seed=seed, stages=stages, scheduler=where, limits=limits,
-                                                       progress=steps.count if long_run else None))
+                                                       progress=steps.count if long_run else None,
+                                                       robustness=draws > 0))
             sens = (api.sensitivity(game, model, variant=variant, rounds=rounds, stages=stages, limits=limits)
                     if show_sensitivity else None)
         except ValueError as e:
@@ -73,13 +74,41 @@ def forecast_cmd(
     if draws:
         title += f", {draws} draws, seed {seed}"
     t = Table(title=title)
-    for col in ("issue", "forecast", "position", "80% interval", "probabilities"):
+    head = "median of draws" if draws else "forecast (stated inputs)"
+    cols = ("issue", head) + (("stated inputs",) if draws else ()) + ("position", "80% interval", "probabilities")
+    for col in cols:
         t.add_column(col)
     for f in fc.issues:
         interval = f"[{f.interval[0]:.3g}, {f.interval[1]:.3g}]" if f.interval else "—"
         probs = ", ".join(f"{k} {p:.2f}" for k, p in f.probabilities.items()) if f.probabilities else ""
-        t.add_row(f.id, _fmt(f.forecast), _fmt(f.position), interval, probs)
+        value = _fmt(f.forecast) + (f" (cycle of {f.cycle['period']})" if f.cycle else "")
+        extra = (_fmt(f.point),) if draws else ()
+        t.add_row(f.id, value, *extra, _fmt(f.position), interval, probs)
     console.print(t)
+    feas = fc.feasibility or {}
+    if feas.get("feasible"):
+        console.print(styled(("feasible", "green"), ": every needed actor accepts this package and it obeys the "
+                             "constraints"), highlight=False)
+    elif feas:
+        console.print(styled(("not feasible", "red"), ": " + "; ".join(feas.get("reasons") or [])), highlight=False,
+                      soft_wrap=True)
+    if fc.feasible_share is not None:
+        console.print(f"feasible in {100 * fc.feasible_share:.0f}% of the draws", highlight=False)
+    cond = fc.conditional
+    if cond is not None:
+        pkg = ", ".join(f"{k}={_fmt(v)}" for k, v in cond["package"].items())
+        console.print(f"conditional on agreement ({cond['where']}): {pkg}", highlight=False, soft_wrap=True)
+    elif feas:
+        console.print("conditional on agreement: none — even the cheapest concessions open no zone of agreement",
+                      highlight=False)
+    for f in fc.issues:
+        if f.cycle:
+            c = f.cycle
+            console.print(f"{f.id}: the rounds end in a cycle of {c['period']} states from round {c['since_round']} "
+                          f"(medians {', '.join(f'{x:.3g}' for x in c['states'])}); the forecast is their mean "
+                          f"{c['mean']:.3g}", highlight=False)
+    if fc.robustness is not None:
+        console.print(fc.robustness.summary(), highlight=False)
     for f in fc.issues:
         if f.rounds:
             rt = Table(title=f"{fm.label} rounds — {f.id}")

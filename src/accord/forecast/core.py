@@ -24,7 +24,7 @@ from .baselines import categorical_shares
 from .eum import VARIANTS
 from .models import MODELS, ForecastModel, ModelInputs, ModelRun
 from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
-from .package import check_package
+from .agreement import annotate
 from .result import Forecast, IssueForecast
 
 __all__ = ["forecast", "MODELS", "predict_batch", "BatchPrediction", "predict_draws", "serial_map", "MapChunks", "DRAW_CHUNK"]
@@ -140,11 +140,14 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         shares = {i: np.concatenate([p] + [q[i] for _, q in parts]) for i, p in at_point.probabilities.items()}
         pred = BatchPrediction(values, shares, at_point.ordered, at_point.model, at_point.run)
     issues = []
+    est = "median" if draws > 0 else "point"
     for i, g in enumerate(game.issues):
         if not g.ordered:
             p = pred.probabilities[i][1:].mean(axis=0) if draws > 0 else pred.probabilities[i][0]
             probs = {str(v): float(q) for v, q in zip(g.values, p)}
-            issues.append(IssueForecast(g.id, g.kind, str(g.values[int(np.argmax(p))]), probabilities=probs))
+            pt = str(g.values[int(np.argmax(pred.probabilities[i][0]))]) if draws > 0 else None
+            issues.append(IssueForecast(g.id, g.kind, str(g.values[int(np.argmax(p))]), probabilities=probs,
+                                        estimate="mean" if draws > 0 else "point", point=pt))
             continue
         vals = pred.values[1:, i] if draws > 0 else pred.values[:1, i]
         vals = vals[np.isfinite(vals)]
@@ -154,21 +157,23 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         else:
             point = float(np.median(vals))
             interval = (float(np.quantile(vals, 0.1)), float(np.quantile(vals, 0.9))) if draws > 0 else None
+        at0 = float(pred.values[0, i])
         rounds_out = None if pred.run is None else m.trajectory(game, pred.run, pred.ordered.index(i), i)
+        cyc = None if pred.run is None else m.cycle(game, pred.run, pred.ordered.index(i), i)
         if g.kind == "ordinal":
-            fc: float | str = str(g.values[int(np.clip(np.rint(point), 0, g.size - 1))]) if np.isfinite(point) else ""
-            issues.append(IssueForecast(g.id, g.kind, fc, position=point, interval=interval, rounds=rounds_out))
+            def opt(x: float) -> str:
+                return str(g.values[int(np.clip(np.rint(x), 0, g.size - 1))]) if np.isfinite(x) else ""
+
+            issues.append(IssueForecast(g.id, g.kind, opt(point), position=point, interval=interval, rounds=rounds_out,
+                                        estimate=est, point=opt(at0) if draws > 0 else None, cycle=cyc))
         else:
-            issues.append(IssueForecast(g.id, g.kind, point, interval=interval, rounds=rounds_out))
+            issues.append(IssueForecast(g.id, g.kind, point, interval=interval, rounds=rounds_out, estimate=est,
+                                        point=at0 if draws > 0 else None, cycle=cyc))
     trades = None if pred.run is None else m.trades(game, pred.run, pred.ordered)  # input set 0: the point inputs
-    package = None
-    if (not game.additive or game.soft_ratifications) and all(
-            isinstance(f.forecast, str) and f.forecast or isinstance(f.forecast, float) and np.isfinite(f.forecast)
-            for f in issues):
-        package = check_package(game, {f.id: f.forecast for f in issues})
-    return Forecast(model=model, issues=tuple(issues), variant=variant if "variant" in m.parameters else None,
-                    draws=draws, seed=seed, rounds=_setting_rounds(m, rounds, stages), exchanges=trades,
-                    package=package)
+    fc = Forecast(model=model, issues=tuple(issues), variant=variant if "variant" in m.parameters else None,
+                  draws=draws, seed=seed, rounds=_setting_rounds(m, rounds, stages), exchanges=trades)
+    return annotate(game, fc, pred.values[1:] if draws > 0 else None,
+                    {i: p[1:] for i, p in pred.probabilities.items()} if draws > 0 else None)
 
 
 def _draw_progress(progress: Progress, draws: int, done: int, total: int) -> None:

@@ -38,6 +38,7 @@ from typing import Any, Callable, Literal
 import numpy as np
 
 from ..game import Game
+from .cycles import cycle_forecast, cycle_periods, cycle_record
 from .models import ForecastModel, ModelInputs, ModelRun
 
 __all__ = [
@@ -364,7 +365,8 @@ def run_eum(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray | None
 class ExpectedUtility(ForecastModel):
     """Bueno de Mesquita's expected-utility model (Bueno de Mesquita 1994; Scholz, Calbert & Smith
     2011), run for ``rounds`` rounds in the chosen ``variant``; the forecast is the median voter
-    position after the last round, and each issue reports its rounds."""
+    position after the last round — or, where the rounds end in a cycle, the mean of the median over
+    the cycle's states (:mod:`accord.forecast.cycles`) — and each issue reports its rounds."""
 
     name = "eum"
     label = "Expected utility"
@@ -376,10 +378,15 @@ class ExpectedUtility(ForecastModel):
             raise ValueError(f"unknown variant {inputs.variant!r}; expected one of {', '.join(VARIANTS)}")
         res = run_eum(inputs.x, inputs.c, inputs.s, inputs.mask, rounds=inputs.rounds,
                       variant=inputs.variant, progress=inputs.progress)  # type: ignore[arg-type]
-        return ModelRun(res.forecast, res)
+        period, since = cycle_periods(res.positions)
+        return ModelRun(cycle_forecast(res.median, period), (res, period, since))
+
+    def cycle(self, game: Game, run: ModelRun, k: int, issue: int) -> dict[str, Any] | None:
+        res, period, since = run.detail
+        return cycle_record(res.median[:, 0, k], int(period[0, k]), int(since[0, k]))
 
     def trajectory(self, game: Game, run: ModelRun, k: int, issue: int) -> tuple[dict[str, Any], ...]:
-        res: EUMResult = run.detail
+        res: EUMResult = run.detail[0]
         has = game.has_stance[:, issue]
         out = []
         for r in range(res.positions.shape[0]):

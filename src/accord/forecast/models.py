@@ -77,6 +77,11 @@ class ForecastModel:
         model has rounds (``None`` otherwise)."""
         return None
 
+    def cycle(self, game: Game, run: ModelRun, k: int, issue: int) -> dict[str, Any] | None:
+        """The cycle the rounds of ordered issue ``k`` of input set 0 end in, where the model has rounds
+        and they cycle (:func:`accord.forecast.cycles.cycle_record`; ``None`` otherwise)."""
+        return None
+
     def trades(self, game: Game, run: ModelRun, ordered: tuple[int, ...]) -> tuple[dict[str, Any], ...] | None:
         """The trades the model realised on input set 0, where the model trades (``None`` otherwise)."""
         return None

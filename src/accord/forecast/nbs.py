@@ -86,7 +86,7 @@ class NashBargaining(ForecastModel):
     point: the Game's one rule, issue by issue."""
 
     name = "nbs"
-    label = "Nash bargaining"
+    label = "Nash model per issue (Achen)"
     order = 30
 
     def run(self, inputs: ModelInputs) -> ModelRun:

@@ -16,6 +16,11 @@ class IssueForecast:
     position on the option-index scale) or the most likely option id (categorical, with
     ``probabilities``). ``interval``: the 10–90% Monte Carlo interval on the numeric scale, or ``None``.
     ``rounds``: for dynamic models, one dict per round (round 0 = the inputs).
+    ``estimate``: what ``forecast`` is — ``"point"`` (on the stated inputs), ``"median"`` (the median
+    over Monte Carlo draws) or ``"mean"`` (categorical: probabilities averaged over the draws); with
+    draws, ``point`` is the forecast on the stated inputs beside it.
+    ``cycle``: for a model whose rounds end in a cycle, its states and their mean (the forecast),
+    see :mod:`accord.forecast.cycles`.
     """
 
     id: str
@@ -25,10 +30,18 @@ class IssueForecast:
     interval: tuple[float, float] | None = None
     probabilities: dict[str, float] | None = None
     rounds: tuple[dict[str, Any], ...] | None = None
+    estimate: str = "point"
+    point: float | str | None = None
+    cycle: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"forecast": self.forecast,
-                             "interval": list(self.interval) if self.interval is not None else None}
+                             "interval": list(self.interval) if self.interval is not None else None,
+                             "estimate": self.estimate}
+        if self.point is not None:
+            d["point"] = self.point
+        if self.cycle is not None:
+            d["cycle"] = dict(self.cycle)
         if self.kind == "ordinal":
             d["position"] = self.position
         if self.probabilities is not None:
@@ -49,7 +62,10 @@ class Forecast:
     seed: int = 0
     rounds: int = 0
     exchanges: tuple[dict[str, Any], ...] | None = None
-    package: Any = None
+    feasibility: dict[str, Any] | None = None
+    conditional: dict[str, Any] | None = None
+    feasible_share: float | None = None
+    robustness: Any = None
 
     def __getitem__(self, issue: str) -> IssueForecast:
         for f in self.issues:
@@ -58,17 +74,24 @@ class Forecast:
         raise KeyError(issue)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"model": m, "issues": {issue_id: {"forecast", "interval", ["position"],
-        ["probabilities"], ["rounds"]}}}``; the exchange model adds ``"exchanges"``: the realised
-        trades in order (``gainer``, ``partner``, ``gain_issue``, ``give_issue``, the voting-position
-        shifts ``partner_shift`` / ``gainer_shift`` and outcome shifts on the issues' scales, ``gain``,
-        ``stage``); a game with constraints or ratifications adds ``"package"``: the forecasts as one
-        package checked against them (:func:`accord.forecast.package.check_package`)."""
+        """``{"model": m, "issues": {issue_id: {"forecast", "interval", "estimate", ["point"],
+        ["position"], ["probabilities"], ["rounds"], ["cycle"]}}}``; the exchange model adds
+        ``"exchanges"``: the realised trades in order (``gainer``, ``partner``, ``gain_issue``,
+        ``give_issue``, the voting-position shifts ``partner_shift`` / ``gainer_shift`` and outcome
+        shifts on the issues' scales, ``gain``, ``stage``). ``feasibility``: the package checked against
+        the agreement space; ``conditional``: the forecast conditional on agreement
+        (:mod:`accord.forecast.agreement`); with draws, ``feasible_share`` and ``robustness``."""
         d: dict[str, Any] = {"model": self.model, "issues": {f.id: f.to_dict() for f in self.issues}}
         if self.exchanges is not None:
             d["exchanges"] = [dict(e) for e in self.exchanges]
-        if self.package is not None:
-            d["package"] = self.package.to_dict()
+        if self.feasibility is not None:
+            d["feasibility"] = dict(self.feasibility)
+        if self.conditional is not None or self.feasibility is not None:
+            d["conditional"] = None if self.conditional is None else dict(self.conditional)
+        if self.feasible_share is not None:
+            d["feasible_share"] = self.feasible_share
+        if self.robustness is not None:
+            d["robustness"] = self.robustness.to_dict()
         return d
 
     def trade_sentences(self) -> list[str]:

@@ -144,7 +144,7 @@ def _parse_path(path: str) -> tuple[Any, ...]:
 
 _UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|Range|tuple\[.*\]|function-(?:after|before|wrap|plain)\[.*\]|"
                          r"list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|Influence|Supermajority|"
-                         r"RatifyProbability|literal\[.*\])$")
+                         r"RatifyProbability|AcceptableUncertainty|Triangular|literal\[.*\])$")
 
 
 _KINDS = {"forbidden", "requires", "ratification", "influence"}

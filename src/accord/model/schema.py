@@ -248,6 +248,45 @@ class Interval(_Frozen):
         return self
 
 
+class AcceptableUncertainty(_Frozen):
+    """How far an acceptable set may differ from the one stated (a judgement), for robustness.
+
+    On a continuous issue: ``low`` and ``high``, each a triangular range for that bound of the
+    acceptable interval (``mode`` defaults to the stated bound). On an ordinal issue: ``extend`` and
+    ``shrink``, how many options each end of the set may move outwards and inwards (each end is drawn
+    uniformly from the whole numbers in that range; the ideal always stays acceptable).
+    """
+
+    low: Triangular | None = None
+    high: Triangular | None = None
+    extend: Annotated[int, Field(ge=0, le=1000)] = 0
+    shrink: Annotated[int, Field(ge=0, le=1000)] = 0
+
+    @model_validator(mode="after")
+    def _something(self) -> "AcceptableUncertainty":
+        if self.low is None and self.high is None and not self.extend and not self.shrink:
+            raise ValueError("give low and/or high (continuous issues) or extend and/or shrink (ordinal issues)")
+        if (self.low is not None or self.high is not None) and (self.extend or self.shrink):
+            raise ValueError("low/high are for continuous issues, extend/shrink for ordinal ones; not both")
+        return self
+
+
+def _range_kind(v: object) -> str:
+    """Which model a stance's uncertainty entry is: a set's bounds (nested ranges, extend/shrink)
+    or a plain triangular range."""
+    if isinstance(v, AcceptableUncertainty):
+        return "AcceptableUncertainty"
+    if isinstance(v, dict) and ("extend" in v or "shrink" in v
+                                or any(isinstance(v.get(k), dict) for k in ("low", "high"))):
+        return "AcceptableUncertainty"
+    return "Triangular"
+
+
+#: A stance's uncertainty entry: a triangular range (ideal, salience) or an acceptable set's bounds.
+StanceRange = Annotated[Union[Annotated[AcceptableUncertainty, Tag("AcceptableUncertainty")], Annotated[Triangular, Tag("Triangular")]],
+                        Discriminator(_range_kind)]
+
+
 class Term(_Frozen):
     """A non-additive utility term (an interaction between issues): ``value`` (in [-1, 1]) is added to
     the actor's utility whenever the agreement lies in the box ``when`` — on every listed issue, inside
@@ -287,7 +326,7 @@ class Actor(_Frozen):
     discount: Number = Field(default=1.0, gt=0.0, le=1.0)
     terms: tuple[Term, ...] = ()
     description: str | None = None
-    uncertainty: dict[Literal["capability"], Triangular] = Field(default_factory=dict)
+    uncertainty: dict[Literal["capability", "reservation"], Triangular] = Field(default_factory=dict)
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -296,6 +335,18 @@ class Actor(_Frozen):
             raise ValueError("only a constituency or ratifier can constrain a party")
         if self.role in ("constituency", "ratifier") and self.constrains is None:
             raise ValueError(f"a {self.role} must name the party it constrains in 'constrains'")
+        for key, point, lo, hi in (("capability", self.capability, 0.0, 1.0),
+                                   ("reservation", self.reservation, 0.0, 1.0)):
+            u = self.uncertainty.get(key)  # type: ignore[call-overload]
+            if u is None:
+                continue
+            if point is None:
+                raise ValueError(f"uncertainty.{key}: give a {key} first (the range is around it)")
+            if not (lo <= u.low and u.high <= hi):
+                raise ValueError(f"uncertainty.{key}: [{u.low}, {u.high}] is outside [{lo:g}, {hi:g}]")
+            if u.mode is None and not (u.low <= point <= u.high):
+                raise ValueError(f"uncertainty.{key}: the stated {key} {point} is outside [{u.low}, {u.high}]; "
+                                 "widen the range or give its mode")
         return self
 
     @property
@@ -319,6 +370,8 @@ class Stance(_Frozen):
     ``shape``: how value falls off with distance from the ideal on ordered issues.
     ``no_deal``: the position this actor expects on the issue if the talks fail (its no-deal world;
     actors may expect different ones); the issue's ``status_quo`` where not given.
+    ``uncertainty``: triangular ranges of ``ideal`` and ``salience``, and how far the ``acceptable``
+    set may differ (:class:`AcceptableUncertainty`); drawn by ``--draws`` (forecasts, robustness).
     """
 
     actor: Id
@@ -330,7 +383,7 @@ class Stance(_Frozen):
     utilities: dict[Id, Unit] | None = None
     ranking: tuple[Id, ...] | None = None
     shape: Shape = "linear"
-    uncertainty: dict[Literal["ideal", "salience"], Triangular] = Field(default_factory=dict)
+    uncertainty: dict[Literal["ideal", "salience", "acceptable"], StanceRange] = Field(default_factory=dict)
     provenance: Provenance
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
     note: str | None = None
@@ -846,6 +899,53 @@ class Scenario(_Frozen):
         return self
 
 
+def _check_uncertainty(where: str, s: Stance, issue: Issue) -> list[str]:
+    """Each key of a stance's ``uncertainty`` holds the right kind of range for its issue."""
+    errs: list[str] = []
+    for key in ("ideal", "salience"):
+        if isinstance(s.uncertainty.get(key), AcceptableUncertainty):  # type: ignore[call-overload]
+            errs.append(f"{where}.uncertainty.{key}: expected a range {{low, high, mode}}")
+    u = s.uncertainty.get("salience")  # type: ignore[call-overload]
+    if isinstance(u, Triangular) and not (0 <= u.low and u.high <= 1):
+        errs.append(f"{where}.uncertainty.salience: [{u.low}, {u.high}] is outside [0, 1]")
+    acc = s.uncertainty.get("acceptable")  # type: ignore[call-overload]
+    if acc is None:
+        return errs
+    w = f"{where}.uncertainty.acceptable"
+    if isinstance(acc, Triangular):
+        errs.append(f"{w}: expected low/high ranges ({{low: {{low, high}}, high: {{low, high}}}}) on a "
+                    "continuous issue or extend/shrink (numbers of options) on an ordinal one")
+        return errs
+    if s.acceptable is None:
+        errs.append(f"{w}: the stance states no acceptable set to vary; give acceptable first")
+        return errs
+    if issue.kind == "categorical":
+        errs.append(f"{w}: a categorical issue has no order to extend or shrink a set along; "
+                    "list the options the actor may accept in acceptable instead")
+    elif issue.kind == "ordinal":
+        if acc.low is not None or acc.high is not None:
+            errs.append(f"{w}: on an ordinal issue give extend/shrink (numbers of options), not low/high")
+    else:
+        if acc.extend or acc.shrink:
+            errs.append(f"{w}: on a continuous issue give low/high ranges for the bounds, not extend/shrink")
+        if isinstance(s.acceptable, Interval):
+            for end, rng, stated in (("low", acc.low, s.acceptable.low), ("high", acc.high, s.acceptable.high)):
+                if rng is None:
+                    continue
+                if not (issue.low <= rng.low and rng.high <= issue.high):  # type: ignore[operator]
+                    errs.append(f"{w}.{end}: [{rng.low}, {rng.high}] is outside the issue's range "
+                                f"[{issue.low}, {issue.high}]")
+                if rng.mode is None and not (rng.low <= stated <= rng.high):
+                    errs.append(f"{w}.{end}: the stated bound {stated} is outside [{rng.low}, {rng.high}]; "
+                                "widen the range or give its mode")
+            lo_max = acc.low.high if acc.low is not None else s.acceptable.low
+            hi_min = acc.high.low if acc.high is not None else s.acceptable.high
+            if lo_max > hi_min:
+                errs.append(f"{w}: the low bound may reach {lo_max} but the high bound may fall to {hi_min}; "
+                            "the ranges of the two bounds must not overlap")
+    return errs
+
+
 def _check_term(where: str, t: Term, issues: dict[str, Issue]) -> list[str]:
     """Check a utility term's box against the issues (kinds, ranges, option ids)."""
     errs: list[str] = []
@@ -872,7 +972,7 @@ def _check_term(where: str, t: Term, issues: dict[str, Issue]) -> list[str]:
 
 def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
     """Check a stance's positions against its issue (kinds, ranges, option ids)."""
-    errs: list[str] = []
+    errs: list[str] = _check_uncertainty(where, s, issue)
     if s.ideal is not None and not issue.contains(s.ideal):
         errs.append(f"{where}.ideal: {s.ideal!r} is not a position on {issue.id!r}" + _range(issue))
     if s.no_deal is not None and not issue.contains(s.no_deal):
@@ -888,8 +988,8 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
             elif not (issue.low <= s.acceptable.low and s.acceptable.high <= issue.high):  # type: ignore[operator]
                 errs.append(f"{where}.acceptable: [{s.acceptable.low}, {s.acceptable.high}] is outside "
                             f"the issue's range [{issue.low}, {issue.high}]")
-        u = s.uncertainty.get("ideal")
-        if u is not None and not (issue.low <= u.low and u.high <= issue.high):  # type: ignore[operator]
+        u = s.uncertainty.get("ideal")  # type: ignore[call-overload]
+        if isinstance(u, Triangular) and not (issue.low <= u.low and u.high <= issue.high):  # type: ignore[operator]
             errs.append(f"{where}.uncertainty.ideal: [{u.low}, {u.high}] is outside the issue's range")
     else:
         opts = issue.option_ids
@@ -920,10 +1020,10 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
                 errs.append(f"{where}.ranking: {', '.join(map(repr, missing))} not ranked; rank every option")
         if issue.kind == "categorical" and s.utilities is None and s.ranking is None:
             errs.append(f"{where}: a categorical issue has no order; give utilities or a ranking")
-        u = s.uncertainty.get("ideal")
+        u = s.uncertainty.get("ideal")  # type: ignore[call-overload]
         if u is not None and issue.kind == "categorical":
             errs.append(f"{where}.uncertainty.ideal: a categorical issue has no numeric position")
-        elif u is not None and not (0 <= u.low and u.high <= len(opts) - 1):
+        elif isinstance(u, Triangular) and not (0 <= u.low and u.high <= len(opts) - 1):
             errs.append(f"{where}.uncertainty.ideal: on an ordinal issue give option indices 0..{len(opts) - 1}")
     return errs
 

@@ -14,7 +14,9 @@ non-empty folder it did not write. Every user text is escaped for its medium (se
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -146,7 +148,7 @@ def _zopa(d: dict) -> dict | None:
                      "empty": _zopa_empty(info)})
     return {"empty": bool(z.get("empty", True)),
             "packages": Num(d, "analysis/zopa/packages") if z.get("packages") is not None else None,
-            "rows": rows}
+            "reach": (z.get("reach") or {}).get("text") or "", "rows": rows}
 
 
 def _zopa_empty(info: Any) -> bool:
@@ -213,27 +215,93 @@ def _timeline(d: dict) -> list[dict] | None:
 
 
 def _concessions(d: dict) -> dict:
-    """The minimal (rank-1) concession per blocked issue, with its cost, the number of costlier
-    alternatives, and what applying them all would open."""
+    """Every concession option the analysis ranks (rank 1 per blocked issue is the cheapest), with
+    who moves, its cost under the stated cost model, its full text and — over the draws of the
+    stated uncertainty — how often it opens a ZOPA; and what the cheapest ones open together."""
     an = d.get("analysis") or {}
     allc = an.get("concessions") or []
+    words = an.get("concession_words") or []
+    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate(((an.get("robustness") or {}).get("concessions") or []))}
     rows = []
     for k, c in enumerate(allc):
-        if c.get("rank", 1) != 1:
-            continue
-        alts = sum(1 for o in allc if o.get("issue") == c.get("issue") and o.get("rank", 1) > 1)
-        text = str(c.get("text") or "").rstrip(".") + "."
-        cost = Num(d, f"analysis/concessions/{k}/utility_cost") if c.get("utility_cost") is not None else None
-        rows.append({"text": text, "cost": cost, "alternatives": alts})
+        issue = _issue(d, c.get("issue") or "")
+        short = words[k]["short"] if k < len(words) else str(c.get("text") or "")
+        movers = [_name(d, x.get("actor", "")) for x in c.get("concessions") or []]
+        hit = rob.get((c.get("issue"), c.get("rank")))
+        rows.append({"issue": issue["name"] if issue else "reservations", "rank": Num(d, f"analysis/concessions/{k}/rank"),
+                     "first": c.get("rank", 1) == 1, "short": short, "who": _join(movers),
+                     "cost": Num(d, f"analysis/concessions/{k}/cost"),
+                     "text": str(c.get("text") or "").rstrip(".") + ".",
+                     "opens": Num(d, f"analysis/robustness/concessions/{hit[0]}/opens") if hit else None,
+                     "opens_issue": Num(d, f"analysis/robustness/concessions/{hit[0]}/opens_issue")
+                     if hit and hit[1].get("opens_issue") is not None else None})
     after = d.get("after_concessions")
     opens = None
     if after:
         z = after.get("zopa") or {}
-        if z.get("empty", True):
-            opens = "Even all of these together leave no package acceptable to every needed actor."
-        elif z.get("packages") is not None:
-            opens = Num(d, "after_concessions/zopa/packages")
-    return {"rows": rows, "opens": opens}
+        opens = ("Even all of the cheapest concessions together leave no package acceptable to every needed actor."
+                 if z.get("empty", True) else
+                 f"Together the cheapest concessions open a zone of possible agreement: {(after.get('reach') or {}).get('text')}.")
+    return {"rows": rows, "first": [r for r in rows if r["first"]], "opens": opens,
+            "cost_model": an.get("cost_model") or "", "draws": (an.get("robustness") or {}).get("draws")}
+
+
+def _advice(d: dict) -> list[dict]:
+    """What each party can ask for and must give."""
+    return [{"name": a["name"], "colour": next((x["colour"] for x in d["actors"] if x["id"] == a["actor"]), None),
+             "asks": a["asks"], "gives": a["gives"], "note": (a.get("detail") or {}).get("holds_note")}
+            for a in d.get("advice") or []]
+
+
+#: How the brief names the judgement fields of the screen.
+_FIELD = {"acceptable": "acceptable set", "ideal": "ideal position", "salience": "salience",
+          "capability": "capability", "reservation": "reservation"}
+
+#: How the robustness section names the flips of the judgement screen.
+_FLIP = {"zopa": "opens or closes the zone of agreement", "opens": "opens {issue}", "blocks": "makes {issue} block",
+         "blockers": "changes who blocks {issue}"}
+
+
+def _flip_words(d: dict, flips: Sequence[str]) -> str:
+    out = []
+    for f in flips:
+        kind, _, iss = f.partition(":")
+        name = "the reservations" if iss == "(reservation)" else (_issue(d, iss) or {}).get("name", iss)
+        out.append(_FLIP.get(kind, f).format(issue=name))
+    return "; ".join(out) if out else "none"
+
+
+def _robustness(d: dict, top: int = 10) -> dict | None:
+    """How often each headline holds over the draws, and which judgements flip a headline."""
+    an = d.get("analysis") or {}
+    rob = an.get("robustness")
+    if not rob:
+        return None
+    base = "analysis/robustness"
+    rows = [{"what": "No zone of possible agreement", "share": Num(d, f"{base}/zopa_empty", "")}]
+    for iss_id, share in (rob.get("issues_blocked") or {}).items():
+        if share:
+            rows.append({"what": f"{(_issue(d, iss_id) or {}).get('name', iss_id)} blocks",
+                         "share": Num(d, f"{base}/issues_blocked/{iss_id}")})
+    for actor, per in (rob.get("blockers") or {}).items():
+        for iss_id in per:
+            name = "its reservation" if iss_id == "(reservation)" else (_issue(d, iss_id) or {}).get("name", iss_id)
+            rows.append({"what": f"{_name(d, actor)} blocks on {name}", "share": Num(d, f"{base}/blockers/{actor}/{iss_id}")})
+    if rob.get("all_concessions_open") is not None:
+        rows.append({"what": "The cheapest concessions together open a zone of agreement",
+                     "share": Num(d, f"{base}/all_concessions_open")})
+    fc = d.get("forecast") or {}
+    if fc.get("feasible_share") is not None:
+        rows.append({"what": "The forecast package is one every needed actor accepts", "share": Num(d, "forecast/feasible_share")})
+    judgements = []
+    for k, r in enumerate((rob.get("sensitivity") or [])[:top]):
+        iss = _issue(d, r.get("issue") or "")
+        judgements.append({"actor": _name(d, r["actor"]), "issue": iss["name"] if iss else "—",
+                           "field": _FIELD.get(r["field"], r["field"]),
+                           "low": r.get("low"), "high": r.get("high"), "flips": _flip_words(d, r.get("flips") or []),
+                           "index": Num(d, f"{base}/sensitivity/{k}/index") if r.get("index") is not None else None})
+    return {"draws": Num(d, f"{base}/draws"), "seed": Num(d, f"{base}/seed"), "rows": rows,
+            "judgements": judgements, "varied": len(rob.get("varied") or [])}
 
 
 def _join(xs: Sequence[str]) -> str:
@@ -244,10 +312,17 @@ def _join(xs: Sequence[str]) -> str:
 
 
 def _forecast(d: dict) -> dict | None:
+    """The headline forecast per issue — the median over the draws beside the forecast on the
+    stated inputs, labelled — with its package checked against the agreement space, the forecast
+    conditional on agreement, cycles, and every model's point forecast with its own check."""
     fc = d.get("forecast")
     if not fc:
         return None
     rows = []
+    cond = fc.get("conditional") or None
+    models = [m for m in (d.get("models") or {})]
+    median = any((f or {}).get("estimate") == "median" for f in (fc.get("issues") or {}).values())
+    cycles = []
     for iss in d["issues"]:
         f = (fc.get("issues") or {}).get(iss["id"])
         if f is None:
@@ -271,15 +346,43 @@ def _forecast(d: dict) -> dict | None:
         probs_v = [{"label": _value_label(d, iss["id"], o), "p": Num(d, f"{base}/probabilities/{o}")}
                    for o, _ in probs[:3]]
         by_model = []
-        for m, mf in (d.get("models") or {}).items():
-            x = (mf or {}).get(iss["id"]) or {}
-            by_model.append(_value_label(d, iss["id"], x.get("forecast")) if x else "—")
-        rows.append({"issue": iss["name"], "label": _value_label(d, iss["id"], value), "value": num,
+        for m in models:
+            x = ((d.get("models") or {}).get(m) or {}).get(iss["id"]) or {}
+            txt = _value_label(d, iss["id"], x.get("position") if iss["kind"] == "ordinal" and _is_num(x.get("position"))
+                               else x.get("forecast")) if x else "—"
+            if x.get("cycle"):
+                txt += f" (cycle of {x['cycle']['period']})"
+            by_model.append(txt)
+        label = _value_label(d, iss["id"], f.get("position") if iss["kind"] == "ordinal" and _is_num(f.get("position"))
+                             else value)
+        point = f.get("point")
+        point_label = _value_label(d, iss["id"], point) if point is not None else None
+        cond_label = _value_label(d, iss["id"], cond["package"].get(iss["id"])) if cond else None
+        if f.get("cycle"):
+            c = f["cycle"]
+            states = [_value_label(d, iss["id"], x) if iss["kind"] != "ordinal" else _value_label(d, iss["id"], x)
+                      for x in c["states"]]
+            cycles.append(f"{iss['name']}: from round {c['since_round']} the rounds cycle through {len(states)} "
+                          f"states ({' → '.join(states)}); the forecast is their mean")
+        rows.append({"issue": iss["name"], "label": label, "value": num, "point": point_label,
+                     "conditional": cond_label, "changed": cond_label is not None and cond_label != label,
                      "interval": interval, "interval_label": interval_label, "probabilities": probs_v,
                      "unit": iss.get("unit") or "", "kind": iss["kind"], "by_model": by_model})
-    models = list(d.get("models") or {})
-    return {"model": fc.get("model"), "rows": rows, "models": models,
-            "model_labels": [model_label(m) for m in models]}
+    feas = fc.get("feasibility") or {}
+    by_model_feasible = []
+    for m in models:
+        mf = ((d.get("models") or {}).get(m) or {}).get("_feasibility") or {}
+        n = len(mf.get("reasons") or [])
+        by_model_feasible.append("yes" if mf.get("feasible") else (f"no ({n} reason{'s' if n != 1 else ''})" if mf else "—"))
+    model = fc.get("model")
+    return {"model": model, "model_label": model_label(model) if model else "", "rows": rows, "models": models,
+            "model_labels": [model_label(m) for m in models], "median": median,
+            "estimate": "Median of the draws" if median else "Forecast (stated inputs)",
+            "feasible": bool(feas.get("feasible")), "reasons": list(feas.get("reasons") or []),
+            "feasible_share": Num(d, "forecast/feasible_share") if fc.get("feasible_share") is not None else None,
+            "conditional": cond, "conditional_where": (cond or {}).get("where"),
+            "conditional_concessions": (cond or {}).get("concessions") or [],
+            "by_model_feasible": by_model_feasible, "cycles": cycles}
 
 
 def _is_num(x: Any) -> bool:
@@ -436,6 +539,8 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
         "ratification": [r["text"] for r in (d.get("analysis") or {}).get("ratification") or []],
         "timeline": _timeline(d),
         "concessions": _concessions(d),
+        "advice": _advice(d),
+        "robustness": _robustness(d),
         "forecast": _forecast(d),
         "exchange": _exchange(d),
         "sensitivity": _sensitivity(d),
@@ -445,6 +550,120 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
         "layers": d["layers"],
         "settings": d["settings"],
     }
+
+
+# -- tables as CSV ---------------------------------------------------------------------------------
+def _cell(x: Any) -> Any:
+    """A CSV cell: a number as stored in brief.json (not rounded), text as shown."""
+    if isinstance(x, Num):
+        return "" if x.value is None else x.value
+    if x is None:
+        return ""
+    return " ".join(str(x).split())
+
+
+def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Every table of the brief as ``{id: (header, rows)}``, row for row as the HTML shows it (the
+    ids are the ``<table id>`` of ``brief.html``; each is written beside it as ``table-<id>.csv``)."""
+    out: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    if view.get("advice"):
+        out["advice-table"] = (["Party", "Can ask for", "Must give"],
+                               [[a["name"], "; ".join(a["asks"]), "; ".join(a["gives"])] for a in view["advice"]])
+    out["actors-table"] = (["Actor", "Role", "Capability", "Consent needed"],
+                           [[a["name"], a["role"] + (f" (constrains {a['constrains']})" if a.get("constrains") else ""),
+                             a["capability"], "yes" if a["consent"] else
+                             "when triggered" if a["role"] in ("ratifier", "constituency") else "no"]
+                            for a in view["actors"]])
+    if view["stances"]:
+        out["stances-table"] = (["Actor", "Issue", "Ideal", "Salience", "Acceptable", "Quote", "Source", "Date",
+                                 "Assumed"],
+                                [[x["actor_name"], x["issue_name"], x["ideal"], x["salience"], x["acceptable"],
+                                  x["quote"], x["source_title"], x.get("date") or "", ", ".join(x["assumed"])]
+                                 for x in view["stances"]])
+    z = view.get("zopa")
+    if z and z["rows"]:
+        out["zopa-table"] = (["Issue", "Positions every needed actor accepts"], [[r["issue"], r["text"]] for r in z["rows"]])
+    c = view.get("concessions") or {}
+    if c.get("rows"):
+        head = ["Issue", "Rank", "Concession", "Detail", "Cost"]
+        if c.get("draws"):
+            head += ["Opens a zone of agreement (share of draws)", "Opens its issue (share of draws)"]
+        out["concessions-table"] = (head, [[r["issue"], r["rank"], r["short"], r["text"], r["cost"]]
+                                           + ([r["opens"], r["opens_issue"]] if c.get("draws") else [])
+                                           for r in c["rows"]])
+    rob = view.get("robustness")
+    if rob:
+        out["robustness-table"] = (["Finding", "Share of draws"], [[r["what"], r["share"]] for r in rob["rows"]])
+        if rob["judgements"]:
+            out["judgements-table"] = (["Actor", "Issue", "Judgement", "Low", "High", "Flips", "Index"],
+                                       [[j["actor"], j["issue"], j["field"], j["low"], j["high"], j["flips"], j["index"]]
+                                        for j in rob["judgements"]])
+    sol = view.get("solutions")
+    if sol:
+        rows = [[r["label"], r["outcome"], *r["utilities"]] for r in sol["rows"]]
+        if sol.get("disagreement"):
+            rows.append(["Disagreement point (each party's reservation, else the value of its no-deal positions)", "—",
+                         *sol["disagreement"]])
+        out["solutions-table"] = (["Bargaining solution", "Package", *sol["parties"]], rows)
+    fc = view.get("forecast")
+    if fc:
+        head = ["Issue", fc["estimate"]] + (["Stated inputs"] if fc["median"] else []) + [
+            "Position", "Interval low", "Interval high", "Most likely options"] + (
+            ["Conditional on agreement"] if fc["conditional"] else [])
+        rows = []
+        for r in fc["rows"]:
+            iv = r["interval"] or [None, None]
+            rows.append([r["issue"], r["label"]] + ([r["point"]] if fc["median"] else []) + [
+                r["value"], iv[0], iv[1], "; ".join(f"{p['label']}: {_cell(p['p'])}" for p in r["probabilities"])]
+                + ([r["conditional"]] if fc["conditional"] else []))
+        out["forecast-table"] = (head, rows)
+        if fc["models"]:
+            out["models-table"] = (["Issue", *fc["model_labels"]],
+                                   [[r["issue"], *r["by_model"]] for r in fc["rows"]]
+                                   + [["Package feasible?", *fc["by_model_feasible"]]])
+    ex = view.get("exchange")
+    if ex and ex["rows"]:
+        def move(m: dict) -> str:
+            return (f"{m['issue']}: {m['actor']} moves {_cell(m['by'])} {m['unit']}".rstrip()
+                    + (f" from {m['from_label']} towards {m['towards']}" if m["ordinal"] else
+                       f" from {_cell(m['from'])} to {_cell(m['to'])}"))
+        out["trades-table"] = (["Who gains", "With", "What it gets", "What it gives in return", "Gain to each (%)"],
+                               [[t["gainer"], t["partner"], move(t["gets"]), move(t["gives"]), t["gain"]]
+                                for t in ex["rows"]])
+    if view.get("sensitivity"):
+        out["sensitivity-table"] = (["Issue", "Actor", "Input", "Forecast at low", "at high", "Swing", "Unit",
+                                     "Share of range (%)"],
+                                    [[r["issue"], r["actor"], r["input"], r["low"], r["high"], r["swing"], r["unit"],
+                                      r["share"]] for r in view["sensitivity"]])
+    if view.get("simulations"):
+        out["simulations-table"] = (["Format", "Runs", "Agreement rate", "Mean utility", "First run ended with"],
+                                    [[x["protocol"], x["runs"], x["rate"],
+                                      "; ".join(f"{u['actor']} {_cell(u['u'])}" for u in x["utilities"]), x["outcome"]]
+                                     for x in view["simulations"]])
+    if view.get("assumptions"):
+        rows = []
+        for g in view["assumptions"]:
+            for r in g["rows"]:
+                rows.append([g["heading"], r["about"], " · ".join(
+                    (", ".join(i["fields"]) + ": " if i["fields"] else "") + i["text"] for i in r["notes"])])
+        out["assumptions-table"] = (["Actor", "About", "Assumption"], rows)
+    return out
+
+
+def csv_files(view: dict) -> dict[str, bytes]:
+    """``{"table-<id>.csv": bytes}`` for every table of the brief (UTF-8 with a byte-order mark so
+    that spreadsheets read the accents; cells that a spreadsheet would run as a formula are quoted
+    with a leading apostrophe)."""
+    out = {}
+    for tid, (head, rows) in table_rows(view).items():
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(head)
+        for r in rows:
+            cells = [_cell(x) for x in r]
+            w.writerow(["'" + x if isinstance(x, str) and x[:1] in ("=", "+", "-", "@") else x for x in cells])
+        out[f"table-{tid}.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return out
 
 
 # -- rendering -------------------------------------------------------------------------------------
@@ -535,6 +754,7 @@ class WrittenBrief:
     markdown: Path
     json: Path
     figures: tuple[Path, ...]
+    tables: tuple[Path, ...] = ()
 
 
 def write_brief(data: BriefData, out: Path | str, force: bool = False,
@@ -557,6 +777,7 @@ def write_brief(data: BriefData, out: Path | str, force: bool = False,
         "brief.html": render_html(view).encode("utf-8"),
         "brief.md": render_markdown(view).encode("utf-8"),
         "brief.json": (json.dumps(d, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        **csv_files(view),
     }
     fig_names = []
     for f in figures:
@@ -566,4 +787,5 @@ def write_brief(data: BriefData, out: Path | str, force: bool = False,
     write_output(out, files, force=force, progress=tick)
     folder = Path(os.path.abspath(os.fspath(out)))
     return WrittenBrief(folder, folder / "brief.html", folder / "brief.md", folder / "brief.json",
-                        tuple(folder / n for n in fig_names))
+                        tuple(folder / n for n in fig_names),
+                        tuple(folder / n for n in sorted(files) if n.startswith("table-")))

@@ -48,6 +48,7 @@ __all__ = ["MARKER", "BriefOutputError", "BriefExists", "OutputPlan", "check_out
 MARKER = ".accord-brief"
 _TOP = frozenset({"brief.html", "brief.md", "brief.json"})
 _FIGURE = re.compile(r"^figures/[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.svg$")
+_TABLE = re.compile(r"^table-[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.csv$")  # the brief's tables as CSV
 _JOURNAL = ".accord-carry"
 _MAX_MARKER = 1 << 20
 
@@ -62,7 +63,7 @@ class BriefExists(BriefOutputError):
 
 def is_brief_name(rel: str) -> bool:
     """Whether ``rel`` (a path relative to the brief's folder, ``/``-separated) is a name a brief writes."""
-    return rel in _TOP or bool(_FIGURE.match(rel))
+    return rel in _TOP or bool(_FIGURE.match(rel)) or bool(_TABLE.match(rel))
 
 
 def _sha256(data: bytes) -> str:

@@ -22,7 +22,7 @@ from ..forecast.models import MODELS
 from ..game import Game, IssueGrid
 from ..jsonable import plain
 from ..model.schema import Interval, Scenario
-from .palette import actor_colours
+from .palette import actor_colours, actor_markers
 
 __all__ = ["AFTER_CONCESSIONS", "BriefData", "Settings", "collect", "format_number", "plain", "PROTOCOLS", "STEPS"]
 
@@ -77,6 +77,9 @@ class BriefData:
     exchange: dict[str, Any] | None = None
     sensitivity: dict[str, Any] | None = None
     simulations: dict[str, dict[str, Any]] | None = None
+    disagreement: dict[str, Any] | None = None
+    advice: list[dict[str, Any]] | None = None
+    words: dict[str, Any] = field(default_factory=dict)
     headline: list[str] = field(default_factory=list)
     timeline: list[dict[str, Any]] | None = None
     assumptions: list[dict[str, str]] = field(default_factory=list)
@@ -180,12 +183,13 @@ def _ideal_text(s: Any, grid: IssueGrid, ideal_point: float) -> str:
 def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict], list[dict[str, str]]]:
     scn: Scenario | None = game.scenario
     colours = actor_colours(list(game.actors))
+    markers = actor_markers(list(game.actors))
     actors = []
     for k, a in enumerate(game.actors):
         sa = scn.actor(a) if scn is not None else None
         actors.append({
             "id": a, "name": game.names[k], "role": game.roles[k],
-            "capability": float(game.capability[k]), "colour": colours[a],
+            "capability": float(game.capability[k]), "colour": colours[a], "marker": markers[a],
             "constrains": sa.constrains if sa is not None else None,
             "consent": bool(game.consent[k]),
         })
@@ -272,19 +276,22 @@ def _scenario_part(game: Game) -> tuple[dict, list[dict], list[dict], list[dict]
 
 
 # -- the layers ----------------------------------------------------------------------------------
-def _analysis(game: Game) -> tuple[dict, dict, dict | None, Game | None]:
-    """The analysis, the frontier ignoring acceptable sets (what efficiency alone allows) and, when
-    there is no ZOPA, the analysis after the rank-1 (minimal) concessions are applied, with the game
-    in which they are applied (the post-concession simulation runs on it, so the concessions the
-    analysis found are computed once). Frontiers too large to list are sampled
-    (:mod:`accord.analysis.bounded`) and say so (``exact``)."""
+def _analysis(game: Game, st: Settings) -> tuple[dict, dict, dict | None, Game | None]:
+    """The analysis (with its robustness over ``st.draws`` draws of the stated uncertainty), the
+    frontier ignoring acceptable sets (what efficiency alone allows) and, when there is no ZOPA, the
+    analysis after the rank-1 (cheapest) concessions are applied, with the game in which they are
+    applied (the post-concession simulation runs on it, so the concessions the analysis found are
+    computed once). Frontiers too large to list are sampled (:mod:`accord.analysis.bounded`) and say
+    so (``exact``)."""
     from ..analysis import (analyze, apply_concessions, kalai_smorodinsky_point,  # noqa: PLC0415
                             nash_point, zopa)
     from ..analysis.bounded import bounded_frontier  # noqa: PLC0415
 
-    an = analyze(game)
+    an = analyze(game, draws=st.draws, seed=st.seed)
     d = plain(an.to_dict())
     d["zopa"]["text"] = _zopa_words(game, an.zopa.issues)
+    d["zopa"]["reach"] = _reach_words(game, an.zopa)
+    d["concession_words"] = _concession_words(game, an.concessions)
     whole, winfo = bounded_frontier(game, acceptability=False)
     u = whole.utilities
     stride = max(1, int(math.ceil(len(whole) / MAX_FRONTIER_POINTS)))
@@ -298,13 +305,56 @@ def _analysis(game: Game) -> tuple[dict, dict, dict | None, Game | None]:
         relaxed = apply_concessions(game, an.concessions)
         f, info = bounded_frontier(relaxed)
         pts = {"nash": nash_point(relaxed, f), "kalai_smorodinsky": kalai_smorodinsky_point(relaxed, f)}
+        z = zopa(relaxed)
         after = {
             "applied": [c.get("text") for c in d["concessions"] if c.get("rank", 1) == 1],
-            "zopa": plain(zopa(relaxed)), "parties": [game.actors[p] for p in f.parties],
+            "zopa": plain(z), "parties": [game.actors[p] for p in f.parties],
             "frontier": plain(f.utilities[:MAX_FRONTIER_POINTS]), "exact": info.exact,
-            **{k: plain(v) for k, v in pts.items()},
+            "reach": _reach_words(relaxed, z), **{k: plain(v) for k, v in pts.items()},
         }
     return d, wd, after, relaxed
+
+
+def _concession_words(game: Game, opts: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each concession option in short words: who moves to what on which issue."""
+    from ..analysis.words import join_and, value_text  # noqa: PLC0415
+
+    out = []
+    for o in opts:
+        if o.issue is None:
+            who = join_and([game.names[game.index(c.actor)] for c in o.concessions])
+            out.append({"short": f"{who} lower{'s' if len(o.concessions) == 1 else ''} its reservation",
+                        "issue": None, "movers": [c.actor for c in o.concessions]})
+            continue
+        g = game.issues[game.issue_index(o.issue)]
+        who = join_and([game.names[game.index(c.actor)] for c in o.concessions])
+        verb = "accepts" if len(o.concessions) == 1 else "accept"
+        out.append({"short": f"{who} {verb} {value_text(g, g.index_of(o.value))} on {g.name}",
+                    "issue": o.issue, "movers": [c.actor for c in o.concessions]})
+    return out
+
+
+def _reach_words(game: Game, z: Any) -> dict[str, Any]:
+    """How far a ZOPA reaches, in words independent of the grids: the number of option combinations
+    and the ranges of the continuous issues."""
+    from ..analysis.words import join_and, set_text  # noqa: PLC0415
+
+    parts = []
+    for g in game.issues:
+        if g.kind != "continuous":
+            continue
+        vals = (z.ranges or {}).get(g.id) or []
+        idx = [k for k in range(g.size) if any(lo - 1e-9 <= g.points[k] <= hi + 1e-9 for lo, hi in vals)]
+        if idx:
+            parts.append(f"{g.name} at {set_text(g, idx)}")
+    n = z.combinations
+    if z.empty:
+        text = "no package acceptable to all"
+    else:
+        opts = ("an unknown number of" if n is None else f"{n:,}") + \
+            f" combination{'' if n == 1 else 's'} of options"
+        text = opts + (", with " + join_and(parts) if parts else "")
+    return {"combinations": n, "continuous": parts, "text": text}
 
 
 def _zopa_words(game: Game, issues: dict[str, list]) -> dict[str, str]:
@@ -334,7 +384,8 @@ def _trajectory(game: Game, st: Settings) -> dict | None:
 
 
 def _models(game: Game, st: Settings) -> tuple[dict, list[dict] | None]:
-    """Point forecasts of every model (no draws), to show where the models agree, and the exchange
+    """Point forecasts of every model (no draws), to show where the models agree, each with whether
+    its package is feasible (and the cycle its rounds end in, where they do), and the exchange
     model's realised trades on the point inputs when it is among the models (else ``None``)."""
     from ..forecast import forecast  # noqa: PLC0415
 
@@ -343,8 +394,9 @@ def _models(game: Game, st: Settings) -> tuple[dict, list[dict] | None]:
     for m in st.models:
         f = plain(forecast(game, model=m, variant=st.variant, rounds=st.rounds, draws=0, seed=st.seed,
                            stages=st.stages).to_dict())
-        out[m] = {i: {k: v for k, v in x.items() if k in ("forecast", "position")}
+        out[m] = {i: {k: v for k, v in x.items() if k in ("forecast", "position", "cycle")}
                   for i, x in (f.get("issues") or {}).items()}
+        out[m]["_feasibility"] = f.get("feasibility")
         if m == "exchange":
             trades = list(f.get("exchanges") or [])
     return out, trades
@@ -490,7 +542,10 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
         layers.setdefault(layer, True)
         return out
 
-    analysis, whole, after, relaxed = run("analysis", "analysis", lambda: _analysis(game)) or (None,) * 4
+    analysis, whole, after, relaxed = run("analysis", "analysis", lambda: _analysis(game, st)) or (None,) * 4
+    advice = None
+    if analysis is not None:
+        advice = run(None, "analysis", lambda: _advice(game, relaxed))
     fc = run("forecast", "forecast", lambda: _forecast(game, st))
     traj = models = exchange = sens = None
     if fc is not None:
@@ -528,10 +583,51 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
         settings=plain(asdict(st)), analysis=analysis, whole_frontier=whole, after_concessions=after,
         forecast=fc, trajectory=traj, models=models, exchange=exchange, sensitivity=sens,
         simulations=sims or None, assumptions=assumptions, layers=layers, timeline=plain(tl) if tl else None,
+        disagreement=_disagreement(game), advice=advice,
     )
+    data.words = _words(game, data)
     data.caveats = _dedupe(caveats + model_caveats(game, st, data))
     data.headline = headline(data)
     return data
+
+
+def _advice(game: Game, relaxed: Game | None) -> list[dict]:
+    """What each party can ask for and must give (:mod:`accord.analysis.advice`)."""
+    from ..analysis import minimal_concessions, tradeoffs  # noqa: PLC0415
+    from ..analysis.advice import party_advice  # noqa: PLC0415
+
+    return [plain(a.to_dict()) for a in party_advice(game, minimal_concessions(game), tradeoffs(game), relaxed)]
+
+
+def _disagreement(game: Game) -> dict:
+    """The one disagreement point (:meth:`accord.game.Game.no_deal_utility`): what each actor gets if
+    the talks fail, where it comes from, and the issues on which it rests on a default."""
+    d = game.no_deal_utility()
+    src = game.no_deal_sources()
+    defaults = game.no_deal_defaults()
+    return {"utilities": {a: float(d[k]) for k, a in enumerate(game.actors)},
+            "sources": {a: src[k] for k, a in enumerate(game.actors)},
+            "defaults": {a: list(defaults[k]) for k, a in enumerate(game.actors) if defaults[k]}}
+
+
+def _words(game: Game, data: BriefData) -> dict:
+    """Values the brief's sentences need in words (ranges with units, option labels), computed
+    where the grids are known so that no sentence lists grid points."""
+    from ..analysis.words import position_text  # noqa: PLC0415
+
+    out: dict[str, Any] = {}
+    fc = data.forecast or {}
+    if fc.get("issues"):
+        out["forecast"] = {}
+        for g in game.issues:
+            f = fc["issues"].get(g.id) or {}
+            v = f.get("position") if g.kind == "ordinal" and f.get("position") is not None else f.get("forecast")
+            out["forecast"][g.id] = position_text(g, v) if v is not None else "—"
+    cond = fc.get("conditional")
+    if cond:
+        out["conditional"] = {g.id: position_text(g, cond["package"][g.id]) for g in game.issues
+                              if g.id in cond["package"]}
+    return out
 
 
 def _dedupe(items: Sequence[str]) -> list[str]:
@@ -579,53 +675,101 @@ def _issue_name(data: BriefData, issue: str) -> str:
     return issue
 
 
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{format_number(100 * float(x))}%"
+
+
 def headline(data: BriefData) -> list[str]:
-    """Three to five sentences a decision maker reads first, built only from the results."""
+    """Three to five sentences a decision maker reads first, built only from the results. Where the
+    analysis ran over draws of the stated uncertainty, each finding carries how often it holds."""
     out: list[str] = []
     an = data.analysis
+    rob = (an or {}).get("robustness") or None
+    draws = int(rob["draws"]) if rob else 0
     if an is not None:
         zopa = an.get("zopa") or {}
+        share = "" if not rob else f" (empty in {_pct(rob['zopa_empty'])} of {draws:,} draws of the stated uncertainty)"
         if zopa.get("empty", True):
             out.append("There is no zone of possible agreement: no package is acceptable to every actor "
-                       "whose consent is needed.")
+                       f"whose consent is needed{share}.")
         else:
-            n = zopa.get("packages")
-            out.append(f"There is a zone of possible agreement: {format_number(n)} package"
-                       f"{'' if n == 1 else 's'} are acceptable to every actor whose consent is needed."
-                       if n is not None else "There is a zone of possible agreement.")
+            reach = _reach_text(data, zopa)
+            out.append(f"There is a zone of possible agreement: {reach}{share}.")
         blocking = an.get("blocking") or []
         if blocking:
             parts = []
             for b in blocking[:3]:
-                who = ", ".join(_name(data, a) for a in (b.get("actors") or []))
-                parts.append(f"{_issue_name(data, b.get('issue', '?'))} ({who})" if who
-                             else _issue_name(data, b.get("issue", "?")))
+                key = b.get("issue") or "(reservation)"
+                actors = list(b.get("actors") or [])
+                shares = [((rob or {}).get("blockers") or {}).get(a, {}).get(key) for a in actors]
+                names = [_name(data, a) for a in actors]
+                if rob and len(set(shares)) == 1 and shares and shares[0] is not None:
+                    who = _join_and(names) + (f", each in {_pct(shares[0])} of draws" if len(names) > 1
+                                              else f" in {_pct(shares[0])} of draws")
+                elif rob:
+                    who = _join_and([n + (f" in {_pct(x)}" if x is not None else "") for n, x in zip(names, shares)])
+                    who += " of draws"
+                else:
+                    who = _join_and(names)
+                label = _issue_name(data, b["issue"]) if b.get("issue") else "the reservations"
+                parts.append(f"{label} ({who})" if names else label)
             more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
             out.append(f"What blocks it: {'; '.join(parts)}{more}.")
-        conc = [c for c in an.get("concessions") or [] if c.get("rank", 1) == 1]
+        words = an.get("concession_words") or []
+        rob_c = (rob or {}).get("concessions") or []
+        conc = [(k, c) for k, c in enumerate(an.get("concessions") or []) if c.get("rank", 1) == 1]
         if conc:
-            texts = [str(c.get("text") or "").rstrip(".") for c in conc]
-            s = "The cheapest concessions that would open one: " + "; ".join(t for t in texts if t) + "."
+            items = []
+            for k, c in conc:
+                w = words[k]["short"] if k < len(words) else str(c.get("text") or "")
+                items.append(f"{w} (cost {format_number(c.get('cost'))})")
+            s = "The cheapest way to open one: " + "; ".join(items) + "."
             after = data.after_concessions
             if after is not None:
-                n = (after.get("zopa") or {}).get("packages")
-                if (after.get("zopa") or {}).get("empty", True):
-                    s += " Even together they leave no package acceptable to all."
-                elif n is not None:
-                    s += (f" Together they open {format_number(n)} acceptable package"
-                          f"{'' if n == 1 else 's'}.")
+                z = after.get("zopa") or {}
+                if z.get("empty", True):
+                    s += " Even together these leave no package acceptable to all."
+                else:
+                    s += f" Together they open a zone of possible agreement: {(after.get('reach') or {}).get('text')}"
+                    if rob and rob.get("all_concessions_open") is not None:
+                        s += f" (in {_pct(rob['all_concessions_open'])} of draws)"
+                    s += "."
             out.append(s)
     fc = data.forecast
     if fc is not None and fc.get("issues"):
-        parts = []
-        for iss in data.issues[:3]:
-            f = fc["issues"].get(iss["id"])
-            if f is None:
-                continue
-            parts.append(f"{iss['name']} at {_forecast_label(iss, f.get('forecast'))}")
-        if parts:
-            out.append(f"The {fc.get('model', 'forecast')} forecast lands "
-                       + "; ".join(parts) + ("" if len(fc["issues"]) <= 3 else "; more below") + ".")
+        fw = (data.words or {}).get("forecast") or {}
+        parts = [f"{iss['name']} at {fw.get(iss['id'], '—')}" for iss in data.issues[:3] if iss["id"] in fw]
+        kind = "median of the draws" if fc.get("issues") and any(
+            (f or {}).get("estimate") == "median" for f in fc["issues"].values()) else "stated inputs"
+        feas = fc.get("feasibility") or {}
+        label = MODELS[fc["model"]].label if fc.get("model") in MODELS else fc.get("model", "forecast")
+        s = (f"The {label[:1].lower() + label[1:]} forecast ({kind}) puts " + "; ".join(parts)
+             + ("; more below" if len(fc["issues"]) > 3 else ""))
+        if feas.get("feasible"):
+            s += " — a package every needed actor accepts."
+        elif feas:
+            reasons = feas.get("reasons") or []
+            viol = feas.get("violations") or []
+            order = sorted(range(len(reasons)), key=lambda k: (0 if k < len(viol) and viol[k].get("kind") == "acceptable"
+                                                               else 1, len(reasons[k])))
+            first = reasons[order[0]] if order else ""
+            s += (" — not a package the parties could sign: " + first
+                  + (f" (and {len(reasons) - 1} more reason{'s' if len(reasons) > 2 else ''})" if len(reasons) > 1 else "")
+                  + ".")
+        if fc.get("feasible_share") is not None:
+            s += f" The forecast package is feasible in {_pct(fc['feasible_share'])} of draws."
+        cond = fc.get("conditional")
+        cw = (data.words or {}).get("conditional") or {}
+        if cond:
+            changed = [f"{iss['name']} ({cw[iss['id']]})" for iss in data.issues
+                       if iss["id"] in cw and cw[iss["id"]] != fw.get(iss["id"])]
+            where = "" if cond.get("where") == "as stated" else f" ({cond.get('where')})"
+            s += (f" Conditional on agreement{where}, the nearest package every needed actor accepts differs on "
+                  + _join_and(changed) + "." if changed else
+                  f" Conditional on agreement{where}, the nearest package every needed actor accepts is the same.")
+        elif feas and not feas.get("feasible"):
+            s += " No package is acceptable to all even after the cheapest concessions, so there is no forecast conditional on agreement."
+        out.append(s)
     sims = dict(data.simulations or {})
     relaxed_run = sims.pop(AFTER_CONCESSIONS, None)
     sims = {k: v for k, v in sims.items() if k in PROTOCOLS} or sims  # the all-party formats
@@ -654,6 +798,27 @@ def headline(data: BriefData) -> list[str]:
     if not out:
         out.append("No results are available yet: only the scenario is shown.")
     return out
+
+
+def _join_and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def _reach_text(data: BriefData, zopa: dict) -> str:
+    """A ZOPA's reach in words without grid points: option combinations and continuous ranges."""
+    n = zopa.get("combinations")
+    parts = []
+    for iss in data.issues:
+        if iss["kind"] != "continuous":
+            continue
+        runs = (zopa.get("ranges") or {}).get(iss["id"]) or []
+        unit = f" {iss['unit']}" if iss.get("unit") else ""
+        spans = [format_number(lo) if lo == hi else f"{format_number(lo)}–{format_number(hi)}" for lo, hi in runs]
+        if spans:
+            parts.append(f"{iss['name']} at {' or '.join(spans)}{unit}")
+    head = ("packages" if n is None else f"{format_number(n)} combination{'' if n == 1 else 's'} of options")
+    return head + (", with " + "; ".join(parts) if parts else "") + " acceptable to every actor whose consent is needed"
 
 
 def _forecast_label(issue: dict, value: Any) -> str:
