@@ -40,7 +40,7 @@ def test_reveal_names_who_rejects_and_their_utilities() -> None:
     c = a.closest[0]
     _, made = accord.concede(g)
     assert set(c.rejected_by or ()) == {cc.actor for m in made for cc in m.concessions}
-    assert set(c.utilities or {}) >= {"us", "russia", "ukraine", "europe"}
+    assert set(c.utilities or {}) >= {"russia", "ukraine"}  # the parties of the rebuilt Miami scenario
     assert any("Russia would have to accept" in s for s in a.concessions)
 
 

@@ -333,12 +333,14 @@ def test_trades_table_rows_match_brief_json(which, request):
         assert line.rstrip().endswith(f"| {format_number(t['gain_pct'])} |")
 
 
-def test_miami_trades_include_ukraine_moving_on_territory_towards_russia(miami):
+def test_miami_trades_include_russia_moving_on_the_guarantee_towards_ukraine(miami):
+    # (the rebuilt Miami scenario: Ukraine's territorial stance is a stated red line, so the largest
+    # trade is Russia moving on the guarantee for Ukraine moving on NATO non-expansion)
     data, written = miami
     trades = data.to_dict()["exchange"]["trades"]
-    territory = [t for t in trades if t["gain_issue"] == "territory" and t["partner"] == "ukraine"]
-    assert territory and territory[0]["gainer"] == "russia" and territory[0]["partner_shift"] > 0
-    assert territory[0]["give_issue"] == "security_guarantee"
+    guarantee = [t for t in trades if t["gain_issue"] == "security_guarantee" and t["partner"] == "russia"]
+    assert guarantee and guarantee[0]["gainer"] == "ukraine" and guarantee[0]["partner_shift"] > 0
+    assert guarantee[0]["give_issue"] == "nato_expansion"
     # the exchange model is one of the models compared
     page = written.html.read_text(encoding="utf-8")
     assert set(data.models) == {"compromise", "median", "nbs", "eum", "exchange"}

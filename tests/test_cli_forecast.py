@@ -53,8 +53,8 @@ def test_forecast_exchange_table_and_json() -> None:
     r = runner.invoke(app, ["forecast", "miami-2025", "--model", "exchange"])
     assert r.exit_code == 0, r.output
     assert "Exchanges of voting positions" in r.stdout
-    top = next(line for line in r.stdout.splitlines() if "0.0207" in line)  # the largest trade
-    assert "russia" in top and "territory" in top and "+1.69" in top
+    top = next(line for line in r.stdout.splitlines() if "0.0258" in line)  # the largest trade
+    assert top.split("│")[1].strip() == "ukraine" and "russia" in top and "security_g" in top
     r = runner.invoke(app, ["forecast", "miami-2025", "--model", "exchange", "--stages", "2", "--json"])
     d = json.loads(r.stdout)
     assert d["model"] == "exchange" and {e["stage"] for e in d["exchanges"]} == {0, 1}

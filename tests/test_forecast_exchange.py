@@ -155,11 +155,12 @@ def test_miami_exchange_forecast_lists_trades() -> None:
     for e in d["exchanges"]:
         assert e["gainer"] in game.actors and e["partner"] in game.actors and e["gainer"] != e["partner"]
         assert e["gain_issue"] in ids and e["give_issue"] in ids and e["gain"] > 0
-    # the largest trade: Ukraine moves on territory towards Russia, Russia moves on the guarantee
+    # the largest trade (the rebuilt scenario): Russia moves on the guarantee towards Ukraine, Ukraine
+    # moves on NATO non-expansion in return
     top = max(d["exchanges"], key=lambda e: e["gain"])
     assert (top["gainer"], top["partner"], top["gain_issue"], top["give_issue"]) == (
-        "russia", "ukraine", "territory", "security_guarantee")
-    assert fc.trade_sentences()[0].startswith("ukraine moves")
+        "ukraine", "russia", "security_guarantee", "nato_expansion")
+    assert fc.trade_sentences()[0].startswith("russia moves")
     # Monte Carlo: intervals, and the same trades listed (from the point inputs)
     mc = forecast(game, model="exchange", draws=100, seed=2)
     assert mc.exchanges == fc.exchanges

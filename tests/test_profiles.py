@@ -45,7 +45,7 @@ def test_acceptable_sets_alone_are_the_analysis_concessions() -> None:
 
 
 def test_a_new_stance_equals_compiling_the_scenario_with_it() -> None:
-    scn = resolve("miami-2025")
+    scn = accord.as_of(resolve("miami-2025"))  # the stances in force (its snapshots applied), as the game has them
     data = to_data(scn)
     for s in data["stances"]:
         if s["actor"] == "ukraine" and s["issue"] == "territory":

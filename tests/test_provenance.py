@@ -80,8 +80,17 @@ def test_paragraphs_are_blank_line_blocks_or_lines() -> None:
     assert speaker_named("Jane Roe", "Roe said so") and not speaker_named("Jane Roe", "Roebuck said so")
 
 
-def test_the_quotes_check_out_and_only_the_memo_has_no_text(tmp_path: Path) -> None:
+MEMO = SCENARIO.replace("""    provenance:
+      source: notes
+      quote: "B might""", """    provenance:
+      source: memo
+      quote: "B might""")
+
+
+def test_the_quotes_check_out_and_only_a_quoted_source_needs_a_text(tmp_path: Path) -> None:
     f, src = write(tmp_path)
+    assert accord.check_sources(f, src) == []  # the memo is cited by no quote: nothing to check
+    f, src = write(tmp_path, MEMO)
     probs = accord.check_sources(f, src)
     assert [(p.field, p.line) for p in probs] == [("sources[1]", 5)]
     assert "no stored text for source 'memo'" in probs[0].message and "memo.txt" in probs[0].message
@@ -110,7 +119,7 @@ def test_a_quote_across_paragraphs_is_not_verbatim(tmp_path: Path) -> None:
 
 
 def test_cli_validate_sources_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
-    f, src = write(tmp_path)
+    f, src = write(tmp_path, MEMO)
     r = run("validate", str(f), "--sources", str(src))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [
@@ -145,14 +154,16 @@ def test_audit_lists_speakers_inferences_judgements_and_added_options() -> None:
     scn = load_text(SCENARIO, "t.yaml")
     a = audit(scn)
     assert a.counts() == {"not_the_actor": 1, "inferred": 1, "judgements": 1, "analyst_options": 1,
-                          "unclassified": 1}
+                          "unclassified": 0}
     assert a.kinds == {"inferred": 1, "stated": 1}
     (na,) = a.not_the_actor
     assert (na.where, na.actor, na.speaker) == ("stances[1]", "b", "author") and "the author" in na.note
     assert a.inferred[0].note == "The author's guess; B said nothing."
     assert a.judgements[0].where == "stances[1].assumptions.salience"
     assert a.analyst_options[0].where == "issues[0].options[1]"
-    assert a.unclassified[0].where == "issues[0].options[0]"  # an option's provenance has no kind
+    assert not a.unclassified  # an option's provenance needs no kind
+    unkind = load_text(SCENARIO.replace(", speaker: Jane Roe, kind: stated}", "}"), "t.yaml")
+    assert [i.where for i in audit(unkind).unclassified] == ["stances[0]"]
     assert json.loads(json.dumps(a.to_dict()))["counts"] == a.counts()
 
 

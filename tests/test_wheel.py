@@ -53,6 +53,7 @@ def test_wheel_contains_the_bundled_scenarios(installed: tuple[Path, Path]) -> N
     names = zipfile.ZipFile(wheel).namelist()
     assert "accord/scenarios/miami-2025.yaml" in names
     assert "accord/scenarios/ec-emissions.yaml" in names
+    assert "accord/scenarios/colombia-2016.yaml" in names
     assert "accord/py.typed" in names and "accord/__main__.py" in names
 
 
@@ -82,6 +83,11 @@ def test_cli_from_the_installed_wheel_outside_the_repo(installed: tuple[Path, Pa
     assert {"us", "russia", "ukraine"} <= {a["id"] for a in data["actors"]}
     assert {"territory", "security_guarantee"} <= {i["id"] for i in data["issues"]}
     assert all(s["quote"] for s in data["stances"])
+    r = _sh(venv / "bin" / "accord", "show", "colombia-2016", "--json", cwd=tmp_path, env=env)
+    assert json.loads(r.stdout)["id"] == "colombia-2016"
+    r = _sh(venv / "bin" / "accord", "analyze", "colombia-2016", "--as-of", "2016-09-26", "--json", cwd=tmp_path,
+            env=env)
+    assert json.loads(r.stdout)["ratification"][0]["rule"] == "probability"
     r = _sh(venv / "bin" / "accord", "--version", cwd=tmp_path, env=env)
     assert r.stdout.startswith("accord ")
 

@@ -16,6 +16,7 @@ passed down, never global: the same arguments give the same result.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
 from .model import Audit, Problem, Scenario, resolve, scenario_text
+from .model.timeline import as_of as _as_of
 from .model import audit as _audit
 from .model import check_sources as _check_sources
 from .model.files import kind_of
@@ -52,6 +54,7 @@ __all__ = [
     "SessionReview",
     "Subject",
     "analyze",
+    "as_of",
     "assist",
     "audit",
     "brief",
@@ -114,14 +117,24 @@ def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipelin
     return compile_scenario(scenario)
 
 
-def game_of(subject: Subject) -> Game:
+def game_of(subject: Subject, as_of: str | dt.date | None = None) -> Game:
     """The compiled game of ``subject`` (a Game is returned as it is; anything else is read with
-    :func:`load` and compiled)."""
+    :func:`load` and compiled). ``as_of``: a date (``YYYY-MM-DD``); a scenario with dated snapshots is
+    compiled as it stood that day (:func:`as_of`); without it, as of the scenario's own date."""
     if isinstance(subject, Game):
+        if as_of is not None:
+            raise ValueError("as_of needs a scenario (a file, a bundled name or a Scenario), not a compiled Game")
         return subject
     if isinstance(subject, Scenario):
-        return compile_scenario(subject)
-    return compile_scenario(load(subject))
+        return compile_scenario(subject if as_of is None else _as_of(subject, as_of))
+    scn = load(subject)
+    return compile_scenario(scn if as_of is None else _as_of(scn, as_of))
+
+
+def as_of(subject: Scenario | str | Path, date: str | dt.date | None = None) -> Scenario:
+    """The scenario as it stood on ``date``: its stances with every dated snapshot up to ``date``
+    applied (:func:`accord.model.timeline.as_of`); ``None``: as of the scenario's own date."""
+    return _as_of(_scenario_of(subject), date)
 
 
 def _scenario_of(subject: Scenario | str | Path) -> Scenario:
@@ -146,14 +159,16 @@ def check_sources(subject: Scenario | str | Path, directory: str | Path) -> list
 
 
 def analyze(subject: Subject, *, max_frontier: int | None = None, limits: Limits | None = None,
-            progress: Callable[[str], None] | None = None, draws: int = 0, seed: int = 0) -> Analysis:
+            progress: Callable[[str], None] | None = None, draws: int = 0, seed: int = 0,
+            as_of: str | dt.date | None = None) -> Analysis:
     """The agreement space: Pareto frontier, bargaining solutions, ZOPA, blockers, concessions,
     trade-offs (:func:`accord.analysis.analyze`). Refuses (:class:`~accord.guards.LimitExceeded`) an
     analysis that would compare more than the ``outcomes`` limit at one step. ``progress(step)`` is
     called as each step starts (:data:`accord.analysis.analyze.STEPS`). ``draws > 0``: how often each
     headline holds over that many draws of the stated uncertainty, seeded by ``seed``
-    (``Analysis.robustness``, :mod:`accord.analysis.robustness`)."""
-    game = game_of(subject)
+    (``Analysis.robustness``, :mod:`accord.analysis.robustness`). ``as_of``: the scenario as it
+    stood that day (:func:`as_of`)."""
+    game = game_of(subject, as_of)
     _count("draws", draws)
     _seed(seed)
     with guards.limits(limits):
@@ -183,7 +198,8 @@ def _check_forecast(game: Game, model: str, variant: str, rounds: int, draws: in
 def predict(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011", rounds: int = 10,
             draws: int = 0, seed: int = 0, stages: int = 1, progress: Progress | None = None,
             scheduler: str | None = None, workers: int | None = None, connect_timeout: float = 10.0,
-            limits: Limits | None = None, robustness: bool = False) -> Forecast:
+            limits: Limits | None = None, robustness: bool = False,
+            as_of: str | dt.date | None = None) -> Forecast:
     """Forecast every issue with ``model`` (:func:`accord.forecast.forecast`); ``draws > 0`` adds a
     seeded Monte Carlo over the inputs' stated uncertainty and the share of draws whose forecast
     package is feasible; with ``robustness``, how often the analysis's headlines hold over the same
@@ -191,8 +207,9 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
     forecast says whether its package is feasible and what it is conditional on agreement. ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
     without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
-    :class:`~accord.guards.LimitExceeded`, before any work."""
-    game = game_of(subject)
+    :class:`~accord.guards.LimitExceeded`, before any work. ``as_of``: the scenario as it stood that
+    day (:func:`as_of`)."""
+    game = game_of(subject, as_of)
     with guards.limits(limits):
         _check_forecast(game, model, variant, rounds, draws, seed, stages)
     if scheduler is None or draws == 0:
@@ -214,9 +231,10 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
 
 
 def sensitivity(subject: Subject, model: str = "compromise", *, variant: str = "scholz2011",
-                rounds: int = 10, stages: int = 1, limits: Limits | None = None) -> Sensitivity:
+                rounds: int = 10, stages: int = 1, limits: Limits | None = None,
+                as_of: str | dt.date | None = None) -> Sensitivity:
     """One-at-a-time sensitivity of the forecast to each uncertain input (a tornado table)."""
-    game = game_of(subject)
+    game = game_of(subject, as_of)
     with guards.limits(limits):
         # one forecast per uncertain input and end of its range: about 2 x actors x issues of them
         _check_forecast(game, model, variant, rounds, 2 * game.n_actors * game.n_issues, 0, stages)
@@ -277,11 +295,12 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
              steps: int = 100, runs: int = 1, seed: int = 0, engine: str = "auto",
              breakdown: float | Mapping[str, float] | None = None, rule: str = "unanimity",
              parties: Sequence[str] | None = None, mediator: str | None = None,
-             progress: Progress | None = None, limits: Limits | None = None) -> SimulationResult:
+             progress: Progress | None = None, limits: Limits | None = None,
+             as_of: str | dt.date | None = None) -> SimulationResult:
     """Run ``runs`` seeded sessions of ``protocol`` between software strategies
     (:func:`accord.negotiation.simulate`). Raises ``KeyError``/``ValueError`` on unknown actors,
     strategies or protocols, :class:`~accord.guards.LimitExceeded` past the ``rounds`` limit."""
-    game = game_of(subject)
+    game = game_of(subject, as_of)
     _check_players(game, parties, mediator)
     _check_rules(rule, breakdown)
     with guards.limits(limits):
@@ -417,9 +436,13 @@ def check_brief(game: Game, settings: Settings | None = None) -> None:
 
 
 def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None, force: bool = False,
-          progress: Callable[[str], None] | None = None, limits: Limits | None = None) -> BriefResult:
+          progress: Callable[[str], None] | None = None, limits: Limits | None = None,
+          as_of: str | dt.date | None = None, history: Scenario | None = None) -> BriefResult:
     """Compute everything a decision maker's brief shows and write it (HTML, Markdown, SVG figures,
-    ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`.
+    ``brief.json``) into ``out``. ``settings``: :class:`accord.report.Settings`. ``as_of``: brief the
+    scenario as it stood that day; a scenario with dated snapshots (``subject``, or ``history`` when
+    ``subject`` is a compiled Game) also gets a section on what moved between them and whether the
+    ZOPA moved with it.
 
     Before any work: the output folder is checked (:func:`accord.report.check_output`: raises
     :class:`~accord.report.BriefOutputError`), then the settings and the size of the work
@@ -427,10 +450,14 @@ def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None
     from .report import check_output, collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
 
     check_output(out, force)
-    game = game_of(subject)
+    game = game_of(subject, as_of)
+    if history is None and isinstance(subject, Scenario):
+        history = subject
+    elif history is None and not isinstance(subject, Game):
+        history = load(subject)
     with guards.limits(limits):
         check_brief(game, settings)
-        data = collect(game, settings, progress=progress)
+        data = collect(game, settings, progress=progress, history=history)
         written = write_brief(data, Path(out), force=force, progress=progress)
     return BriefResult(data, written)
 

@@ -17,13 +17,29 @@ Non-additive parts are explicit: ``forbidden`` and ``requires`` constraints and 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .guards import human
-from .model.schema import Forbidden, Interval, Issue, Ratification, Requires, Scenario, Stance
+from .model.linear import parse_linear
+from .model.schema import (
+    Forbidden,
+    Influence,
+    Interval,
+    Issue,
+    Range,
+    Ratification,
+    RatifyProbability,
+    Requires,
+    Scenario,
+    Stance,
+    Supermajority,
+)
+from .model.timeline import as_of
 
 __all__ = ["DEFAULT_POINTS", "Game", "IssueGrid", "RatificationRule", "TermRule", "compile_scenario"]
 
@@ -106,6 +122,15 @@ class RatificationRule:
     issues: tuple[int, ...]
     when: dict[int, np.ndarray] = field(default_factory=dict)
     reason: str = ""
+    rule: str = "veto"
+    p_pass: float = 0.0
+    rule_text: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the ratifier's rejection always blocks (``veto``, a supermajority that can carry its
+        opposition over the party's override, or a probability of 0)."""
+        return self.p_pass <= 0.0
 
     def applies(self, outcomes: np.ndarray) -> np.ndarray:
         """Boolean per outcome row (``outcomes``: int array ``(N, n_issues)``)."""
@@ -113,6 +138,72 @@ class RatificationRule:
         for i, m in self.when.items():
             on &= m[outcomes[:, i]]
         return on
+
+
+@dataclass(frozen=True, eq=False)
+class LinearRule:
+    """``sum_i coef[i] * points_i(o)  op  bound`` over issue indices (continuous issues by value,
+    ordinal ones by option index)."""
+
+    coef: dict[int, float]
+    op: str
+    bound: float
+    text: str = ""
+
+    def values(self, issues: Sequence[IssueGrid], outcomes: np.ndarray) -> np.ndarray:
+        """The left side per outcome row."""
+        v = np.zeros(outcomes.shape[0])
+        for i, c in self.coef.items():
+            v += c * issues[i].points[outcomes[:, i]]
+        return v
+
+    def holds(self, issues: Sequence[IssueGrid], outcomes: np.ndarray) -> np.ndarray:
+        v = self.values(issues, outcomes)
+        tol = 1e-9 * max(1.0, abs(self.bound))
+        b = self.bound
+        return {"<=": v <= b + tol, ">=": v >= b - tol, "<": v < b - tol, ">": v > b + tol,
+                "=": np.abs(v - b) <= tol}[self.op]
+
+
+@dataclass(frozen=True, eq=False)
+class ConstraintRule:
+    """A forbidden or requires constraint with ranges and linear inequalities. ``forbidden``: no
+    outcome meets ``if_`` and ``if_linear`` together; ``requires``: an outcome that meets them meets
+    ``then`` and ``then_linear`` too."""
+
+    kind: str
+    if_: dict[int, np.ndarray] = field(default_factory=dict)
+    if_linear: tuple[LinearRule, ...] = ()
+    then: dict[int, np.ndarray] = field(default_factory=dict)
+    then_linear: tuple[LinearRule, ...] = ()
+    id: str | None = None
+    reason: str = ""
+
+    @property
+    def issues(self) -> set[int]:
+        out = set(self.if_) | set(self.then)
+        for lin in (*self.if_linear, *self.then_linear):
+            out.update(lin.coef)
+        return out
+
+    def holds(self, issues: Sequence[IssueGrid], outcomes: np.ndarray) -> np.ndarray:
+        """``(N,)`` whether each outcome obeys the constraint."""
+        def meets(masks: dict[int, np.ndarray], lins: tuple[LinearRule, ...]) -> np.ndarray:
+            ok = np.ones(outcomes.shape[0], dtype=bool)
+            for i, m in masks.items():
+                ok &= m[outcomes[:, i]]
+            for lin in lins:
+                ok &= lin.holds(issues, outcomes)
+            return ok
+
+        trig = meets(self.if_, self.if_linear)
+        if self.kind == "forbidden":
+            return ~trig
+        return ~trig | meets(self.then, self.then_linear)
+
+    @property
+    def label(self) -> str:
+        return self.id or self.reason or self.kind
 
 
 #: Marker for an array field left out of the constructor (filled by ``Game.__post_init__``).
@@ -171,6 +262,8 @@ class Game:
     terms: tuple[TermRule, ...] = ()
     forbidden: tuple[dict[int, np.ndarray], ...] = ()
     requires: tuple[tuple[dict[int, np.ndarray], dict[int, np.ndarray]], ...] = ()
+    linear: tuple[ConstraintRule, ...] = ()
+    soft_ratifications: tuple[RatificationRule, ...] = ()
     ideal_range: np.ndarray = field(default_factory=_unset)
     salience_range: np.ndarray = field(default_factory=_unset)
     capability_range: np.ndarray = field(default_factory=_unset)
@@ -256,7 +349,7 @@ class Game:
     @property
     def additive(self) -> bool:
         """True when utilities and acceptability are purely issue-by-issue (no cross-issue terms)."""
-        return not (self.forbidden or self.requires or self.ratifications or self.terms)
+        return not (self.forbidden or self.requires or self.ratifications or self.terms or self.linear)
 
     @property
     def term_actors(self) -> np.ndarray:
@@ -310,16 +403,22 @@ class Game:
             ok &= acc[:, outcomes[:, i]].T
         return ok
 
-    def feasible(self, outcomes: np.ndarray) -> np.ndarray:
-        """``(N,)`` whether each outcome obeys the forbidden and requires constraints."""
+    def feasible(self, outcomes: np.ndarray, within: set[int] | None = None) -> np.ndarray:
+        """``(N,)`` whether each outcome obeys the forbidden and requires constraints (with ranges and
+        linear inequalities). ``within``: check only the constraints on these issues alone (the rest of
+        each row is ignored), as a block of coupled issues is checked before it is merged."""
         outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
         ok = np.ones(outcomes.shape[0], dtype=bool)
         for combo in self.forbidden:
+            if within is not None and not set(combo) <= within:
+                continue
             hit = np.ones_like(ok)
             for i, m in combo.items():
                 hit &= m[outcomes[:, i]]
             ok &= ~hit
         for if_, then in self.requires:
+            if within is not None and not (set(if_) | set(then)) <= within:
+                continue
             trig = np.ones_like(ok)
             for i, m in if_.items():
                 trig &= m[outcomes[:, i]]
@@ -327,7 +426,27 @@ class Game:
             for i, m in then.items():
                 sat &= m[outcomes[:, i]]
             ok &= ~trig | sat
+        for rule in self.linear:
+            if within is None or rule.issues <= within:
+                ok &= rule.holds(self.issues, outcomes)
         return ok
+
+    def ratification_chance(self, outcomes: np.ndarray) -> np.ndarray:
+        """``(N,)`` probability that every ratification the outcome triggers passes: 1 where each
+        ratifier accepts; for one that rejects, its rule's chance that the outcome still passes (0 for
+        a veto, 1 when the party's override of a supermajority rule holds, the stated probability)."""
+        outcomes = np.atleast_2d(np.asarray(outcomes, dtype=np.intp))
+        p = np.ones(outcomes.shape[0])
+        rules = (*self.ratifications, *self.soft_ratifications)
+        if not rules:
+            return p
+        acc = self.issue_acceptable(outcomes)
+        res = np.nan_to_num(self.reservation, nan=-np.inf)
+        acc &= self.utility(outcomes) >= res[None, :] - _TOL
+        for r in rules:
+            rejects = r.applies(outcomes) & ~acc[:, r.actor]
+            p = np.where(rejects, p * r.p_pass, p)
+        return p
 
     def needed(self, outcomes: np.ndarray) -> np.ndarray:
         """``(N, A)`` whose consent each outcome needs: ``consent`` plus triggered ratifications."""
@@ -446,10 +565,10 @@ class Game:
         """The same game restricted to ``actors`` (in that order), e.g. the parties only."""
         idx = np.array([self.index(a) for a in actors], dtype=np.intp)
         remap = {int(o): n for n, o in enumerate(idx)}
-        rats = tuple(
-            RatificationRule(remap[r.actor], remap[r.party], r.issues, r.when, r.reason)
-            for r in self.ratifications if r.actor in remap and r.party in remap
-        )
+        rats, soft = (tuple(
+            dataclasses.replace(r, actor=remap[r.actor], party=remap[r.party])
+            for r in rules if r.actor in remap and r.party in remap
+        ) for rules in (self.ratifications, self.soft_ratifications))
         terms = tuple(TermRule(remap[t.actor], t.when, t.value) for t in self.terms if t.actor in remap)
         return Game(
             id=self.id, actors=tuple(self.actors[k] for k in idx), roles=tuple(self.roles[k] for k in idx),
@@ -458,7 +577,8 @@ class Game:
             has_stance=self.has_stance[idx], ideal=self.ideal[idx], capability=self.capability[idx],
             reservation=self.reservation[idx], consent=self.consent[idx],
             names=tuple(self.names[k] for k in idx), title=self.title, ratifications=rats, terms=terms,
-            forbidden=self.forbidden, requires=self.requires, ideal_range=self.ideal_range[idx],
+            forbidden=self.forbidden, requires=self.requires, linear=self.linear, soft_ratifications=soft,
+            ideal_range=self.ideal_range[idx],
             salience_range=self.salience_range[idx], capability_range=self.capability_range[idx],
             shape=self.shape[idx], explicit=self.explicit[idx], discount=self.discount[idx],
             no_deal_point=self.no_deal_point[idx], acceptable_range=self.acceptable_range[idx],
@@ -549,6 +669,16 @@ def _stance_values(issue: Issue, grid: IssueGrid, s: Stance) -> tuple[np.ndarray
     return v, ideal, False
 
 
+def _range_mask(g: IssueGrid, r: Range) -> np.ndarray:
+    def pos(v: float | str | None, default: float) -> float:
+        if v is None:
+            return default
+        return float(v) if g.kind == "continuous" else float(g.index_of(v))
+
+    lo, hi = pos(r.low, -np.inf), pos(r.high, np.inf)
+    return (g.points >= lo - _TOL) & (g.points <= hi + _TOL)
+
+
 def _acceptable_range(g: IssueGrid, mask: np.ndarray, s: Stance) -> tuple[float, ...]:
     """The ``acceptable_range`` row of a stance (see :class:`Game`)."""
     unc = s.uncertainty["acceptable"]
@@ -569,11 +699,57 @@ def _acceptable_range(g: IssueGrid, mask: np.ndarray, s: Stance) -> tuple[float,
 
 
 def _combo(scn: Scenario, grids: dict[str, tuple[int, IssueGrid]], combo: dict) -> dict[int, np.ndarray]:
-    return {grids[i][0]: grids[i][1].mask(vals) for i, vals in combo.items()}
+    return {grids[i][0]: (_range_mask(grids[i][1], vals) if isinstance(vals, Range) else grids[i][1].mask(vals))
+            for i, vals in combo.items()}
+
+
+def _linear(grids: dict[str, tuple[int, IssueGrid]], texts: Sequence[str]) -> tuple[LinearRule, ...]:
+    out = []
+    for t in texts:
+        lin = parse_linear(t)
+        out.append(LinearRule({grids[i][0]: c for i, c in lin.coef}, lin.op, lin.bound, t))
+    return tuple(out)
+
+
+def _rule(c: Ratification) -> tuple[str, float, str]:
+    """``(rule name, chance a rejected outcome still passes, plain words)`` of a ratification."""
+    r = c.rule
+    if isinstance(r, Supermajority):
+        holds = r.override_holds
+        return ("supermajority", 1.0 if holds else 0.0,
+                f"the party can override a rejection unless {r.supermajority:.0%} oppose; opposition "
+                f"{r.opposition:.0%}, so the override {'holds' if holds else 'fails'}")
+    if isinstance(r, RatifyProbability):
+        return ("probability", float(r.probability),
+                f"ratifies an agreement outside its acceptable sets with probability {r.probability:g}")
+    return "veto", 0.0, "its rejection blocks the agreement"
+
+
+def _influence(c: Influence, g: IssueGrid, acc: np.ndarray, ideal: float) -> np.ndarray:
+    """The target's acceptable mask after the influence (see :class:`~accord.model.schema.Influence`)."""
+    out = acc.copy()
+    if c.add:
+        return out | g.mask(list(c.add))
+    assert c.shift is not None
+    pts = g.points[acc]
+    if pts.size == 0 or (pts.min() - _TOL <= ideal <= pts.max() + _TOL):
+        return out
+    delta = min(float(c.shift), ideal - pts.max()) if ideal > pts.max() else -min(float(c.shift), pts.min() - ideal)
+    if g.kind == "continuous":
+        lo, hi = pts.min() + delta, pts.max() + delta
+        return (g.points >= lo - _TOL) & (g.points <= hi + _TOL)
+    step = int(round(delta))
+    idx = np.flatnonzero(acc) + step
+    out = np.zeros_like(acc)
+    out[idx[(idx >= 0) & (idx < g.size)]] = True
+    return out
 
 
 def compile_scenario(scn: Scenario) -> Game:
-    """Compile a validated scenario into a :class:`Game`."""
+    """Compile a validated scenario into a :class:`Game` (as of its date when it has snapshots:
+    :func:`accord.model.timeline.as_of`)."""
+    if scn.snapshots:
+        scn = as_of(scn)
     A, I = len(scn.actors), len(scn.issues)
     a_idx = {a.id: k for k, a in enumerate(scn.actors)}
     stances: dict[tuple[int, int], Stance] = {}
@@ -674,15 +850,32 @@ def compile_scenario(scn: Scenario) -> Game:
     consent = np.array([a.needs_consent for a in scn.actors], dtype=bool)
 
     gmap = {g.id: (k, g) for k, g in enumerate(grids)}
-    forbidden, requires, rats = [], [], []
+    forbidden: list[dict[int, np.ndarray]] = []
+    requires: list[tuple[dict[int, np.ndarray], dict[int, np.ndarray]]] = []
+    linear: list[ConstraintRule] = []
+    rats: list[RatificationRule] = []
+    soft: list[RatificationRule] = []
     for c in scn.constraints:
-        if isinstance(c, Forbidden):
+        if isinstance(c, Forbidden) and not c.linear:
             forbidden.append(_combo(scn, gmap, c.combination))
-        elif isinstance(c, Requires):
+        elif isinstance(c, Forbidden):
+            linear.append(ConstraintRule("forbidden", _combo(scn, gmap, c.combination), _linear(gmap, c.linear),
+                                         id=c.id, reason=c.reason))
+        elif isinstance(c, Requires) and not (c.linear or c.if_linear):
             requires.append((_combo(scn, gmap, c.if_), _combo(scn, gmap, c.then)))
+        elif isinstance(c, Requires):
+            linear.append(ConstraintRule("requires", _combo(scn, gmap, c.if_), _linear(gmap, c.if_linear),
+                                         _combo(scn, gmap, c.then), _linear(gmap, c.linear), id=c.id,
+                                         reason=c.reason))
         elif isinstance(c, Ratification):
-            rats.append(RatificationRule(a_idx[c.actor], a_idx[c.party], tuple(i_idx[i] for i in c.issues),
-                                         _combo(scn, gmap, c.when or {}), c.reason))
+            name, p_pass, text = _rule(c)
+            rule = RatificationRule(a_idx[c.actor], a_idx[c.party], tuple(i_idx[i] for i in c.issues),
+                                    _combo(scn, gmap, c.when or {}), c.reason, name, p_pass, text)
+            (rats if rule.blocking else soft).append(rule)
+    for c in scn.constraints:  # influence links shift acceptable sets, after every stance is compiled
+        if isinstance(c, Influence):
+            i, tgt = i_idx[c.issue], a_idx[c.target]
+            acceptable[i][tgt] = _influence(c, grids[i], acceptable[i][tgt], float(ideal[a_idx[c.actor], i]))
     terms: list[TermRule] = []
     for k, actor in enumerate(scn.actors):
         for term in actor.terms:
@@ -696,7 +889,7 @@ def compile_scenario(scn: Scenario) -> Game:
             terms.append(TermRule(k, when, float(term.value)))
     # a ratifier's acceptable sets count only on the issues its ratification covers
     covered: dict[int, set[int]] = {}
-    for r in rats:
+    for r in (*rats, *soft):
         covered.setdefault(r.actor, set()).update(r.issues)
     for a, issues_covered in covered.items():
         for i in range(I):
@@ -708,8 +901,10 @@ def compile_scenario(scn: Scenario) -> Game:
         issues=tuple(grids), values=tuple(values), weights=weights, acceptable=tuple(acceptable),
         salience=salience, has_stance=has, ideal=ideal, capability=cap, reservation=res, consent=consent,
         names=tuple(a.name for a in scn.actors), title=scn.title, ratifications=tuple(rats), terms=tuple(terms),
-        forbidden=tuple(forbidden), requires=tuple(requires), ideal_range=ideal_rng, salience_range=sal_rng,
-        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal, acceptable_range=acc_rng, reservation_range=res_rng,
+        forbidden=tuple(forbidden), requires=tuple(requires), linear=tuple(linear), soft_ratifications=tuple(soft),
+        ideal_range=ideal_rng, salience_range=sal_rng,
+        capability_range=cap_rng, shape=shape, explicit=explicit, no_deal_point=no_deal, acceptable_range=acc_rng,
+        reservation_range=res_rng,
         discount=np.array([a.discount for a in scn.actors], dtype=float), scenario=scn,
     )
     _check_feasible(game)
@@ -752,11 +947,15 @@ def _check_feasible(game: Game) -> None:
                                  "positions matched to the issue grids); no agreement would be possible")])
 
 
-def _constraint_combos(c: object) -> list[dict]:
+def _constraint_combos(c: object) -> list[dict[str, Any]]:
+    """The combinations a constraint names, ranges as their bounds (so the grid holds them exactly)."""
     if isinstance(c, Forbidden):
-        return [c.combination]
-    if isinstance(c, Requires):
-        return [c.if_, c.then]
-    if isinstance(c, Ratification):
-        return [c.when] if c.when else []
-    return []
+        combos = [c.combination]
+    elif isinstance(c, Requires):
+        combos = [c.if_, c.then]
+    elif isinstance(c, Ratification):
+        combos = [c.when] if c.when else []
+    else:
+        return []
+    return [{i: (tuple(b for b in (v.low, v.high) if b is not None) if isinstance(v, Range) else v)
+             for i, v in combo.items()} for combo in combos]

@@ -17,6 +17,7 @@ from . import solutions as sol
 from .bounded import bounded_frontier, opposition_bounds, refine
 from .concessions import COST_MODEL, minimal_concessions
 from .pareto import disagreement_point
+from .ratification import ratification_checks
 from .result import Analysis, Frontier, Point
 from .tradeoffs import tradeoffs
 from .zopa import blocking, zopa
@@ -172,5 +173,7 @@ def analyze(game: Game, max_frontier: int | None = None,
                "frontier_exact": info.exact, "opposition_low": opp_low, "opposition_exact": opp_exact,
                "frontier_gap": f.gap, "cost_model": COST_MODEL},
         notes=tuple(notes),
+        ratification=(tuple(ratification_checks(game, f.outcomes[idx["nash"]])) if idx["nash"] is not None
+                      else ()),
         robustness=robust,
     )

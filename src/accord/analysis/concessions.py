@@ -41,7 +41,8 @@ from ..game import Game
 from .extent import reservation_frontier, zopa_exists
 from .result import Concession, ConcessionOption, Frontier
 from .words import number, set_text, value_text
-from .zopa import issue_zopa_masks, needed_on_issue
+from .pareto import party_indices
+from .zopa import _block_rows, issue_zopa_masks, minimal_term_groups, needed_on_issue
 
 __all__ = ["COST_MODEL", "MAX_ALTERNATIVES", "apply_concessions", "leverage", "minimal_concessions"]
 
@@ -142,6 +143,59 @@ def _reservation_options(game: Game, lev: np.ndarray) -> list[ConcessionOption]:
     return out
 
 
+def _distance_table(game: Game, i: int, a: int, lev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per point of issue ``i``: the cost (:data:`COST_MODEL`) of actor ``a`` accepting it, and how far
+    it lies outside ``a``'s acceptable set as a share of the issue's span (0 inside it; a categorical
+    option outside counts 1)."""
+    g = game.issues[i]
+    acc = game.acceptable[i][a]
+    idx = np.flatnonzero(acc)
+    if idx.size == 0 or acc.all():
+        return np.zeros(g.size), np.zeros(g.size)
+    if g.ordered:
+        span = float(np.ptp(g.points)) or 1.0
+        d = np.abs(g.points[:, None] - g.points[idx][None, :]).min(axis=1) / span
+    else:
+        d = (~acc).astype(float)
+    v = game.values[i][a]
+    s = float(np.asarray(game.salience)[a, i])
+    cost = np.where(acc, 0.0, s * np.maximum(0.0, float(v[idx].min()) - v) * float(lev[a]))
+    return cost, d
+
+
+def _constraint_options(game: Game, lev: np.ndarray) -> list[ConcessionOption]:
+    """Where cross-issue constraints exclude every package that is acceptable issue by issue: the
+    packages of the constrained issues that meet the constraints, ranked by what the needed actors pay
+    to widen their acceptable sets to them (:data:`COST_MODEL`, summed), then by how far they move (as a
+    share of each issue's span). Rank 1 per minimal group of constraints is the minimal concession."""
+    out: list[ConcessionOption] = []
+    for grp in minimal_term_groups(game):
+        issues = sorted(set().union(*(t.issues for t in grp)))
+        rows = _block_rows(game, issues, grp)
+        if rows is None or rows.shape[0] == 0:
+            continue
+        who = [int(a) for a in party_indices(game)]
+        need = game.needed(rows)
+        for r in game.ratifications:
+            if set(r.issues) & set(issues):
+                who.append(r.actor)
+        total = np.zeros(rows.shape[0])
+        cost = np.zeros(rows.shape[0])
+        for a in dict.fromkeys(who):
+            for i in issues:
+                c, d = _distance_table(game, i, a, lev)
+                cost += np.where(need[:, a], c[rows[:, i]], 0.0)
+                total += np.where(need[:, a], d[rows[:, i]], 0.0)
+        order = np.lexsort((np.arange(rows.shape[0]), np.round(total, 12), np.round(cost, 12)))
+        label = " and ".join(t.label for t in grp)
+        names = " + ".join(game.issues[i].id for i in issues)
+        for rank, k in enumerate(order[:MAX_ALTERNATIVES], start=1):
+            cs = tuple(_issue_concession(game, i, a, int(rows[k, i]), lev) for a in dict.fromkeys(who) if need[k, a]
+                       for i in issues if not game.acceptable[i][a][rows[k, i]])
+            out.append(ConcessionOption(names, None, cs, rank, label))
+    return out
+
+
 def minimal_concessions(game: Game, frontier: Frontier | None = None) -> list[ConcessionOption]:
     """Ranked ways to open a ZOPA: per blocked issue up to ``MAX_ALTERNATIVES`` options (rank 1 is the
     cheapest under :data:`COST_MODEL`), then, if the rank-1 issue concessions are not enough,
@@ -168,6 +222,10 @@ def _minimal_concessions(game: Game) -> list[ConcessionOption]:
         if not m.any():
             out += _issue_options(game, i, lev)
     relaxed = apply_concessions(game, out)
+    if not zopa_exists(relaxed) and reservation_frontier(relaxed)[1].shape[0] == 0:
+        cons = _constraint_options(relaxed, lev)
+        out += cons
+        relaxed = apply_concessions(relaxed, cons)
     if not zopa_exists(relaxed):
         out += _reservation_options(relaxed, lev)
     return out

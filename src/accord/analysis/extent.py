@@ -37,6 +37,7 @@ from .pareto import (
     _product_rows,
     block_options,
     coupled_issues,
+    coupled_blocks,
     finish_terms,
     issue_masks,
     party_indices,
@@ -113,11 +114,15 @@ def binding_reservations(game: Game, masks: list[np.ndarray] | None = None) -> n
 
 
 def _tied_rows(game: Game, masks: list[np.ndarray]) -> int:
-    tied = coupled_issues(game)
-    n = 1
-    for i in tied:
-        n *= int(masks[i].sum())
-    return n if tied else 0
+    """Rows the coupled blocks enumerate: each block the product of its issues' acceptable points (a
+    constraint couples only the issues it names)."""
+    total = 0
+    for block in coupled_blocks(game):
+        n = 1
+        for i in block:
+            n *= int(masks[i].sum())
+        total += n
+    return total
 
 
 def _blocks(game: Game, masks: list[np.ndarray], cols: np.ndarray, prune: bool):

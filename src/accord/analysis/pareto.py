@@ -30,6 +30,7 @@ __all__ = [
     "TOL",
     "BlockMethod",
     "block_options",
+    "coupled_blocks",
     "coupled_issues",
     "disagreement_point",
     "distance_to_frontier",
@@ -174,25 +175,52 @@ def issue_masks(game: Game, parties: np.ndarray | None = None) -> list[np.ndarra
     return [acc[parties].all(axis=0) for acc in game.acceptable]
 
 
+def _constraint_issue_sets(game: Game, constraints: bool = True) -> list[set[int]]:
+    """The issues each cross-issue term ties together: utility terms; with ``constraints``, forbidden
+    and requires combinations (with ranges and linear inequalities) and Level-II ratifications whose
+    rejection can block."""
+    sets: list[set[int]] = [set(t.when) for t in game.terms]
+    if constraints:
+        sets += [set(combo) for combo in game.forbidden]
+        sets += [set(if_) | set(then) for if_, then in game.requires]
+        sets += [rule.issues for rule in game.linear]
+        sets += [set(r.issues) | set(r.when) for r in game.ratifications]
+    return [x for x in sets if x]
+
+
+def coupled_blocks(game: Game, constraints: bool = True) -> list[list[int]]:
+    """Blocks of issues that cross-issue terms tie together: the connected components of the graph in
+    which each term or constraint joins the issues it names (a linear inequality over two issues
+    couples only those two). Every issue when a ratifier with a reservation may have to consent (its
+    utility spans all issues). ``constraints=False``: utility terms only."""
+    if constraints:
+        for r in game.ratifications:
+            if not np.isnan(game.reservation[r.actor]) and not game.consent[r.actor]:
+                return [list(range(game.n_issues))]
+    parent = list(range(game.n_issues))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tied: set[int] = set()
+    for group in _constraint_issue_sets(game, constraints):
+        tied |= group
+        first, *rest = sorted(group)
+        for j in rest:
+            parent[find(j)] = find(first)
+    blocks: dict[int, list[int]] = {}
+    for i in sorted(tied):
+        blocks.setdefault(find(i), []).append(i)
+    return sorted(blocks.values())
+
+
 def coupled_issues(game: Game, constraints: bool = True) -> list[int]:
     """Issues that utility terms, constraints or ratifications tie to others (all of them when
     non-consent actors with reservations could be needed). ``constraints=False``: terms only."""
-    tied: set[int] = set()
-    for t in game.terms:
-        tied.update(t.when)
-    if not constraints:
-        return sorted(tied)
-    for combo in game.forbidden:
-        tied.update(combo)
-    for if_, then in game.requires:
-        tied.update(if_)
-        tied.update(then)
-    for r in game.ratifications:
-        tied.update(r.issues)
-        tied.update(r.when)
-        if not np.isnan(game.reservation[r.actor]) and not game.consent[r.actor]:
-            return list(range(game.n_issues))
-    return sorted(tied)
+    return sorted(i for b in coupled_blocks(game, constraints) for i in b)
 
 
 def _touching(game: Game, i: int, constraints: bool) -> list[np.ndarray]:
@@ -206,7 +234,13 @@ def _touching(game: Game, i: int, constraints: bool) -> list[np.ndarray]:
                 out.append(r.when[i])
             if i in r.issues:
                 out.append(game.acceptable[i][r.actor])
+        out += [m[i] for rule in game.linear for m in (rule.if_, rule.then) if i in m]
     return out
+
+
+def _in_inequality(game: Game, i: int) -> bool:
+    """Whether a linear inequality reads issue ``i``'s values (then no two of its points are alike)."""
+    return any(i in lin.coef for rule in game.linear for lin in (*rule.if_linear, *rule.then_linear))
 
 
 def atom_options(game: Game, i: int, options: np.ndarray, coords: np.ndarray, constraints: bool = True) -> np.ndarray:
@@ -216,7 +250,7 @@ def atom_options(game: Game, i: int, options: np.ndarray, coords: np.ndarray, co
     and constraints cannot tell the points of an atom apart, so an outcome using a dominated option
     is dominated by the same outcome with its dominator: the Pareto set is unchanged."""
     masks = _touching(game, i, constraints)
-    if options.size == 0:
+    if options.size == 0 or (constraints and _in_inequality(game, i)):
         return options
     sig = np.stack([m[options] for m in masks], axis=1) if masks else np.zeros((options.size, 0), dtype=bool)
     _, atom = np.unique(sig, axis=0, return_inverse=True)
@@ -245,11 +279,15 @@ def _product_rows(options: Sequence[np.ndarray], chunk: int) -> Iterator[np.ndar
 
 def _block_ok(game: Game, issues: list[int], rows: np.ndarray) -> np.ndarray:
     """Agreeability of partial outcomes (``rows`` over ``issues``) as far as these issues decide it:
-    forbidden/requires combinations and the acceptable sets of actors whose ratification applies."""
+    the constraints on these issues alone and the acceptable sets of actors whose ratification (on
+    these issues) applies."""
     full = np.zeros((rows.shape[0], game.n_issues), dtype=np.intp)
     full[:, issues] = rows
-    ok = game.feasible(full)
+    block = set(issues)
+    ok = game.feasible(full, within=block)
     for r in game.ratifications:
+        if not (set(r.issues) | set(r.when)) <= block:
+            continue
         on = r.applies(full)
         acc = np.ones(rows.shape[0], dtype=bool)
         for i in range(game.n_issues):
@@ -291,6 +329,8 @@ def _block_utility(game: Game, tied: list[int], rows: np.ndarray, coords: np.nda
     if game.terms:
         col = {i: k for k, i in enumerate(tied)}
         for c, t in _term_coords(game, coords):
+            if not set(t.when) <= set(col):  # a term of another block of coupled issues
+                continue
             on = np.ones(rows.shape[0], dtype=bool)
             for i, m in t.when.items():
                 on &= m[rows[:, col[i]]]
@@ -303,15 +343,17 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
                   limit: int = ENUMERATE_LIMIT, budget: int | None = None,
                   info: list[BlockMethod] | None = None) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
     """Blocks ``(issues, rows, utilities)``: each free issue alone (its acceptable options, pruned to
-    the non-dominated ones) and one block of the coupled issues — each issue cut to its atoms'
-    non-dominated options (:func:`atom_options`), then the product enumerated in chunks and pruned
-    when it has at most ``limit`` cells, else searched (:func:`~accord.analysis.search.branch_and_bound`).
-    Block utilities are unclipped; ``info`` receives how the coupled block was solved."""
+    the non-dominated ones) and one block per group of coupled issues (:func:`coupled_blocks`: a
+    constraint couples only the issues it names) — each issue cut to its atoms' non-dominated options
+    (:func:`atom_options`), then the product enumerated in chunks and pruned when it has at most
+    ``limit`` cells, else searched (:func:`~accord.analysis.search.branch_and_bound`). Block
+    utilities are unclipped; ``info`` receives how each coupled block was solved."""
     wv = game.weighted_values()
-    tied = coupled_issues(game, constraints)
+    coupled = coupled_blocks(game, constraints)
+    in_block = {i for b in coupled for i in b}
     blocks = []
     for i in range(game.n_issues):
-        if i in tied:
+        if i in in_block:
             continue
         opts = np.flatnonzero(masks[i])
         u = wv[i][parties][:, opts].T
@@ -319,8 +361,15 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
             keep = pareto_mask(u)
             opts, u = opts[keep], u[keep]
         blocks.append(([i], opts[:, None], u))
-    if not tied:
-        return blocks
+    for tied in coupled:
+        blocks.append(_coupled_block(game, tied, masks, parties, wv, chunk, prune, constraints, limit, budget, info))
+    return blocks
+
+
+def _coupled_block(game: Game, tied: list[int], masks: list[np.ndarray], parties: np.ndarray,
+                   wv: tuple[np.ndarray, ...], chunk: int, prune: bool, constraints: bool, limit: int,
+                   budget: int | None, info: list[BlockMethod] | None) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """One block of coupled issues (see :func:`block_options`)."""
     # actors whose utility decides agreeability inside the block: parties, and ratifiers' reservations
     extra = [r.actor for r in game.ratifications if constraints and not game.consent[r.actor]
              and not np.isnan(game.reservation[r.actor])]
@@ -337,7 +386,7 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
         pos = {int(a): k for k, a in enumerate(parties)}
         values = [wv[i][parties][:, o] for i, o in zip(tied, options)]
         sterms = [SearchTerm(pos[t.actor], {col[i]: m[options[col[i]]] for i, m in t.when.items()}, t.value)
-                  for t in game.terms if t.actor in pos and t.when]
+                  for t in game.terms if t.actor in pos and t.when and set(t.when) <= set(tied)]
 
         def ok(local: np.ndarray) -> np.ndarray:
             rows = np.stack([options[k][local[:, k]] for k in range(len(tied))], axis=1)
@@ -348,8 +397,7 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
             else np.empty((0, len(tied)), dtype=np.intp)
         if info is not None:
             info.append(BlockMethod("search", cells, res.nodes, res.gap))
-        blocks.append((tied, rows, res.utilities))
-        return blocks
+        return (tied, rows, res.utilities)
     guards.check("outcomes", float(cells) * max(parties.size, 1),
                  f"the {len(tied)} coupled issues have {cells:,} cells to enumerate for {parties.size} parties")
     rows_kept = np.empty((0, len(tied)), dtype=np.intp)
@@ -366,8 +414,7 @@ def block_options(game: Game, masks: list[np.ndarray], parties: np.ndarray,
         rows_kept, u_kept = rows, u
     if info is not None:
         info.append(BlockMethod("enumerated", cells))
-    blocks.append((tied, rows_kept, u_kept))
-    return blocks
+    return (tied, rows_kept, u_kept)
 
 
 def _merge(blocks: list[tuple[list[int], np.ndarray, np.ndarray]], n_issues: int, n: int,

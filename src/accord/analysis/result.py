@@ -100,11 +100,12 @@ class Blocking:
     sets: dict[str, list[float | str]]
     reason: str
     text: str
+    constraints: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"issue": self.issue, "actors": list(self.actors), "groups": [list(g) for g in self.groups],
                 "sets": {k: [_num(v) for v in vs] for k, vs in self.sets.items()}, "reason": self.reason,
-                "text": self.text}
+                "text": self.text, "constraints": list(self.constraints)}
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class ConcessionOption:
     value: float | str | None
     concessions: tuple[Concession, ...]
     rank: int
+    constraint: str | None = None
 
     @property
     def distance(self) -> float:
@@ -159,12 +161,16 @@ class ConcessionOption:
 
     @property
     def text(self) -> str:
-        return " and ".join(c.text for c in self.concessions)
+        body = " and ".join(c.text for c in self.concessions)
+        return f"To meet {self.constraint}: {body}" if self.constraint else body
 
     def to_dict(self) -> dict[str, Any]:
-        return {"issue": self.issue, "value": _num(self.value), "rank": self.rank, "distance": self.distance,
-                "utility_cost": self.utility_cost, "cost": self.cost, "text": self.text,
-                "concessions": [c.to_dict() for c in self.concessions]}
+        d = {"issue": self.issue, "value": _num(self.value), "rank": self.rank, "distance": self.distance,
+             "utility_cost": self.utility_cost, "cost": self.cost, "text": self.text,
+             "concessions": [c.to_dict() for c in self.concessions]}
+        if self.constraint is not None:
+            d["constraint"] = self.constraint
+        return d
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,7 @@ class Analysis:
     n_outcomes: int = 0
     method: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    ratification: tuple[Any, ...] = ()
     notes: tuple[str, ...] = ()
     robustness: Any = None
 
@@ -236,6 +243,7 @@ class Analysis:
             "blocking": [b.to_dict() for b in self.blocking],
             "concessions": [c.to_dict() for c in self.concessions],
             "tradeoffs": [t.to_dict() for t in self.tradeoffs],
+            "ratification": [r.to_dict() for r in self.ratification],
             "frontier_exact": bool(self.extra.get("frontier_exact", True)),
             "frontier_gap": float(self.extra.get("frontier_gap", 0.0)),
             "opposition_low": self.extra.get("opposition_low", self.opposition),
@@ -258,5 +266,6 @@ class Analysis:
             if self.nash is not None:
                 lines.append(f"  Nash bargaining solution: {self.nash.outcome} "
                              f"(utilities {', '.join(f'{u:.3f}' for u in self.nash.utilities)})")
+            lines += [f"  ratification: {r.text}" for r in self.ratification]
         lines += [f"  trade-off: {t.text}" for t in self.tradeoffs[:3]]
         return "\n".join(lines)

@@ -10,6 +10,8 @@ utilities and cross-issue constraints.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
@@ -20,7 +22,11 @@ from .pareto import _product_rows, issue_masks, party_indices
 from .result import Blocking, Frontier, Zopa
 from .words import set_text
 
-__all__ = ["issue_zopa_masks", "needed_on_issue", "zopa", "blocking", "count_agreeable", "COUNT_LIMIT"]
+__all__ = ["issue_zopa_masks", "needed_on_issue", "zopa", "blocking", "count_agreeable", "COUNT_LIMIT",
+           "cross_terms", "constraint_blocking", "minimal_term_groups", "BLOCK_LIMIT"]
+
+#: Packages of a block of coupled issues that the diagnosis of a constraint enumerates, at most.
+BLOCK_LIMIT = 2_000_000
 
 #: At most this many outcomes are enumerated to count agreeable packages exactly.
 COUNT_LIMIT = 200_000
@@ -151,10 +157,7 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
         return out
     cols, loose = reservation_frontier(game)  # the agreeable frontier in the reserving parties' utilities
     if loose.shape[0] == 0:
-        rat = sorted({game.actors[r.actor] for r in game.ratifications})
-        return [Blocking(None, tuple(rat), (), {}, "constraints",
-                         "Every option is acceptable issue by issue, but the linking constraints and "
-                         "ratification conditions exclude every combination.")]
+        return constraint_blocking(game)
     parties = [int(a) for a in cols]
     res = game.reservation[cols]
     def short(sub: tuple[int, ...]) -> bool:
@@ -168,3 +171,113 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
                                         f"{best[game.actors[a]]:.2f} alone" for a in actors) + ").")
     return [Blocking(None, tuple(game.actors[a] for a in actors),
                      tuple(tuple(game.actors[a] for a in grp) for grp in groups), {}, "reservation", text)]
+
+
+@dataclass(frozen=True)
+class CrossTerm:
+    """One cross-issue term of a game: ``kind`` (forbidden, requires, linear, ratification), its index
+    in the game's tuple of that kind, the issues it names and a label a reader understands."""
+
+    kind: str
+    index: int
+    issues: frozenset[int]
+    label: str
+
+
+def cross_terms(game: Game) -> list[CrossTerm]:
+    """Every cross-issue term: forbidden and required combinations, constraints with ranges or linear
+    inequalities (labelled by id and reason), ratifications whose rejection blocks."""
+    names = lambda idx: " and ".join(game.issues[i].name for i in sorted(idx))  # noqa: E731
+    out = [CrossTerm("forbidden", k, frozenset(c), f"a forbidden combination of {names(c)}")
+           for k, c in enumerate(game.forbidden)]
+    out += [CrossTerm("requires", k, frozenset(set(a) | set(b)), f"a requirement linking {names(set(a) | set(b))}")
+            for k, (a, b) in enumerate(game.requires)]
+    out += [CrossTerm("linear", k, frozenset(r.issues),
+                      (f"{r.id} ({r.reason.rstrip('.')})" if r.id else r.reason.rstrip(".")) or r.kind)
+            for k, r in enumerate(game.linear)]
+    out += [CrossTerm("ratification", k, frozenset(set(r.issues) | set(r.when)),
+                      f"{game.names[r.actor]}'s ratification ({r.reason.rstrip('.')})" if r.reason
+                      else f"{game.names[r.actor]}'s ratification")
+            for k, r in enumerate(game.ratifications)]
+    return out
+
+
+def _only(game: Game, terms: list[CrossTerm]) -> Game:
+    """``game`` with only ``terms`` among its cross-issue terms."""
+    keep = {(t.kind, t.index) for t in terms}
+    return dataclasses.replace(
+        game, forbidden=tuple(c for k, c in enumerate(game.forbidden) if ("forbidden", k) in keep),
+        requires=tuple(c for k, c in enumerate(game.requires) if ("requires", k) in keep),
+        linear=tuple(c for k, c in enumerate(game.linear) if ("linear", k) in keep),
+        ratifications=tuple(c for k, c in enumerate(game.ratifications) if ("ratification", k) in keep))
+
+
+def minimal_term_groups(game: Game) -> list[list[CrossTerm]]:
+    """Minimal groups of cross-issue terms that, with everyone's acceptable sets, leave no package."""
+    terms = cross_terms(game)
+
+    def conflict(sub: tuple[int, ...]) -> bool:
+        return reservation_frontier(_only(game, [terms[k] for k in sub]))[1].shape[0] == 0
+
+    return [[terms[k] for k in grp] for grp in _minimal_groups(list(range(len(terms))), conflict)]
+
+
+def _block_rows(game: Game, issues: list[int], terms: list[CrossTerm]) -> np.ndarray | None:
+    """Rows over ``issues`` (full outcomes, other issues at 0) that meet ``terms``; ``None`` if too many."""
+    sizes = [game.issues[i].size for i in issues]
+    if int(np.prod(sizes, dtype=float)) > BLOCK_LIMIT:
+        return None
+    rows = np.concatenate(list(_product_rows([np.arange(n) for n in sizes], 1 << 18)))
+    full = np.zeros((rows.shape[0], game.n_issues), dtype=np.intp)
+    full[:, issues] = rows
+    sub = _only(game, terms)
+    ok = sub.feasible(full, within=set(issues))
+    return full[ok]
+
+
+def _set_text(game: Game, i: int, mask: np.ndarray) -> str:
+    g = game.issues[i]
+    pts = np.flatnonzero(mask)
+    if g.kind == "continuous":
+        unit = f" {g.unit}" if g.unit else ""
+        return f"{g.points[pts].min():g}–{g.points[pts].max():g}{unit} on {g.name}"
+    return " or ".join(g.labels[k] for k in pts) + f" on {g.name}"
+
+
+def constraint_blocking(game: Game) -> list[Blocking]:
+    """Why every issue is open on its own but no package is: per minimal group of cross-issue terms,
+    the minimal groups of actors whose acceptable sets on those issues, with those terms, exclude
+    every package."""
+    groups = minimal_term_groups(game)
+    if not groups:
+        return [Blocking(None, (), (), {}, "constraints",
+                         "Every option is acceptable issue by issue, but the linking constraints and "
+                         "ratification conditions exclude every combination.")]
+    out = []
+    for grp in groups:
+        issues = sorted(set().union(*(t.issues for t in grp)))
+        labels = tuple(t.label for t in grp)
+        rows = _block_rows(game, issues, grp)
+        who = [int(a) for a in party_indices(game)]
+        who += [game.ratifications[t.index].actor for t in grp if t.kind == "ratification"]
+        restr = [a for a in dict.fromkeys(who) if any((~game.acceptable[i][a]).any() for i in issues)]
+        actor_groups: list[tuple[int, ...]] = []
+        if rows is not None:
+            def empty(sub: tuple[int, ...]) -> bool:
+                ok = np.ones(rows.shape[0], dtype=bool)
+                for a in sub:
+                    for i in issues:
+                        ok &= game.acceptable[i][a][rows[:, i]]
+                return not ok.any()
+            actor_groups = _minimal_groups(restr, empty)
+        actors = sorted({a for g in actor_groups for a in g})
+        parts = [f"{game.names[a]} accepts only " + " and ".join(
+            _set_text(game, i, game.acceptable[i][a]) for i in issues if (~game.acceptable[i][a]).any())
+            for a in actors]
+        text = (f"Every issue is open on its own, but no package meets {_join(list(labels))}"
+                + (f" within the acceptable sets of {_join([game.names[a] for a in actors])}: " + "; ".join(parts)
+                   if actors else "") + ".")
+        out.append(Blocking(None, tuple(game.actors[a] for a in actors),
+                            tuple(tuple(game.actors[a] for a in g) for g in actor_groups), {}, "constraints", text,
+                            labels))
+    return out

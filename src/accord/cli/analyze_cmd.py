@@ -14,6 +14,7 @@ from ..game import Game
 from ..guards import human
 from . import app
 from .common import (
+    AS_OF_HELP,
     LIMIT_OPT,
     console,
     err_console,
@@ -82,6 +83,10 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
             t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.cost:.3f}", f"{c.distance:g}", c.text)
         console.print(t)
         console.print(f"[dim]{a.extra.get('cost_model', '')}[/dim]")
+    if a.ratification:
+        console.print("[bold]Ratification of the Nash package[/bold]")
+        for r in a.ratification:
+            console.print(f"  - {r.text}", highlight=False, markup=False)
     t = Table(title="Bargaining solutions")
     t.add_column("solution")
     t.add_column("outcome")
@@ -123,11 +128,12 @@ def analyze_cmd(
                               "headline holds (robustness)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
     limit: list[str] = LIMIT_OPT,
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
     """Agreement-space analysis: Pareto frontier, Nash/KS/egalitarian/utilitarian solutions, ZOPA,
     what blocks it and the minimal concessions that would open it, trade-offs."""
     limits = parse_limits(limit)
-    game = load_game(ref)
+    game = load_game(ref, as_of)
     with guarded(), (err_console.status("analysing", spinner="dots") if not as_json else nullcontext()) as status:
 
         def tick(step: str) -> None:

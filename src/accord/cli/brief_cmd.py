@@ -10,17 +10,31 @@ import typer
 from .. import api, guards
 from ..forecast.models import MODELS
 from ..game import Game
+from ..model import Scenario
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
 from ..report.results import STEPS
 from . import app
-from .common import LIMIT_OPT, Steps, console, fail, guarded, load_game, parse_limits, print_json, styled
+from .common import (
+    AS_OF_HELP,
+    LIMIT_OPT,
+    Steps,
+    console,
+    fail,
+    guarded,
+    load_game,
+    load_scenario,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 JSON_OPT = typer.Option(False, "--json", help="Print the brief's data (brief.json) as JSON to stdout.")
 SEED_OPT = typer.Option(0, "--seed", min=0, max=guards.MAX_SEED, help="Seed for the Monte Carlo draws and simulations.")
 
 
 def make_brief(game: Game, out: Path, *, force: bool = False, settings: Settings | None = None,
-               show_progress: bool = True, limits: dict[str, float] | None = None) -> tuple[BriefData, WrittenBrief]:
+               show_progress: bool = True, limits: dict[str, float] | None = None,
+               history: Scenario | None = None) -> tuple[BriefData, WrittenBrief]:
     """Check the output folder, the settings and the size of the work (exit 2 on any problem, before
     the work starts), then collect the results for ``game`` and write the brief into ``out``, with
     progress on stderr (a bar on a terminal, a line per step otherwise)."""
@@ -33,7 +47,8 @@ def make_brief(game: Game, out: Path, *, force: bool = False, settings: Settings
         fail(e)
     with guarded(), Steps("brief", n_steps, enabled=show_progress) as steps:
         try:
-            res = api.brief(game, out, settings=settings, force=force, progress=steps.step, limits=limits)
+            res = api.brief(game, out, settings=settings, force=force, progress=steps.step, limits=limits,
+                            history=history)
         except BriefOutputError as e:
             fail(e)
         steps.finish()
@@ -65,6 +80,8 @@ def brief_cmd(
     runs: int = typer.Option(20, "--runs", min=1, help="Simulation runs per negotiation format."),
     model: str = typer.Option("compromise", "--model", help="Forecast model: " + ", ".join(MODELS) + "."),
     limit: list[str] = LIMIT_OPT,
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP + " The brief also "
+                                     "shows what moved between snapshots and whether the ZOPA moved with it."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Write a brief for a decision maker: HTML (self-contained), Markdown, SVG figures and brief.json.
@@ -72,10 +89,11 @@ def brief_cmd(
     The folder is written atomically and never through links; a brief whose files you edited is not
     overwritten (see docs/brief.md)."""
     limits = parse_limits(limit)
-    game = load_game(scenario)
+    game = load_game(scenario, as_of)
+    history = load_scenario(scenario)
     folder = out if out is not None else Path("brief") / _folder_name(game.id)
     settings = Settings(seed=seed, draws=draws, runs=runs, model=model)
-    data, written = make_brief(game, folder, force=force, settings=settings, limits=limits)
+    data, written = make_brief(game, folder, force=force, settings=settings, limits=limits, history=history)
     if as_json:
         print_json(data.to_dict())
     else:

@@ -98,9 +98,27 @@ def load_scenario(ref: str) -> Scenario:
     return scn
 
 
-def load_game(ref: str) -> Game:
-    """:func:`load_scenario` compiled to a Game (:func:`accord.api.game_of`; exit 2 on bad input)."""
+AS_OF_HELP = ("Take the scenario as it stood on this date (YYYY-MM-DD): its dated snapshots up to then "
+              "apply. Default: the scenario's own date.")
+
+
+def scenario_as_of(ref: str, as_of: str | None) -> Scenario:
+    """A scenario as of a date (``None``: as written); bad input or a bad date exits 2."""
     scn = load_scenario(ref)
+    if as_of is None:
+        return scn
+    from ..model.timeline import as_of as at  # noqa: PLC0415
+
+    try:
+        return at(scn, as_of)
+    except ValueError as e:
+        fail(f"--as-of: {e}")
+
+
+def load_game(ref: str, as_of: str | None = None) -> Game:
+    """:func:`load_scenario` compiled to a Game (:func:`accord.api.game_of`; exit 2 on bad input);
+    ``as_of``: the scenario as it stood on that date (its snapshots up to then applied)."""
+    scn = scenario_as_of(ref, as_of)
     try:
         return api.game_of(scn)
     except ScenarioError as e:

@@ -10,7 +10,7 @@ from ..forecast import MODELS, backtest_deu
 from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
 from . import app
-from .common import LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
+from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
 
 backtest_app = typer.Typer(help="Backtest the forecasting models on real outcomes.", no_args_is_help=True)
 app.add_typer(backtest_app, name="backtest")
@@ -34,6 +34,7 @@ def forecast_cmd(
     show_sensitivity: bool = typer.Option(False, "--sensitivity", help="Print the one-at-a-time tornado table."),
     limit: list[str] = LIMIT_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
     scheduler: str = typer.Option("serial", "--scheduler", help="Where the draws run: serial (this process; "
                                   "the default), local (a Dask LocalCluster, one worker per core) or "
                                   "tcp://HOST:8786; the same numbers everywhere. Needs the scale extra "
@@ -48,7 +49,7 @@ def forecast_cmd(
     from .sweep_cmd import run_on  # noqa: PLC0415
 
     limits = parse_limits(limit)
-    game = load_game(scenario)
+    game = load_game(scenario, as_of)
     where = None if scheduler == "serial" else scheduler
     long_run = draws >= 200 or ("rounds" in fm.parameters and rounds * max(draws, 1) >= 200)
     with guarded(), Steps("forecast", enabled=long_run) as steps:

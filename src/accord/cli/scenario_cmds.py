@@ -15,7 +15,7 @@ from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
 from . import app
-from .common import console, fail, load_scenario, print_json, styled
+from .common import AS_OF_HELP, console, fail, load_scenario, print_json, scenario_as_of, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
 
@@ -172,14 +172,33 @@ def show_data(scn: Scenario) -> dict:
 @app.command("show")
 def show_cmd(
     scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Show a scenario: actors, issues, a stance table with sources, constraints and process."""
+    """Show a scenario: actors, issues, a stance table with sources, constraints and process. Stances
+    are shown as of the scenario's date (or --as-of), with a table of the dated snapshots."""
     scn = load_scenario(scenario)
+    view = scenario_as_of(scenario, as_of) if as_of is not None else api.as_of(scn)
     if as_json:
-        print_json(show_data(scn))
-    else:
-        show_tables(scn)
+        print_json(show_data(view if as_of is not None else scn))
+        return
+    show_tables(view)
+    if scn.snapshots:
+        show_snapshots(scn, view.date)
+
+
+def show_snapshots(scn: Scenario, until: object) -> None:
+    """A table of the dated snapshots: when each stance changed, to what, and on what source."""
+    t = Table(title="Positions over time (dated snapshots; * = not yet in force on the date shown)")
+    for col in ("date", "snapshot", "actor", "issue", "ideal", "acceptable", "source: quote"):
+        t.add_column(col, overflow="fold")
+    for sn in sorted(scn.snapshots, key=lambda x: x.date):
+        mark = "" if until is None or sn.date <= until else "*"  # type: ignore[operator]
+        for s in sn.stances:
+            q = s.provenance.text
+            t.add_row(f"{sn.date}{mark}", sn.name or sn.id, s.actor, s.issue, _position(s.ideal),
+                      _acceptable(s.acceptable), f"{s.provenance.source}: “{q if len(q) <= 60 else q[:57] + '...'}”")
+    console.print(t)
 
 
 @app.command("schema")

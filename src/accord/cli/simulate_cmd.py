@@ -12,7 +12,7 @@ from rich.table import Table
 from .. import api, guards
 from ..negotiation.protocols import PROTOCOLS
 from . import app
-from .common import LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
+from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
 
 
 def _parse_strategies(items: list[str]) -> dict[str, str]:
@@ -63,12 +63,13 @@ def simulate_cmd(
                                  "against a trilateral table for the two most opposed parties."),
     limit: list[str] = LIMIT_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:
     """Simulate a negotiation: transcripts and metrics (agreement, utilities, distances, rounds)."""
     limits = parse_limits(limit)
     if protocol not in PROTOCOLS:
         fail(f"--protocol: unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
-    game = load_game(ref)
+    game = load_game(ref, as_of)
     strategies = _parse_strategies(strategy)
     if engine not in ("auto", "batch", "session"):
         fail(f"unknown engine {engine!r}; expected auto, batch or session")

@@ -52,17 +52,20 @@ _TOL = 1e-9
 
 @dataclass(frozen=True)
 class PackageCheck:
-    """Whether a package is one the parties could sign: ``feasible`` (constraints, every needed
-    actor's acceptable sets and reservation), with ``reasons`` in words and ``violations`` as data."""
+    """Whether a package is one the parties could sign: ``feasible`` (constraints, linear inequalities
+    included, every needed actor's acceptable sets and reservation), with ``reasons`` in words and
+    ``violations`` as data; ``ratification``: the probability that it passes every ratification it
+    triggers under the ratifiers' rules (a supermajority the party can override, a probability)."""
 
     package: dict[str, float | str]
     feasible: bool
     reasons: tuple[str, ...]
     violations: tuple[dict[str, Any], ...]
+    ratification: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"package": dict(self.package), "feasible": self.feasible, "reasons": list(self.reasons),
-                "violations": [dict(v) for v in self.violations]}
+                "violations": [dict(v) for v in self.violations], "ratification": self.ratification}
 
 
 def _words(game: Game) -> Any:
@@ -77,10 +80,10 @@ def _constraint_names(game: Game) -> tuple[list[tuple[str | None, str]], list[tu
     forb: list[tuple[str | None, str]] = []
     req: list[tuple[str | None, str]] = []
     if scn is not None:
-        for c in scn.constraints:
-            if c.kind == "forbidden":
+        for c in scn.constraints:  # those with linear inequalities are in game.linear, named there
+            if c.kind == "forbidden" and not c.linear:
                 forb.append((c.id, c.reason))
-            elif c.kind == "requires":
+            elif c.kind == "requires" and not (c.linear or c.if_linear):
                 req.append((c.id, c.reason))
     forb += [(None, "a forbidden combination")] * (len(game.forbidden) - len(forb))
     req += [(None, "a required combination")] * (len(game.requires) - len(req))
@@ -128,6 +131,14 @@ def check_package(game: Game, outcome: np.ndarray, values: dict[str, float] | No
             reasons.append(f"{trig} needs {need} under {name} ({why.rstrip('.')})")
             viol.append({"kind": "constraint", "constraint": cid,
                          "issues": [game.issues[i].id for i in (*if_, *then)]})
+    for rule in game.linear:
+        if not bool(rule.holds(game.issues, row)[0]):
+            name = f"'{rule.id}'" if rule.id else f"a {rule.kind} constraint"
+            ineq = "; ".join(lin.text for lin in (*rule.if_linear, *rule.then_linear))
+            parts = w.join_and([f"{game.issues[i].name}: {named(i)}" for i in sorted(rule.issues)])
+            reasons.append(f"{parts} break {name} ({rule.reason.rstrip('.')}: {ineq})")
+            viol.append({"kind": "constraint", "constraint": rule.id,
+                         "issues": [game.issues[i].id for i in sorted(rule.issues)]})
     need = game.needed(row)[0]
     u = game.utility(row)[0]
     for a in np.flatnonzero(need):
@@ -142,7 +153,8 @@ def check_package(game: Game, outcome: np.ndarray, values: dict[str, float] | No
         if np.isfinite(r) and u[a] < r - _TOL:
             reasons.append(f"it gives {game.names[a]} utility {u[a]:.2f}, below its reservation {r:.2f}")
             viol.append({"kind": "reservation", "actor": game.actors[a], "utility": float(u[a]), "reservation": r})
-    return PackageCheck(game.outcome_dict([int(k) for k in o]), not viol, tuple(reasons), tuple(viol))
+    return PackageCheck(game.outcome_dict([int(k) for k in o]), not viol, tuple(reasons), tuple(viol),
+                        float(game.ratification_chance(row)[0]))
 
 
 def forecast_outcome(game: Game, values: dict[str, Any]) -> np.ndarray:

@@ -79,8 +79,9 @@ class Audit:
     ``not_the_actor``: stances whose quote is not the actor's own words (the speaker is the author, a
     third party, or unnamed); ``inferred``: stances and constraints resting on the analyst's
     inferences; ``judgements``: every number or choice named in an ``assumptions`` mapping;
-    ``analyst_options``: options the sources do not name; ``unclassified``: provenance without a
-    ``kind`` (``stated``/``reported``/``inferred``)."""
+    ``analyst_options``: options the sources do not name; ``unclassified``: stances and constraints
+    whose provenance has no ``kind`` (``stated``/``reported``/``inferred``). ``stances`` and ``kinds``
+    count the stances of the snapshots too."""
 
     scenario: str
     not_the_actor: tuple[AuditItem, ...] = ()
@@ -162,12 +163,15 @@ def audit(scn: Scenario) -> Audit:
     options = [AuditItem(where=f"issues[{k}].options[{j}]", what=f"option {iss.id}/{o.id}", issue=iss.id,
                          text=o.label, note=o.assumption or "")
                for k, iss in enumerate(scn.issues) for j, o in enumerate(iss.options) if o.assumption is not None]
+    # an option's provenance only shows where the source names it: it needs no kind
     unclassified = [AuditItem(where=site.where, what=site.what, actor=site.actor, issue=site.issue,
                               speaker=site.provenance.speaker, text=site.provenance.text)
-                    for site in provenance_sites(scn) if site.provenance.kind is None]
+                    for site in provenance_sites(scn) if site.provenance.kind is None
+                    and not site.what.startswith("option ")]
     kinds: dict[str, int] = {}
-    for s in scn.stances:
+    every = [*scn.stances, *(s for snap in getattr(scn, "snapshots", ()) for s in snap.stances)]
+    for s in every:
         key = s.provenance.kind or "unclassified"
         kinds[key] = kinds.get(key, 0) + 1
     return Audit(scn.id, tuple(not_actor), tuple(inferred), tuple(head + judged), tuple(options),
-                 tuple(unclassified), len(scn.stances), dict(sorted(kinds.items())))
+                 tuple(unclassified), len(every), dict(sorted(kinds.items())))

@@ -142,8 +142,12 @@ def _parse_path(path: str) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-_UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|tuple\[.*\]|function-(?:after|before|wrap|plain)\[.*\]|"
-                         r"list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|AcceptableUncertainty|Triangular|literal\[.*\])$")
+_UNION_TAGS = re.compile(r"^(float|str|int|bool|Interval|Range|tuple\[.*\]|function-(?:after|before|wrap|plain)\[.*\]|"
+                         r"list\[.*\]|dict\[.*\]|Forbidden|Requires|Ratification|Influence|Supermajority|"
+                         r"RatifyProbability|AcceptableUncertainty|Triangular|literal\[.*\])$")
+
+
+_KINDS = {"forbidden", "requires", "ratification", "influence"}
 
 
 def _union_key(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -172,18 +176,70 @@ def _prefer_specific(errors: list[Any]) -> list[Any]:
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union-member tags (``float``, ``str``, ``function-after[...]``) and the
-    ``[key]`` marker of dict-key errors from a loc."""
-    return tuple(p for p in loc if not (isinstance(p, str) and (_UNION_TAGS.match(p) or p == "[key]")))
+    """Drop pydantic's union-member tags (``float``, ``str``, ``function-after[...]``, a constraint's
+    ``kind`` after its index, ``rule-...``) and the ``[key]`` marker of dict-key errors from a loc."""
+    out: list[Any] = []
+    for p in loc:
+        if isinstance(p, str) and (_UNION_TAGS.match(p) or p == "[key]" or p.startswith("rule-")
+                                   or (p in _KINDS and out and isinstance(out[-1], int))):
+            continue
+        out.append(p)
+    return tuple(out)
 
 
-def _problems_from_validation(err: ValidationError, file: str, text: str) -> list[Problem]:
+def _walk(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _split_by_comma(err: ValidationError, data: Any, lines: dict[tuple[str, ...], int], text: str,
+                    file: str) -> tuple[list[Problem], set[tuple[Any, ...]]]:
+    """Unknown keys with no value that follow a text value in a flow mapping (``{id: a, label: US, UK}``):
+    an unquoted comma split the value. One problem per mapping that names the fix (quote the value)."""
+    out: list[Problem] = []
+    handled: set[tuple[Any, ...]] = set()
+    src = text.splitlines()
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for e in err.errors(include_url=False):
+        loc = _clean_loc(tuple(e["loc"]))
+        if e["type"] == "extra_forbidden" and e.get("input") is None and loc:
+            groups.setdefault(loc[:-1], []).append(str(loc[-1]))
+    for parent, extra in groups.items():
+        d = _walk(data, parent)
+        if not isinstance(d, dict):
+            continue
+        keys = [str(k) for k in d]
+        first = keys.index(extra[0]) if extra[0] in keys else -1
+        line = _lookup(lines, parent + (extra[0],))
+        if first < 1 or line is None or "{" not in src[line - 1] or not isinstance(d[keys[first - 1]], str):
+            continue
+        key = keys[first - 1]
+        tail = [k for k in keys[first:] if k in extra and d[k] is None]
+        value = ", ".join([d[key], *tail])
+        out.append(Problem(file, line, _fmt_loc(parent + (key,)),
+                           f"a comma ends an unquoted value inside {{…}}, so {', '.join(map(repr, tail))} became "
+                           f"unknown keys; quote the value: {key}: \"{value}\""))
+        handled.update(parent + (k,) for k in tail)
+    return out, handled
+
+
+def _problems_from_validation(err: ValidationError, file: str, text: str, data: Any = None) -> list[Problem]:
     # keys compared as strings (YAML keys may be ints or dates), normalised once
     lines = {tuple(str(p) for p in k): v for k, v in _line_map(text).items()}
-    problems: list[Problem] = []
+    problems, split = _split_by_comma(err, data, lines, text, file)
     seen: set[tuple[str, str]] = set()
-    for e in _prefer_specific(err.errors(include_url=False)):
+    errs = _prefer_specific(err.errors(include_url=False))
+    deeper = {_clean_loc(tuple(e["loc"]))[:n] for e in errs for n in range(len(e["loc"]))}
+    for e in errs:
         loc = _clean_loc(tuple(e["loc"]))
+        if loc in split:
+            continue
+        if e["type"] == "too_short" and loc in deeper:  # a list whose items failed is not also "too short"
+            continue
         msg = e["msg"]
         if "[key]" in e["loc"]:
             msg = f"bad key: {msg}"
@@ -434,7 +490,7 @@ def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scen
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(_problems_from_validation(e, file, text)) from None
+        raise ScenarioError(_problems_from_validation(e, file, text, data)) from None
     except (TypeError, ValueError, RecursionError) as e:  # pragma: no cover - defensive
         raise ScenarioError([Problem(file, None, "", f"could not read scenario: {e}")]) from None
 

@@ -12,7 +12,8 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Tag, BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Strict, Tag, field_validator,
+                      model_validator)
 
 from ..guards import MAX_ACTORS, MAX_GRID_POINTS, MAX_ISSUES, MAX_MAGNITUDE
 
@@ -215,6 +216,17 @@ class Triangular(_Frozen):
     high: Number
     mode: Number | None = None
 
+    @field_validator("low", "high", "mode", mode="before")
+    @classmethod
+    def _number(cls, v: object) -> object:
+        if isinstance(v, str):
+            try:
+                return float(v)
+            except ValueError:
+                raise ValueError(f"{v!r} is not a number or an option of the issue; on an ordinal issue give "
+                                 "option ids or option indices (0 = the first option)") from None
+        return v
+
     @model_validator(mode="after")
     def _ordered(self) -> "Triangular":
         mode = self.low if self.mode is None else self.mode
@@ -376,6 +388,16 @@ class Stance(_Frozen):
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
     note: str | None = None
 
+    @field_validator("acceptable", mode="before")
+    @classmethod
+    def _options_not_interval(cls, v: object) -> object:
+        if isinstance(v, dict) and any(isinstance(v.get(k), str) for k in ("low", "high")):
+            lo, hi = v.get("low", "..."), v.get("high", "...")
+            raise ValueError(f"an interval of options: on an ordinal or categorical issue write the acceptable "
+                             f"options as a list, e.g. acceptable: [{lo}, ..., {hi}] (every option from {lo} to "
+                             f"{hi}); {{low, high}} is for numbers on a continuous issue")
+        return v
+
     @model_validator(mode="after")
     def _check_some_preference(self) -> "Stance":
         if self.ideal is None and self.utilities is None and self.ranking is None:
@@ -383,34 +405,134 @@ class Stance(_Frozen):
         return self
 
 
-Combination = dict[Id, tuple[Union[Number, str], ...]]
+class Range(_Frozen):
+    """A range of positions in a constraint: numbers on a continuous issue, option ids on an ordinal
+    one (both bounds inclusive; a missing bound is open)."""
+
+    low: Number | str | None = None
+    high: Number | str | None = None
+
+    @model_validator(mode="after")
+    def _some_bound(self) -> "Range":
+        if self.low is None and self.high is None:
+            raise ValueError("a range needs low, high or both")
+        return self
+
+
+#: Per issue: the listed positions (option ids or numbers), or a range of them.
+Combination = dict[Id, Union[tuple[Union[Number, str], ...], Range]]
+
+#: A linear inequality over issues, e.g. ``"centrifuges/1000 + stockpile/500 <= 12"`` (continuous issues
+#: by value, ordinal issues by option index 0..k-1); see :func:`accord.model.linear.parse_linear`.
+Inequality = Annotated[str, Field(min_length=3, examples=["centrifuges/1000 + stockpile/500 <= 12"])]
 
 
 class Forbidden(_Frozen):
-    """No agreement may combine these positions (each issue: any of the listed values)."""
+    """No agreement may combine these positions: every issue of ``combination`` takes one of its
+    listed values (or lies in its range) and every inequality in ``linear`` holds."""
 
     kind: Literal["forbidden"]
     id: Id | None = None
-    combination: Combination
+    combination: Combination = Field(default_factory=dict)
+    linear: tuple[Inequality, ...] = ()
     reason: NonEmptyStr
     provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> "Forbidden":
+        if not self.combination and not self.linear:
+            raise ValueError("a forbidden constraint needs a `combination`, `linear` inequalities or both")
+        return self
 
 
 class Requires(_Frozen):
-    """If an agreement takes one of ``if_`` on an issue, it must take one of ``then`` on another."""
+    """If an agreement meets ``if`` (and ``if_linear``), it must meet ``then`` (and ``linear``).
+    Without ``if``/``if_linear`` the requirement always applies: ``linear: ["a + b <= 12"]`` is a
+    limit every agreement obeys."""
 
     kind: Literal["requires"]
     id: Id | None = None
-    if_: Combination = Field(alias="if")
-    then: Combination
+    if_: Combination = Field(default_factory=dict, alias="if")
+    if_linear: tuple[Inequality, ...] = ()
+    then: Combination = Field(default_factory=dict)
+    linear: tuple[Inequality, ...] = ()
     reason: NonEmptyStr
     provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> "Requires":
+        if not self.then and not self.linear:
+            raise ValueError("a requires constraint needs `then`, `linear` inequalities or both")
+        return self
+
+
+def _fraction(v: object) -> object:
+    """``"2/3"`` as a number (so a supermajority can be written as a fraction)."""
+    if isinstance(v, str):
+        num, _, den = v.partition("/")
+        try:
+            return float(num) / float(den) if den else float(num)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"expected a number or a fraction such as 2/3, got {v!r}") from None
+    return v
+
+
+class Supermajority(_Frozen):
+    """The party can override the ratifier's rejection unless at least ``supermajority`` of it opposes
+    (INARA: Congress blocks a deal only by overriding a presidential veto, two thirds in each house).
+    ``opposition``: the share of the ratifier that opposes an agreement outside its acceptable sets
+    (a judgement, or a whip count)."""
+
+    supermajority: Annotated[float, Field(gt=0.5, le=1.0)]
+    opposition: Unit
+
+    _frac = field_validator("supermajority", "opposition", mode="before")(lambda cls, v: _fraction(v))
+
+    @property
+    def override_holds(self) -> bool:
+        """Whether the party's override of a rejection holds (the opposition is short of the bar)."""
+        return self.opposition < self.supermajority - 1e-12
+
+
+class RatifyProbability(_Frozen):
+    """The ratifier ratifies an agreement outside its acceptable sets with ``probability`` (a
+    referendum or a vote that may go either way); inside them it always ratifies."""
+
+    probability: Unit
+
+    _frac = field_validator("probability", mode="before")(lambda cls, v: _fraction(v))
+
+
+def _rule_tag(v: Any) -> str | None:
+    if v == "veto" or isinstance(v, str):
+        return "rule-veto"
+    if isinstance(v, dict):
+        if "supermajority" in v:
+            return "rule-supermajority"
+        if "probability" in v:
+            return "rule-probability"
+        return None
+    if isinstance(v, Supermajority):
+        return "rule-supermajority"
+    return "rule-probability" if isinstance(v, RatifyProbability) else None
+
+
+RatificationRule = Annotated[
+    Union[Annotated[Literal["veto"], Tag("rule-veto")], Annotated[Supermajority, Tag("rule-supermajority")],
+          Annotated[RatifyProbability, Tag("rule-probability")]],
+    Discriminator(_rule_tag, custom_error_type="rule",
+                  custom_error_message="write veto, {supermajority: 2/3, opposition: 0.55} or {probability: 0.4}"),
+]
 
 
 class Ratification(_Frozen):
     """A Level-II win-set (Putnam 1988): ``actor`` (a constituency or ratifier) must accept the
     agreement on ``issues`` for ``party`` to sign it — always, or only ``when`` the agreement takes
-    the listed positions (e.g. Congress only when the guarantee is a treaty)."""
+    the listed positions (e.g. Congress only when the guarantee is a treaty).
+
+    ``rule``: ``veto`` (default: its rejection blocks), ``{supermajority: 2/3, opposition: 0.55}``
+    (the party overrides a rejection unless the opposition reaches the supermajority) or
+    ``{probability: 0.4}`` (it ratifies an agreement outside its acceptable sets with that probability)."""
 
     kind: Literal["ratification"]
     id: Id | None = None
@@ -418,11 +540,59 @@ class Ratification(_Frozen):
     party: Id
     issues: tuple[Id, ...]
     when: Combination | None = None
+    rule: RatificationRule = "veto"
     reason: NonEmptyStr
     provenance: Provenance | None = None
+    assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
 
 
-Constraint = Annotated[Union[Forbidden, Requires, Ratification], Field(discriminator="kind")]
+class Influence(_Frozen):
+    """``actor`` shifts ``target``'s acceptable set on ``issue`` (an observer lobbying a ratifier, a
+    leader whipping a legislature): by ``shift`` issue units (ordinal: steps) towards ``actor``'s ideal,
+    never past it, or by adding the options in ``add``."""
+
+    kind: Literal["influence"]
+    id: Id | None = None
+    actor: Id
+    target: Id
+    issue: Id
+    shift: Annotated[float, Field(gt=0)] | None = None
+    add: tuple[Id, ...] = ()
+    reason: NonEmptyStr
+    provenance: Provenance | None = None
+    assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one(self) -> "Influence":
+        if (self.shift is None) == (not self.add):
+            raise ValueError("an influence gives either `shift` (issue units towards the actor's ideal) or "
+                             "`add` (options the target comes to accept)")
+        return self
+
+
+Constraint = Annotated[Union[Forbidden, Requires, Ratification, Influence], Field(discriminator="kind")]
+
+
+class Snapshot(_Frozen):
+    """Stances that change at a date: from ``date`` on, each listed stance replaces the actor's stance on
+    that issue (with its own provenance). ``accord ... --as-of DATE`` applies every snapshot up to DATE."""
+
+    id: Id
+    date: dt.date
+    name: NonEmptyStr | None = None
+    note: str | None = None
+    stances: tuple[Stance, ...] = Field(min_length=1)
+    assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
+
+
+class Extension(_Frozen):
+    """The deadline may be extended to ``until`` (with ``probability``, 1 by default) if there is no
+    agreement by then; extensions apply in order."""
+
+    until: dt.date
+    probability: Unit = 1.0
+    reason: str | None = None
+    provenance: Provenance | None = None
 
 
 class Round(_Frozen):
@@ -459,7 +629,8 @@ class Pause(_Frozen):
 
 
 class Process(_Frozen):
-    """How the talks run: format, mediators, dated rounds, calendar pauses and a deadline."""
+    """How the talks run: format, mediators, dated rounds (each with its ``participants``: absent
+    delegations do not act in it), calendar pauses, a deadline and its possible ``extensions``."""
 
     format: Format = "table"
     mediators: tuple[Id, ...] = ()
@@ -467,6 +638,7 @@ class Process(_Frozen):
     pauses: tuple[Pause, ...] = ()
     start: dt.date | None = None
     deadline: dt.date | None = None
+    extensions: tuple[Extension, ...] = ()
     round_days: Integer = Field(default=7, ge=1, le=3660)
     confidential: Flag = False
     note: str | None = None
@@ -485,6 +657,7 @@ class Scenario(_Frozen):
     stances: tuple[Stance, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     process: Process = Process()
+    snapshots: tuple[Snapshot, ...] = ()
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
 
     @field_validator("issues", "actors", mode="before")
@@ -497,6 +670,40 @@ class Scenario(_Frozen):
             raise ValueError(f"{len(v):,} {info.field_name}; a scenario may have at most {limit:,} "
                              "(see docs/limits.md)")
         return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _option_ids_as_indices(cls, data: Any) -> Any:
+        """``uncertainty.ideal`` on an ordinal issue may name options: turn ids into indices."""
+        if not isinstance(data, dict):
+            return data
+        options: dict[str, list[str]] = {}
+        for iss in data.get("issues") or ():
+            if isinstance(iss, dict) and iss.get("kind") == "ordinal" and isinstance(iss.get("options"), list):
+                options[str(iss.get("id"))] = [str(o.get("id")) for o in iss["options"] if isinstance(o, dict)]
+        if not options:
+            return data
+
+        def fix(stances: Any) -> Any:
+            if not isinstance(stances, list):
+                return stances
+            out = []
+            for st in stances:
+                u = st.get("uncertainty") if isinstance(st, dict) else None
+                ideal = u.get("ideal") if isinstance(u, dict) else None
+                ids = options.get(str(st.get("issue"))) if isinstance(st, dict) else None
+                if isinstance(u, dict) and isinstance(ideal, dict) and ids and any(
+                        isinstance(x, str) and x in ids for x in ideal.values()):
+                    ideal = {k: ids.index(x) if isinstance(x, str) and x in ids else x for k, x in ideal.items()}
+                    st = {**st, "uncertainty": {**u, "ideal": ideal}}
+                out.append(st)
+            return out
+
+        data = {**data, "stances": fix(data.get("stances"))} if "stances" in data else dict(data)
+        if isinstance(data.get("snapshots"), list):
+            data["snapshots"] = [{**sn, "stances": fix(sn.get("stances"))} if isinstance(sn, dict) else sn
+                                 for sn in data["snapshots"]]
+        return data
 
     # -- lookups ---------------------------------------------------------------------------
     def issue(self, issue_id: str) -> Issue:
@@ -548,19 +755,27 @@ class Scenario(_Frozen):
                 elif actors[a.constrains].role not in ("party", "mediator"):
                     errors.append(f"actors[{k}].constrains: {a.constrains!r} is a {actors[a.constrains].role}, "
                                   "not a party or mediator")
-        seen: set[tuple[str, str]] = set()
-        for k, s in enumerate(self.stances):
-            where = f"stances[{k}]"
-            if s.actor not in actors:
-                errors.append(f"{where}.actor: unknown actor {s.actor!r}")
-            if s.issue not in issues:
-                errors.append(f"{where}.issue: unknown issue {s.issue!r}")
-                continue
-            if (s.actor, s.issue) in seen:
-                errors.append(f"{where}: a second stance of {s.actor!r} on {s.issue!r}")
-            seen.add((s.actor, s.issue))
-            prov(where, s.provenance)
-            errors.extend(_check_stance(where, s, issues[s.issue]))
+        def stances(prefix: str, items: tuple[Stance, ...], again: str) -> None:
+            seen: set[tuple[str, str]] = set()
+            for k, s in enumerate(items):
+                where = f"{prefix}[{k}]"
+                if s.actor not in actors:
+                    errors.append(f"{where}.actor: unknown actor {s.actor!r}")
+                if s.issue not in issues:
+                    errors.append(f"{where}.issue: unknown issue {s.issue!r}")
+                    continue
+                if (s.actor, s.issue) in seen:
+                    errors.append(f"{where}: a second stance of {s.actor!r} on {s.issue!r}{again}")
+                seen.add((s.actor, s.issue))
+                prov(where, s.provenance)
+                errors.extend(_check_stance(where, s, issues[s.issue]))
+
+        stances("stances", self.stances, "")
+        snap_ids = [sn.id for sn in self.snapshots]
+        for k, sn in enumerate(self.snapshots):
+            if snap_ids.count(sn.id) > 1 and snap_ids.index(sn.id) != k:
+                errors.append(f"snapshots[{k}].id: duplicate snapshot id {sn.id!r}")
+            stances(f"snapshots[{k}].stances", sn.stances, " in one snapshot")
         for k, a in enumerate(self.actors):
             for j, t in enumerate(a.terms):
                 prov(f"actors[{k}].terms[{j}]", t.provenance)
@@ -569,10 +784,15 @@ class Scenario(_Frozen):
             where = f"constraints[{k}]"
             prov(where, c.provenance)
             combos: list[tuple[str, Combination]] = []
+            lins: list[tuple[str, tuple[str, ...]]] = []
             if isinstance(c, Forbidden):
                 combos.append(("combination", c.combination))
+                lins.append(("linear", c.linear))
             elif isinstance(c, Requires):
                 combos += [("if", c.if_), ("then", c.then)]
+                lins += [("if_linear", c.if_linear), ("linear", c.linear)]
+            elif isinstance(c, Influence):
+                errors.extend(_check_influence(where, c, actors, issues, self.stances))
             else:
                 if c.actor not in actors:
                     errors.append(f"{where}.actor: unknown actor {c.actor!r}")
@@ -591,9 +811,15 @@ class Scenario(_Frozen):
                     if i not in issues:
                         errors.append(f"{where}.{field}.{i}: unknown issue {i!r}")
                         continue
+                    if isinstance(values, Range):
+                        errors.extend(_check_range(f"{where}.{field}.{i}", values, issues[i]))
+                        continue
                     for v in values:
                         if not issues[i].contains(v):
-                            errors.append(f"{where}.{field}.{i}: {v!r} is not a position on {i!r}")
+                            errors.append(f"{where}.{field}.{i}: {v!r} is not a position on {i!r}" + _range(issues[i]))
+            for field, texts in lins:
+                for j, text in enumerate(texts):
+                    errors.extend(_check_linear(f"{where}.{field}[{j}]", text, issues))
         p = self.process
         for j, m in enumerate(p.mediators):
             if m not in actors:
@@ -608,6 +834,16 @@ class Scenario(_Frozen):
                     errors.append(f"process.pauses[{j}].actors[{q}]: unknown actor {who!r}")
         if p.start and p.deadline and p.deadline < p.start:
             errors.append("process.deadline: before process.start")
+        last = p.deadline
+        for j, ext in enumerate(p.extensions):
+            prov(f"process.extensions[{j}]", ext.provenance)
+            if last is None:
+                errors.append(f"process.extensions[{j}]: an extension needs a process.deadline to extend")
+                break
+            if ext.until <= last:
+                errors.append(f"process.extensions[{j}].until: {ext.until} is not after the deadline it extends "
+                              f"({last})")
+            last = ext.until
         if errors:
             raise ValueError("\n".join(errors))
         return self
@@ -800,6 +1036,64 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
             errs.append(f"{where}.uncertainty.ideal: a categorical issue has no numeric position")
         elif isinstance(u, Triangular) and not (0 <= u.low and u.high <= len(opts) - 1):
             errs.append(f"{where}.uncertainty.ideal: on an ordinal issue give option indices 0..{len(opts) - 1}")
+    return errs
+
+
+def _check_range(where: str, r: Range, issue: Issue) -> list[str]:
+    if issue.kind == "categorical":
+        return [f"{where}: a categorical issue has no order; list its options instead of a range"]
+    errs = []
+    for name, v in (("low", r.low), ("high", r.high)):
+        if v is not None and not issue.contains(v):
+            errs.append(f"{where}.{name}: {v!r} is not a position on {issue.id!r}" + _range(issue))
+    if not errs and r.low is not None and r.high is not None:
+        lo = issue.option_ids.index(r.low) if isinstance(r.low, str) else r.low
+        hi = issue.option_ids.index(r.high) if isinstance(r.high, str) else r.high
+        if lo > hi:  # type: ignore[operator]
+            errs.append(f"{where}: low {r.low!r} comes after high {r.high!r}")
+    return errs
+
+
+def _check_linear(where: str, text: str, issues: dict[str, Issue]) -> list[str]:
+    from .linear import LinearError, parse_linear  # noqa: PLC0415 - a small parser, used here only
+
+    try:
+        lin = parse_linear(text)
+    except LinearError as e:
+        return [f"{where}: {e}"]
+    errs = []
+    for i in lin.issues:
+        if i not in issues:
+            errs.append(f"{where}: unknown issue {i!r} in {text!r}" + (
+                " (write a space around a minus sign)" if "-" in i else ""))
+        elif issues[i].kind == "categorical":
+            errs.append(f"{where}: {i!r} is categorical; an inequality needs continuous or ordinal issues")
+    return errs
+
+
+def _check_influence(where: str, c: Influence, actors: dict[str, Actor], issues: dict[str, Issue],
+                     stances: tuple[Stance, ...]) -> list[str]:
+    errs = []
+    for field in ("actor", "target"):
+        if getattr(c, field) not in actors:
+            errs.append(f"{where}.{field}: unknown actor {getattr(c, field)!r}")
+    if c.issue not in issues:
+        return errs + [f"{where}.issue: unknown issue {c.issue!r}"]
+    issue = issues[c.issue]
+    own = {(s.actor, s.issue): s for s in stances}
+    target = own.get((c.target, c.issue))
+    if target is None or target.acceptable is None:
+        errs.append(f"{where}.target: {c.target!r} has no acceptable set on {c.issue!r} to shift")
+    if c.shift is not None:
+        if issue.kind == "categorical":
+            errs.append(f"{where}.shift: a categorical issue has no order; use `add` with option ids")
+        src = own.get((c.actor, c.issue))
+        if src is None or src.ideal is None:
+            errs.append(f"{where}.actor: {c.actor!r} needs a stance with an ideal on {c.issue!r} "
+                        "(the shift goes towards it)")
+    bad = [o for o in c.add if o not in issue.option_ids]
+    if bad:
+        errs.append(f"{where}.add: {', '.join(map(repr, bad))} not options of {c.issue!r}" + _range(issue))
     return errs
 
 

@@ -5,7 +5,8 @@ A source's text is ``DIR/<file>`` when the source declares ``file:``, else ``DIR
 still matches) inside one paragraph of that text, and its ``speaker`` (unless it is ``author``, the
 source's own voice) must be named in the same paragraph: the full name or its last word (a surname).
 Paragraphs are separated by blank lines; a text without blank lines has one paragraph per line.
-A ``paraphrase`` is never checked verbatim. Sources without a stored text are reported once.
+A ``paraphrase`` is never checked verbatim. A source that some quote cites but that has no stored text
+is reported once; a source cited only by paraphrases needs none.
 """
 
 from __future__ import annotations
@@ -63,7 +64,11 @@ def check_sources(scn: Scenario, directory: str | Path, *, file: str = "<scenari
         return [Problem(str(directory), None, "", "no such folder of source texts")]
     sources = {s.id: s for s in scn.sources}
     texts: dict[str, list[str] | None] = {}
+    sites = list(provenance_sites(scn))
+    quoted = {site.provenance.source for site in sites if site.provenance.quote is not None}
     for k, s in enumerate(scn.sources):
+        if s.id not in quoted:  # only paraphrased: there is nothing to check verbatim
+            continue
         path = source_text_path(s, directory)
         if path.is_file():
             try:
@@ -76,7 +81,7 @@ def check_sources(scn: Scenario, directory: str | Path, *, file: str = "<scenari
             how = f"file {s.file!r}" if s.file else f"{s.id}.txt (or declare `file:`)"
             problem(f"sources[{k}]", f"no stored text for source {s.id!r} in {directory} (looked for {how}); "
                                      "its quotes are not checked")
-    for site in provenance_sites(scn):
+    for site in sites:
         p = site.provenance
         paras = texts.get(p.source)
         if p.quote is None or paras is None or p.source not in sources:

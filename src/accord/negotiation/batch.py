@@ -32,8 +32,12 @@ __all__ = ["BatchResult", "run_batch", "supports"]
 def supports(game: Game, names: Mapping[int, str], config: Config) -> bool:
     """Whether the lockstep engine can run these sessions of a ``BATCHABLE`` protocol exactly as the
     per-session engine would: two players, every strategy vectorisable, no breakdown draws, no
-    Level-II ratifications and nobody outside the two whose consent is needed."""
-    return (len(names) == 2 and not game.ratifications and not config.breakdown
+    Level-II ratifications, nobody outside the two whose consent is needed, both at every round and
+    a deadline that cannot be extended."""
+    players = [game.actors[a] for a in names if a >= 0]
+    if not schedule(game, config.steps, players, config.use_calendar).uniform(players):
+        return False
+    return (len(names) == 2 and not game.ratifications and not game.soft_ratifications and not config.breakdown
             and all(strategy(n).classifier.get("vectorisable") for n in names.values())
             and not any(bool(c) for c in game.consent[[a for a in range(game.n_actors) if a not in names]]))
 

@@ -199,6 +199,21 @@ def _blocking(d: dict) -> list[str]:
     return out
 
 
+def _timeline(d: dict) -> list[dict] | None:
+    """What moved at each snapshot date (stances, results), oldest first."""
+    steps = d.get("timeline")
+    if not steps:
+        return None
+    out = []
+    for st in steps:
+        lines = [line for name, lines in st.get("sections") or [] if name in ("Stances", "Constraints")
+                 for line in lines]
+        res = [line for name, lines in st.get("sections") or [] if name == "Results" for line in lines]
+        out.append({"date": st.get("date"), "label": st.get("label"), "stances": lines or ["no stance changed"],
+                    "results": res, "zopa_moved": bool(st.get("zopa_moved"))})
+    return out
+
+
 def _concessions(d: dict) -> dict:
     """Every concession option the analysis ranks (rank 1 per blocked issue is the cheapest), with
     who moves, its cost under the stated cost model, its full text and — over the draws of the
@@ -521,6 +536,8 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
         "zopa": _zopa(d),
         "solutions": _solutions(d),
         "blocking": _blocking(d),
+        "ratification": [r["text"] for r in (d.get("analysis") or {}).get("ratification") or []],
+        "timeline": _timeline(d),
         "concessions": _concessions(d),
         "advice": _advice(d),
         "robustness": _robustness(d),

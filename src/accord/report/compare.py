@@ -9,15 +9,17 @@ that is not installed is noted, never guessed.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..game import compile_scenario
 from ..model.schema import Interval, Scenario, Stance
+from ..model.timeline import states
 from .results import format_number, plain
 
-__all__ = ["ScenarioDiff", "compare_scenarios"]
+__all__ = ["ScenarioDiff", "compare_scenarios", "timeline"]
 
 _TOL = 1e-9
 
@@ -66,7 +68,8 @@ class ScenarioDiff:
         inputs += [f"issue {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}" for c in self.issues_changed]
         stances = [f"{s['actor']} on {s['issue']}: new stance" for s in self.stances_added]
         stances += [f"{s['actor']} on {s['issue']}: stance dropped" for s in self.stances_removed]
-        stances += [f"{c['actor']} on {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}"
+        stances += [f"{c['actor']} on {c['issue']}: restated, “{c['after']}”" if c["field"] == "restated" else
+                    f"{c['actor']} on {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}"
                     for c in self.stances_changed]
         cons = [f"constraint added: {r}" for r in self.constraints_added]
         cons += [f"constraint removed: {r}" for r in self.constraints_removed]
@@ -86,6 +89,13 @@ class ScenarioDiff:
                 res.append(f"{i} no longer blocks agreement")
             for i in bl["new"]:
                 res.append(f"{i} now blocks agreement")
+        if z and not res:
+            res.append("the zone of possible agreement did not move" + (
+                f" (still empty; blocked on {', '.join(str(i) for i in bl['after'])})" if z["empty"][1] and bl
+                else ""))
+        conc = r.get("concessions")
+        if conc:
+            res.append("cheapest concessions: " + ("; ".join(conc[0]) or "none") + " → " + ("; ".join(conc[1]) or "none"))
         fc = r.get("forecast")
         if fc:
             for issue, (before, after) in fc["issues"].items():
@@ -149,10 +159,15 @@ def _inputs(a: Scenario, b: Scenario, diff: ScenarioDiff) -> None:
                  "acceptable": (_acceptable(x), _acceptable(y)), "utilities": (x.utilities, y.utilities),
                  "ranking": (list(x.ranking) if x.ranking else None, list(y.ranking) if y.ranking else None),
                  "shape": (x.shape, y.shape)}
+        moved = False
         for f, (before, after) in pairs.items():
             if not _same(before, after):
+                moved = True
                 diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": f, "before": before,
                                              "after": after})
+        if not moved and x.provenance != y.provenance:  # the same stance, restated on a new source
+            diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": "restated",
+                                         "before": x.provenance.text, "after": y.provenance.text})
     ac = {c.reason for c in a.constraints}
     bc = {c.reason for c in b.constraints}
     diff.constraints_added = sorted(bc - ac)
@@ -180,9 +195,32 @@ def _results(scn: Scenario) -> dict[str, Any]:
 
 def compare_scenarios(a: Scenario, b: Scenario) -> ScenarioDiff:
     """What changed from ``a`` to ``b`` in the stances and what that changed in the results."""
+    return _compare(a, b, _results(a), _results(b))
+
+
+def timeline(scn: Scenario, until: str | dt.date | None = None) -> list[dict[str, Any]]:
+    """What moved between the successive states of a scenario with snapshots (up to ``until``, by
+    default the scenario's date) and what that moved in the results: one entry per snapshot date,
+    ``{"date", "snapshots", "label", "sections"}``, each step compared with the state before it
+    (:func:`compare_scenarios`, with each state's results computed once)."""
+    steps = states(scn, until)
+    if len(steps) < 2:
+        return []
+    results = [_results(st.scenario) for st in steps]
+    out = []
+    for k in range(1, len(steps)):
+        diff = _compare(steps[k - 1].scenario, steps[k].scenario, results[k - 1], results[k])
+        z = diff.results.get("zopa") or {}
+        moved = bool(z.get("issues")) or (z.get("empty", [0, 0])[0] != z.get("empty", [0, 0])[1]) or bool(
+            (diff.results.get("blocking") or {}).get("new") or (diff.results.get("blocking") or {}).get("resolved"))
+        out.append({"date": steps[k].date, "snapshots": list(steps[k].snapshots), "label": steps[k].label,
+                    "sections": diff.sections(), "zopa_moved": moved, "diff": diff.to_dict()})
+    return out
+
+
+def _compare(a: Scenario, b: Scenario, ra: dict[str, Any], rb: dict[str, Any]) -> ScenarioDiff:
     diff = ScenarioDiff(a.id, b.id, a.title, b.title)
     _inputs(a, b, diff)
-    ra, rb = _results(a), _results(b)
     for layer in sorted(set(ra["missing"]) | set(rb["missing"])):
         diff.notes.append(f"the {layer} layer is not installed: its results are not compared")
     if ra["analysis"] and rb["analysis"]:
@@ -200,6 +238,10 @@ def compare_scenarios(a: Scenario, b: Scenario) -> ScenarioDiff:
                                     "new": [i for i in bb if i not in ba]}
         na, nb = ra["analysis"].get("nash"), rb["analysis"].get("nash")
         diff.results["nash"] = [na, nb]
+        ca = [c["text"] for c in ra["analysis"].get("concessions") or [] if c.get("rank") == 1]
+        cb = [c["text"] for c in rb["analysis"].get("concessions") or [] if c.get("rank") == 1]
+        if ca != cb:
+            diff.results["concessions"] = [ca, cb]
     if ra["forecast"] and rb["forecast"]:
         fa, fb = ra["forecast"]["issues"], rb["forecast"]["issues"]
         changed = {}

@@ -81,6 +81,7 @@ class BriefData:
     advice: list[dict[str, Any]] | None = None
     words: dict[str, Any] = field(default_factory=dict)
     headline: list[str] = field(default_factory=list)
+    timeline: list[dict[str, Any]] | None = None
     assumptions: list[dict[str, str]] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     layers: dict[str, bool] = field(default_factory=dict)
@@ -512,10 +513,13 @@ def summarise_simulation(res: dict, game: Game | None = None) -> dict:
     return out
 
 
-def collect(game: Game, settings: Settings | None = None, progress: Progress | None = None) -> BriefData:
+def collect(game: Game, settings: Settings | None = None, progress: Progress | None = None,
+            history: Scenario | None = None) -> BriefData:
     """Compute everything a brief shows for ``game`` (each layer once), in one :class:`BriefData`.
 
-    ``progress`` is called with each name in :data:`STEPS` as that step starts.
+    ``progress`` is called with each name in :data:`STEPS` as that step starts. ``history``: the
+    scenario with its dated snapshots, when ``game`` is one state of it; the brief then shows what
+    moved between snapshots up to the game's date and whether the ZOPA moved with it.
     """
     st = settings or Settings()
     tick: Progress = progress or (lambda _s: None)
@@ -567,12 +571,18 @@ def collect(game: Game, settings: Settings | None = None, progress: Progress | N
         r = run("simulation: after concessions", "negotiation", lambda: _simulation(relaxed, "shuttle", st))
         if r is not None:
             sims[AFTER_CONCESSIONS] = r
+    tl = None
+    if history is not None and history.snapshots:
+        from .compare import timeline  # noqa: PLC0415
+
+        until = game.scenario.date if game.scenario is not None else None
+        tl = run(None, "analysis", lambda: timeline(history, until))
     tick("headline")
     data = BriefData(
         scenario=scenario, actors=actors, issues=issues, stances=stances,
         settings=plain(asdict(st)), analysis=analysis, whole_frontier=whole, after_concessions=after,
         forecast=fc, trajectory=traj, models=models, exchange=exchange, sensitivity=sens,
-        simulations=sims or None, assumptions=assumptions, layers=layers,
+        simulations=sims or None, assumptions=assumptions, layers=layers, timeline=plain(tl) if tl else None,
         disagreement=_disagreement(game), advice=advice,
     )
     data.words = _words(game, data)

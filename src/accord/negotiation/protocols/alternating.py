@@ -20,24 +20,8 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
-from .base import (
-    Action,
-    Config,
-    Outcome,
-    Turn,
-    auto_accepts,
-    blocked_issues,
-    breakdown_probs,
-    check_turn,
-    clock,
-    end_reason,
-    ending_time,
-    event,
-    evolve,
-    needed,
-    new_key,
-    render,
-)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
+                   evolve, new_key, opening_events, render, round_end, silent_consent)
 
 __all__ = ["BATCHABLE", "NAME", "PUBLIC", "State", "apply", "outcome", "pending", "players", "start", "view"]
 
@@ -63,6 +47,7 @@ class State:
     proposer: int = -1
     accepted: frozenset[int] = frozenset()
     inboxes: tuple[tuple[Message, ...], ...] = ()
+    opened: int = -1
     done: Outcome | None = None
 
 
@@ -72,9 +57,17 @@ def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> St
     if len(ids) < 2:
         raise ValueError("alternating offers needs at least two parties")
     players = tuple(game.index(a) for a in ids)
-    sched = schedule(game, config.steps, ids, config.use_calendar)
-    return State(game, config, players, tuple(own_space(game, a) for a in players), sched, new_key(rng),
-                 breakdown_probs(game, config.breakdown, players), inboxes=tuple(() for _ in players))
+    sched = schedule(game, config.steps, ids, config.use_calendar, quorum=lambda present: len(present) >= 2)
+    state = State(game, config, players, tuple(own_space(game, a) for a in players), sched, new_key(rng),
+                  breakdown_probs(game, config.breakdown, players), inboxes=tuple(() for _ in players))
+    return evolve(state, turn=_next_turn(state, 0))
+
+
+def _next_turn(state: State, t: int) -> int:
+    """The first position from ``t`` on whose player attends the current round."""
+    while t < len(state.players) and absent(state, state.players[t]):
+        t += 1
+    return t
 
 
 def pending(state: State) -> tuple[Turn, ...]:
@@ -94,7 +87,7 @@ def view(state: State, actor: int) -> View:
     pos = state.players.index(actor)
     s = state.sched
     return View(state.game.actors[actor], state.game.roles[actor], NAME, state.round, s.rounds,
-                s.dates[min(state.round, s.rounds - 1)], s.deadline, state.game.issues, state.owns[pos],
+                s.dates[min(state.round, s.rounds - 1)], s.deadline_at(state.round), state.game.issues, state.owns[pos],
                 state.inboxes[pos], state.offer)
 
 
@@ -110,6 +103,9 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     r, date = state.round, state.sched.dates[state.round]
     name = g.actors[me]
     ev: list[dict[str, Any]] = []
+    if state.opened < r:
+        ev += opening_events(state, r)
+        state = evolve(state, opened=r)
     others = [g.actors[a] for a in state.players if a != me]
     offer = state.offer
     if action.kind == "accept" and offer is not None:
@@ -117,16 +113,10 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
         ev.append(event(r, date, "accept", name, g.actors[state.proposer], {"outcome": render(g, offer)}))
         state = evolve(state, accepted=acc)
         if len(acc) == len(state.players) - 1:
-            nd = needed(g, offer)
-            ok = True
-            for k in np.flatnonzero(nd):
-                a = int(k)
-                if a in state.players:
-                    continue
-                yes = auto_accepts(g, offer, a)
-                ev.append(event(r, date, "accept" if yes else "reject", g.actors[a], g.actors[state.proposer],
-                                {"level_ii": True, "issues": blocked_issues(g, offer, a)}))
-                ok &= yes
+            silent, rejecting = silent_consent(g, offer, state.players, r, date, g.actors[state.proposer],
+                                               state.key)
+            ev.extend(silent)
+            ok = not rejecting
             if ok:
                 ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, offer)}))
                 done = Outcome(True, offer, "agreement", r + 1, time=clock(r, state.sched.rounds))
@@ -146,7 +136,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
 
 
 def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[str, Any]]]:
-    t = state.turn + 1
+    t = _next_turn(state, state.turn + 1)
     if t < len(state.players):
         return evolve(state, turn=t), ev
     r = state.round
@@ -155,14 +145,14 @@ def _advance(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[s
     if state.offer is not None:
         stall = {"last_offer": render(g, state.offer), "by": g.actors[state.proposer],
                  "rejected_by": [g.actors[a] for a in state.players if a != state.proposer and a not in state.accepted]}
-    reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
+    reason, extra = round_end(state, r)
     if reason is not None:
         ev.append(event(r, state.sched.dates[r], "breakdown", None, "all", {"reason": reason, **(stall or {})}))
         done = Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))
         return evolve(state, done=done), ev
-    for name, a, b in state.sched.pauses[r + 1]:
-        ev.append(event(r + 1, state.sched.dates[r + 1], "pause", None, "all", {"name": name, "start": a, "end": b}))
-    return evolve(state, turn=0, round=r + 1), ev
+    ev += extra
+    state = evolve(state, round=r + 1)
+    return evolve(state, turn=_next_turn(state, 0)), ev
 
 
 def outcome(state: State) -> Outcome | None:

@@ -237,26 +237,97 @@ def tuple_set(t: tuple, i: int, v: Any) -> tuple:
     return t[:i] + (v,) + t[i + 1:]
 
 
+def ratifies(key: int, rnd: int, k: int, p: float) -> bool:
+    """Whether a ratifier whose rule gives an outcome it rejects probability ``p`` of passing lets it
+    pass: a deterministic draw from the session key, the round and the rule's index."""
+    if p >= 1.0:
+        return True
+    return p > 0.0 and bool(np.random.default_rng([key, rnd, 7919, k]).random() < p)
+
+
 def silent_consent(game: Game, outcome: tuple[int, ...], players: Sequence[int], rnd: int, date: str | None,
-                   to: str) -> tuple[list[dict[str, Any]], list[tuple[int, list[str]]]]:
+                   to: str, key: int = 0) -> tuple[list[dict[str, Any]], list[tuple[int, list[str]]]]:
     """The actors whose consent ``outcome`` needs but who do not play (Level-II ratifiers and
     constituencies, veto actors left out of the talks) accept it iff it lies inside their acceptable
-    sets (Putnam 1988). Returns their ``accept``/``reject`` events and, for each who rejects, the
-    issues that block it."""
+    sets (Putnam 1988). A ratification whose rule lets a rejected outcome pass — the party's override
+    of a supermajority rule that holds, or a probability of ratification — passes it (the draw comes
+    from the session ``key``). Returns their ``accept``/``reject`` events (with the rule that applied)
+    and, for each rejection that stands, the issues that block it."""
     ev: list[dict[str, Any]] = []
     rejecting: list[tuple[int, list[str]]] = []
     skip = set(players)
-    for k in np.flatnonzero(needed(game, outcome)):
-        a = int(k)
+    o = np.asarray(outcome, dtype=np.intp)[None, :]
+    rule_of = {r.actor: r for r in game.ratifications if bool(r.applies(o)[0])}
+    for a_ in np.flatnonzero(needed(game, outcome)):
+        a = int(a_)
         if a in skip:
             continue
         ok = auto_accepts(game, outcome, a)
         blocked = blocked_issues(game, outcome, a)
-        ev.append(event(rnd, date, "accept" if ok else "reject", game.actors[a], to,
-                        {"level_ii": True, "issues": blocked}))
+        content: dict[str, Any] = {"level_ii": True, "issues": blocked}
+        if a in rule_of:
+            content.update(rule=rule_of[a].rule, why=rule_of[a].rule_text)
+        ev.append(event(rnd, date, "accept" if ok else "reject", game.actors[a], to, content))
         if not ok:
             rejecting.append((a, blocked))
+    for k, r in enumerate(game.soft_ratifications):
+        if r.actor in skip or not bool(r.applies(o)[0]):
+            continue
+        if auto_accepts(game, outcome, r.actor):
+            ev.append(event(rnd, date, "accept", game.actors[r.actor], to,
+                            {"level_ii": True, "issues": [], "rule": r.rule}))
+            continue
+        blocked = blocked_issues(game, outcome, r.actor)
+        passes = ratifies(key, rnd, k, r.p_pass)
+        content = {"level_ii": True, "issues": blocked, "rule": r.rule, "why": r.rule_text,
+                   "rejects": True, "passes": passes}
+        if r.rule == "supermajority":
+            content["overridden_by"] = game.actors[r.party]
+        else:
+            content["probability"] = r.p_pass
+        ev.append(event(rnd, date, "accept" if passes else "reject", game.actors[r.actor], to, content))
+        if not passes:
+            rejecting.append((r.actor, blocked))
     return ev, rejecting
+
+
+def round_end(state: Any, rnd: int) -> tuple[str | None, list[dict[str, Any]]]:
+    """Why a session whose round ``rnd`` failed stops (``breakdown``, ``deadline``) or ``None`` to go
+    on, with the events of a deadline extension granted at the end of this round (the session decides
+    each extension the process allows by a deterministic draw from its key)."""
+    from ..calendar import extended  # noqa: PLC0415 - the calendar imports the game, not the protocols
+
+    sched = state.sched
+    reason = end_reason(state.key, rnd, state.p_break, sched.rounds)
+    if reason is not None:
+        return reason, []
+    ev: list[dict[str, Any]] = []
+    before = sched.deadline
+    for k, (last, p, until, why) in enumerate(sched.cutoffs):
+        if last == rnd:  # every extension due now must be granted (two may fall before the next round)
+            if not extended(state.key, k, p):
+                return "deadline", []
+            ev.append(event(rnd, sched.dates[rnd], "extension", None, "all",
+                            {"from": before, "until": until, "reason": why}))
+        before = until
+    return None, ev
+
+
+def opening_events(state: Any, rnd: int) -> list[dict[str, Any]]:
+    """The events before round ``rnd`` opens: calendar pauses skipped and declared rounds held in
+    recess (too few players present to negotiate)."""
+    sched = state.sched
+    date = sched.dates[rnd]
+    ev = [event(rnd, date, "pause", None, "all", {"name": name, "start": a, "end": b})
+          for name, a, b in sched.pauses[rnd]]
+    for name, a, b, absent in (sched.recesses[rnd] if rnd < len(sched.recesses) else ()):
+        ev.append(event(rnd, date, "recess", None, "all", {"name": name, "start": a, "end": b, "absent": list(absent)}))
+    return ev
+
+
+def absent(state: Any, actor: int) -> bool:
+    """Whether ``actor`` (an index; -1 a virtual mediator) is absent from the current round."""
+    return actor >= 0 and state.sched.absent(state.round, state.game.actors[actor])
 
 
 def end_reason(key: int, rnd: int, p_break: float, rounds: int) -> str | None:
@@ -267,15 +338,5 @@ def end_reason(key: int, rnd: int, p_break: float, rounds: int) -> str | None:
     return "deadline" if rnd + 1 >= rounds else None
 
 
-__all__ += [
-    "blocked_issues",
-    "breaks_down",
-    "clock",
-    "end_reason",
-    "ending_time",
-    "evolve",
-    "needed",
-    "new_key",
-    "silent_consent",
-    "tuple_set",
-]
+__all__ += ["breaks_down", "blocked_issues", "clock", "needed", "new_key", "tuple_set", "evolve", "silent_consent",
+            "end_reason", "ending_time", "round_end", "opening_events", "absent", "ratifies"]

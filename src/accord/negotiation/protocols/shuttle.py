@@ -22,22 +22,8 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
-from .base import (
-    Action,
-    Config,
-    Outcome,
-    Turn,
-    breakdown_probs,
-    check_turn,
-    clock,
-    end_reason,
-    ending_time,
-    event,
-    evolve,
-    new_key,
-    render,
-    silent_consent,
-)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
+                   evolve, new_key, opening_events, render, round_end, silent_consent)
 
 __all__ = [
     "BATCHABLE",
@@ -136,7 +122,9 @@ def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> St
     parties = tuple(game.index(a) for a in ids)
     med, mname = mediator_of(game, config)
     who = ids + ((mname,) if med >= 0 else ())
-    sched = schedule(game, config.steps, who, config.use_calendar)
+    # a round needs the mediator (a virtual one is always there) and at least one delegation
+    quorum = (lambda present: (med < 0 or mname in present) and bool(present & set(ids)))
+    sched = schedule(game, config.steps, who, config.use_calendar, quorum=quorum)
     return State(game, config, parties, med, mname, tuple(own_space(game, a) for a in parties),
                  mediator_model(game, parties), sched, new_key(rng),
                  breakdown_probs(game, config.breakdown, parties), inboxes=tuple(() for _ in range(len(parties) + 1)))
@@ -149,7 +137,7 @@ def pending(state: State) -> tuple[Turn, ...]:
     if state.phase == "draft":
         return (Turn(state.mediator, "draft"),)
     answered = {a for a, _, _ in state.responses}
-    return tuple(Turn(p, "review") for p in state.parties if p not in answered)
+    return tuple(Turn(p, "review") for p in state.parties if p not in answered and not absent(state, p))
 
 
 def players(state: State) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -165,10 +153,10 @@ def view(state: State, actor: int) -> View:
     if actor == state.mediator and (actor >= 0 or state.phase == "draft"):
         role = g.roles[actor] if actor >= 0 else "mediator"
         own = own_space(g, actor) if actor >= 0 else None
-        return View(state.mediator_name, role, NAME, state.round, s.rounds, date, s.deadline, g.issues, own,
+        return View(state.mediator_name, role, NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues, own,
                     state.inboxes[-1], state.draft, state.model)
     pos = state.parties.index(actor)
-    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline, g.issues,
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues,
                 state.owns[pos], state.inboxes[pos], state.draft)
 
 
@@ -192,11 +180,12 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     if state.phase == "draft":
         assert action.outcome is not None
         d = tuple(int(x) for x in action.outcome)
-        for name, a, b in state.sched.pauses[r]:
-            ev.append(event(r, date, "pause", None, "all", {"name": name, "start": a, "end": b}))
-        ev.append(event(r, date, "draft", state.mediator_name, pnames, {"outcome": render(g, d)}))
+        ev += opening_events(state, r)
+        here = [not absent(state, p) for p in state.parties]
+        ev.append(event(r, date, "draft", state.mediator_name, [n for n, h in zip(pnames, here) if h],
+                        {"outcome": render(g, d)}))
         msg = Message(r, "draft", state.mediator_name, d)
-        boxes = tuple(box + (msg,) for box in state.inboxes[:-1]) + (state.inboxes[-1],)
+        boxes = tuple(box + (msg,) if h else box for box, h in zip(state.inboxes[:-1], here)) + (state.inboxes[-1],)
         return evolve(state, phase="review", draft=d, responses=(), inboxes=boxes), ev
     p = action.actor
     assert state.draft is not None
@@ -211,7 +200,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
         raise ValueError(f"a review is accept or critique, not {action.kind!r}")
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + (msg,),)
     state = evolve(state, responses=state.responses + ((p, action.kind, tuple(action.issues)),), inboxes=boxes)
-    if len(state.responses) < len(state.parties):
+    if len(state.responses) < sum(1 for q in state.parties if not absent(state, q)):
         return state, ev
     return _close_round(state, ev)
 
@@ -228,24 +217,26 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
             for i, _ in issues:
                 named.setdefault(g.issues[i].id, []).append(g.actors[a])
     extra: list[Message] = []
-    silent, rejecting = silent_consent(g, d, (*state.parties, state.mediator), r, date, state.mediator_name)
+    silent, rejecting = silent_consent(g, d, (*state.parties, state.mediator), r, date, state.mediator_name,
+                                       state.key)
     ev.extend(silent)
     for a, blocked in rejecting:
         rejected.append(g.actors[a])
         want = tuple((g.issue_index(i), _nearest_acceptable(g, a, g.issue_index(i), d[g.issue_index(i)]))
                      for i in blocked)
         extra.append(Message(r, "critique", g.actors[a], want))
-        for iid in blocked:
-            named.setdefault(iid, []).append(g.actors[a])
-    if not rejected:
+        for i in blocked:
+            named.setdefault(i, []).append(g.actors[a])
+    away = [g.actors[p] for p in state.parties if absent(state, p)]
+    if not rejected and not away:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
         return evolve(state, done=Outcome(True, d, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
     history = state.history + (named,)
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
     state = evolve(state, history=history, inboxes=boxes)
-    reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
+    reason, extra = round_end(state, r)
     if reason is None:
-        return evolve(state, round=r + 1, phase="draft", responses=()), ev
+        return evolve(state, round=r + 1, phase="draft", responses=()), ev + extra
     stall = stall_report(state, rejected)
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
     done = Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))

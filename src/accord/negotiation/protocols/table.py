@@ -20,23 +20,8 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import own_space
 from ..views import MediatorModel, Message, View
-from .base import (
-    Action,
-    Config,
-    Outcome,
-    Turn,
-    breakdown_probs,
-    check_turn,
-    clock,
-    end_reason,
-    ending_time,
-    event,
-    evolve,
-    needed,
-    new_key,
-    render,
-    silent_consent,
-)
+from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
+                   evolve, needed, new_key, opening_events, render, round_end, silent_consent)
 from .shuttle import mediator_model
 
 __all__ = [
@@ -100,7 +85,8 @@ def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> St
         chairs = tuple(a for a, r in enumerate(game.roles) if r == "mediator")[:1]
     chairs = tuple(c for c in chairs if c not in parties)  # a seated party votes; it does not chair
     who = tuple(game.actors[a] for a in chairs + parties)
-    sched = schedule(game, config.steps, who, config.use_calendar)
+    sched = schedule(game, config.steps, who, config.use_calendar,
+                     quorum=lambda present: len(present & set(ids)) >= 2)
     return State(game, config, parties, chairs, mediator_model(game, parties), sched, new_key(rng),
                  breakdown_probs(game, config.breakdown, parties))
 
@@ -110,10 +96,21 @@ def pending(state: State) -> tuple[Turn, ...]:
     if state.done is not None:
         return ()
     if state.phase == "propose":
-        m = state.members[state.round % len(state.members)]
+        m = proposer_of(state)
         return (Turn(m, "draft" if m in state.chairs else "propose"),)
     voted = {a for a, _ in state.votes}
-    return tuple(Turn(p, "vote") for p in state.parties if p not in voted and p != state.proposer)
+    return tuple(Turn(p, "vote") for p in state.parties
+                 if p not in voted and p != state.proposer and not absent(state, p))
+
+
+def proposer_of(state: State) -> int:
+    """The member whose turn it is to propose: members take turns by round, skipping the absent."""
+    n = len(state.members)
+    for k in range(n):
+        m = state.members[(state.round + k) % n]
+        if not absent(state, m):
+            return m
+    return state.members[state.round % n]
 
 
 def players(state: State) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -125,7 +122,7 @@ def view(state: State, actor: int) -> View:
     """Everyone at the table sees every proposal and vote; only its own utilities."""
     s, g = state.sched, state.game
     date = s.dates[min(state.round, s.rounds - 1)]
-    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline, g.issues,
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues,
                 own_space(g, actor), state.public, state.proposal,
                 state.model if actor in state.chairs else None)
 
@@ -139,8 +136,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     if state.phase == "propose":
         assert action.outcome is not None
         o = tuple(int(x) for x in action.outcome)
-        for name, a, b in state.sched.pauses[r]:
-            ev.append(event(r, date, "pause", None, "all", {"name": name, "start": a, "end": b}))
+        ev += opening_events(state, r)
         ev.append(event(r, date, "offer", g.actors[action.actor], "table", {"outcome": render(g, o)}))
         pub = state.public + (Message(r, "offer", g.actors[action.actor], o),)
         votes = ((action.actor, True),) if action.actor in state.parties else ()
@@ -151,7 +147,7 @@ def apply(state: State, action: Action) -> tuple[State, list[dict[str, Any]]]:
     ev.append(event(r, date, "response", g.actors[p], "table", {"accept": yes}))
     state = evolve(state, votes=state.votes + ((p, yes),),
                     public=state.public + (Message(r, "response", g.actors[p], yes),))
-    if len(state.votes) < len(state.parties):
+    if len(state.votes) < sum(1 for q in state.parties if not absent(state, q)):
         return state, ev
     return _decide(state, ev)
 
@@ -161,9 +157,11 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
     assert o is not None
     date = state.sched.dates[r]
     yes = dict(state.votes)
+    for p in state.parties:  # an absent delegation casts no vote: not a yes
+        yes.setdefault(p, False)
     nd = needed(g, o)
-    party_of = {rule.actor: rule.party for rule in g.ratifications}
-    silent, rejecting = silent_consent(g, o, (*state.parties, *state.chairs), r, date, "table")
+    party_of = {rule.actor: rule.party for rule in (*g.ratifications, *g.soft_ratifications)}
+    silent, rejecting = silent_consent(g, o, (*state.parties, *state.chairs), r, date, "table", state.key)
     ev.extend(silent)
     level2_ok = not rejecting
     for a, _ in rejecting:
@@ -180,9 +178,9 @@ def _decide(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[dict[st
     if passed:
         ev.append(event(r, date, "accept", None, "all", {"agreement": render(g, o), "rule": rule}))
         return evolve(state, done=Outcome(True, o, "agreement", r + 1, time=clock(r, state.sched.rounds))), ev
-    reason = end_reason(state.key, r, state.p_break, state.sched.rounds)
+    reason, extra = round_end(state, r)
     if reason is None:
-        return evolve(state, round=r + 1, phase="propose", proposal=None, votes=()), ev
+        return evolve(state, round=r + 1, phase="propose", proposal=None, votes=()), ev + extra
     stall = {"last_proposal": render(g, o), "by": g.actors[state.proposer],
              "rejected_by": [g.actors[p] for p in state.parties if not yes[p]]}
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
