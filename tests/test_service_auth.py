@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from service_support import ORGANISER, ThreadServer, observers_of, seats_of
 
 PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
-SEATS = {s: "human" for s in (*MEDIATORS, *PARTIES)}  # every seat a person: the mediator and both delegations
+SEATS = dict.fromkeys((*MEDIATORS, *PARTIES), "human")  # every seat a person: the mediator and both delegations
 OBSERVERS = observers_of("miami-2025")  # attend, hold no seat (Europe's advisers among them)
 MARK = 0.123457  # a salience only Ukraine's private profile holds
 UKRAINE_ASKS = {"next_meeting": "trilateral_leaders"}  # Ukraine's critique in round 1, for the mediator only

@@ -35,8 +35,8 @@ from service_support import ORGANISER, Server, observers_of, organiser_headers, 
 
 PARTIES, (MEDIATOR,) = seats_of("miami-2025", "shuttle")
 #: Who plays each seat: every seat a person; or Ukraine's delegation played by the server (Boulware).
-SEATINGS = {"people": {s: "human" for s in (MEDIATOR, *PARTIES)},
-            "software-ukraine": {**{s: "human" for s in (MEDIATOR, *PARTIES)}, "ukraine": "boulware"}}
+SEATINGS = {"people": dict.fromkeys((MEDIATOR, *PARTIES), "human"),
+            "software-ukraine": {**dict.fromkeys((MEDIATOR, *PARTIES), "human"), "ukraine": "boulware"}}
 SEED = 7
 
 

@@ -77,7 +77,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
         made = {}
         for proto in ("shuttle", "table", "alternating"):
             parties, mediators = seats_of("miami-2025", proto)
-            seats = {**{s: "human" for s in (*parties, *mediators)}, **PLAYERS[proto]}
+            seats = {**dict.fromkeys((*parties, *mediators), "human"), **PLAYERS[proto]}
             r = c.post("/api/negotiations", headers=org, json={"scenario": "miami-2025", "protocol": proto,
                                                                 "seats": seats, "steps": 200, "seed": 1})
             assert r.status_code == 201, r.text

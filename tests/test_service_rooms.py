@@ -29,7 +29,7 @@ from service_support import ORGANISER, observers_of, seats_of
 from web_support import WebServer
 
 PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
-SEATS = {s: "human" for s in (*MEDIATORS, *PARTIES)}  # the mediator and both delegations, all people
+SEATS = dict.fromkeys((*MEDIATORS, *PARTIES), "human")  # the mediator and both delegations, all people
 MARK = 0.123457  # a salience only Ukraine's private profile holds
 
 
@@ -69,7 +69,8 @@ def _berlin(t: Talks) -> None:
     for a change, which ends the round; the next draft is put to both delegations."""
     assert t.call("us", "POST", "/actions", json={"kind": "draft", "outcome": _assistant_text(t)}).status_code == 200
     assert t.call("russia", "GET", "/view").json()["pending"] == []
-    r = t.call("ukraine", "POST", "/actions", json={"kind": "critique", "issues": {"next_meeting": "trilateral_leaders"}})
+    r = t.call("ukraine", "POST", "/actions",
+               json={"kind": "critique", "issues": {"next_meeting": "trilateral_leaders"}})
     assert r.status_code == 200 and t.call("us", "GET", "/view").json()["pending"] == ["draft"], r.text
 
 

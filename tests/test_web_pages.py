@@ -24,7 +24,7 @@ from service_support import ORGANISER, Server, seats_of
 from web_support import WebServer
 
 PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
-SEATS = {s: "human" for s in (*MEDIATORS, *PARTIES)}  # the US mediating, Russia and Ukraine: all people
+SEATS = dict.fromkeys((*MEDIATORS, *PARTIES), "human")  # the US mediating, Russia and Ukraine: all people
 FETCH = {"X-Requested-With": "fetch"}
 
 
