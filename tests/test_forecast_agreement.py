@@ -46,8 +46,8 @@ def test_check_package_names_constraints_sets_and_reservations():
     game = compile_scenario(resolve("miami-2025"))
     o = game.outcome_from_dict({"territory": "mirror_dmz", "security_guarantee": "article5_like",
                                 "peacekeepers": "european_non_nato", "army_size": 600.0,
-                                "nato_expansion": "political_statement", "non_aggression": "political_declaration",
-                                "prisoners": "pows_only", "next_meeting": "trilateral_advisers"})
+                                "nato_expansion": "no_commitment", "non_aggression": "none",
+                                "prisoners": "none", "next_meeting": "trilateral_leaders"})
     chk = check_package(game, o)
     assert not chk.feasible
     kinds = {v["kind"] for v in chk.violations}
@@ -115,7 +115,13 @@ def test_eum_on_miami_forecasts_the_same_for_20_and_21_rounds():
         assert r.exit_code == 0, r.output
         out.append(json.loads(r.stdout))
     f20, f21 = ({k: (v["forecast"], v.get("position")) for k, v in d["issues"].items()} for d in out)
-    assert f20 == f21
+    game = api.compile(api.load("miami-2025"))
+    for k in f20:
+        grid = game.issues[game.issue_index(k)]
+        if grid.kind == "continuous":  # a converging path moves a little each round, never a headline
+            assert abs(f20[k][0] - f21[k][0]) < 0.01 * (grid.values[-1] - grid.values[0]), (k, f20[k], f21[k])
+        else:  # an option (a cycle's states included) is the same after 20 or 21 rounds
+            assert f20[k] == f21[k], k
     cycling = [k for k, v in out[0]["issues"].items() if v.get("cycle")]
     assert cycling, "Miami's EUM rounds end in a cycle on some issue"
     for k in cycling:

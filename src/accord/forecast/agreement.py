@@ -286,11 +286,22 @@ def feasible_shares(game: Game, values: np.ndarray, probabilities: dict[int, np.
     return float(ok.mean())
 
 
+def _unforecast(f: Any) -> bool:
+    """Whether the model gave this issue no forecast (no actor holds a position on it)."""
+    if f.kind == "continuous":
+        return not (isinstance(f.forecast, (int, float)) and np.isfinite(f.forecast))
+    if f.kind == "ordinal" and f.position is not None and np.isfinite(f.position):
+        return False
+    return f.forecast is None or f.forecast == ""
+
+
 def annotate(game: Game, fc: Forecast, draw_values: np.ndarray | None = None,
              draw_probabilities: dict[int, np.ndarray] | None = None) -> Forecast:
     """``fc`` with its package checked (``feasibility``), the forecast conditional on agreement
     (``conditional``) and, given the draws' forecasts, the share of draws in which the forecast
     package is feasible (``feasible_share``)."""
+    if any(_unforecast(f) for f in fc.issues):  # an issue no actor takes a position on (a GENIUS
+        return fc  # non-linear profile has none): there is no package to check, and none is claimed
     exact = {f.id: float(f.forecast) for f in fc.issues if f.kind == "continuous" and isinstance(f.forecast, float)
              and np.isfinite(f.forecast)}
     chk = check_package(game, forecast_outcome(game, {f.id: f for f in fc.issues}), exact)

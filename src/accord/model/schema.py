@@ -483,7 +483,7 @@ class Supermajority(_Frozen):
     ``opposition``: the share of the ratifier that opposes an agreement outside its acceptable sets
     (a judgement, or a whip count)."""
 
-    supermajority: Annotated[float, Field(gt=0.5, le=1.0)]
+    supermajority: Annotated[Number, Field(gt=0.5, le=1.0)]
     opposition: Unit
 
     _frac = field_validator("supermajority", "opposition", mode="before")(lambda cls, v: _fraction(v))
@@ -556,7 +556,7 @@ class Influence(_Frozen):
     actor: Id
     target: Id
     issue: Id
-    shift: Annotated[float, Field(gt=0)] | None = None
+    shift: Annotated[Number, Field(gt=0)] | None = None
     add: tuple[Id, ...] = ()
     reason: NonEmptyStr
     provenance: Provenance | None = None

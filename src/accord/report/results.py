@@ -622,7 +622,8 @@ def _words(game: Game, data: BriefData) -> dict:
         for g in game.issues:
             f = fc["issues"].get(g.id) or {}
             v = f.get("position") if g.kind == "ordinal" and f.get("position") is not None else f.get("forecast")
-            out["forecast"][g.id] = position_text(g, v) if v is not None else "—"
+            none = v is None or v == "" or (isinstance(v, float) and not np.isfinite(v))  # no one holds a position
+            out["forecast"][g.id] = "—" if none else position_text(g, v)
     cond = fc.get("conditional")
     if cond:
         out["conditional"] = {g.id: position_text(g, cond["package"][g.id]) for g in game.issues
@@ -738,13 +739,18 @@ def headline(data: BriefData) -> list[str]:
     fc = data.forecast
     if fc is not None and fc.get("issues"):
         fw = (data.words or {}).get("forecast") or {}
-        parts = [f"{iss['name']} at {fw.get(iss['id'], '—')}" for iss in data.issues[:3] if iss["id"] in fw]
+        said = [iss for iss in data.issues if fw.get(iss["id"], "—") != "—"]
+        parts = [f"{iss['name']} at {fw[iss['id']]}" for iss in said[:3]]
         kind = "median of the draws" if fc.get("issues") and any(
             (f or {}).get("estimate") == "median" for f in fc["issues"].values()) else "stated inputs"
         feas = fc.get("feasibility") or {}
         label = MODELS[fc["model"]].label if fc.get("model") in MODELS else fc.get("model", "forecast")
-        s = (f"The {label[:1].lower() + label[1:]} forecast ({kind}) puts " + "; ".join(parts)
-             + ("; more below" if len(fc["issues"]) > 3 else ""))
+        if not said:  # e.g. a GENIUS non-linear profile: no stance states an ideal on any issue
+            s = (f"The {label[:1].lower() + label[1:]} forecast has nothing to go on: no actor states a "
+                 "position on any issue.")
+        else:
+            s = (f"The {label[:1].lower() + label[1:]} forecast ({kind}) puts " + "; ".join(parts)
+                 + ("; more below" if len(said) > 3 else ""))
         if feas.get("feasible"):
             s += " — a package every needed actor accepts."
         elif feas:
