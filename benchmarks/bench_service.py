@@ -41,10 +41,9 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from service_support import ORGANISER, Postgres, Server, seats_of
-
 import accord
 from accord.negotiation.protocols import Config, protocol
+from service_support import ORGANISER, Postgres, Server, seats_of
 
 SCENARIO = "miami-2025"
 PARTIES, MEDIATORS = seats_of(SCENARIO, "shuttle")

@@ -40,7 +40,7 @@ def _service(request: Request) -> Service:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-def principal(request: Request,
+async def principal(request: Request,
               creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     """The token's holder; rate-limited per token (and, without a valid token, per client address)."""
     svc = _service(request)

@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,28 @@ __all__ = ["DISCLOSURES", "HUMAN", "MAX_NOTE", "ActionError", "Session", "Spec",
 
 HUMAN = "human"
 DISCLOSURES = ("assistant-only", "mediator")
+
+
+_TABLES: weakref.WeakKeyDictionary[Game, list[list[list[float]]]] = weakref.WeakKeyDictionary()
+_PROFILES: weakref.WeakKeyDictionary[Game, dict[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def _tables(game: Game) -> list[list[list[float]]]:
+    """``tables[i][k][a]``: actor ``a``'s weighted value of point ``k`` of issue ``i``, as plain floats
+    (computed once per Game: every session on a shared Game reads the same)."""
+    got = _TABLES.get(game)
+    if got is None:
+        got = _TABLES[game] = [w.T.tolist() for w in game.weighted_values()]
+    return got
+
+
+def _profile(game: Game, seat: str) -> dict[str, Any]:
+    """:func:`accord.profiles.profile_of`, once per Game and seat."""
+    per = _PROFILES.setdefault(game, {})
+    got = per.get(seat)
+    if got is None:
+        got = per[seat] = profile_of(game, seat)
+    return got
 
 
 def needs(turn_kind: str, kind: str) -> str | None:
@@ -161,8 +184,6 @@ class Session:
         self._issues = [self._issue_json(g) for g in self.base.issues]
         self._ids = [g.id for g in self.base.issues]
         self._vals = [[plain(v) for v in g.values] for g in self.base.issues]
-        self._profiles: dict[str, tuple[int, dict[str, Any]]] = {}  # seat -> (profile version, profile)
-        self._wv: tuple[int, list[list[list[float]]]] | None = None
         self.notes: dict[str, dict[str, Any]] = {}  # seat -> {"text", "round", "version"}: private notes
         self._issues_json = json.dumps(self._issues, ensure_ascii=False, allow_nan=False)
         self._events_json: dict[str, list[str]] = {s: [] for s in self.index}
@@ -205,19 +226,24 @@ class Session:
         return {self._ids[int(i)]: self._vals[int(i)][int(k)] for i, k in pairs}
 
     def _own_profile(self, seat: str) -> dict[str, Any]:
-        got = self._profiles.get(seat)
-        if got is None or got[0] != self.profile_version:
-            got = (self.profile_version, profile_of(self.game, seat))
-            self._profiles[seat] = got
-        return got[1]
+        """``seat``'s profile under the current game (shared by every session on that game: do not
+        change it)."""
+        return _profile(self.game, seat)
 
     def _utility(self, actor: int, outcome: Any) -> float:
-        """``actor``'s utility of one outcome under the current game (weighted values cached per
-        profile version)."""
-        if self._wv is None or self._wv[0] != self.profile_version:
-            self._wv = (self.profile_version, [w.T.tolist() for w in self.game.weighted_values()])
-        tables = self._wv[1]
+        """``actor``'s utility of one outcome under the current game."""
+        tables = _tables(self.game)
         return round(sum(tables[i][int(k)][actor] for i, k in enumerate(outcome)), 12)
+
+    def warm(self) -> None:
+        """Build now what the first requests would otherwise build while others wait: every seat's
+        protocol view (the candidate spaces the protocol caches per Game), its own profile and the
+        utility tables. Call it off the event loop (creation and replay run in a worker thread)."""
+        for s, a in self.index.items():
+            self._view(a)
+            if a >= 0:
+                self._own_profile(s)
+        _tables(self.game)
 
     def _content(self, kind: str, content: Any) -> dict[str, Any]:
         if isinstance(content, (bool, np.bool_)):
@@ -331,9 +357,7 @@ class Session:
                 "acceptable": not outside and feasible and (res is None or u >= res - _TOL)}
 
     def _wv_tables(self) -> list[list[list[float]]]:
-        if self._wv is None or self._wv[0] != self.profile_version:
-            self._wv = (self.profile_version, [w.T.tolist() for w in self.game.weighted_values()])
-        return self._wv[1]
+        return _tables(self.game)
 
     def _own_actor(self, seat: str) -> int:
         a = self.index[seat]
@@ -662,6 +686,7 @@ class Session:
             raise ActionError(422, m, "profile" + (f".{f}" if f else "")) from None
         rnd = int(self.state.round) + 1
         self._set_profile(seat, profile, game)
+        self.warm()  # the new game's tables, here in the caller's worker thread
         self._own(seat, "profile", {"profile": plain(profile)}, rnd)
         return [self._next_record("profile", seat, {"profile": plain(profile)})]
 

@@ -105,6 +105,7 @@ def _build(nid: str, spec_json: Mapping[str, Any], records: list[dict[str, Any]]
     session = Session(nid, spec, game_of_source(spec.source))
     for r in records:
         session.replay(r)
+    session.warm()
     return session
 
 
@@ -147,7 +148,7 @@ class Service:
         for lv in list(self.live.values()):
             lv.notify()
         if self.writer is not None:
-            await asyncio.to_thread(self.writer.close)
+            await self.writer.aclose()
         if self.store is not None:
             self.store.close()
 
@@ -264,7 +265,9 @@ class Service:
 
     def _start(self, nid: str, spec: Spec, game: Any) -> tuple[Session, list[dict[str, Any]]]:
         session = Session(nid, spec, game)
-        return session, session.play_software()
+        records = session.play_software()
+        session.warm()
+        return session, records
 
     async def create(self, p: Principal, body: Mapping[str, Any]) -> dict[str, Any]:
         """A new negotiation; returns its id and an invitation (token and link) for every human seat."""

@@ -1,19 +1,20 @@
-"""Group commit: one thread writes every change, many requests per transaction.
+"""Group commit: every change goes through one writer, many requests per transaction.
 
-A request hands its database operation to :meth:`Writer.submit` and awaits it; the writer thread
-takes every operation waiting, runs them in one transaction and commits once, then wakes each
-request. An action is acknowledged only after the transaction that holds it has committed, so a crash
-loses no acknowledged action, while SQLite pays one fsync for many actions (the classic group commit
-of database logs; Gray & Reuter 1993, §9.4). If a batch fails, its operations are retried one by one,
-so one bad operation fails alone.
+A request hands its database operation to :meth:`Writer.submit` and awaits it. The operations wait in
+a list on the event loop; while one transaction is being committed (in the writer's own thread, so
+the loop keeps serving), the next ones gather, and the writer takes them all into the next
+transaction and commits once, then wakes each request. An action is acknowledged only after the
+transaction that holds it has committed, so a crash loses no acknowledged action, while SQLite pays
+one fsync for many actions (the classic group commit of database logs; Gray & Reuter 1993, §9.4).
+The loop hands the thread one batch at a time (one thread switch per commit, not per request). If a
+batch fails, its operations are retried one by one, so one bad operation fails alone.
 """
 
 from __future__ import annotations
 
 import asyncio
-import queue
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -23,18 +24,18 @@ from .store import Store
 __all__ = ["Writer"]
 
 Op = Callable[[Connection], Any]
-_STOP = object()
 
 
 class Writer:
-    """The single writer of a :class:`~accord.service.store.Store` (``batch``: most operations per commit)."""
+    """The single writer of a :class:`~accord.service.store.Store` (``batch``: most operations per
+    commit). Make it, submit to it and close it on one event loop."""
 
     def __init__(self, store: Store, batch: int = 256):
         self.store = store
-        self.batch = batch
-        self.q: queue.Queue[Any] = queue.Queue()
-        self.thread = threading.Thread(target=self._run, name="accord-writer", daemon=True)
-        self.thread.start()
+        self.batch = max(1, int(batch))
+        self.pending: list[tuple[Op, asyncio.Future[Any]]] = []
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-writer")
+        self.task: asyncio.Task[None] | None = None
         self.commits = 0
         self.ops = 0
 
@@ -42,57 +43,38 @@ class Writer:
         """Run ``op(conn)`` in a committed transaction; returns its result or raises its error."""
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[Any] = loop.create_future()
-        self.q.put((op, fut, loop))
+        self.pending.append((op, fut))
+        if self.task is None or self.task.done():
+            self.task = loop.create_task(self._drain())
         return await fut
 
-    def close(self) -> None:
-        self.q.put(_STOP)
-        self.thread.join(timeout=30)
+    async def aclose(self) -> None:
+        """Commit what is waiting, then stop the writer's thread."""
+        if self.task is not None:
+            await asyncio.shield(self.task)
+        self.thread.shutdown(wait=True)
 
-    @staticmethod
-    def _settle(fut: asyncio.Future[Any], loop: asyncio.AbstractEventLoop, ok: bool, value: Any) -> None:
-        def done() -> None:
-            if fut.done():
-                return
-            if ok:
-                fut.set_result(value)
-            else:
-                fut.set_exception(value)
-        try:
-            loop.call_soon_threadsafe(done)
-        except RuntimeError:  # the loop is closed: nobody waits any more
-            pass
-
-    def _run(self) -> None:
-        while True:
-            first = self.q.get()
-            if first is _STOP:
-                return
-            items = [first]
-            stop = False
-            while len(items) < self.batch:
-                try:
-                    nxt = self.q.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is _STOP:
-                    stop = True
-                    break
-                items.append(nxt)
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.pending:
+            items, self.pending = self.pending[:self.batch], self.pending[self.batch:]
             try:
-                results = self.store.run([op for op, _, _ in items])
-                self.commits += 1
-                self.ops += len(items)
-                for (_, fut, loop), r in zip(items, results):
-                    self._settle(fut, loop, True, r)
-            except Exception:  # noqa: BLE001 - isolate the failing operation
-                for op, fut, loop in items:
+                results = await loop.run_in_executor(self.thread, self.store.run, [op for op, _ in items])
+            except Exception:  # isolate the failing operation
+                for op, fut in items:
                     try:
-                        r = self.store.run([op])[0]
-                        self.commits += 1
-                        self.ops += 1
-                        self._settle(fut, loop, True, r)
-                    except Exception as e:  # noqa: BLE001
-                        self._settle(fut, loop, False, e)
-            if stop:
-                return
+                        r = (await loop.run_in_executor(self.thread, self.store.run, [op]))[0]
+                    except Exception as e:
+                        if not fut.done():
+                            fut.set_exception(e)
+                        continue
+                    self.commits += 1
+                    self.ops += 1
+                    if not fut.done():
+                        fut.set_result(r)
+                continue
+            self.commits += 1
+            self.ops += len(items)
+            for (_, fut), r in zip(items, results):
+                if not fut.done():
+                    fut.set_result(r)
