@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from .fastpath import FastPath
 from .routes import api_router
 from .settings import Settings
 from .usecases import Service, ServiceError
@@ -110,6 +111,19 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
+class ServiceApp(FastAPI):
+    """The FastAPI application, with :class:`~accord.service.fastpath.FastPath` in front of it when
+    ``fast`` is set (a seat's action and view requests answered directly; everything else as usual)."""
+
+    fast: Any = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.fast is not None:
+            await self.fast(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     """The application: the JSON API under ``/api``, ``/healthz``, OpenAPI at ``/docs``, and the web
     rooms (``/rooms/ID``, ``/secretariat``, :mod:`accord.web`)."""
@@ -125,8 +139,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         finally:
             await svc.stop()
 
-    app = FastAPI(title="accord negotiation service", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = ServiceApp(title="accord negotiation service", version=__version__, description=DESCRIPTION,
+                     lifespan=lifespan)
     app.state.service = svc
     app.state.settings = settings
 
@@ -166,5 +180,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     mount(app)  # the rooms, the secretariat and their assets (accord.web)
     app.add_middleware(BodyLimit, limit=settings.max_body, large=settings.max_create_body)  # type: ignore[arg-type]
+    if settings.fast_path:
+        app.fast = FastPath(svc, super(ServiceApp, app).__call__, settings.max_body)
     return app
 

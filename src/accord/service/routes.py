@@ -18,7 +18,7 @@ from .auth import Principal
 from .schemas import ActionBody, CreateBody, NoteBody, ProfileBody, SeatsBody, TextBody
 from .usecases import Service, ServiceError
 
-__all__ = ["api_router"]
+__all__ = ["admit", "api_router"]
 
 Nid = Annotated[str, Path(min_length=1, max_length=64, description="The negotiation's id.")]
 Seat = Annotated[str, Path(min_length=1, max_length=128, description="A seat (actor id).")]
@@ -40,13 +40,12 @@ def _service(request: Request) -> Service:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-async def principal(request: Request,
-              creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    """The token's holder; rate-limited per token (and, without a valid token, per client address)."""
-    svc = _service(request)
-    token = creds.credentials if creds is not None and creds.scheme.lower() == "bearer" else None
-    p = svc.authenticate(token) if token else None
-    key = p.key if p is not None else "addr:" + (request.client.host if request.client else "?")
+def admit(svc: Service, token: str | None, client: str, p: Principal | None = None) -> Principal:
+    """Who holds ``token`` (``p`` when already known); rate-limited per token, and without a valid
+    token per client address ``client``. Raises :class:`ServiceError` 429 or 401."""
+    if p is None and token:
+        p = svc.authenticate(token)
+    key = p.key if p is not None else "addr:" + client
     wait = svc.limiter.check(key)
     if wait is not None:
         raise ServiceError(429, f"too many requests: at most {svc.limiter.rate:g} a second for one "
@@ -57,6 +56,13 @@ async def principal(request: Request,
                else "this token is not valid (was it re-issued?)")
         raise ServiceError(401, msg, headers={"WWW-Authenticate": "Bearer"})
     return p
+
+
+async def principal(request: Request,
+                    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The token's holder (:func:`admit`), for the routes that name it as a dependency."""
+    token = creds.credentials if creds is not None and creds.scheme.lower() == "bearer" else None
+    return admit(_service(request), token, request.client.host if request.client else "?")
 
 
 Who = Annotated[Principal, Depends(principal)]

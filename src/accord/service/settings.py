@@ -19,7 +19,9 @@ class Settings:
     (``max_create_body`` for ``POST /api/negotiations``, which may carry a whole scenario).
     ``synchronous``: SQLite's ``FULL`` (a commit survives a power cut) or ``NORMAL`` (survives a
     crash of the server, not of the machine). ``session_ttl``: seconds a browser session of the web
-    rooms lasts before the invitation link must be opened again."""
+    rooms lasts before the invitation link must be opened again. ``fast_path``: answer a seat's
+    action and view requests without the framework's machinery around them
+    (:mod:`accord.service.fastpath`: the same answers, for a fraction of the cost)."""
 
     db: str | None = None
     data: Path = Path("accord-data")
@@ -33,6 +35,7 @@ class Settings:
     writer_batch: int = 256
     keepalive: float = 15.0
     session_ttl: float = 12 * 3600.0
+    fast_path: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
