@@ -54,6 +54,7 @@ DISCLOSURES = ("assistant-only", "mediator")
 
 _TABLES: weakref.WeakKeyDictionary[Game, list[list[list[float]]]] = weakref.WeakKeyDictionary()
 _PROFILES: weakref.WeakKeyDictionary[Game, dict[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
+_PROFILES_JSON: weakref.WeakKeyDictionary[Game, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _tables(game: Game) -> list[list[list[float]]]:
@@ -62,6 +63,15 @@ def _tables(game: Game) -> list[list[list[float]]]:
     got = _TABLES.get(game)
     if got is None:
         got = _TABLES[game] = [w.T.tolist() for w in game.weighted_values()]
+    return got
+
+
+def _profile_json(game: Game, seat: str) -> str:
+    """:func:`_profile` as JSON text, once per Game and seat."""
+    per = _PROFILES_JSON.setdefault(game, {})
+    got = per.get(seat)
+    if got is None:
+        got = per[seat] = json.dumps(_profile(game, seat), ensure_ascii=False, allow_nan=False)
     return got
 
 
@@ -184,6 +194,9 @@ class Session:
         self._issues = [self._issue_json(g) for g in self.base.issues]
         self._ids = [g.id for g in self.base.issues]
         self._vals = [[plain(v) for v in g.values] for g in self.base.issues]
+        #: per issue, each point's value -> its index (a value sent exactly as listed is found at once)
+        self._exact: list[dict[Any, int]] = [{float(p): k for k, p in enumerate(g.points)} if g.kind == "continuous"
+                                             else {v: k for k, v in enumerate(g.values)} for g in self.base.issues]
         self.notes: dict[str, dict[str, Any]] = {}  # seat -> {"text", "round", "version"}: private notes
         self._issues_json = json.dumps(self._issues, ensure_ascii=False, allow_nan=False)
         self._events_json: dict[str, list[str]] = {s: [] for s in self.index}
@@ -273,13 +286,15 @@ class Session:
         """:meth:`view` as JSON text, cheaply: the issues are encoded once per session and each event
         once (a seat's event list only grows)."""
         d = self.view(seat, parts=False)
+        profile = d.pop("profile")
         done = self._events_json[seat]
         evs = self.seat_events[seat]
         if len(done) > len(evs):  # rebuilt differently: start again
             done.clear()
         done.extend(json.dumps(e, ensure_ascii=False, allow_nan=False) for e in evs[len(done):])
         head = json.dumps(d, ensure_ascii=False, allow_nan=False)
-        return f'{head[:-1]}, "issues": {self._issues_json}, "events": [{",".join(done)}]}}'
+        own = "null" if profile is None else _profile_json(self.game, seat)
+        return f'{head[:-1]}, "profile": {own}, "issues": {self._issues_json}, "events": [{",".join(done)}]}}'
 
     def view(self, seat: str, parts: bool = True) -> dict[str, Any]:
         """What ``seat`` may read: the protocol's view of it, its own events and its own profile
@@ -564,6 +579,9 @@ class Session:
             f = _finite(v)
             if f is None:
                 raise ActionError(422, f"expected a number on {g.id!r}", field)
+            hit = self._exact[i].get(f)
+            if hit is not None:
+                return hit
             k = int(np.argmin(np.abs(g.points - f)))
             if abs(float(g.points[k]) - f) > _TOL * max(1.0, abs(f)):
                 lo, hi = float(g.points[0]), float(g.points[-1])
@@ -573,10 +591,11 @@ class Session:
                 raise ActionError(422, f"{f:g} is not a point of {g.id!r}; the nearest are {below:g} and "
                                        f"{above:g}", field)
             return k
-        if not isinstance(v, str) or v not in g.values:
+        hit = self._exact[i].get(v) if isinstance(v, str) else None
+        if hit is None:
             raise ActionError(422, f"not an option of {g.id!r}; expected one of "
                                    f"{', '.join(str(x) for x in g.values)}", field)
-        return g.values.index(v)
+        return hit
 
     def _outcome(self, data: Any, field: str) -> tuple[int, ...]:
         if not isinstance(data, Mapping):

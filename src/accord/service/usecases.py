@@ -90,6 +90,7 @@ class Live:
         self._changed = asyncio.Event()
         self.visible = {s: len(v) for s, v in session.seat_events.items()}
         self.assist_cache: tuple[Any, dict[str, Any]] | None = None
+        self.stored_status: str | None = None  # the status the store holds (None: not known, write it)
 
     def notify(self) -> None:
         self.visible = {s: len(v) for s, v in self.session.seat_events.items()}
@@ -194,12 +195,14 @@ class Service:
         assert self.writer is not None and self.store is not None
         store = self.store
         status = lv.session.state_name
+        changed = status if status != lv.stored_status else None  # the row changes only when the status does
         try:
-            await self.writer.submit(functools.partial(store.append, nid=nid, records=records, status=status))
+            await self.writer.submit(functools.partial(store.append, nid=nid, records=records, status=changed))
         except Exception:
             log.exception("negotiation %s: could not store %d records", nid, len(records))
             await self._reload(nid)
             raise ServiceError(503, "the action could not be stored; nothing was applied — send it again") from None
+        lv.stored_status = status
         lv.notify()
 
     # -- who may do what ---------------------------------------------------------------------
@@ -283,7 +286,8 @@ class Service:
         hashes = [(hash_token(t), s) for s, t in tokens.items()]
         await self.writer.submit(functools.partial(self.store.create, nid=nid, spec=spec.to_json(), title=spec.title,
                                                    status=session.state_name, seats=hashes, records=records))
-        self.live[nid] = Live(session)
+        self.live[nid] = lv = Live(session)
+        lv.stored_status = session.state_name
         self.known.add(nid)
         for h, s in hashes:
             self.tokens[h] = (nid, s)
@@ -319,7 +323,7 @@ class Service:
                                             or not idempotency_key.isprintable()):
             raise ServiceError(422, f"an Idempotency-Key is 1 to {MAX_IDEMPOTENCY_KEY} printable characters",
                                "Idempotency-Key")
-        fp = fingerprint(body)
+        fp = fingerprint(body) if idempotency_key is not None else ""
         lv = await self._live(nid)
         async with lv.lock:
             s = lv.session
