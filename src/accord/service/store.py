@@ -209,6 +209,17 @@ class Store:
         if status is not None:
             conn.execute(update(negotiations_t).where(negotiations_t.c.id == nid).values(status=status))
 
+    def append_many(self, conn: Connection, items: Sequence[tuple[str, Sequence[dict[str, Any]], str | None]]) -> None:
+        """Several appends ``(nid, records, status)`` at once: every record in one multi-row insert
+        (what the writer does with a batch of actions)."""
+        now = time.time()
+        rows = [row for nid, records, _ in items for row in self._event_rows(nid, records, now)]
+        if rows:
+            conn.execute(insert(events_t), rows)
+        for nid, _, status in items:
+            if status is not None:
+                conn.execute(update(negotiations_t).where(negotiations_t.c.id == nid).values(status=status))
+
     def reissue(self, conn: Connection, nid: str, seat: str, new_hash: str) -> None:
         conn.execute(update(seats_t).where((seats_t.c.negotiation_id == nid) & (seats_t.c.seat == seat))
                      .values(revoked=1))

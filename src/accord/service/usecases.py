@@ -193,11 +193,10 @@ class Service:
 
     async def _commit(self, nid: str, lv: Live, records: list[dict[str, Any]]) -> None:
         assert self.writer is not None and self.store is not None
-        store = self.store
         status = lv.session.state_name
         changed = status if status != lv.stored_status else None  # the row changes only when the status does
         try:
-            await self.writer.submit(functools.partial(store.append, nid=nid, records=records, status=changed))
+            await self.writer.append(nid, records, changed)
         except Exception:
             log.exception("negotiation %s: could not store %d records", nid, len(records))
             await self._reload(nid)
