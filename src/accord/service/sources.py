@@ -28,6 +28,9 @@ MAX_GENIUS_FILES = 64
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.xml$")
 _CACHE: OrderedDict[str, Game] = OrderedDict()
 _CACHE_SIZE = 32
+#: bundled name -> (the file's text, its source and title): parsing the YAML is most of creating a
+#: negotiation. A source is shared by the negotiations made from it: nobody changes it.
+_BUNDLED: dict[str, tuple[str, tuple[dict[str, Any], str]]] = {}
 
 
 def _problem(e: ScenarioError, prefix: str) -> ActionError:
@@ -46,11 +49,16 @@ def source_of(scenario: Any) -> tuple[dict[str, Any], str]:
             raise ActionError(422, f"no bundled scenario {scenario!r}; bundled: {', '.join(names) or 'none'}",
                               "scenario")
         text = (resources.files("accord") / "scenarios" / f"{scenario}.yaml").read_text(encoding="utf-8")
+        known = _BUNDLED.get(scenario)
+        if known is not None and known[0] == text:  # parsed before, and the file has not changed since
+            return known[1]
         try:
             scn = load_text(text, f"{scenario} (bundled)", "yaml")
         except ScenarioError as e:  # pragma: no cover - bundled scenarios are tested
             raise _problem(e, "scenario") from None
-        return {"kind": "scenario", "name": scenario, "data": to_data(scn)}, scn.title
+        got = {"kind": "scenario", "name": scenario, "data": to_data(scn)}, scn.title
+        _BUNDLED[scenario] = (text, got)
+        return got
     if isinstance(scenario, Mapping) and set(scenario) == {"genius"}:
         g = scenario["genius"]
         files = g.get("files") if isinstance(g, Mapping) else None
