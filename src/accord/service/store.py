@@ -139,10 +139,21 @@ class Store:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute(f"PRAGMA synchronous={sync}")
                 cur.execute("PRAGMA busy_timeout=30000")
+                cur.execute("PRAGMA wal_autocheckpoint=0")  # the writer runs checkpoints apart: checkpoint()
                 cur.close()
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database file, as far as readers allow
+        (``PASSIVE``: it neither waits for the writer nor blocks it). SQLite's own automatic checkpoint
+        would run inside the commit that fills the log past 1,000 pages, and every request waiting on
+        that commit would wait for the checkpoint's copy and fsync too; the writer calls this from a
+        thread of its own instead, every so many commits. Nothing for PostgreSQL."""
+        if self.sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     # -- schema ------------------------------------------------------------------------------
     def version(self, conn: Connection) -> int:

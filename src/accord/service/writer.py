@@ -8,13 +8,15 @@ transaction that holds it has committed, so a crash loses no acknowledged action
 one fsync for many actions (the classic group commit of database logs; Gray & Reuter 1993, §9.4).
 The loop hands the thread one batch at a time (one thread switch per commit, not per request), and
 the appends of a batch go in as one multi-row insert. If a batch fails, its operations are retried one
-by one, so one bad operation fails alone.
+by one, so one bad operation fails alone. Every ``checkpoint_every`` commits a second thread copies
+SQLite's write-ahead log into the database (:meth:`Store.checkpoint`), so no commit waits for that.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from .store import Store
 __all__ = ["Writer"]
 
 Op = Callable[[Connection], Any]
+log = logging.getLogger("accord.service")
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,13 @@ class Writer:
     """The single writer of a :class:`~accord.service.store.Store` (``batch``: most operations per
     commit). Make it, submit to it and close it on one event loop."""
 
-    def __init__(self, store: Store, batch: int = 256):
+    def __init__(self, store: Store, batch: int = 256, checkpoint_every: int = 64):
         self.store = store
         self.batch = max(1, int(batch))
+        self.checkpoint_every = checkpoint_every
+        self.checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-checkpoint")
+        self.checkpointing: asyncio.Future[None] | None = None
+        self._since = 0
         self.pending: list[tuple[Op | _Append, asyncio.Future[Any]]] = []
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-writer")
         self.task: asyncio.Task[None] | None = None
@@ -69,7 +76,23 @@ class Writer:
         """Commit what is waiting, then stop the writer's thread."""
         if self.task is not None:
             await asyncio.shield(self.task)
+        if self.checkpointing is not None:
+            await asyncio.shield(self.checkpointing)
         self.thread.shutdown(wait=True)
+        self.checkpointer.shutdown(wait=True)
+
+    def _checkpoint_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._since += 1
+        if self._since < self.checkpoint_every or (self.checkpointing is not None and not self.checkpointing.done()):
+            return
+        self._since = 0
+        self.checkpointing = loop.run_in_executor(self.checkpointer, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        try:
+            self.store.checkpoint()
+        except Exception:  # a checkpoint that fails is tried again later; no commit depends on it
+            log.warning("checkpoint failed", exc_info=True)
 
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
@@ -92,6 +115,7 @@ class Writer:
                 continue
             self.commits += 1
             self.ops += len(items)
+            self._checkpoint_soon(loop)
             for (_, fut), r in zip(items, results):
                 if not fut.done():
                     fut.set_result(r)
