@@ -67,3 +67,30 @@ def test_a_bad_operation_fails_alone(tmp_path: Path) -> None:
     got = store.load("n1")
     assert got is not None and [r["seq"] for r in got[2]] == [1, 2, 3]
     store.close()
+
+
+@pytest.mark.parametrize("every", [4, 10_000])
+def test_checkpoints_run_apart_from_commits(tmp_path: Path, every: int) -> None:
+    """The log is copied into the database file by the writer's checkpoints (every ``every`` commits),
+    not by SQLite inside a commit: with none due, the file holds nothing of the appends until closed."""
+    store = _store(tmp_path)
+    db = tmp_path / "accord.db"
+
+    async def main() -> int:
+        w = Writer(store, checkpoint_every=every)
+        await w.submit(functools.partial(store.create, nid="n1", spec={"pad": "x" * 20_000}, title="t", status="open",
+                                         seats=[], records=[]))
+        for k in range(1, 41):  # one commit each
+            await w.append("n1", [_record(k)], None)
+        if w.checkpointing is not None:
+            await w.checkpointing
+        size = db.stat().st_size
+        await w.aclose()
+        return size
+
+    before = db.stat().st_size
+    size = asyncio.run(main())
+    assert (size > before + 20_000) == (every < 40)
+    got = store.load("n1")
+    assert got is not None and len(got[2]) == 40
+    store.close()
