@@ -14,7 +14,9 @@ the first slot has no negotiation left): the load is steady over it. Two runs pe
 - *flat out*: every seat acts as soon as it may, with ``--inflight`` requests in flight (default 32):
   the most actions a second the server sustains.
 
-Every action is acknowledged only after its commit (SQLite ``synchronous=FULL`` by default). Latency
+Every action is acknowledged only after its commit: on SQLite with ``synchronous=NORMAL`` (the
+server's default: a commit survives a crash of the server) and ``FULL`` (it survives a power cut: an
+fsync per commit, shared by the requests of one group commit); PostgreSQL commits with an fsync. Latency
 is the time from sending a request to reading its whole answer (the seat's new view). The client is a
 few lines of HTTP/1.1 over asyncio streams, one keep-alive connection per seat (as each person's
 browser holds its own): it costs a tenth of what httpx costs per request, so the figures measure the
@@ -22,7 +24,7 @@ server, not the client; both share the machine, and the CPU each used per action
 least 500 actions/s with p99 under 100 ms on a 2-core machine.
 
     python benchmarks/bench_service.py [--negotiations 200] [--per-slot 3] [--rate 600] [--inflight 32]
-                                       [--sqlite-sync full|normal] [--no-pg]
+                                       [--sqlite-sync normal|full|both] [--no-pg]
 """
 
 from __future__ import annotations
@@ -223,10 +225,10 @@ def _report(label: str, load: Load, lat: list[float], wall: float, server_cpu: f
     return rate, p50, p99
 
 
-def bench(label: str, data: Path, db: str | None, args: argparse.Namespace) -> None:
+def bench(label: str, data: Path, db: str | None, args: argparse.Namespace, sync: str = "normal") -> None:
     print(f"{label}:")
     n = args.negotiations * args.per_slot
-    with Server(data, db=db, rate=0, extra=["--sqlite-sync", args.sqlite_sync]) as server:
+    with Server(data, db=db, rate=0, extra=["--sqlite-sync", sync]) as server:
         assert server.proc is not None
         pid = server.proc.pid
         # people who think: a round is a wait, the draft, then the longest of the reviewers' waits
@@ -253,13 +255,15 @@ def main() -> None:
                     help="negotiations each of them plays in turn (a new one starts when one ends)")
     ap.add_argument("--rate", type=float, default=600.0, help="actions/s offered in the paced run")
     ap.add_argument("--inflight", type=int, default=32, help="requests in flight in the flat-out run")
-    ap.add_argument("--sqlite-sync", default="full", choices=["full", "normal"])
+    ap.add_argument("--sqlite-sync", default="both", choices=["normal", "full", "both"],
+                    help="SQLite's synchronous setting: normal (the server's default), full, or both in turn")
     ap.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
     args = ap.parse_args()
     print(f"bench_service: {args.negotiations} concurrent Miami shuttles x {len(SEATS)} human seats "
           f"({', '.join(SEATS)}); {os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="accord-bench-") as d:
-        bench(f"SQLite (WAL, synchronous={args.sqlite_sync})", Path(d) / "sqlite", None, args)
+        for sync in (("normal", "full") if args.sqlite_sync == "both" else (args.sqlite_sync,)):
+            bench(f"SQLite (WAL, synchronous={sync})", Path(d) / f"sqlite-{sync}", None, args, sync)
         if not args.no_pg:
             pg = Postgres()
             why = pg.why_not()

@@ -211,8 +211,8 @@ def crash_and_recover(data: Path, db: str | None, extra: list[str] | None = None
 
 @pytest.mark.parametrize("sync", ["full", "normal"])
 def test_kill9_sqlite(tmp_path: Path, sync: str) -> None:
-    """``full`` (the default) also survives a power cut; ``normal`` survives a crash of the server,
-    which is what kill -9 is."""
+    """``normal`` (the default) promises to survive a crash of the server, which is what kill -9 is;
+    ``full`` also survives a power cut."""
     crash_and_recover(tmp_path / "data", None, ["--sqlite-sync", sync])
 
 

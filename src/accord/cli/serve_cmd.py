@@ -29,8 +29,9 @@ def serve_cmd(
                                  "(default http://HOST:PORT)."),
     rate: float = typer.Option(20.0, "--rate-limit", min=0.0, help="Requests per second one token may make "
                                "(0: no limit)."),
-    sqlite_sync: str = typer.Option("full", "--sqlite-sync", help="SQLite: full (a commit survives a power cut) "
-                                    "or normal (survives a crash of the server)."),
+    sqlite_sync: str = typer.Option("normal", "--sqlite-sync", help="SQLite: normal (an acknowledged action "
+                                    "survives a crash of the server, kill -9 included) or full (it also survives a "
+                                    "power cut, for an fsync per commit)."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level."),
 ) -> None:
     """Run negotiations between people over HTTP (the negotiation service).

@@ -17,8 +17,9 @@ class Settings:
     ``rate``/``burst``: requests per second each token (or, without one, each client address) may
     make, and the burst it may save up. ``max_body``: bytes a request body may have
     (``max_create_body`` for ``POST /api/negotiations``, which may carry a whole scenario).
-    ``synchronous``: SQLite's ``FULL`` (a commit survives a power cut) or ``NORMAL`` (survives a
-    crash of the server, not of the machine). ``session_ttl``: seconds a browser session of the web
+    ``synchronous``: SQLite's ``NORMAL`` (default: a commit survives a crash of the server — kill -9
+    included, tested — but perhaps not of the machine) or ``FULL`` (it also survives a power cut, for
+    an fsync per group commit). ``session_ttl``: seconds a browser session of the web
     rooms lasts before the invitation link must be opened again. ``fast_path``: answer a seat's
     action and view requests without the framework's machinery around them
     (:mod:`accord.service.fastpath`: the same answers, for a fraction of the cost)."""
@@ -31,7 +32,7 @@ class Settings:
     burst: int = 100
     max_body: int = 64 * 1024
     max_create_body: int = 4 * 1024 * 1024
-    synchronous: str = "FULL"
+    synchronous: str = "NORMAL"
     writer_batch: int = 256
     keepalive: float = 15.0
     session_ttl: float = 12 * 3600.0

@@ -1,7 +1,8 @@
 """The event store: negotiations, seats (token hashes) and the append-only event log, on SQLAlchemy 2.
 
 One code path for both databases: an embedded SQLite file in WAL mode (the default; ``synchronous``
-``FULL`` by default, so a committed action survives a power cut, not only a crash of the server) and
+``NORMAL`` by default, so a committed action survives a crash of the server — ``FULL`` makes it
+survive a power cut too, for an fsync per commit) and
 PostgreSQL through psycopg 3 (``postgresql://...``). Events are keyed by ``(negotiation_id, seq)``,
 so two writers can never both append the same position, and ``(negotiation_id, actor, idem_key)`` is
 unique, so an ``Idempotency-Key`` applies at most once even across a crash.
@@ -117,9 +118,9 @@ def database_url(db: str | None, data: str | Path) -> str:
 
 
 class Store:
-    """The database behind a service. ``synchronous``: SQLite's ``FULL`` (default) or ``NORMAL``."""
+    """The database behind a service. ``synchronous``: SQLite's ``NORMAL`` (default) or ``FULL``."""
 
-    def __init__(self, url: str, *, synchronous: str = "FULL"):
+    def __init__(self, url: str, *, synchronous: str = "NORMAL"):
         self.url = url
         self.sqlite = url.startswith("sqlite")
         kw: dict[str, Any] = {}
