@@ -54,7 +54,8 @@ def accord_solve(g: Game):
 
 def negmas_solve(g: Game):
     from negmas.outcomes import make_issue
-    from negmas.preferences import LinearAdditiveUtilityFunction, nash_points, pareto_frontier as nf
+    from negmas.preferences import LinearAdditiveUtilityFunction, nash_points
+    from negmas.preferences import pareto_frontier as nf
     from negmas.preferences.value_fun import TableFun
 
     issues = [make_issue([str(v) for v in gr.values], name=gr.id) for gr in g.issues]

@@ -53,13 +53,13 @@ def load() -> str:
 
 
 def _cpu() -> float:
-    import resource  # noqa: PLC0415
+    import resource
 
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 
 
-def cluster_cpu(pool) -> float:  # noqa: ANN001
+def cluster_cpu(pool) -> float:
     """CPU seconds used so far by this process (client and, for a LocalCluster, the scheduler) and
     by every worker process."""
     return _cpu() + sum(pool.client.run(_cpu).values())
@@ -113,7 +113,7 @@ def bench_tournament(workers: int) -> None:
     t0 = time.perf_counter()
     with open_pool("local", workers=workers) as pool:
         start = time.perf_counter() - t0
-        from accord.negotiation.tournament import tournament  # noqa: PLC0415
+        from accord.negotiation.tournament import tournament
 
         t1, c1 = time.perf_counter(), cluster_cpu(pool)
         c = tournament(games, STRATEGIES, repetitions=2, map_chunks=pool.map)

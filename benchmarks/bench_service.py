@@ -32,9 +32,8 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from service_support import ORGANISER, Postgres, Server
-
 import accord
+from service_support import ORGANISER, Postgres, Server
 
 SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "human"}
 PARTIES = ("russia", "ukraine", "europe")

@@ -8,8 +8,6 @@ import json
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes, brute, random_game
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,6 +18,8 @@ from accord.analysis.pareto import pareto_mask
 from accord.cli import app
 from accord.game import compile_scenario
 from accord.model import load
+from analysis_brute import all_outcomes, brute, random_game
+from conftest import FIXTURES
 
 IRAN = FIXTURES / "iran-2015.yaml"
 

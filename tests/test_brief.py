@@ -217,7 +217,6 @@ def test_the_legend_audit_catches_an_unnamed_series():
 
 def test_every_figure_renders_in_chromium_and_is_kept_as_a_screenshot(chromium, miami, tmp_path):
     import matplotlib.image as mpimg
-    import numpy as np
 
     _, written = miami
     out = TEST_OUTPUT / "brief-figures"

@@ -418,7 +418,7 @@ def test_hostile_issue_names_are_text_in_the_figures(hostile_brief, text: str) -
 
 # -- every GENIUS folder ------------------------------------------------------------------------------------------
 def _genius_folders() -> list[str]:
-    from conftest import SHARED  # noqa: PLC0415
+    from conftest import SHARED
 
     root = SHARED / "data" / "genius_anac"
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []

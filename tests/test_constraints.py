@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from analysis_brute import brute
 
 import accord
 from accord import compile_scenario, load_text
@@ -24,6 +23,7 @@ from accord.model import ScenarioError
 from accord.model.linear import parse_linear
 from accord.negotiation import simulate
 from accord.negotiation.calendar import schedule
+from analysis_brute import brute
 
 IRAN = """id: iran-toy
 title: Nuclear talks (toy)

@@ -8,8 +8,6 @@ import json
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes, random_game
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,6 +18,8 @@ from accord.forecast.agreement import check_package, nearest_agreeable
 from accord.forecast.cycles import cycle_forecast, cycle_periods, cycle_record
 from accord.game import compile_scenario
 from accord.model import load, resolve
+from analysis_brute import all_outcomes, random_game
+from conftest import FIXTURES
 
 SEEDS = st.integers(min_value=0, max_value=10**6)
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes
-from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from accord import api
@@ -18,6 +16,8 @@ from accord.analysis.robustness import RESERVATION, draw_judgements, game_at, ro
 from accord.cli import app
 from accord.game import compile_scenario
 from accord.model import ScenarioError, load
+from analysis_brute import all_outcomes
+from conftest import FIXTURES
 
 UNCERTAIN = FIXTURES / "uncertain.yaml"
 DRAWS, SEED = 120, 7

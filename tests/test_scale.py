@@ -223,8 +223,8 @@ def test_edits_set_and_shift_with_uncertainty() -> None:
 def test_task_seed_is_the_same_in_every_process() -> None:
     import accord.scale.keys as keys
 
-    code = ("import importlib.util as u; s = u.spec_from_file_location('k', {!r}); m = u.module_from_spec(s); "
-            "s.loader.exec_module(m); print(m.task_seed(7, 'toy|v0001|shuttle'))").format(keys.__file__)
+    code = (f"import importlib.util as u; s = u.spec_from_file_location('k', {keys.__file__!r}); m = u.module_from_spec(s); "
+            "s.loader.exec_module(m); print(m.task_seed(7, 'toy|v0001|shuttle'))")
     outs = set()
     for hs in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hs}
@@ -239,7 +239,7 @@ def test_forecast_chunks_any_order_same_numbers() -> None:
     game = accord.game_of(FIXTURES / "toy.yaml")
     ref = forecast(game, draws=600, seed=3).to_dict()
 
-    def backwards(fn, items, shared, progress=None):  # noqa: ANN001, ANN202
+    def backwards(fn, items, shared, progress=None):
         return list(reversed([fn(it, **shared) for it in reversed(items)]))
 
     assert forecast(game, draws=600, seed=3, map_chunks=backwards).to_dict() == ref
@@ -258,9 +258,8 @@ def test_tournament_through_a_pool_gives_the_same_table() -> None:
 
 def test_without_dask_the_cluster_schedulers_name_the_extra(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the scale extra were not installed
-    with pytest.raises(SchedulerError, match=r"accord\[scale\]"):
-        with open_pool("local"):
-            pass
+    with pytest.raises(SchedulerError, match=r"accord\[scale\]"), open_pool("local"):
+        pass
     r = runner.invoke(app, ["sweep", str(folder / "sweep.yaml"), "-o", str(folder / "out")])
     assert r.exit_code == 2 and "accord[scale]" in r.output and "--scheduler serial" in r.output
     r = runner.invoke(app, ["forecast", str(FIXTURES / "toy.yaml"), "--draws", "5", "--scheduler", "local"])

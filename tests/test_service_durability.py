@@ -222,7 +222,7 @@ def postgres() -> Any:
         pytest.skip(why)
     try:
         pg.start()
-    except Exception as e:  # noqa: BLE001 - say why, then skip
+    except Exception as e:
         pg.stop()
         pytest.skip(f"PostgreSQL could not be started: {e}")
     yield pg

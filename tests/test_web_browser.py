@@ -105,7 +105,7 @@ class Person:
             return  # the stream is read by the page; its messages are caught by the spy
         try:
             self.bodies.append(r.text())
-        except Exception as e:  # noqa: BLE001 - a body the browser did not keep (a redirect)
+        except Exception as e:
             self.bodies.append(f"(no body: {e})")
 
     def join(self, link: str) -> None:

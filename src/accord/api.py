@@ -32,10 +32,10 @@ from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
 from .model import Audit, Problem, Scenario, resolve, scenario_text
-from .model.timeline import as_of as _as_of
 from .model import audit as _audit
 from .model import check_sources as _check_sources
 from .model.files import kind_of
+from .model.timeline import as_of as _as_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 from .negotiation.review import SessionReview

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..guards import human
 from ..game import Game
+from ..guards import human
 from .words import join_and, value_text
 
 __all__ = ["LARGE", "Warning", "acceptable_contradictions", "scenario_warnings"]

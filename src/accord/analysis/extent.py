@@ -36,7 +36,6 @@ from .pareto import (
     _merge,
     _product_rows,
     block_options,
-    coupled_issues,
     coupled_blocks,
     finish_terms,
     issue_masks,

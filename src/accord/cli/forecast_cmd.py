@@ -10,7 +10,19 @@ from ..forecast import MODELS, backtest_deu
 from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
 from . import app
-from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
+from .common import (
+    AS_OF_HELP,
+    LIMIT_OPT,
+    Steps,
+    console,
+    err_console,
+    fail,
+    guarded,
+    load_game,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 backtest_app = typer.Typer(help="Backtest the forecasting models on real outcomes.", no_args_is_help=True)
 app.add_typer(backtest_app, name="backtest")

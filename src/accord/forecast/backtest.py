@@ -21,9 +21,10 @@ folds by proposal (seeded), so the figure is out-of-sample — not tuned to the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..game import Game
+from .agreement import annotate
 from .baselines import categorical_shares
 from .eum import VARIANTS
 from .models import MODELS, ForecastModel, ModelInputs, ModelRun
 from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
-from .agreement import annotate
 from .result import Forecast, IssueForecast
 
 __all__ = ["DRAW_CHUNK", "MODELS", "BatchPrediction", "MapChunks", "forecast", "predict_batch", "predict_draws",

@@ -68,7 +68,7 @@ def number(file: Path | str, text: Any, field: str, line: int | None, *, low: fl
         raise fail(file, f"expected {what}, got {text!r}", field, line) from None
     if isinstance(text, bool) or not math.isfinite(x):
         raise fail(file, f"expected {what}, got {text!r}", field, line)
-    if low is not None and x < low or high is not None and x > high:
+    if (low is not None and x < low) or (high is not None and x > high):
         rng = f"[{low:g}, {high:g}]" if low is not None and high is not None else (
             f">= {low:g}" if low is not None else f"<= {high:g}")
         raise fail(file, f"{text!r} is outside {rng}: expected {what}", field, line)

@@ -63,7 +63,7 @@ def _peek(path: Path) -> Any:
 
         return yaml.load(path.read_text(encoding="utf-8", errors="replace"),
                          Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except Exception:  # noqa: BLE001 - detection never raises
+    except Exception:
         return None
 
 

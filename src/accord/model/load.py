@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -400,7 +401,7 @@ def _bad_scalar(text: str) -> tuple[int | None, str | None]:
         if isinstance(node, yaml.ScalarNode):
             try:
                 loader.construct_object(node, deep=True)
-            except Exception:  # noqa: BLE001 - any failure marks the culprit
+            except Exception:
                 return node.start_mark.line + 1, node.value
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))

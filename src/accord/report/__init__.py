@@ -5,8 +5,16 @@ writes the HTML, Markdown, JSON and SVG files; ``compare_scenarios(a, b)`` says 
 two versions of a scenario and what that changed in the results.
 """
 
-from .brief import (BriefExists, BriefOutputError, WrittenBrief, build_view, check_output, render_html,
-                    render_markdown, write_brief)
+from .brief import (
+    BriefExists,
+    BriefOutputError,
+    WrittenBrief,
+    build_view,
+    check_output,
+    render_html,
+    render_markdown,
+    write_brief,
+)
 from .results import BriefData, Settings, collect, format_number
 
 __all__ = ["BriefData", "BriefExists", "BriefOutputError", "Settings", "WrittenBrief", "build_view", "check_output",

@@ -19,9 +19,10 @@ import html
 import io
 import json
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .. import __version__
 from ..escape import filename, markdown, markdown_code, plain, tree
@@ -221,7 +222,7 @@ def _concessions(d: dict) -> dict:
     an = d.get("analysis") or {}
     allc = an.get("concessions") or []
     words = an.get("concession_words") or []
-    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate(((an.get("robustness") or {}).get("concessions") or []))}
+    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate((an.get("robustness") or {}).get("concessions") or [])}
     rows = []
     for k, c in enumerate(allc):
         issue = _issue(d, c.get("issue") or "")

@@ -13,8 +13,9 @@ the brief as ``brief.json``), so the numbers in the HTML can be checked against 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -283,8 +284,7 @@ def _analysis(game: Game, st: Settings) -> tuple[dict, dict, dict | None, Game |
     applied (the post-concession simulation runs on it, so the concessions the analysis found are
     computed once). Frontiers too large to list are sampled (:mod:`accord.analysis.bounded`) and say
     so (``exact``)."""
-    from ..analysis import (analyze, apply_concessions, kalai_smorodinsky_point,  # noqa: PLC0415
-                            nash_point, zopa)
+    from ..analysis import analyze, apply_concessions, kalai_smorodinsky_point, nash_point, zopa  # noqa: PLC0415
     from ..analysis.bounded import bounded_frontier  # noqa: PLC0415
 
     an = analyze(game, draws=st.draws, seed=st.seed)

@@ -105,7 +105,7 @@ class BodyLimit:
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(x) for x in loc]
-    if parts and parts[0] == "body" or parts and parts[0] == "header":
+    if (parts and parts[0] == "body") or (parts and parts[0] == "header"):
         parts = parts[1:]
     return ".".join(parts)
 

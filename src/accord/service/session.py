@@ -153,7 +153,7 @@ class Session:
         self.state: Any = self.proto.start(self.base, child, self.spec.config)
         self.events: list[dict[str, Any]] = []
         self.seat_events: dict[str, list[dict[str, Any]]] = {s: [] for s in self.index}
-        self._seen: dict[str, int] = {s: 0 for s in self.index}
+        self._seen: dict[str, int] = dict.fromkeys(self.index, 0)
         self.submitted: dict[str, dict[str, Any]] = {}
         self.idem: dict[tuple[str, str], tuple[str, int]] = {}
         self.profile_version = 0
@@ -432,7 +432,7 @@ class Session:
     def progress(self) -> dict[str, Any]:
         """What the secretariat watches without reading what anyone said: per seat its player, whether
         it must act now (and how), and how many actions it has taken; the round, its date, the status."""
-        acted: dict[str, int] = {s: 0 for s in self.index}
+        acted: dict[str, int] = dict.fromkeys(self.index, 0)
         for ev in self.events:
             who = ev.get("actor")
             if who in acted and ev.get("kind") not in ("pause",):

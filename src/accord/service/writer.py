@@ -85,14 +85,14 @@ class Writer:
                 self.ops += len(items)
                 for (_, fut, loop), r in zip(items, results):
                     self._settle(fut, loop, True, r)
-            except Exception:  # noqa: BLE001 - isolate the failing operation
+            except Exception:
                 for op, fut, loop in items:
                     try:
                         r = self.store.run([op])[0]
                         self.commits += 1
                         self.ops += 1
                         self._settle(fut, loop, True, r)
-                    except Exception as e:  # noqa: BLE001
+                    except Exception as e:
                         self._settle(fut, loop, False, e)
             if stop:
                 return

@@ -22,8 +22,24 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
-                   evolve, new_key, opening_events, render, round_end, silent_consent)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    absent,
+    breakdown_probs,
+    check_turn,
+    clock,
+    ending_time,
+    event,
+    evolve,
+    new_key,
+    opening_events,
+    render,
+    round_end,
+    silent_consent,
+)
 
 __all__ = [
     "BATCHABLE",

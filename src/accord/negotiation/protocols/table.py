@@ -20,8 +20,25 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import own_space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
-                   evolve, needed, new_key, opening_events, render, round_end, silent_consent)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    absent,
+    breakdown_probs,
+    check_turn,
+    clock,
+    ending_time,
+    event,
+    evolve,
+    needed,
+    new_key,
+    opening_events,
+    render,
+    round_end,
+    silent_consent,
+)
 from .shuttle import mediator_model
 
 __all__ = [
