@@ -49,7 +49,7 @@ def spec(tasks: int) -> dict:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def _cpu() -> float:

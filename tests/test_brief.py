@@ -278,7 +278,7 @@ def _md_section(md: str, heading: str) -> str:
 
 @pytest.mark.parametrize("which", BRIEFS)
 def test_trades_table_rows_match_brief_json(which, request):
-    data, written = request.getfixturevalue(which)
+    _data, written = request.getfixturevalue(which)
     stored = json.loads(written.json.read_text(encoding="utf-8"))
     ex = stored["exchange"]
     trades = ex["trades"]
@@ -347,7 +347,7 @@ def test_miami_trades_include_russia_moving_on_the_guarantee_towards_ukraine(mia
 
 
 def test_no_trade_is_said_in_words(toy, tmp_path):
-    data, written = toy
+    data, _written = toy
     d = data.to_dict()
     d["exchange"] = {"stages": 1, "n_trades": 0, "trades": []}
     view = build_view(d, [])
@@ -514,7 +514,7 @@ def test_the_grid_list_check_catches_a_list_of_grid_points():
 
 @pytest.mark.parametrize("which", ALL)
 def test_no_prose_lists_grid_points_or_names_anchors_for_values(which, request):
-    data, written = request.getfixturevalue(which)
+    data, _written = request.getfixturevalue(which)
     d = data.to_dict()
     for sentence in _prose(d):
         assert not _GRID_LIST.search(sentence), sentence
@@ -543,7 +543,7 @@ def test_the_zopa_count_does_not_change_when_a_grid_is_refined():
 
 
 def test_one_meaning_per_solution_name(miami):
-    data, written = miami
+    _data, written = miami
     page = written.html.read_text(encoding="utf-8")
     head = _cells(_table(page, "models-table").split("</thead>")[0])
     assert "Nash model per issue (Achen)" in head and not any(h.startswith("Nash bargaining") for h in head)
@@ -565,7 +565,7 @@ def test_point_forecast_and_monte_carlo_median_are_labelled(miami):
 def test_every_table_has_a_csv_beside_the_brief(which, request):
     import csv as csvmod
 
-    data, written = request.getfixturevalue(which)
+    _data, written = request.getfixturevalue(which)
     page = written.html.read_text(encoding="utf-8")
     ids = re.findall(r"<table(?: id=\"([^\"]*)\")?>", page)
     assert ids and all(ids), "every table has an id"

@@ -47,7 +47,7 @@ runner = CliRunner()
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every regular file under ``root`` (links not followed) with its bytes."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         for f in filenames:
             p = Path(dirpath) / f
             if p.is_file() and not p.is_symlink():

@@ -29,8 +29,8 @@ def _independent_utility(folder: Path, profile: str, outcomes: list[dict[str, st
         ev = iss.find("evaluator")
         if ev is not None:
             lo = int(iss.get("lowerbound"))
-            f = lambda v: float(ev.get("offset")) + float(ev.get("slope")) * (int(v) - lo)
-            out += np.array([wi * f(o[name]) for o in outcomes])
+            off, slope = float(ev.get("offset")), float(ev.get("slope"))
+            out += np.array([wi * (off + slope * (int(o[name]) - lo)) for o in outcomes])
         else:
             e = {it.get("value"): float(it.get("evaluation")) for it in iss.findall("item")}
             top = max(e.values())

@@ -82,7 +82,7 @@ def test_collect_gathers_every_layer(toy_data):
     # the concessions open a ZOPA in the toy, and the shuttle then finds it
     assert d["simulations"]["shuttle after concessions"]["agreement_rate"] > 0
     assert any("With the cheapest concessions made" in h for h in d["headline"])
-    assert [s["quote"] for s in d["stances"]][0] == "A wants the line at zero."
+    assert next(s["quote"] for s in d["stances"]) == "A wants the line at zero."
     assert 3 <= len(d["headline"]) <= 5
     assert d["headline"][0].startswith("There is no zone of possible agreement")
     json.dumps(d)  # plain JSON

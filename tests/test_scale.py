@@ -117,7 +117,7 @@ def test_sweep_table_rows_and_summary_claims(folder: Path) -> None:
         assert x["rate"] == pytest.approx(np.mean([r["agreement"] == "true" for r in mine]))
     for label, per in f["simulate"]["produces_agreement"].items():
         assert any(r["agreement"] == "true" for r in sim if r["label"] == label)
-        for job, (lo, hi) in per.items():
+        for _job, (_lo, _hi) in per.items():
             assert f"**{label}**: agreement in" in res.summary()
     for label in f["simulate"]["no_agreement"]:
         assert not any(r["agreement"] == "true" for r in sim if r["label"] == label)

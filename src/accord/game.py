@@ -738,7 +738,7 @@ def _influence(c: Influence, g: IssueGrid, acc: np.ndarray, ideal: float) -> np.
     if g.kind == "continuous":
         lo, hi = pts.min() + delta, pts.max() + delta
         return (g.points >= lo - _TOL) & (g.points <= hi + _TOL)
-    step = int(round(delta))
+    step = round(delta)
     idx = np.flatnonzero(acc) + step
     out = np.zeros_like(acc)
     out[idx[(idx >= 0) & (idx < g.size)]] = True

@@ -18,6 +18,7 @@ Bad input raises :class:`ProfileError`, whose ``problems`` are ``(field path, me
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -175,10 +176,8 @@ def _explicit_values(grid: IssueGrid, entry: Mapping[str, Any], field: str,
         for opt, x in u.items():
             key: Any = opt
             if grid.kind == "continuous" and isinstance(opt, str):  # JSON keys are text: "600" is 600
-                try:
+                with contextlib.suppress(ValueError):
                     key = float(opt)
-                except ValueError:
-                    pass
             k = _point(grid, key, f"{field}.utilities.{opt}", problems)
             f = _number(x)
             if f is None or not 0.0 <= f <= 1.0:

@@ -139,9 +139,9 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
         needed = needed_on_issue(game, i)
         restr = [(a, w) for a, w in needed if (~game.acceptable[i][a] & w).any()]
         def allowed(sub: tuple[int, ...]) -> np.ndarray:
-            m = np.ones(g.size, dtype=bool)
+            m = np.ones(g.size, dtype=bool)  # noqa: B023 - called within this iteration
             for a in sub:
-                m &= game.acceptable[i][a] | ~dict(restr)[a]
+                m &= game.acceptable[i][a] | ~dict(restr)[a]  # noqa: B023 - called within this iteration
             return m
         if allowed(tuple(a for a, _ in restr)).any():
             continue
@@ -264,10 +264,10 @@ def constraint_blocking(game: Game) -> list[Blocking]:
         actor_groups: list[tuple[int, ...]] = []
         if rows is not None:
             def empty(sub: tuple[int, ...]) -> bool:
-                ok = np.ones(rows.shape[0], dtype=bool)
+                ok = np.ones(rows.shape[0], dtype=bool)  # noqa: B023 - called within this iteration
                 for a in sub:
-                    for i in issues:
-                        ok &= game.acceptable[i][a][rows[:, i]]
+                    for i in issues:  # noqa: B023 - called within this iteration
+                        ok &= game.acceptable[i][a][rows[:, i]]  # noqa: B023 - called within this iteration
                 return not ok.any()
             actor_groups = _minimal_groups(restr, empty)
         actors = sorted({a for g in actor_groups for a in g})

@@ -128,7 +128,7 @@ def _errors(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 
 def _simplex(k: int, step: float = 0.1) -> np.ndarray:
-    n = int(round(1 / step))
+    n = round(1 / step)
     pts = [c for c in product(range(n + 1), repeat=k) if sum(c) == n]
     return np.array(pts, dtype=float) / n
 

@@ -163,7 +163,7 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         cyc = None if pred.run is None else m.cycle(game, pred.run, pred.ordered.index(i), i)
         if g.kind == "ordinal":
             def opt(x: float) -> str:
-                return str(g.values[int(np.clip(np.rint(x), 0, g.size - 1))]) if np.isfinite(x) else ""
+                return str(g.values[int(np.clip(np.rint(x), 0, g.size - 1))]) if np.isfinite(x) else ""  # noqa: B023
 
             issues.append(IssueForecast(g.id, g.kind, opt(point), position=point, interval=interval, rounds=rounds_out,
                                         estimate=est, point=opt(at0) if draws > 0 else None, cycle=cyc))

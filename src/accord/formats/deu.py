@@ -96,7 +96,7 @@ class DEUData:
         idx = np.flatnonzero(av)
         pts = np.arange(101, dtype=float)
         rp = self.reference[k]
-        sq = int(round(rp)) if np.isfinite(rp) else None
+        sq = round(rp) if np.isfinite(rp) else None
         grid = IssueGrid(self.issue_ids[k], self.names[k], "continuous", pts, tuple(float(p) for p in pts),
                          tuple(f"{p:g}" for p in pts), None, sq)
         ideal = self.positions[k, idx]

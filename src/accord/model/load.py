@@ -7,6 +7,7 @@ Bundled scenarios load by name from the installed package (``importlib.resources
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable
@@ -107,10 +108,8 @@ def _line_map(text: str) -> dict[tuple[Any, ...], int]:
                 walk(v, path + (i,))
 
     if root is not None:
-        try:
+        with contextlib.suppress(RecursionError):
             walk(root, ())
-        except RecursionError:
-            pass
     return out
 
 

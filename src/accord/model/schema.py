@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -366,7 +366,7 @@ class Actor(_Frozen):
         return self.role == "party"
 
 
-Position = Union[Number, str]
+Position = Number | str
 
 
 class Stance(_Frozen):

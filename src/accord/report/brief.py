@@ -83,7 +83,7 @@ def _value_label(d: dict, issue_id: str, value: Any) -> str:
         if isinstance(value, str) and value in iss["options"]:
             return iss["tick_labels"][iss["options"].index(value)]
         if isinstance(value, (int, float)) and 0 <= round(value) < len(iss["tick_labels"]):
-            return iss["tick_labels"][int(round(value))]
+            return iss["tick_labels"][round(value)]
         return str(value)
     return format_number(value) + (f" {iss['unit']}" if iss.get("unit") else "")
 
@@ -321,7 +321,7 @@ def _forecast(d: dict) -> dict | None:
         return None
     rows = []
     cond = fc.get("conditional") or None
-    models = [m for m in (d.get("models") or {})]
+    models = list(d.get("models") or {})
     median = any((f or {}).get("estimate") == "median" for f in (fc.get("issues") or {}).values())
     cycles = []
     for iss in d["issues"]:
@@ -361,8 +361,7 @@ def _forecast(d: dict) -> dict | None:
         cond_label = _value_label(d, iss["id"], cond["package"].get(iss["id"])) if cond else None
         if f.get("cycle"):
             c = f["cycle"]
-            states = [_value_label(d, iss["id"], x) if iss["kind"] != "ordinal" else _value_label(d, iss["id"], x)
-                      for x in c["states"]]
+            states = [_value_label(d, iss["id"], x) for x in c["states"]]
             cycles.append(f"{iss['name']}: from round {c['since_round']} the rounds cycle through {len(states)} "
                           f"states ({' → '.join(states)}); the forecast is their mean")
         rows.append({"issue": iss["name"], "label": label, "value": num, "point": point_label,

@@ -122,10 +122,9 @@ def _label(grid: IssueGrid, value: Any) -> str:
         k = grid.index_of(value)
     except (KeyError, TypeError, ValueError):
         return str(value)
-    if grid.kind == "continuous":
-        if abs(float(grid.points[k]) - float(value)) > 1e-9:
-            unit = f" {grid.unit}" if grid.unit else ""
-            return f"{format_number(value)}{unit}"
+    if grid.kind == "continuous" and abs(float(grid.points[k]) - float(value)) > 1e-9:
+        unit = f" {grid.unit}" if grid.unit else ""
+        return f"{format_number(value)}{unit}"
     return grid.labels[k]
 
 
@@ -177,7 +176,7 @@ def _ideal_text(s: Any, grid: IssueGrid, ideal_point: float) -> str:
     if s.ideal is not None:
         return _label(grid, s.ideal)
     if not math.isnan(ideal_point):
-        return grid.labels[int(round(ideal_point))] if grid.kind != "continuous" else format_number(ideal_point)
+        return grid.labels[round(ideal_point)] if grid.kind != "continuous" else format_number(ideal_point)
     return "—"
 
 
@@ -294,7 +293,7 @@ def _analysis(game: Game, st: Settings) -> tuple[dict, dict, dict | None, Game |
     d["concession_words"] = _concession_words(game, an.concessions)
     whole, winfo = bounded_frontier(game, acceptability=False)
     u = whole.utilities
-    stride = max(1, int(math.ceil(len(whole) / MAX_FRONTIER_POINTS)))
+    stride = max(1, math.ceil(len(whole) / MAX_FRONTIER_POINTS))
     wd = {
         "parties": [game.actors[p] for p in whole.parties], "size": len(whole),
         "utilities": plain(u[::stride]), "stride": stride, "exact": winfo.exact, "note": winfo.note,
@@ -717,7 +716,6 @@ def headline(data: BriefData) -> list[str]:
             more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
             out.append(f"What blocks it: {'; '.join(parts)}{more}.")
         words = an.get("concession_words") or []
-        rob_c = (rob or {}).get("concessions") or []
         conc = [(k, c) for k, c in enumerate(an.get("concessions") or []) if c.get("rank", 1) == 1]
         if conc:
             items = []
@@ -835,7 +833,7 @@ def _forecast_label(issue: dict, value: Any) -> str:
         if isinstance(value, str):
             opts = issue.get("options") or []
             return issue["tick_labels"][opts.index(value)] if value in opts else value
-        k = int(round(float(value)))
+        k = round(float(value))
         k = min(max(k, 0), len(issue["tick_labels"]) - 1)
         return issue["tick_labels"][k]
     unit = f" {issue['unit']}" if issue.get("unit") else ""

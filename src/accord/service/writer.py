@@ -11,6 +11,7 @@ so one bad operation fails alone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -58,10 +59,8 @@ class Writer:
                 fut.set_result(value)
             else:
                 fut.set_exception(value)
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
             loop.call_soon_threadsafe(done)
-        except RuntimeError:  # the loop is closed: nobody waits any more
-            pass
 
     def _run(self) -> None:
         while True:

@@ -139,7 +139,9 @@ def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> St
     med, mname = mediator_of(game, config)
     who = ids + ((mname,) if med >= 0 else ())
     # a round needs the mediator (a virtual one is always there) and at least one delegation
-    quorum = (lambda present: (med < 0 or mname in present) and bool(present & set(ids)))
+    def quorum(present: set[str]) -> bool:
+        return (med < 0 or mname in present) and bool(present & set(ids))
+
     sched = schedule(game, config.steps, who, config.use_calendar, quorum=quorum)
     return State(game, config, parties, med, mname, tuple(own_space(game, a) for a in parties),
                  mediator_model(game, parties), sched, new_key(rng),
