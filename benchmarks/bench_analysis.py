@@ -169,7 +169,8 @@ def bench_anac2014() -> bool:
             genius = np.loadtxt(cached, delimiter=",", ndmin=2)
             same = genius.shape == whole.utilities.shape and np.allclose(
                 np.sort(genius, axis=0), np.sort(whole.utilities, axis=0), atol=1e-6)
-            print(f"  same frontier as GENIUS's cached pareto.xml ({genius.shape[0]} points): {'yes' if same else 'NO'}")
+            print(f"  same frontier as GENIUS's cached pareto.xml ({genius.shape[0]} points): "
+                  f"{'yes' if same else 'NO'}")
             ok &= bool(same)
         ok &= whole.exact
         try:

@@ -183,7 +183,8 @@ def test_console_check_catches_a_broken_page(chromium, tmp_path):
 
 
 #: Where the Chromium test leaves its screenshots of every figure (ACCORD_TEST_OUTPUT, else build/).
-TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT") or Path(__file__).resolve().parents[1] / "build" / "test-output")
+TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT")
+                   or Path(__file__).resolve().parents[1] / "build" / "test-output")
 
 
 @pytest.mark.parametrize("which", ["toy", "miami", "iran"])
@@ -364,7 +365,8 @@ def test_sensitivity_table_shows_each_issues_unit(which, request):
     d = data.to_dict()
     by_name = {i["name"]: i for i in d["issues"]}
     page = written.html.read_text(encoding="utf-8")
-    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>", page, re.S)
+    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>",
+                  page, re.S)
     assert m
     head = _cells(m.group(1).split("</thead>")[0])
     assert head[-2:] == ["Unit", "Share of range"]
@@ -459,7 +461,8 @@ def test_the_conditional_forecast_lies_inside_every_needed_partys_acceptable_set
     d = data.to_dict()
     cond = d["forecast"]["conditional"]
     game = compile_scenario(load(FIXTURES / "toy.yaml")) if which == "toy" else (
-        compile_scenario(resolve("miami-2025")) if which == "miami" else compile_scenario(load(FIXTURES / "iran-2015.yaml")))
+        compile_scenario(resolve("miami-2025")) if which == "miami"
+        else compile_scenario(load(FIXTURES / "iran-2015.yaml")))
     assert cond is not None
     g = game if cond["where"] == "as stated" else apply_concessions(game, minimal_concessions(game))
     o = g.outcome_from_dict(cond["package"])

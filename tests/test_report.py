@@ -135,7 +135,8 @@ def test_after_concessions_simulation_reuses_the_analysis_concessions(toy_game, 
     monkeypatch.setattr(concessions_mod, "_minimal_concessions", counted)
     concessions_mod._CACHE.pop(toy_game, None)
     d = collect(toy_game, FAST).to_dict()
-    assert len(calls) == 1, "minimal concessions are computed once per game (the analysis, forecasts and brief share them)"
+    assert len(calls) == 1, ("minimal concessions are computed once per game (the analysis, forecasts and brief "
+                             "share them)")
     # the same run as on the game with the minimal concessions applied afresh
     relaxed = analysis.apply_concessions(toy_game, concessions_mod.minimal_concessions(toy_game))
     assert d["simulations"][AFTER_CONCESSIONS] == _simulation(relaxed, "shuttle", FAST)

@@ -71,7 +71,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_spec_errors_name_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("bases: [toy]\nvary:\n  - kind: stance\n    actor: a\n    issue: border\n    field: mood\n"
-                   "    values: [1]\njobs:\n  - simulate: {runs: 0}\n  - analyze: {}\n    colour: red\n", encoding="utf-8")
+                   "    values: [1]\njobs:\n  - simulate: {runs: 0}\n  - analyze: {}\n    colour: red\n",
+                   encoding="utf-8")
     r = runner.invoke(app, ["sweep", str(bad), "-o", str(tmp_path / "out"), "--scheduler", "serial"])
     assert r.exit_code == 2
     assert f"{bad}:6: vary[0].field: Input should be 'ideal', 'salience' or 'acceptable'" in r.output
@@ -223,7 +224,8 @@ def test_edits_set_and_shift_with_uncertainty() -> None:
 def test_task_seed_is_the_same_in_every_process() -> None:
     import accord.scale.keys as keys
 
-    code = (f"import importlib.util as u; s = u.spec_from_file_location('k', {keys.__file__!r}); m = u.module_from_spec(s); "
+    code = (f"import importlib.util as u; s = u.spec_from_file_location('k', {keys.__file__!r}); "
+            "m = u.module_from_spec(s); "
             "s.loader.exec_module(m); print(m.task_seed(7, 'toy|v0001|shuttle'))")
     outs = set()
     for hs in ("1", "2"):

@@ -47,7 +47,8 @@ def _play(name: str, seed: int, protocol: str = "alternating") -> list:
 
 
 def test_registry_and_filter():
-    assert {"boulware", "linear", "conceder", "aspiration", "tit-for-tat", "mirror", "hardliner", "random"} <= set(STRATEGIES)
+    assert {"boulware", "linear", "conceder", "aspiration", "tit-for-tat", "mirror", "hardliner",
+            "random"} <= set(STRATEGIES)
     assert {c.name for c in filtered_strategies(mediator=True)} == {"split", "nash", "balanced", "least-satisfied"}
     assert all(c.classifier["vectorisable"] for c in filtered_strategies(concession="time"))
 

@@ -184,7 +184,8 @@ def delegation_answers(d: Person) -> dict[str, Any]:
     assert p.evaluate(LABELLED) == [], d.name  # every field of the reply, what-if and profile forms
     verdict = p.get_attribute("[data-verdict]", "data-verdict")
     outside = p.eval_on_selector_all("[data-outside]", "els => els.map(e => e.dataset.outside)")
-    checked = p.eval_on_selector_all('[data-reply="review"] input[type=checkbox]:checked', "els => els.map(e => e.name)")
+    checked = p.eval_on_selector_all('[data-reply="review"] input[type=checkbox]:checked',
+                                     "els => els.map(e => e.name)")
     if verdict == "acceptable":
         assert outside == [] and checked == []
         p.check("#kind-accept")
@@ -400,7 +401,8 @@ def test_wrong_link_and_expired_session(server: WebServer, browser: Any) -> None
     nid, inv = created["id"], created["seats"]
     person = Person(browser, server, "someone")
     p = person.page
-    for link in (f"{server.url}/rooms/{nid}#token=not-a-token", f"{server.url}/rooms/nosuchroom#token={inv['russia']['token']}"):
+    for link in (f"{server.url}/rooms/{nid}#token=not-a-token",
+                 f"{server.url}/rooms/nosuchroom#token={inv['russia']['token']}"):
         p.goto(link)
         p.wait_for_selector("[data-wrong]:not([hidden])")
         assert p.inner_text("[data-wrong-title]") == "This invitation link is not valid"

@@ -204,7 +204,8 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
     seeded Monte Carlo over the inputs' stated uncertainty and the share of draws whose forecast
     package is feasible; with ``robustness``, how often the analysis's headlines hold over the same
     draws (``Forecast.robustness``, what ``accord forecast --draws`` prints). Every
-    forecast says whether its package is feasible and what it is conditional on agreement. ``scheduler`` (``serial``, ``local`` or
+    forecast says whether its package is feasible and what it is conditional on agreement.
+    ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
     without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
     :class:`~accord.guards.LimitExceeded`, before any work. ``as_of``: the scenario as it stood that

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..game import Game
 from ..guards import human
-from .words import join_and, value_text
+from .words import join_and, set_text, value_text
 
 __all__ = ["LARGE", "ScenarioWarning", "acceptable_contradictions", "scenario_warnings"]
 
@@ -88,7 +88,6 @@ def scenario_warnings(game: Game) -> list[ScenarioWarning]:
         g = game.issues[i]
         names = [value_text(g, int(k)) for k in skipped]
         if len(names) > 4:
-            from .words import set_text
 
             gap = set_text(g, skipped)
         else:

@@ -165,7 +165,8 @@ def _finish(game: Game, cols: np.ndarray, u: np.ndarray) -> np.ndarray:
     if not game.terms or u.shape[-1] == 0:
         return u
     flat = u.reshape(-1, u.shape[-1])
-    return finish_terms(game, cols, np.zeros((flat.shape[0], 0), dtype=np.intp), flat, filter_=False)[1].reshape(u.shape)
+    none = np.zeros((flat.shape[0], 0), dtype=np.intp)
+    return finish_terms(game, cols, none, flat, filter_=False)[1].reshape(u.shape)
 
 
 def _meets(u: np.ndarray, d: np.ndarray) -> np.ndarray:

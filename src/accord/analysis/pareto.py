@@ -380,7 +380,7 @@ def _coupled_block(game: Game, tied: list[int], masks: list[np.ndarray], parties
     for o in options:
         cells *= int(o.size)
     if cells > limit and prune:
-        from .search import BUDGET, SearchTerm, branch_and_bound
+        from .search import BUDGET, SearchTerm, branch_and_bound  # noqa: PLC0415 - search imports pareto_mask from here
 
         col = {i: k for k, i in enumerate(tied)}
         pos = {int(a): k for k, a in enumerate(parties)}

@@ -53,7 +53,8 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
     for p, s in zip(a.parties, a.disagreement_source):
         if s.startswith("default"):
             console.print(styled(("warning", "yellow"), f" {p}'s disagreement utility is from a default: "
-                                 f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, or a reservation"),
+                                 f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, "
+                                 "or a reservation"),
                           highlight=False)
     t = Table(title="ZOPA per issue (acceptable to every actor whose consent is needed)")
     t.add_column("issue")
@@ -121,7 +122,8 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
 @app.command("analyze")
 def analyze_cmd(
     ref: str = typer.Argument(..., metavar="FILE|NAME|FOLDER",
-                              help="A scenario file, a bundled scenario name, or a GENIUS, GeniusWeb or NegMAS folder."),
+                              help="A scenario file, a bundled scenario name, or a GENIUS, GeniusWeb or "
+                                   "NegMAS folder."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
     rows: int = typer.Option(10, "--rows", min=0, max=1_000_000, help="Frontier rows to show in the tables."),
     draws: int = typer.Option(0, "--draws", min=0, help="Draws of the stated uncertainty: how often each "

@@ -128,7 +128,8 @@ def compare_cmd(
 
 
 def _scenario(ref: str):  # -> Scenario
-    """What ``accord.load`` reads (a file, a bundled name, a GENIUS, GeniusWeb or NegMAS folder), exit 2 on bad input."""
+    """What ``accord.load`` reads (a file, a bundled name, a GENIUS, GeniusWeb or NegMAS folder), exit 2 on
+    bad input."""
     from ..model import ScenarioError  # noqa: PLC0415
 
     try:

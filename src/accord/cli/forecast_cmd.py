@@ -190,7 +190,8 @@ def backtest_deu_cmd(
         beats = ("yes" if vs["ci90"][1] < 0 else "no") if vs else ""
         t.add_row(name, f"{e['mae']:.2f}", f"{e['median_ae']:.2f}", str(e["n"]), rel, ci, beats)
     console.print(t)
-    console.print(f"med AE: median absolute error. Δ MAE: the model's MAE minus the compromise model's on the same issues; 90% CI from "
+    console.print("med AE: median absolute error. Δ MAE: the model's MAE minus the compromise model's on the same "
+                  "issues; 90% CI from "
                   f"{BOOTSTRAP} bootstrap resamples of whole proposals (seed {seed}); beats: the whole CI is below 0.")
     console.print("blend weights (fitted on all issues): "
                   + ", ".join(f"{k} {v:.1f}" for k, v in res.blend_weights.items()))

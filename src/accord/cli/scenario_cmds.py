@@ -48,7 +48,7 @@ def validate_cmd(
 
     A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
     are not contiguous around the actor's ideal, and sizes at which listings are sampled."""
-    from ..analysis.checks import scenario_warnings
+    from ..analysis.checks import scenario_warnings  # noqa: PLC0415 - the analysis layer only for validate
 
     scn = load_scenario(scenario)
     try:

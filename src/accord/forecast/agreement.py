@@ -69,7 +69,7 @@ class PackageCheck:
 
 
 def _words(game: Game) -> Any:
-    from ..analysis import words
+    from ..analysis import words  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
 
     return words
 
@@ -189,10 +189,11 @@ def issue_costs(game: Game, fc: Forecast) -> list[np.ndarray]:
     return out
 
 
-def nearest_agreeable(game: Game, costs: list[np.ndarray], limit: int = MAX_CANDIDATES) -> tuple[np.ndarray | None, bool]:
+def nearest_agreeable(game: Game, costs: list[np.ndarray],
+                      limit: int = MAX_CANDIDATES) -> tuple[np.ndarray | None, bool]:
     """The agreeable package of least total cost, searched best first: ``(outcome or None, exact)``;
     ``exact`` is false when the search stopped at ``limit`` candidates without an answer."""
-    from ..analysis.zopa import issue_zopa_masks
+    from ..analysis.zopa import issue_zopa_masks  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
 
     masks = issue_zopa_masks(game)
     if any(not m.any() for m in masks):
@@ -233,7 +234,7 @@ def nearest_agreeable(game: Game, costs: list[np.ndarray], limit: int = MAX_CAND
 def conditional(game: Game, fc: Forecast) -> dict[str, Any] | None:
     """The forecast conditional on agreement (see the module doc), or ``None`` when even the
     cheapest concessions open no ZOPA."""
-    from ..analysis import apply_concessions, minimal_concessions
+    from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
 
     costs = issue_costs(game, fc)
     where, made, g2 = "as stated", [], game
@@ -257,7 +258,7 @@ def feasible_shares(game: Game, values: np.ndarray, probabilities: dict[int, np.
     draws of :func:`accord.analysis.robustness.draw_judgements` with the forecast's seed (the same
     positions, saliences and capabilities as the forecast's draws, plus drawn acceptable sets and
     reservations). ``values`` ``(D, I)``, ``probabilities`` ``{i: (D, K_i)}``."""
-    from ..analysis.robustness import _values, draw_judgements
+    from ..analysis.robustness import _values, draw_judgements  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
 
     D = values.shape[0]
     jd = draw_judgements(game, D, seed)

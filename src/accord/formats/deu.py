@@ -90,7 +90,7 @@ class DEUData:
     def to_game(self, k: int, capability: str = "equal"):  # -> Game (import kept local: formats < game)
         """Issue ``k`` as a one-issue :class:`~accord.game.Game` (continuous 0–100, step 1; the
         reference point as status quo; saliences scaled to 0–1)."""
-        from ..game import Game, IssueGrid, distance_values
+        from ..game import Game, IssueGrid, distance_values  # noqa: PLC0415 - the game only when an issue is compiled
 
         av = self.available[k]
         idx = np.flatnonzero(av)

@@ -332,7 +332,8 @@ def _parse_json(text: str, file: str) -> Any:
             found = []
         found = [p for p in found if p.field.split(".")[-1].split("[")[0] == key] or found
         raise ScenarioError(found[:1] or [Problem(file, _nth_line(text, json.dumps(key) + ":", 2), key,
-                                                  f"duplicate key {key!r}; a key may appear once in an object")]) from None
+                                                  f"duplicate key {key!r}; a key may appear once in an "
+                                                  "object")]) from None
     except ValueError as e:  # pragma: no cover - json rejects something else
         raise ScenarioError([Problem(file, None, "", f"invalid JSON: {e}")]) from None
 

@@ -292,7 +292,8 @@ def _range_kind(v: object) -> str:
 
 
 #: A stance's uncertainty entry: a triangular range (ideal, salience) or an acceptable set's bounds.
-StanceRange = Annotated[Annotated[AcceptableUncertainty, Tag("AcceptableUncertainty")] | Annotated[Triangular, Tag("Triangular")],
+StanceRange = Annotated[Annotated[AcceptableUncertainty, Tag("AcceptableUncertainty")]
+                        | Annotated[Triangular, Tag("Triangular")],
                         Discriminator(_range_kind)]
 
 
@@ -527,7 +528,8 @@ def _rule_tag(v: Any) -> str | None:
 
 
 RatificationRule = Annotated[
-    Annotated[Literal["veto"], Tag("rule-veto")] | Annotated[Supermajority, Tag("rule-supermajority")] | Annotated[RatifyProbability, Tag("rule-probability")],
+    Annotated[Literal["veto"], Tag("rule-veto")] | Annotated[Supermajority, Tag("rule-supermajority")]
+    | Annotated[RatifyProbability, Tag("rule-probability")],
     Discriminator(_rule_tag, custom_error_type="rule",
                   custom_error_message="write veto, {supermajority: 2/3, opposition: 0.55} or {probability: 0.4}"),
 ]

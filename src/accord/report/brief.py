@@ -222,14 +222,16 @@ def _concessions(d: dict) -> dict:
     an = d.get("analysis") or {}
     allc = an.get("concessions") or []
     words = an.get("concession_words") or []
-    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate((an.get("robustness") or {}).get("concessions") or [])}
+    rob_conc = (an.get("robustness") or {}).get("concessions") or []
+    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate(rob_conc)}
     rows = []
     for k, c in enumerate(allc):
         issue = _issue(d, c.get("issue") or "")
         short = words[k]["short"] if k < len(words) else str(c.get("text") or "")
         movers = [_name(d, x.get("actor", "")) for x in c.get("concessions") or []]
         hit = rob.get((c.get("issue"), c.get("rank")))
-        rows.append({"issue": issue["name"] if issue else "reservations", "rank": Num(d, f"analysis/concessions/{k}/rank"),
+        rows.append({"issue": issue["name"] if issue else "reservations",
+                     "rank": Num(d, f"analysis/concessions/{k}/rank"),
                      "first": c.get("rank", 1) == 1, "short": short, "who": _join(movers),
                      "cost": Num(d, f"analysis/concessions/{k}/cost"),
                      "text": str(c.get("text") or "").rstrip(".") + ".",
@@ -242,7 +244,8 @@ def _concessions(d: dict) -> dict:
         z = after.get("zopa") or {}
         opens = ("Even all of the cheapest concessions together leave no package acceptable to every needed actor."
                  if z.get("empty", True) else
-                 f"Together the cheapest concessions open a zone of possible agreement: {(after.get('reach') or {}).get('text')}.")
+                 f"Together the cheapest concessions open a zone of possible agreement: "
+                 f"{(after.get('reach') or {}).get('text')}.")
     return {"rows": rows, "first": [r for r in rows if r["first"]], "opens": opens,
             "cost_model": an.get("cost_model") or "", "draws": (an.get("robustness") or {}).get("draws")}
 
@@ -287,13 +290,15 @@ def _robustness(d: dict, top: int = 10) -> dict | None:
     for actor, per in (rob.get("blockers") or {}).items():
         for iss_id in per:
             name = "its reservation" if iss_id == "(reservation)" else (_issue(d, iss_id) or {}).get("name", iss_id)
-            rows.append({"what": f"{_name(d, actor)} blocks on {name}", "share": Num(d, f"{base}/blockers/{actor}/{iss_id}")})
+            rows.append({"what": f"{_name(d, actor)} blocks on {name}",
+                         "share": Num(d, f"{base}/blockers/{actor}/{iss_id}")})
     if rob.get("all_concessions_open") is not None:
         rows.append({"what": "The cheapest concessions together open a zone of agreement",
                      "share": Num(d, f"{base}/all_concessions_open")})
     fc = d.get("forecast") or {}
     if fc.get("feasible_share") is not None:
-        rows.append({"what": "The forecast package is one every needed actor accepts", "share": Num(d, "forecast/feasible_share")})
+        rows.append({"what": "The forecast package is one every needed actor accepts",
+                     "share": Num(d, "forecast/feasible_share")})
     judgements = []
     for k, r in enumerate((rob.get("sensitivity") or [])[:top]):
         iss = _issue(d, r.get("issue") or "")
@@ -349,7 +354,8 @@ def _forecast(d: dict) -> dict | None:
         by_model = []
         for m in models:
             x = ((d.get("models") or {}).get(m) or {}).get(iss["id"]) or {}
-            txt = _value_label(d, iss["id"], x.get("position") if iss["kind"] == "ordinal" and _is_num(x.get("position"))
+            txt = _value_label(d, iss["id"], x.get("position")
+                               if iss["kind"] == "ordinal" and _is_num(x.get("position"))
                                else x.get("forecast")) if x else "—"
             if x.get("cycle"):
                 txt += f" (cycle of {x['cycle']['period']})"
@@ -373,7 +379,8 @@ def _forecast(d: dict) -> dict | None:
     for m in models:
         mf = ((d.get("models") or {}).get(m) or {}).get("_feasibility") or {}
         n = len(mf.get("reasons") or [])
-        by_model_feasible.append("yes" if mf.get("feasible") else (f"no ({n} reason{'s' if n != 1 else ''})" if mf else "—"))
+        by_model_feasible.append("yes" if mf.get("feasible")
+                                 else (f"no ({n} reason{'s' if n != 1 else ''})" if mf else "—"))
     model = fc.get("model")
     return {"model": model, "model_label": model_label(model) if model else "", "rows": rows, "models": models,
             "model_labels": [model_label(m) for m in models], "median": median,
@@ -582,7 +589,8 @@ def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
                                  for x in view["stances"]])
     z = view.get("zopa")
     if z and z["rows"]:
-        out["zopa-table"] = (["Issue", "Positions every needed actor accepts"], [[r["issue"], r["text"]] for r in z["rows"]])
+        out["zopa-table"] = (["Issue", "Positions every needed actor accepts"],
+                             [[r["issue"], r["text"]] for r in z["rows"]])
     c = view.get("concessions") or {}
     if c.get("rows"):
         head = ["Issue", "Rank", "Concession", "Detail", "Cost"]
@@ -596,7 +604,8 @@ def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
         out["robustness-table"] = (["Finding", "Share of draws"], [[r["what"], r["share"]] for r in rob["rows"]])
         if rob["judgements"]:
             out["judgements-table"] = (["Actor", "Issue", "Judgement", "Low", "High", "Flips", "Index"],
-                                       [[j["actor"], j["issue"], j["field"], j["low"], j["high"], j["flips"], j["index"]]
+                                       [[j["actor"], j["issue"], j["field"], j["low"], j["high"], j["flips"],
+                                         j["index"]]
                                         for j in rob["judgements"]])
     sol = view.get("solutions")
     if sol:

@@ -65,7 +65,8 @@ class ScenarioDiff:
         inputs += [f"{c['actor']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}" for c in self.actors_changed]
         inputs += [f"issue added: {i}" for i in self.issues_added]
         inputs += [f"issue removed: {i}" for i in self.issues_removed]
-        inputs += [f"issue {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}" for c in self.issues_changed]
+        inputs += [f"issue {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}"
+                   for c in self.issues_changed]
         stances = [f"{s['actor']} on {s['issue']}: new stance" for s in self.stances_added]
         stances += [f"{s['actor']} on {s['issue']}: stance dropped" for s in self.stances_removed]
         stances += [f"{c['actor']} on {c['issue']}: restated, “{c['after']}”" if c["field"] == "restated" else
@@ -95,7 +96,8 @@ class ScenarioDiff:
                 else ""))
         conc = r.get("concessions")
         if conc:
-            res.append("cheapest concessions: " + ("; ".join(conc[0]) or "none") + " → " + ("; ".join(conc[1]) or "none"))
+            res.append("cheapest concessions: " + ("; ".join(conc[0]) or "none") + " → "
+                       + ("; ".join(conc[1]) or "none"))
         fc = r.get("forecast")
         if fc:
             for issue, (before, after) in fc["issues"].items():

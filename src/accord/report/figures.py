@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .palette import NEUTRAL
 from .results import format_number
 
@@ -102,7 +104,7 @@ def _spec(fig: Any, fid: str, title: str, caption: str) -> FigureSpec:
 
 
 def _to_svg(fig: Any, salt: str) -> str:
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt}):
@@ -119,7 +121,7 @@ def _to_svg(fig: Any, salt: str) -> str:
 
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     return Figure(figsize=(width, height), dpi=72)
 
@@ -154,8 +156,6 @@ def main_parties(d: dict) -> list[str]:
     """The two actors a 2-D utility figure shows: of the analysis's parties (role ``party`` first),
     the pair whose utilities are most opposed along the efficient frontier (the core conflict);
     without a frontier, the two most capable."""
-    import numpy as np
-
     an = d.get("analysis") or {}
     parties = list(an.get("parties") or [])
     role = {a["id"]: a["role"] for a in d["actors"]}
@@ -185,8 +185,8 @@ def main_parties(d: dict) -> list[str]:
 # -- issue lines ---------------------------------------------------------------------------------
 def _proxy(kind: str, **kw: Any) -> Any:
     """A legend handle drawn in neutral grey (the series it names is drawn in the actors' colours)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.lines import Line2D  # noqa: PLC0415 - matplotlib only when figures are drawn
+    from matplotlib.patches import Patch  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     if kind == "patch":
         return Patch(**kw)
@@ -209,7 +209,7 @@ def issue_line(d: dict, k: int) -> FigureSpec | None:
     acceptable set (a bar; a dotted line where it accepts anything), the status quo (dashed) and the
     forecast with its interval and the forecast conditional on agreement. Actors are named on the
     rows; the legend names every kind of mark."""
-    from matplotlib.collections import LineCollection
+    from matplotlib.collections import LineCollection  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     issue = d["issues"][k]
     rows = issue["positions"]
@@ -360,7 +360,7 @@ def zopa_bars(d: dict) -> FigureSpec | None:
     acceptable sets of actors whose consent is needed (dotted where an actor accepts any position),
     the green band the overlap (the issue's ZOPA); a red cross marks an issue with no overlap. The
     range's ends are written under each row; the legend names the actors and each kind of mark."""
-    from matplotlib.collections import LineCollection
+    from matplotlib.collections import LineCollection  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     if not d.get("analysis"):
         return None
@@ -522,7 +522,8 @@ def utility_space(d: dict) -> FigureSpec | None:
            "up and right is better for both. Light dots are efficient packages if nobody's acceptable set "
            "counted, dark (or green) dots the packages every needed actor accepts (or would, after the cheapest "
            "concessions). The star is the Nash bargaining solution, the plus Kalai–Smorodinsky, the square the "
-           "disagreement point (each party's reservation, else the value of its no-deal positions); open markers are simulated agreements or, where talks failed, the last text on the table.")
+           "disagreement point (each party's reservation, else the value of its no-deal positions); open "
+           "markers are simulated agreements or, where talks failed, the last text on the table.")
     return _spec(fig, "utility-space", "Utility space", cap)
 
 
@@ -640,7 +641,7 @@ def simulation_by_format(d: dict) -> FigureSpec | None:
 
 def render_figures(d: dict, progress: Callable[[str], None] | None = None) -> list[FigureSpec]:
     """All figures of a brief, in reading order; figures whose data is missing are left out."""
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     tick = progress or (lambda _s: None)
     jobs: list[tuple[str, Callable[[], FigureSpec | None]]] = [

@@ -754,11 +754,13 @@ def headline(data: BriefData) -> list[str]:
         elif feas:
             reasons = feas.get("reasons") or []
             viol = feas.get("violations") or []
-            order = sorted(range(len(reasons)), key=lambda k: (0 if k < len(viol) and viol[k].get("kind") == "acceptable"
+            order = sorted(range(len(reasons)),
+                           key=lambda k: (0 if k < len(viol) and viol[k].get("kind") == "acceptable"
                                                                else 1, len(reasons[k])))
             first = reasons[order[0]] if order else ""
             s += (" — not a package the parties could sign: " + first
-                  + (f" (and {len(reasons) - 1} more reason{'s' if len(reasons) > 2 else ''})" if len(reasons) > 1 else "")
+                  + (f" (and {len(reasons) - 1} more reason{'s' if len(reasons) > 2 else ''})"
+                     if len(reasons) > 1 else "")
                   + ".")
         if fc.get("feasible_share") is not None:
             s += f" The forecast package is feasible in {_pct(fc['feasible_share'])} of draws."
@@ -772,7 +774,8 @@ def headline(data: BriefData) -> list[str]:
                   + _join_and(changed) + "." if changed else
                   f" Conditional on agreement{where}, the nearest package every needed actor accepts is the same.")
         elif feas and not feas.get("feasible"):
-            s += " No package is acceptable to all even after the cheapest concessions, so there is no forecast conditional on agreement."
+            s += (" No package is acceptable to all even after the cheapest concessions, so there is no "
+                  "forecast conditional on agreement.")
         out.append(s)
     sims = dict(data.simulations or {})
     relaxed_run = sims.pop(AFTER_CONCESSIONS, None)

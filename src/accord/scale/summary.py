@@ -76,10 +76,13 @@ def _analyze_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: di
         blocked = next((r.get("blocked") for r in mine if r["base"] == b and r["changes"] == 0), None)
         lines.append(f"- Baseline ({b}): " + ("the ZOPA is already open." if is_open else
                                               f"no ZOPA (blocked on {blocked or 'reservations'})."))
-    lines.append("- Opens a ZOPA on its own: " + ("; ".join(alone) if alone else "none of the single changes tried") + ".")
+    lines.append("- Opens a ZOPA on its own: " + ("; ".join(alone) if alone else "none of the single changes tried")
+                 + ".")
     if any(r["changes"] >= 2 for r in mine):
-        lines.append("- Opens a ZOPA only in combination: " + ("; ".join(t for t in together) if together else "none") + ".")
-    lines.append(f"- Leaves it closed: {len(closed)} of {sum(1 for r in mine if r['changes'] >= 1)} variants with changes.")
+        lines.append("- Opens a ZOPA only in combination: " + ("; ".join(together) if together else "none")
+                     + ".")
+    n_changed = sum(1 for r in mine if r["changes"] >= 1)
+    lines.append(f"- Leaves it closed: {len(closed)} of {n_changed} variants with changes.")
     lines.append("")
     lines += _table(["variant", "changes", "ZOPA", "agreeable packages", "still blocked"],
                     [[names[(r["base"], r["variant"])], r["changes"], "open" if r["zopa_open"] else "closed",
@@ -114,7 +117,8 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
     lines.append("")
     for v, per in produces.items():
         if per:
-            lines.append(f"- **{_cell(v)}**: agreement in " + ", ".join(f"{j} {_span(*per[j])}" for j in jobs if j in per)
+            lines.append(f"- **{_cell(v)}**: agreement in "
+                         + ", ".join(f"{j} {_span(*per[j])}" for j in jobs if j in per)
                          + "; none in " + (", ".join(j for j in jobs if j not in per) or "no format") + ".")
     lines.append("- No agreement in any format: " + ("; ".join(none) if none else "none") + ".")
     lines.append("")
@@ -128,7 +132,8 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
         table.append(row)
     lines += _table(header, table)
     lines.append("")
-    return {"rates": rates, "produces_agreement": {v: {j: list(x) for j, x in per.items()} for v, per in produces.items()
+    return {"rates": rates,
+            "produces_agreement": {v: {j: list(x) for j, x in per.items()} for v, per in produces.items()
                                                    if per}, "no_agreement": none}
 
 

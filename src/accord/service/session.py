@@ -45,7 +45,8 @@ from ..negotiation.session import transcript as make_transcript
 from ..negotiation.strategies import Strategy, make
 from ..profiles import ProfileError, apply_profile, profile_of
 
-__all__ = ["DISCLOSURES", "HUMAN", "MAX_NOTE", "ActionError", "Session", "Spec", "build_spec", "fingerprint", "needs", "seat_id"]
+__all__ = ["DISCLOSURES", "HUMAN", "MAX_NOTE", "ActionError", "Session", "Spec", "build_spec", "fingerprint", "needs",
+           "seat_id"]
 
 HUMAN = "human"
 DISCLOSURES = ("assistant-only", "mediator")
@@ -359,7 +360,7 @@ class Session:
         and the names and colours (the brief's, :mod:`accord.report.palette`) of the seats ``seat``
         hears from — itself, the mediators and whoever appears in its own event list (every seat for
         a mediator, who talks with all of them; every actor of the scenario for the organiser, ``seat=None``)."""
-        from ..report.palette import colour_for
+        from ..report.palette import colour_for  # noqa: PLC0415 - the report layer (matplotlib) only for the colours
 
         sched = getattr(self.state, "sched", None)
         now = int(self.state.round) + 1

@@ -382,8 +382,8 @@ class Service:
             seats = [x for x, a in s.index.items() if a >= 0]
         if lv.assist_cache is not None and lv.assist_cache[0] == key:
             return lv.assist_cache[1]
-        from ..api import assist
-        from ..guards import LimitExceeded
+        from ..api import assist  # noqa: PLC0415 - the analysis and API layers only when asked for
+        from ..guards import LimitExceeded  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         try:
             res = await asyncio.to_thread(assist, game, text=text, reveal=reveal)
@@ -469,7 +469,7 @@ class Service:
             except ActionError as e:
                 raise _err(e) from None
             game = s.game
-        from ..analysis.assistant import check_text
+        from ..analysis.assistant import check_text  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         res = await asyncio.to_thread(check_text, game, o, reveal=reveal, label="draft")
         needed = int(game.needed(np.asarray(o)[None, :])[0].sum())
@@ -530,8 +530,8 @@ class Service:
             spec, game = await asyncio.to_thread(self._spec, {**body, "seats": {}})
         except ActionError as e:
             raise _err(e) from None
-        from ..negotiation.runner import players_of
-        from ..negotiation.strategies import filtered_strategies
+        from ..negotiation.runner import players_of  # noqa: PLC0415 - the analysis and API layers only when asked for
+        from ..negotiation.strategies import filtered_strategies  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         _, mediators = players_of(game, spec.protocol, spec.config)
         seats = []
@@ -552,7 +552,7 @@ class Service:
         async with lv.lock:
             tr = await asyncio.to_thread(lv.session.transcript)
             game = lv.session.game
-        from ..api import session_brief
+        from ..api import session_brief  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         res = await asyncio.to_thread(session_brief, game, tr, profiles=False)
         return {"negotiation": nid, "status": tr["status"], **res.to_dict()}

@@ -171,10 +171,12 @@ def view(state: State, actor: int) -> View:
     if actor == state.mediator and (actor >= 0 or state.phase == "draft"):
         role = g.roles[actor] if actor >= 0 else "mediator"
         own = own_space(g, actor) if actor >= 0 else None
-        return View(state.mediator_name, role, NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues, own,
+        return View(state.mediator_name, role, NAME, state.round, s.rounds, date, s.deadline_at(state.round),
+                    g.issues, own,
                     state.inboxes[-1], state.draft, state.model)
     pos = state.parties.index(actor)
-    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues,
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round),
+                g.issues,
                 state.owns[pos], state.inboxes[pos], state.draft)
 
 

@@ -139,7 +139,8 @@ def view(state: State, actor: int) -> View:
     """Everyone at the table sees every proposal and vote; only its own utilities."""
     s, g = state.sched, state.game
     date = s.dates[min(state.round, s.rounds - 1)]
-    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues,
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round),
+                g.issues,
                 own_space(g, actor), state.public, state.proposal,
                 state.model if actor in state.chairs else None)
 
