@@ -454,7 +454,7 @@ def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None
     game = game_of(subject, as_of)
     if history is None and isinstance(subject, Scenario):
         history = subject
-    elif history is None and not isinstance(subject, Game):
+    elif history is None and isinstance(subject, str | Path):
         history = load(subject)
     with guards.limits(limits):
         check_brief(game, settings)

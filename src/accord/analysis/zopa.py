@@ -11,6 +11,7 @@ utilities and cross-issue constraints.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -112,7 +113,8 @@ def _values(game: Game, i: int, mask: np.ndarray) -> list[float | str]:
     return [g.values[k] for k in np.flatnonzero(mask)]
 
 
-def _minimal_groups(members: list[int], conflict, max_size: int = 4) -> list[tuple[int, ...]]:
+def _minimal_groups(members: list[int], conflict: Callable[[tuple[int, ...]], bool],
+                    max_size: int = 4) -> list[tuple[int, ...]]:
     """Minimal subsets (by inclusion, up to ``max_size``) for which ``conflict(subset)`` holds."""
     found: list[tuple[int, ...]] = []
     for size in range(1, min(max_size, len(members)) + 1):

@@ -6,6 +6,7 @@ from contextlib import nullcontext
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import api
 from ..analysis import Analysis
@@ -34,7 +35,7 @@ def _outcome(o: dict) -> str:
     return ", ".join(f"{k}={_fmt(v)}" for k, v in o.items())
 
 
-def _zopa_cell(game: Game | None, issue: str, values: list) -> object:
+def _zopa_cell(game: Game | None, issue: str, values: list) -> Text | str:
     """An issue's ZOPA as ranges (continuous) or option labels, never a list of grid points."""
     if not values:
         return styled(("none", "red"))
@@ -71,15 +72,15 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
         console.print(styled(("note", "yellow"), f" {note}"), highlight=False)
     if a.blocking:
         t = Table(title="What blocks an agreement")
-        for c in ("issue", "actors", "why"):
-            t.add_column(c)
+        for col in ("issue", "actors", "why"):
+            t.add_column(col)
         for b in a.blocking:
             t.add_row(b.issue or "(across issues)", ", ".join(b.actors), b.text)
         console.print(t)
     if a.concessions:
         t = Table(title="Cheapest concessions that would open a ZOPA (rank 1 per issue is the cheapest)")
-        for c in ("issue", "rank", "cost", "distance", "what it would take"):
-            t.add_column(c)
+        for col in ("issue", "rank", "cost", "distance", "what it would take"):
+            t.add_column(col)
         for c in a.concessions:
             t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.cost:.3f}", f"{c.distance:g}", c.text)
         console.print(t)
@@ -112,8 +113,8 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
         console.print(t)
     if a.tradeoffs:
         t = Table(title="Trade-offs (logrolls)")
-        for c in ("issues", "actors", "gain", "package"):
-            t.add_column(c)
+        for col in ("issues", "actors", "gain", "package"):
+            t.add_column(col)
         for tr in a.tradeoffs:
             t.add_row(" / ".join(tr.issues), " / ".join(tr.actors), f"{tr.gain:.3f}", tr.text)
         console.print(t)

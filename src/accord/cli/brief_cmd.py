@@ -127,7 +127,7 @@ def compare_cmd(
             console.print(f"  - {line}", highlight=False)
 
 
-def _scenario(ref: str):  # -> Scenario
+def _scenario(ref: str) -> Scenario:
     """What ``accord.load`` reads (a file, a bundled name, a GENIUS, GeniusWeb or NegMAS folder), exit 2 on
     bad input."""
     from ..model import ScenarioError  # noqa: PLC0415

@@ -40,7 +40,7 @@ class SafeConsole(Console):
         kwargs.setdefault("emoji", False)
         super().__init__(**kwargs)
 
-    def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
+    def render_str(self, text: str, **kwargs: Any) -> Text:
         kwargs["markup"] = False
         kwargs["emoji"] = False
         return super().render_str(terminal(text), **kwargs)

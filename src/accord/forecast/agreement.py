@@ -180,7 +180,7 @@ def issue_costs(game: Game, fc: Forecast) -> list[np.ndarray]:
     for g in game.issues:
         f = fc[g.id]
         if g.ordered:
-            x = float(f.position) if (g.kind == "ordinal" and f.position is not None) else float(f.forecast)  # type: ignore[arg-type]
+            x = float(f.position) if (g.kind == "ordinal" and f.position is not None) else float(f.forecast)
             span = float(np.ptp(g.points)) or 1.0
             out.append(np.abs(g.points - x) / span)
         else:

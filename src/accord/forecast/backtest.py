@@ -81,7 +81,7 @@ def deu_predictions(data: DEUData, capability: str = "equal", rounds: int = 10,
            "reference_point": data.reference.copy()}
     out["nbs"] = nash_bargaining(x, c, s, np.arange(101.0), 0.0, 100.0, data.reference, m)
     for v in ("scholz2011", "paper"):
-        r = run_eum(x, c, s, m, rounds=rounds, variant=v, progress=progress)  # type: ignore[arg-type]
+        r = run_eum(x, c, s, m, rounds=rounds, variant=v, progress=progress)
         out[f"eum_{v}"] = cycle_forecast(r.median, cycle_periods(r.positions)[0])  # a cycle's mean, not its last state
         out[f"eum_{v}_mean"] = r.mean[-1]
     out["exchange"] = exchange_by_group(x, c, s, m, data.proposal, stages=1)

@@ -185,7 +185,7 @@ class Issue(_Frozen):
                                      f"{MAX_GRID_POINTS:,} points (choose a larger step)")
             if self.status_quo is not None and not isinstance(self.status_quo, (int, float)):
                 raise ValueError("status_quo of a continuous issue must be a number")
-            if self.status_quo is not None and not self.low <= self.status_quo <= self.high:  # type: ignore[operator]
+            if self.status_quo is not None and not self.low <= self.status_quo <= self.high:
                 raise ValueError(f"status_quo: {self.status_quo:g} is outside the issue's range "
                                  f"[{self.low:g}, {self.high:g}]")
         else:
@@ -924,12 +924,12 @@ def _check_uncertainty(where: str, s: Stance, issue: Issue) -> list[str]:
     """Each key of a stance's ``uncertainty`` holds the right kind of range for its issue."""
     errs: list[str] = []
     for key in ("ideal", "salience"):
-        if isinstance(s.uncertainty.get(key), AcceptableUncertainty):  # type: ignore[call-overload]
+        if isinstance(s.uncertainty.get(key), AcceptableUncertainty):
             errs.append(f"{where}.uncertainty.{key}: expected a range {{low, high, mode}}")
-    u = s.uncertainty.get("salience")  # type: ignore[call-overload]
+    u = s.uncertainty.get("salience")
     if isinstance(u, Triangular) and not (u.low >= 0 and u.high <= 1):
         errs.append(f"{where}.uncertainty.salience: [{u.low}, {u.high}] is outside [0, 1]")
-    acc = s.uncertainty.get("acceptable")  # type: ignore[call-overload]
+    acc = s.uncertainty.get("acceptable")
     if acc is None:
         return errs
     w = f"{where}.uncertainty.acceptable"
@@ -1009,7 +1009,7 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
             elif not (issue.low <= s.acceptable.low and s.acceptable.high <= issue.high):  # type: ignore[operator]
                 errs.append(f"{where}.acceptable: [{s.acceptable.low}, {s.acceptable.high}] is outside "
                             f"the issue's range [{issue.low}, {issue.high}]")
-        u = s.uncertainty.get("ideal")  # type: ignore[call-overload]
+        u = s.uncertainty.get("ideal")
         if isinstance(u, Triangular) and not (issue.low <= u.low and u.high <= issue.high):  # type: ignore[operator]
             errs.append(f"{where}.uncertainty.ideal: [{u.low}, {u.high}] is outside the issue's range")
     else:
@@ -1041,7 +1041,7 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
                 errs.append(f"{where}.ranking: {', '.join(map(repr, missing))} not ranked; rank every option")
         if issue.kind == "categorical" and s.utilities is None and s.ranking is None:
             errs.append(f"{where}: a categorical issue has no order; give utilities or a ranking")
-        u = s.uncertainty.get("ideal")  # type: ignore[call-overload]
+        u = s.uncertainty.get("ideal")
         if u is not None and issue.kind == "categorical":
             errs.append(f"{where}.uncertainty.ideal: a categorical issue has no numeric position")
         elif isinstance(u, Triangular) and not (u.low >= 0 and u.high <= len(opts) - 1):
@@ -1059,7 +1059,7 @@ def _check_range(where: str, r: Range, issue: Issue) -> list[str]:
     if not errs and r.low is not None and r.high is not None:
         lo = issue.option_ids.index(r.low) if isinstance(r.low, str) else r.low
         hi = issue.option_ids.index(r.high) if isinstance(r.high, str) else r.high
-        if lo > hi:  # type: ignore[operator]
+        if lo > hi:
             errs.append(f"{where}: low {r.low!r} comes after high {r.high!r}")
     return errs
 

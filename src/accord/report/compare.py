@@ -155,8 +155,8 @@ def _inputs(a: Scenario, b: Scenario, diff: ScenarioDiff) -> None:
     as_, bs = {(s.actor, s.issue): s for s in a.stances}, {(s.actor, s.issue): s for s in b.stances}
     diff.stances_added = [{"actor": k[0], "issue": k[1]} for k in bs if k not in as_]
     diff.stances_removed = [{"actor": k[0], "issue": k[1]} for k in as_ if k not in bs]
-    for k in [k for k in as_ if k in bs]:
-        x, y = as_[k], bs[k]
+    for key in [key for key in as_ if key in bs]:
+        x, y = as_[key], bs[key]
         pairs = {"ideal": (x.ideal, y.ideal), "salience": (x.salience, y.salience),
                  "acceptable": (_acceptable(x), _acceptable(y)), "utilities": (x.utilities, y.utilities),
                  "ranking": (list(x.ranking) if x.ranking else None, list(y.ranking) if y.ranking else None),
@@ -165,10 +165,10 @@ def _inputs(a: Scenario, b: Scenario, diff: ScenarioDiff) -> None:
         for f, (before, after) in pairs.items():
             if not _same(before, after):
                 moved = True
-                diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": f, "before": before,
+                diff.stances_changed.append({"actor": key[0], "issue": key[1], "field": f, "before": before,
                                              "after": after})
         if not moved and x.provenance != y.provenance:  # the same stance, restated on a new source
-            diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": "restated",
+            diff.stances_changed.append({"actor": key[0], "issue": key[1], "field": "restated",
                                          "before": x.provenance.text, "after": y.provenance.text})
     ac = {c.reason for c in a.constraints}
     bc = {c.reason for c in b.constraints}

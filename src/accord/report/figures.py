@@ -8,6 +8,7 @@ the SVG ids are salted per figure so that several figures can sit inline in one 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
@@ -33,7 +34,7 @@ __all__ = [
     "zopa_bars",
 ]
 
-_RC = {
+_RC: Any = {  # matplotlib types its keys as a Literal of every rc name (from 3.10)
     "svg.fonttype": "none",
     "text.parse_math": False,  # user text with $...$ is text, never matplotlib mathtext
     "font.size": 8.5,
@@ -643,9 +644,9 @@ def render_figures(d: dict, progress: Callable[[str], None] | None = None) -> li
     """All figures of a brief, in reading order; figures whose data is missing are left out."""
     import matplotlib  # noqa: PLC0415 - matplotlib only when figures are drawn
 
-    tick = progress or (lambda _s: None)
+    tick: Callable[[str], None] = progress or (lambda _s: None)
     jobs: list[tuple[str, Callable[[], FigureSpec | None]]] = [
-        (f"figure: {iss['id']}", (lambda k=k: issue_line(d, k))) for k, iss in enumerate(d["issues"])]
+        (f"figure: {iss['id']}", functools.partial(issue_line, d, k)) for k, iss in enumerate(d["issues"])]
     jobs += [("figure: zopa", lambda: zopa_bars(d)), ("figure: utility space", lambda: utility_space(d)),
              ("figure: trajectories", lambda: trajectories(d)), ("figure: simulation", lambda: simulation_by_format(d))]
     out = []

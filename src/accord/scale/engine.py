@@ -59,7 +59,7 @@ def plan_sweep(spec: str | Path | SweepSpec | dict[str, Any]) -> Plan:
     elif isinstance(spec, SweepSpec):
         s, src = spec, SpecSource("<sweep>")
     else:
-        import yaml  # type: ignore[import-untyped]  # noqa: PLC0415
+        import yaml  # noqa: PLC0415
 
         s, src = read_sweep(yaml.safe_dump(spec, sort_keys=False), "<sweep>")
     return make_plan(s, src)

@@ -289,7 +289,7 @@ def _check_seat(base: Base, seat: str, names: tuple[str, ...], where: tuple[Any,
 def _design(spec: SweepSpec, per_axis: list[list[Level] | Any]) -> list[tuple[Level, ...]]:
     if spec.design == "grid":
         return [tuple(p) for p in itertools.product(*per_axis)] if per_axis else [()]
-    n = spec.design.lhs  # type: ignore[union-attr]
+    n = spec.design.lhs
     u = latin_hypercube(n, len(per_axis), spec.seed)
     points = []
     for r in range(n):

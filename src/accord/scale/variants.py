@@ -149,7 +149,7 @@ def _actor(data: dict[str, Any], scn: Scenario, e: Edit) -> None:
         raise EditError(f"{what}: none is stated, so it cannot be shifted (set it instead)")
     old = float(ac.get(e.field) if ac.get(e.field) is not None else 0.0)
     new = _num(e.value, what) if e.op == "set" else old + _num(e.value, what)
-    ac[e.field] = _bounded(new, 0.0, 1.0, what)  # type: ignore[index]
+    ac[e.field] = _bounded(new, 0.0, 1.0, what)
     if e.field == "capability":
         unc = dict(ac.get("uncertainty") or {})
         if e.op == "set":

@@ -165,6 +165,6 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     from ..web import mount  # noqa: PLC0415 - the web rooms import the service
 
     mount(app)  # the rooms, the secretariat and their assets (accord.web)
-    app.add_middleware(BodyLimit, limit=settings.max_body, large=settings.max_create_body)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, limit=settings.max_body, large=settings.max_create_body)
     return app
 

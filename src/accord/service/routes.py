@@ -38,7 +38,7 @@ def _json(text: str, headers: dict[str, str] | None = None) -> Response:
 
 
 def _service(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 def principal(request: Request,

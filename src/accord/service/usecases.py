@@ -408,12 +408,12 @@ class Service:
         """What-if for a delegation: its own value of ``text`` under its current private preferences,
         per issue whether the value is in its acceptable set (else the nearest it accepts)."""
         seat = self._seat(p, nid)
-        return await self._read(nid, lambda s: s.evaluate(seat, text))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.evaluate(seat, text))
 
     async def values(self, p: Principal, nid: str) -> dict[str, Any]:
         """A delegation's own value of every text it has seen, in order (its figure over time)."""
         seat = self._seat(p, nid)
-        return await self._read(nid, lambda s: s.values(seat))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.values(seat))
 
     async def calendar(self, p: Principal, nid: str) -> dict[str, Any]:
         """The public calendar (every round's date, the calendar pauses before it, the deadline) and the
@@ -423,12 +423,12 @@ class Service:
             seat = self._seat(p, nid)
         else:
             self._organiser(p, nid)
-        return await self._read(nid, lambda s: s.calendar(seat))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.calendar(seat))
 
     async def note(self, p: Principal, nid: str) -> dict[str, Any]:
         """The seat's own private notes."""
         seat = self._seat(p, nid)
-        return await self._read(nid, lambda s: s.note(seat))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.note(seat))
 
     async def set_note(self, p: Principal, nid: str, text: Any) -> dict[str, Any]:
         """Save the seat's private notes (a record of the log: the organiser reads the whole log)."""
@@ -486,7 +486,7 @@ class Service:
         lv = await self._live(nid)
         seat = self._mediator_seat(p, nid, lv)
         reveal = p.organiser or lv.session.spec.disclosure == "mediator"
-        return await self._read(nid, lambda s: s.space(seat, reveal))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.space(seat, reveal))
 
     async def progress(self, p: Principal, nid: str) -> dict[str, Any]:
         """What the secretariat watches: per seat its player, whether it must act now, how many actions

@@ -57,7 +57,7 @@ def env() -> Environment:
 
 
 def service(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 async def signer(request: Request) -> Signer:

@@ -242,11 +242,11 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
     ev.extend(silent)
     for a, blocked in rejecting:
         rejected.append(g.actors[a])
-        want = tuple((g.issue_index(i), _nearest_acceptable(g, a, g.issue_index(i), d[g.issue_index(i)]))
-                     for i in blocked)
+        want = tuple((g.issue_index(iid), _nearest_acceptable(g, a, g.issue_index(iid), d[g.issue_index(iid)]))
+                     for iid in blocked)
         extra.append(Message(r, "critique", g.actors[a], want))
-        for i in blocked:
-            named.setdefault(i, []).append(g.actors[a])
+        for iid in blocked:
+            named.setdefault(iid, []).append(g.actors[a])
     away = [g.actors[p] for p in state.parties if absent(state, p)]
     if not rejected and not away:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
@@ -254,9 +254,9 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
     history = state.history + (named,)
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
     state = evolve(state, history=history, inboxes=boxes)
-    reason, extra = round_end(state, r)
+    reason, ending = round_end(state, r)
     if reason is None:
-        return evolve(state, round=r + 1, phase="draft", responses=()), ev + extra
+        return evolve(state, round=r + 1, phase="draft", responses=()), ev + ending
     stall = stall_report(state, rejected)
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
     done = Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))
