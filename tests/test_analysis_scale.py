@@ -74,7 +74,8 @@ def test_sampled_solutions_are_agreeable_efficient_among_the_sample_and_locally_
 
 
 def test_brief_on_a_billion_packages(iran, tmp_path):
-    from accord.report import Settings, collect, write_brief
+    from accord.briefing import collect
+    from accord.report import Settings, write_brief
 
     data = collect(iran, Settings(draws=20, runs=1, protocols=("shuttle",)))
     d = data.to_dict()

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from accord.briefing import collect
 from accord.game import compile_scenario
 from accord.model import load, resolve
-from accord.report import Settings, build_view, collect, format_number, render_html, render_markdown, write_brief
+from accord.report import Settings, build_view, render_html, render_markdown, write_brief
 from accord.report.brief import MAX_TRADES, lookup
+from accord.words import format_number
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -133,7 +135,7 @@ def test_markdown_reads_as_plain_text(which, request):
 def test_miami_brief_shows_real_results_in_every_section(miami):
     data, _ = miami
     d = data.to_dict()
-    assert all(d["layers"].values()) and set(d["layers"]) == {"analysis", "forecast", "negotiation"}
+    assert d["analysis"] and d["forecast"] and d["simulations"]
     assert d["analysis"]["zopa"]["empty"] is True
     assert {b["issue"] for b in d["analysis"]["blocking"]} >= {"territory", "security_guarantee"}
     assert d["forecast"]["issues"]["army_size"]["interval"] is not None

@@ -448,7 +448,8 @@ def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None
     Before any work: the output folder is checked (:func:`accord.report.check_output`: raises
     :class:`~accord.report.BriefOutputError`), then the settings and the size of the work
     (:func:`check_brief`). The files are written atomically (:mod:`accord.report.output`)."""
-    from .report import check_output, collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+    from .briefing import collect  # noqa: PLC0415 - the report layer (matplotlib) is loaded only for briefs
+    from .report import check_output, write_brief  # noqa: PLC0415 - likewise
 
     check_output(out, force)
     game = game_of(subject, as_of)

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from ..game import Game
+from ..words import value_text
 from .extent import zopa_extent
 from .pareto import party_indices
 from .result import ConcessionOption, Tradeoff
-from .words import value_text
 
 __all__ = ["PartyAdvice", "party_advice"]
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..game import Game
 from ..guards import human
-from .words import join_and, set_text, value_text
+from ..words import join_and, set_text, value_text
 
 __all__ = ["LARGE", "ScenarioWarning", "acceptable_contradictions", "scenario_warnings"]
 

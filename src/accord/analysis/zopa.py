@@ -18,10 +18,10 @@ from itertools import combinations
 import numpy as np
 
 from ..game import Game
+from ..words import set_text
 from .extent import reservation_frontier, zopa_exists, zopa_extent
 from .pareto import _product_rows, issue_masks, party_indices
 from .result import Blocking, Frontier, Zopa
-from .words import set_text
 
 __all__ = ["issue_zopa_masks", "needed_on_issue", "zopa", "blocking", "count_agreeable", "COUNT_LIMIT",
            "cross_terms", "constraint_blocking", "minimal_term_groups", "BLOCK_LIMIT"]

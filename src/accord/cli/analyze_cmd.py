@@ -10,9 +10,9 @@ from rich.text import Text
 
 from .. import api
 from ..analysis import Analysis
-from ..analysis.words import set_text
 from ..game import Game
 from ..guards import human
+from ..words import set_text
 from . import app
 from .common import (
     AS_OF_HELP,

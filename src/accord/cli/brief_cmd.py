@@ -12,7 +12,7 @@ from ..forecast.models import MODELS
 from ..game import Game
 from ..model import Scenario
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
-from ..report.results import STEPS
+from ..report.data import STEPS
 from . import app
 from .common import (
     AS_OF_HELP,
@@ -62,9 +62,6 @@ def print_summary(data: BriefData, written: WrittenBrief) -> None:
     console.print(styled(("Headline findings", "bold")))
     for k, h in enumerate(data.headline, 1):
         console.print(f" {k}. {h}", highlight=False, soft_wrap=False)
-    missing = [name for name, ok in data.layers.items() if not ok]
-    if missing:
-        console.print(styled(("Not shown (layer not installed):", "yellow"), f" {', '.join(missing)}"))
 
 
 @app.command("brief")

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import words
 from ..game import Game
 from .result import Forecast
 
@@ -68,12 +69,6 @@ class PackageCheck:
                 "violations": [dict(v) for v in self.violations], "ratification": self.ratification}
 
 
-def _words(game: Game) -> Any:
-    from ..analysis import words  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
-
-    return words
-
-
 def _constraint_names(game: Game) -> tuple[list[tuple[str | None, str]], list[tuple[str | None, str]]]:
     """``(id, reason)`` of the forbidden and the requires constraints, in the Game's order."""
     scn = game.scenario
@@ -106,7 +101,7 @@ def check_package(game: Game, outcome: np.ndarray, values: dict[str, float] | No
     """Check one package (point indices per issue) against the agreement space. ``values``: the
     exact positions on continuous issues where they fall between grid points (a forecast): those
     are checked against the acceptable intervals and named as they are, not as their grid point."""
-    w = _words(game)
+    w = words
     o = np.asarray(outcome, dtype=np.intp)
     exact = {game.issue_index(k): float(v) for k, v in (values or {}).items()
              if game.issues[game.issue_index(k)].kind == "continuous"}

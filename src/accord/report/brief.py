@@ -2,7 +2,7 @@
 
 Both documents are rendered by jinja2 templates (``report/templates/``) from one *view*: the brief's
 data arranged into sections. Every number in the view is a :class:`Num` that points into the data by
-path (``"analysis/nash/utilities/0"``) and is formatted by :func:`~accord.report.results.format_number`;
+path (``"analysis/nash/utilities/0"``) and is formatted by :func:`~accord.words.format_number`;
 in HTML it renders as ``<data value=… data-path=…>`` so a test can check each shown number against
 ``brief.json``, in Markdown as plain text.
 
@@ -27,9 +27,10 @@ from typing import Any
 from .. import __version__
 from ..escape import filename, markdown, markdown_code, plain, tree
 from ..forecast.models import MODELS
+from ..words import format_number
+from .data import BriefData
 from .figures import FigureSpec, main_parties, render_figures
 from .output import MARKER, BriefExists, BriefOutputError, check_output, write_output
-from .results import BriefData, format_number
 
 __all__ = ["Num", "lookup", "build_view", "render_html", "render_markdown", "write_brief", "BriefExists",
            "BriefOutputError", "MARKER", "WrittenBrief", "check_output", "figure_file"]
@@ -554,7 +555,6 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
         "simulations": _simulations(d),
         "assumptions": _assumptions(d),
         "caveats": d["caveats"],
-        "layers": d["layers"],
         "settings": d["settings"],
     }
 

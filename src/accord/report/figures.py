@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from ..words import format_number
 from .palette import NEUTRAL
-from .results import format_number
 
 __all__ = [
     "DECOR",
