@@ -71,7 +71,7 @@ def test_num_reads_the_data_by_path():
     assert lookup(d, "a/b/1/c") == 2.0
 
 
-# -- the brief's use case (accord.briefing) -------------------------------------------------------------------------------------
+# -- the brief's use case (accord.briefing) ----------------------------------------------------------
 def test_collect_gathers_every_layer(toy_data):
     d = toy_data.to_dict()
     assert d["analysis"] and d["forecast"] and d["simulations"] and "layers" not in d
