@@ -13,7 +13,7 @@ from ..analysis import Analysis
 from ..game import Game
 from ..guards import human
 from ..words import set_text
-from . import app
+from .app import app
 from .common import (
     AS_OF_HELP,
     LIMIT_OPT,

@@ -13,7 +13,7 @@ from ..game import Game
 from ..model import Scenario
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
 from ..report.data import STEPS
-from . import app
+from .app import app
 from .common import (
     AS_OF_HELP,
     LIMIT_OPT,

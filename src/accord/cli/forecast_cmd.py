@@ -9,7 +9,7 @@ from .. import api, guards
 from ..forecast import MODELS, backtest_deu
 from ..forecast.backtest import BOOTSTRAP
 from ..formats.deu import DEUError, load_deu
-from . import app
+from .app import app
 from .common import (
     AS_OF_HELP,
     LIMIT_OPT,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from . import app
+from .app import app
 from .common import console, fail, print_json
 
 negotiations = typer.Typer(name="negotiations", help="Create and follow negotiations on an `accord serve` "

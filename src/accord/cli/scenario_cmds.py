@@ -14,7 +14,7 @@ from ..guards import human
 from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
-from . import app
+from .app import app
 from .common import AS_OF_HELP, console, fail, load_scenario, print_json, scenario_as_of, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .. import api, guards
 from ..negotiation.protocols import PROTOCOLS
-from . import app
+from .app import app
 from .common import (
     AS_OF_HELP,
     LIMIT_OPT,

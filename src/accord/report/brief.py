@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..escape import filename, markdown, markdown_code, plain, tree
 from ..forecast.models import MODELS
+from ..version import __version__
 from ..words import format_number
 from .data import BriefData
 from .figures import FigureSpec, main_parties, render_figures

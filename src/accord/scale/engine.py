@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from .jobs import run_chunk
 from .plan import Plan, make_plan
 from .schedulers import DEFAULT_CONNECT_TIMEOUT, Pool, check_scheduler, open_pool
