@@ -300,8 +300,11 @@ def _robustness(d: dict, top: int = 10) -> dict | None:
                            "field": _FIELD.get(r["field"], r["field"]),
                            "low": r.get("low"), "high": r.get("high"), "flips": _flip_words(d, r.get("flips") or []),
                            "index": Num(d, f"{base}/sensitivity/{k}/index") if r.get("index") is not None else None})
+    flipping = [j for j, r in zip(judgements, rob.get("sensitivity") or []) if r.get("flips")]
     return {"draws": Num(d, f"{base}/draws"), "seed": Num(d, f"{base}/seed"), "rows": rows,
-            "judgements": judgements, "varied": len(rob.get("varied") or [])}
+            "judgements": judgements, "varied": len(rob.get("varied") or []),
+            "challenge": flipping[:3], "screened": len(rob.get("sensitivity") or []),
+            "fixed": len(rob.get("fixed") or [])}
 
 
 def _join(xs: Sequence[str]) -> str:
