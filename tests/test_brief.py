@@ -663,3 +663,24 @@ def test_the_print_stylesheet_and_the_summary_come_first(miami):
     assert "@media print" in page and "page-break-after: always" in page
     sections = re.findall(r'<section id="([^"]+)"', page)
     assert sections[0] == "summary" and sections[1] == "scenario"
+
+
+def test_a_model_still_moving_after_its_last_round_is_labelled(miami):
+    data, written = miami
+    d = data.to_dict()
+    eum = d["models"]["eum"]
+    moving = [i for i, x in eum.items() if not i.startswith("_") and (x.get("settling") or {}).get("state") == "moving"]
+    assert moving, "Miami's EUM rounds leave the army size still moving"
+    page = written.html.read_text(encoding="utf-8")
+    head = _cells(_table(page, "models-table").split("</thead>")[0])
+    col = head.index("Expected utility")
+    rows = {_cells(r)[0]: _cells(r) for r in _rows(_table(page, "models-table"))}
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    for i in moving:
+        name = next(x["name"] for x in d["issues"] if x["id"] == i)
+        assert rows[name][col].endswith("(still moving)"), rows[name]
+        assert f"Expected utility: on {name} the forecast is still" in text
+    settled = [i for i, x in eum.items() if not i.startswith("_") and (x.get("settling") or {}).get("state") == "settled"]
+    for i in settled:
+        name = next(x["name"] for x in d["issues"] if x["id"] == i)
+        assert "still moving" not in rows[name][col]
