@@ -134,12 +134,13 @@ def moving_text(rec: dict[str, Any], unit: str = "", value: Any = None) -> str:
     step = float(rec["last_step"])
     moved = f"{'+' if step > 0 else '−'}{_sig(abs(step))}{u} in the last round"
     n = rec["rounds"]
+    pu = u if value is None else ""  # a caller's formatter writes its own unit
     if rec["direction"] == "up" and rec.get("high") is not None:
-        return (f"still rising after {n} rounds ({moved}); it cannot pass {fmt(rec['high'])}{u if value is None else ''}, "
+        return (f"still rising after {n} rounds ({moved}); it cannot pass {fmt(rec['high'])}{pu}, "
                 "the highest position an actor holds")
     if rec["direction"] == "down" and rec.get("low") is not None:
-        return (f"still falling after {n} rounds ({moved}); it cannot pass {fmt(rec['low'])}{u if value is None else ''}, "
+        return (f"still falling after {n} rounds ({moved}); it cannot pass {fmt(rec['low'])}{pu}, "
                 "the lowest position an actor holds")
-    span = (f"; the actors' positions span {fmt(rec['low'])}–{fmt(rec['high'])}{u if value is None else ''}"
+    span = (f"; the actors' positions span {fmt(rec['low'])}–{fmt(rec['high'])}{pu}"
             if rec.get("low") is not None else "")
     return f"still moving back and forth after {n} rounds ({moved}){span}"
