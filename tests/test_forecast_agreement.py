@@ -73,6 +73,20 @@ def test_every_forecast_says_whether_its_package_is_feasible():
     assert iran["conditional"]["where"] == "as stated"
     g = compile_scenario(load(FIXTURES / "iran-2015.yaml"))
     assert g.agreeable(g.outcome_from_dict(iran["conditional"]["package"])[None, :])[0]
+    # every stated interval the forecast breaks, for every actor whose consent it needs, is named
+    scn = load(FIXTURES / "iran-2015.yaml")
+    needed = g.needed(g.outcome_from_dict({k: v["forecast"] for k, v in iran["issues"].items()})[None, :])[0]
+    broken = 0
+    for s in scn.stances:
+        x = iran["issues"][s.issue]["forecast"]
+        if needed[g.index(s.actor)] and isinstance(x, float) and s.acceptable is not None and not (
+                s.acceptable.low - 1e-9 <= x <= s.acceptable.high + 1e-9):
+            broken += 1
+            name = g.names[g.index(s.actor)]
+            issue = g.issues[g.issue_index(s.issue)].name
+            assert any(r.startswith(f"{name} does not accept") and issue in r for r in iran["feasibility"]["reasons"]), \
+                (s.actor, s.issue)
+    assert broken >= 3  # the Western caps on enrichment and stockpile, as the issue found
 
 
 def test_forecast_draws_report_the_feasible_share_and_robustness():
