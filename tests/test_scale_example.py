@@ -99,6 +99,14 @@ def test_summary_claims_hold_in_the_table(shipped: dict, tmp_path: Path) -> None
                 assert "agreement in every format" in line
             for m in never.get(label, []):
                 assert "no agreement in any format" in line and m in line.split("; with ")[-1]
+            # a mix that agrees in some formats but not in others is named with the formats it fails in
+            # (a format where no mix agrees is in the sentence's "none in")
+            for m in agreeing:
+                zero = [j for j in FORMATS if j in claimed and not any(r["agreement"] == "true" for r in mine
+                                                                       if r["job"] == j and r["strategies"] == m)]
+                assert f["simulate"]["none_in"].get(label, {}).get(m, []) == zero
+                if zero:
+                    assert f"but with {m} none in {zero[0]}" in line
         else:
             assert line is None and label in f["simulate"]["no_agreement"]
     no_line = next(x for x in md.splitlines() if x.startswith("- No agreement in any format: "))

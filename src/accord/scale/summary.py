@@ -138,6 +138,11 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
                 per[j] = (min(rs), max(rs))
         produces[v] = per
     none = [v for v, per in produces.items() if not per]
+    # formats where a mix that agrees elsewhere never agrees (the range above then starts at 0%)
+    none_in = {v: {s: [j for j in per if (v, s, j) in cells and not any(cells[(v, s, j)])] for s in agreeing[v]}
+               for v, per in produces.items() if per and n_seats > 1}
+    none_in = {v: {s: js for s, js in per.items() if js} for v, per in none_in.items()}
+    none_in = {v: per for v, per in none_in.items() if per}
     blocking = [s for s in seat_labels if n_seats > 1 and any(agreeing.values())
                 and not any(a.get(s, False) for a in agreed.values())]
     lines.append("## Agreement rate by variant and format")
@@ -153,6 +158,8 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
         missing = [j for j in jobs if j not in per]
         text = (f"agreement in every format ({where})" if not missing
                 else f"agreement in {where}; none in {', '.join(missing)}")
+        if v in none_in:
+            text += "".join(f", but with {m} none in {_or(js)}" for m, js in none_in[v].items())
         if v in never_with:
             text = (f"with {_or(agreeing[v])}, {text}; with {_or(never_with[v])}, no agreement in any format")
         lines.append(f"- **{_cell(v)}**: {text}.")
@@ -170,7 +177,8 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
         table.append(row)
     lines += _table(header, table)
     lines.append("")
-    return {"rates": rates, "no_agreement": none, "never_with": never_with, "blocking_seats": blocking,
+    return {"rates": rates, "no_agreement": none, "never_with": never_with, "none_in": none_in,
+            "blocking_seats": blocking,
             "produces_agreement": {v: {j: list(x) for j, x in per.items()} for v, per in produces.items() if per}}
 
 
@@ -248,8 +256,11 @@ def _forecast_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: d
 
 def summarize(plan: Plan, rows: list[dict[str, Any]], *, table_files: tuple[str, ...] = ("table.csv",)) -> Summary:
     """The summary of a sweep's rows. ``findings``: ``analyze`` (per job: ``baseline_open``,
-    ``opens_alone``, ``opens_together``), ``simulate`` (``rates`` per variant, seats and job,
-    ``produces_agreement`` {variant: {job: [min, max]}}, ``no_agreement``), ``forecast`` (per job:
+    ``opens_alone``, ``opens_together``), ``simulate`` (``rates`` per variant, seats and job;
+    ``produces_agreement`` {variant: {job: [min, max]}} over the seat assignments under which the
+    variant agrees in some job; ``never_with`` {variant: [seats under which it agrees in no job]};
+    ``none_in`` {variant: {seats: [jobs where those seats never agree though they do elsewhere]}};
+    ``blocking_seats``: seats under which no variant agrees; ``no_agreement``), ``forecast`` (per job:
     {variant: {issue: median and interval, or option and probability}})."""
     spec = plan.spec
     names = _names(plan)
