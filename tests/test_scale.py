@@ -226,7 +226,8 @@ def test_task_seed_is_the_same_in_every_process() -> None:
     import accord.scale.keys as keys
 
     code = (f"import importlib.util as u; s = u.spec_from_file_location('k', {keys.__file__!r}); "
-            "m = u.module_from_spec(s); s.loader.exec_module(m); print(m.task_seed(7, 'toy|v0001|shuttle'))")
+            "m = u.module_from_spec(s); "
+            "s.loader.exec_module(m); print(m.task_seed(7, 'toy|v0001|shuttle'))")
     outs = set()
     for hs in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hs}

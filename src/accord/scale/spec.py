@@ -284,8 +284,8 @@ class SweepSpec(_Strict):
         if self.design == "grid":
             for k, a in enumerate(self.vary):
                 if isinstance(a, _Levels) and a.range is not None:
-                    errors.append(f"vary[{k}].range: a grid needs listed values; "
-                                  "draw from a range with design: {lhs: N}")
+                    errors.append(f"vary[{k}].range: a grid needs listed values; draw from a range with "
+                                  "design: {lhs: N}")
         if errors:
             raise ValueError("\n".join(errors))
         return self

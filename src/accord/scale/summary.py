@@ -90,7 +90,8 @@ def _analyze_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: di
     lines.append("- Opens a ZOPA on its own: " + ("; ".join(alone) if alone else "none of the single changes tried")
                  + ".")
     if any(r["changes"] >= 2 for r in mine):
-        lines.append("- Opens a ZOPA only in combination: " + ("; ".join(together) if together else "none") + ".")
+        lines.append("- Opens a ZOPA only in combination: " + ("; ".join(together) if together else "none")
+                     + ".")
     n_changed = sum(1 for r in mine if r["changes"] >= 1)
     lines.append(f"- Leaves it closed: {len(closed)} of {n_changed} variants with changes.")
     lines.append("")
