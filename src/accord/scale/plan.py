@@ -409,8 +409,10 @@ def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None =
                             chunks.append(Chunk(len(chunks), vi, si, j, part, start,
                                                 min(spec.chunk_runs, sim.runs - start), seed))
     columns, types = _columns(spec, bases, names, [final_variants, seats])
+    # "format": bumped when chunk rows change meaning (2: concession labels in words), so a folder
+    # written by an older accord is refused ("a different sweep") rather than resumed into a mixed table
     h = digest({"spec": spec.model_dump(mode="json", exclude={"title", "question"}),
-                "bases": [b.digest for b in bases], "format": 1})
+                "bases": [b.digest for b in bases], "format": 2})
     return Plan(spec, bases, tuple(names), game_axes, tuple(final_variants), tuple(seats), tuple(job_ids),
                 tuple(chunks), columns, types, h, players)
 
