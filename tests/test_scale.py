@@ -118,8 +118,9 @@ def test_sweep_table_rows_and_summary_claims(folder: Path) -> None:
         assert x["rate"] == pytest.approx(np.mean([r["agreement"] == "true" for r in mine]))
     for label, per in f["simulate"]["produces_agreement"].items():
         assert any(r["agreement"] == "true" for r in sim if r["label"] == label)
-        for _job, (_lo, _hi) in per.items():
-            assert f"**{label}**: agreement in" in res.summary()
+        line = next(x for x in res.summary().splitlines() if x.startswith(f"- **{label}**: "))
+        for job, (lo, hi) in per.items():
+            assert 0 <= lo <= hi and hi > 0 and job in line and "agreement in" in line
     for label in f["simulate"]["no_agreement"]:
         assert not any(r["agreement"] == "true" for r in sim if r["label"] == label)
     md = (folder / "out" / "summary.md").read_text(encoding="utf-8")
@@ -300,3 +301,66 @@ def test_tournament_table_file(tmp_path: Path) -> None:
                             "strategy", "utility"}
     r = runner.invoke(app, args)
     assert r.exit_code == 2 and "refusing to overwrite" in r.output
+
+
+SEATS = """\
+bases: [toy.yaml]
+vary:
+  - kind: strategies
+    mixes:
+      plain: {}
+      soft: {a: conceder, b: conceder}
+jobs:
+  - id: shuttle
+    simulate: {protocol: shuttle, runs: 1, steps: 5}
+  - id: direct
+    simulate: {protocol: alternating, runs: 1, steps: 5}
+"""
+
+
+@pytest.mark.parametrize(("edit", "line", "field", "message"), [
+    # a mix names the mediator, who plays in the shuttle but not in direct talks
+    (("soft: {a: conceder, b: conceder}", "soft: {a: conceder, b: conceder, m: nash}"), 6, "vary[0].mixes.soft.m",
+     "'m' (mediator) does not play in job 'direct' (alternating; players: a, b), so a strategy for it would be "
+     "ignored; name only actors who play in every simulation job"),
+    # a mix names a ratifier, who plays in no job
+    (("plain: {}", "plain: {parl: conceder}"), 5, "vary[0].mixes.plain.parl",
+     "'parl' (ratifier) does not play in job 'shuttle'"),
+    # a one-seat strategy axis naming a seat that a job does not seat
+    (("  - kind: strategies\n    mixes:\n      plain: {}\n      soft: {a: conceder, b: conceder}\n",
+      "  - kind: strategy\n    seat: m\n    values: [nash]\n"), 4, "vary[0].seat",
+     "'m' (mediator) does not play in job 'direct'"),
+    (("protocol: shuttle,", "protocol: shuttle, parties: [a, ghost],"), 9, "jobs[0].simulate.parties[1]",
+     "unknown actor 'ghost'; actors: a, b, m, parl"),
+    (("protocol: shuttle,", "protocol: shuttle, parties: [a, parl],"), 9, "jobs[0].simulate.parties[1]",
+     "'parl' is a ratifier; only parties (and mediators) negotiate"),
+    (("protocol: shuttle,", "protocol: shuttle, mediator: ghost,"), 9, "jobs[0].simulate.mediator",
+     "unknown actor 'ghost'"),
+    (("protocol: shuttle,", "protocol: shuttle, parties: [a, b], mediator: a,"), 9, "jobs[0].simulate.mediator",
+     "'a' is also one of the parties"),
+    (("protocol: shuttle,", "protocol: shuttle, mediator: a,"), 9, "jobs[0].simulate.mediator",
+     "'a' negotiates there as a party (parties: a, b); a mediator cannot negotiate for itself"),
+    (("protocol: alternating,", "protocol: alternating, mediator: m,"), 11, "jobs[1].simulate.mediator",
+     "the alternating protocol seats no mediator, so 'm' would not play (players: a, b)"),
+    (("protocol: alternating,", "protocol: alternating, strategies: {m: nash},"), 11,
+     "jobs[1].simulate.strategies.m", "'m' (mediator) does not play in job 'direct' (alternating; players: a, b), "
+     "so a strategy for it would be ignored; name only actors who play in this job"),
+])
+def test_actors_who_do_not_play_are_refused(tmp_path: Path, edit: tuple[str, str], line: int, field: str,
+                                            message: str) -> None:
+    """A sweep naming an actor who does not play where it is named (a strategy mix, a seat, a job's
+    parties, mediator or strategies) is refused with file, line and field, exit 2 — never run with
+    that actor silently left out."""
+    shutil.copy(FIXTURES / "toy.yaml", tmp_path / "toy.yaml")
+    good = tmp_path / "good.yaml"
+    good.write_text(SEATS, encoding="utf-8")
+    plan_sweep(good)  # the sweep as written plans
+    assert edit[0] in SEATS
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SEATS.replace(edit[0], edit[1]), encoding="utf-8")
+    r = runner.invoke(app, ["sweep", str(bad), "-o", str(tmp_path / "out"), "--scheduler", "serial"])
+    assert r.exit_code == 2, r.output
+    assert f"{bad}:{line}: {field}: base toy.yaml: {message}" in " ".join(r.output.split()), r.output
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "out").exists()
+

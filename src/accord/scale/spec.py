@@ -170,7 +170,7 @@ class DeadlineAxis(_Levels):
 
 
 class StrategyAxis(_Strict):
-    """Swap the strategy of one seat (an actor who plays) in every simulation job."""
+    """Swap the strategy of one seat (an actor who plays in every simulation job) in each of them."""
 
     kind: Literal["strategy"]
     name: Id | None = None
@@ -179,7 +179,8 @@ class StrategyAxis(_Strict):
 
 
 class StrategiesAxis(_Strict):
-    """Named mixes: each maps seats (actor ids) to strategy names; seats a job does not seat are skipped."""
+    """Named mixes: each maps seats (actor ids) to strategy names. Every seat named must play in every
+    simulation job (checked against each base; a seat a job does not have is an error, not skipped)."""
 
     kind: Literal["strategies"]
     name: Id | None = None
