@@ -178,3 +178,20 @@ def test_cli_audit_tables_and_json(tmp_path: Path) -> None:
     assert d["counts"]["inferred"] == 1 and d["inferred"][0]["where"] == "stances[1]"
     r = run("audit", str(tmp_path / "missing.yaml"))
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_a_stated_quote_by_someone_outside_the_actor_is_an_error_that_names_both_fixes() -> None:
+    """`stated` means the actor says it: a speaker who is not the actor or one of its people is either
+    missing from `people` or the quote is someone else's report."""
+    text = SCENARIO.replace("speaker: Jane Roe, kind: stated", "speaker: John Doe, kind: stated")
+    with pytest.raises(ScenarioError) as e:
+        load_text(text, "t.yaml")
+    (p,) = e.value.problems
+    line = next(k for k, x in enumerate(text.splitlines(), 1) if "speaker: John Doe, kind: stated" in x)
+    assert p.field == "stances[0].provenance.speaker" and p.line == line
+    assert "'John Doe' is not the actor or one of its people ('Party A', 'Jane Roe')" in p.message
+    assert "add the speaker to actor 'a''s `people`, or use kind `reported`" in p.message
+    # the actor's id, its name and any of its people may speak for it
+    for who in ("a", "Party A", "Jane Roe"):
+        load_text(SCENARIO.replace("speaker: Jane Roe, kind: stated", f"speaker: {who}, kind: stated"), "t.yaml")
+    load_text(text.replace("kind: stated", "kind: reported"), "t.yaml")
