@@ -303,3 +303,17 @@ def test_absence_contract_can_fail_on_a_protocol_that_seats_everyone(protocol: s
     """A protocol that ignores the round's participants (everyone is present) is caught."""
     monkeypatch.setattr(PROTOCOLS[protocol], "absent", lambda state, actor: False)
     _fails(C.check_absent_delegations_do_not_act, protocol, naming=protocol, saying="which it does not attend")
+
+
+def test_absence_contract_can_fail_on_a_protocol_that_ignores_the_calendar() -> None:
+    """A protocol that never dates its rounds cannot know who attends them: it is caught."""
+    import dataclasses
+
+    from accord.negotiation.protocols import Config
+
+    def start(game, rng, config=Config()):  # type: ignore[no-untyped-def]
+        return alternating.start(game, rng, dataclasses.replace(config, use_calendar=False))
+
+    with registered(PROTOCOLS, _copy(alternating, "test-undated", start=start)):
+        _fails(C.check_absent_delegations_do_not_act, "test-undated", naming="test-undated",
+               saying="dates none of its events")
