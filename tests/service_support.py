@@ -19,6 +19,28 @@ import httpx
 ORGANISER = "organiser-token-for-tests-0123456789abcdef"
 
 
+def seats_of(scenario: str = "miami-2025", protocol: str = "shuttle") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The seats a scenario gives under a protocol, as the service seats them (its protocol's
+    ``players_of``): ``(delegations, mediators)``, read from the scenario rather than written out in each
+    test. Observers (in Miami: the European advisers, the Qatari and Turkish diplomats) get no seat."""
+    import accord
+    from accord.negotiation.protocols import Config
+    from accord.negotiation.runner import players_of
+
+    game = accord.game_of(scenario)
+    parties, mediators = players_of(game, protocol, Config())
+    return (tuple(game.actors[a] for a in parties),
+            tuple(game.actors[a] if a >= 0 else "mediator" for a in mediators))
+
+
+def observers_of(scenario: str = "miami-2025") -> tuple[str, ...]:
+    """The scenario's observers: actors who attend but hold no seat under any protocol."""
+    import accord
+
+    game = accord.game_of(scenario)
+    return tuple(a for a, r in zip(game.actors, game.roles) if r == "observer")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

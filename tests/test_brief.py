@@ -476,9 +476,12 @@ def test_the_conditional_forecast_lies_inside_every_needed_partys_acceptable_set
 
 @pytest.mark.parametrize("which", ALL)
 def test_one_disagreement_point_the_brief_and_the_simulations_share(which, request):
-    data, _ = request.getfixturevalue(which)
+    from accord.report.figures import main_parties, utility_space
+
+    data, written = request.getfixturevalue(which)
     d = data.to_dict()
-    dis = dict(zip(d["analysis"]["parties"], d["analysis"]["disagreement"]["utilities"]))
+    parties = d["analysis"]["parties"]
+    dis = dict(zip(parties, d["analysis"]["disagreement"]["utilities"]))
     assert {a: d["disagreement"]["utilities"][a] for a in dis} == pytest.approx(dis)
     failed = 0
     for label, sim in d["simulations"].items():
@@ -486,10 +489,69 @@ def test_one_disagreement_point_the_brief_and_the_simulations_share(which, reque
             if t["agreement"]:
                 continue
             failed += 1
+            for a, u in dis.items():  # every party of the brief, in every failed run
+                assert t["undiscounted_utilities"][a] == pytest.approx(u), (label, a)
+        if sim["agreement_rate"] == 0:  # the simulations table's mean utility of a format that never agrees
             for a, u in dis.items():
-                if a in (t.get("undiscounted_utilities") or {}):
-                    assert t["undiscounted_utilities"][a] == pytest.approx(u), (label, a)
+                assert sim["mean_undiscounted_utilities"][a] == pytest.approx(u), (label, a)
     assert failed > 0
+    # the same values in the solutions table and at the figure's square
+    page = written.html.read_text(encoding="utf-8")
+    row = next(_cells(r) for r in _rows(_table(page, "solutions-table")) if _cells(r)[0].startswith("Disagreement"))
+    assert row[2:] == [format_number(u) for u in d["analysis"]["disagreement"]["utilities"]]
+    spec = utility_space(d)
+    square = [(x, y) for lab, x, y in spec.marks if lab == "disagreement point"]
+    assert square == [pytest.approx((dis[main_parties(d)[0]], dis[main_parties(d)[1]]))]
+
+
+#: The qualifier of a bargaining solution's name -> the part of brief.json it is computed on.
+_SOLUTION_SOURCES = {"": "analysis", " (after the cheapest concessions)": "after_concessions",
+                     " (ignoring acceptable sets)": "whole_frontier"}
+_SOLUTION_KEYS = {"Nash bargaining solution": "nash", "Kalai–Smorodinsky": "kalai_smorodinsky",
+                  "Egalitarian": "egalitarian", "Utilitarian": "utilitarian"}
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_one_package_per_solution_name_in_the_tables_the_figure_and_the_json(which, request):
+    from accord.report.figures import main_parties, utility_space
+
+    data, written = request.getfixturevalue(which)
+    d = data.to_dict()
+    page = written.html.read_text(encoding="utf-8")
+    parties = d["analysis"]["parties"]
+    by_label: dict[str, list[str]] = {}
+    for r in _rows(_table(page, "solutions-table")):
+        cells = _cells(r)
+        if cells[0].startswith("Disagreement"):
+            continue
+        assert by_label.setdefault(cells[0], cells[1:]) == cells[1:], f"{cells[0]!r} names two packages"
+    assert by_label, "the brief shows no bargaining solution"
+    solved: dict[str, dict] = {}
+    for label, (package, *utils) in by_label.items():
+        name = next(n for n in _SOLUTION_KEYS if label.startswith(n))
+        src = d[_SOLUTION_SOURCES[label[len(name):]]][_SOLUTION_KEYS[name]]
+        solved[label] = src
+        assert utils == [format_number(u) for u in src["utilities"]], label
+        for iss in d["issues"]:  # the package shown is the one computed, issue by issue
+            v = src["outcome"][iss["id"]]
+            shown = (iss["tick_labels"][iss["options"].index(v)] if iss["kind"] != "continuous"
+                     else format_number(v))
+            assert f"{iss['name']}: {shown}" in package, (label, iss["id"])
+    # the figure names its star and plus as the table does, and draws them where the table puts them
+    ix = [parties.index(a) for a in main_parties(d)]
+    drawn = [(lab, x, y) for lab, x, y in utility_space(d).marks if lab.startswith(tuple(_SOLUTION_KEYS))]
+    assert drawn, "the utility space draws no bargaining solution"
+    for lab, x, y in drawn:
+        assert lab in solved, f"the figure's {lab!r} is not a row of the table"
+        u = solved[lab]["utilities"]
+        assert (x, y) == pytest.approx((u[ix[0]], u[ix[1]])), lab
+    # 'the Nash package' whose ratification is checked is the unqualified Nash bargaining solution
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    if "Ratification of the Nash package" in text:
+        assert "Nash bargaining solution" in by_label
+    # no forecast model, headline or heading calls anything else a Nash bargaining solution
+    other = [s for s in re.findall(r"Nash bargaining[^.;|<]*", text) if not s.startswith("Nash bargaining solution")]
+    assert not other, other
 
 
 _GRID_LIST = re.compile(r"\d[\d,.]*(?:\s?[^\s\d,;.()–]+)?,\s\d[\d,.]*(?:\s?[^\s\d,;.()–]+)?,\s\d")
@@ -601,3 +663,24 @@ def test_the_print_stylesheet_and_the_summary_come_first(miami):
     assert "@media print" in page and "page-break-after: always" in page
     sections = re.findall(r'<section id="([^"]+)"', page)
     assert sections[0] == "summary" and sections[1] == "scenario"
+
+
+def test_a_model_still_moving_after_its_last_round_is_labelled(miami):
+    data, written = miami
+    d = data.to_dict()
+    eum = d["models"]["eum"]
+    moving = [i for i, x in eum.items() if not i.startswith("_") and (x.get("settling") or {}).get("state") == "moving"]
+    assert moving, "Miami's EUM rounds leave the army size still moving"
+    page = written.html.read_text(encoding="utf-8")
+    head = _cells(_table(page, "models-table").split("</thead>")[0])
+    col = head.index("Expected utility")
+    rows = {_cells(r)[0]: _cells(r) for r in _rows(_table(page, "models-table"))}
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    for i in moving:
+        name = next(x["name"] for x in d["issues"] if x["id"] == i)
+        assert rows[name][col].endswith("(still moving)"), rows[name]
+        assert f"Expected utility: on {name} the forecast is still" in text
+    settled = [i for i, x in eum.items() if not i.startswith("_") and (x.get("settling") or {}).get("state") == "settled"]
+    for i in settled:
+        name = next(x["name"] for x in d["issues"] if x["id"] == i)
+        assert "still moving" not in rows[name][col]

@@ -131,6 +131,23 @@ def test_analyze_cli_reports_robustness_on_miami(tmp_path):
     assert rob["blockers"]["russia"]["territory"] > 0
     assert rob["concessions"] and all(0.0 <= c["opens"] <= 1.0 for c in rob["concessions"])
     assert api.analyze("miami-2025", draws=500, seed=1).robustness.to_dict() == rob
+    # Miami states a range on every acceptable set and reservation its assumptions mark as judgement,
+    # so none of them is held fixed in the draws, and the shares are not all certainties
+    scn = api.load("miami-2025")
+    kinds = {i.id: i.kind for i in scn.issues}
+    judged = [(s.actor, s.issue) for s in scn.stances
+              if "acceptable" in s.assumptions and s.acceptable is not None and kinds[s.issue] != "categorical"]
+    assert len(judged) >= 5
+    for s in scn.stances:
+        if (s.actor, s.issue) in judged:
+            assert "acceptable" in s.uncertainty, f"{s.actor}/{s.issue}: a judged acceptable set with no range"
+    for a in scn.actors:
+        if "reservation" in a.assumptions and a.reservation is not None:
+            assert "reservation" in a.uncertainty, f"{a.id}: a judged reservation with no range"
+    assert not [f for f in rob["fixed"] if f.endswith(("/acceptable", "/reservation"))], rob["fixed"]
+    assert {f"{a}/{i}/acceptable low" for a, i in judged} <= set(rob["varied"])
+    shares = [*rob["issues_blocked"].values(), *(c["opens"] for c in rob["concessions"])]
+    assert any(0.0 < s < 1.0 for s in shares), shares
 
 
 def _write(tmp_path: Path, old: str, new: str) -> Path:

@@ -18,10 +18,13 @@ httpx = pytest.importorskip("httpx")
 from accord.service.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, ThreadServer
+from service_support import ORGANISER, ThreadServer, observers_of, seats_of
 
-SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "boulware"}
+PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
+SEATS = dict.fromkeys((*MEDIATORS, *PARTIES), "human")  # every seat a person: the mediator and both delegations
+OBSERVERS = observers_of("miami-2025")  # attend, hold no seat (Europe's advisers among them)
 MARK = 0.123457  # a salience only Ukraine's private profile holds
+UKRAINE_ASKS = {"next_meeting": "trilateral_leaders"}  # Ukraine's critique in round 1, for the mediator only
 
 # (method, path, body, the seat the cell is about, the other seat) -> statuses for
 # (no token, another negotiation's token, other seat, seat, organiser)
@@ -60,17 +63,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 class World:
-    """Two negotiations: A (played a little: a draft, Russia's critique, both delegations' private
-    profiles) and B (whose tokens are 'another negotiation's')."""
+    """Two negotiations: A (played a little: round 1 in Berlin, where Russia is not present — a draft
+    and Ukraine's critique —, then the Miami round's draft, which both delegations review; both
+    delegations' private profiles) and B (whose tokens are 'another negotiation's')."""
 
     def __init__(self, url: str):
         self.c = httpx.Client(base_url=url, timeout=60)
         self.bodies: dict[str, list[str]] = {}
         self.a, self.ta = self.create()
         self.b, self.tb = self.create()
-        us = self.call("us", "GET", f"/api/negotiations/{self.a}/assistant").json()
-        self.call("us", "POST", f"/api/negotiations/{self.a}/actions",
-                  json={"kind": "draft", "outcome": us["closest"][0]["text"]})
+        for rnd in (1, 2):
+            us = self.call("us", "GET", f"/api/negotiations/{self.a}/assistant").json()
+            r = self.call("us", "POST", f"/api/negotiations/{self.a}/actions",
+                          json={"kind": "draft", "outcome": us["closest"][0]["text"]})
+            assert r.status_code == 200 and r.json()["round"] == rnd, r.text
+            if rnd == 1:  # Berlin: only Ukraine's delegation is there to answer
+                assert self.call("russia", "GET", f"/api/negotiations/{self.a}/view").json()["pending"] == []
+                r = self.call("ukraine", "POST", f"/api/negotiations/{self.a}/actions",
+                              json={"kind": "critique", "issues": UKRAINE_ASKS})
+                assert r.status_code == 200, r.text
         self.call("ukraine", "PUT", f"/api/negotiations/{self.a}/profile",
                   json={"issues": {"territory": {"salience": MARK, "acceptable": ["hold_line"]}}})
         self.call("russia", "PUT", f"/api/negotiations/{self.a}/profile",
@@ -165,13 +176,13 @@ def test_healthz_is_open_and_says_nothing(server: ThreadServer) -> None:
 
 
 def _no_leaks(w: World) -> None:
-    """No body a delegation received names another delegation, holds Ukraine's private salience
-    (except Ukraine's own) or holds an event from anyone but itself, the mediator or the organiser."""
+    """No body a delegation received names another delegation or an observer, holds Ukraine's private
+    salience (except Ukraine's own) or holds an event from anyone but itself, the mediator or the organiser."""
     for seat, bodies in w.bodies.items():
-        if seat not in ("russia", "ukraine"):
+        if seat not in PARTIES:
             continue
         for text in bodies:
-            for other in ("russia", "ukraine", "europe"):
+            for other in (*PARTIES, *OBSERVERS):
                 if other != seat:
                     assert f'"{other}"' not in text, (seat, other, text[:400])
             if seat != "ukraine":
@@ -198,15 +209,18 @@ def test_delegations_read_only_their_own(world: World) -> None:
         assert [e["kind"] for e in v["events"]][:1] == ["draft"]
         assert {e["from"] for e in v["events"]} <= {seat, "us"}
         assert v["profile_submitted"] is True
+        if seat == "russia":  # Ukraine's Berlin critique went to the mediator alone
+            assert not any(e.get("issues") == UKRAINE_ASKS for e in v["events"])
     mv = world.call("us", "GET", f"/api/negotiations/{a}/view").json()
     assert {e["kind"] for e in mv["events"] if e["from"] == "russia"} == {"critique"}  # the mediator hears it
+    assert [e.get("issues") for e in mv["events"] if e["from"] == "ukraine"] == [UKRAINE_ASKS, None]
     assistant = world.call("us", "GET", f"/api/negotiations/{a}/assistant").text
     assert str(MARK) not in assistant and '"profiles"' not in assistant and "utilities" not in assistant
     _no_leaks(world)
     # the organiser reads everything: the transcript has both critiques' authors and both profiles
     t = world.c.get(f"/api/negotiations/{a}/transcript", headers={"Authorization": f"Bearer {ORGANISER}"}).json()
     assert t["profiles"]["ukraine"]["issues"]["territory"]["salience"] == MARK
-    assert {e["actor"] for e in t["transcripts"][0]["events"]} >= {"us", "russia", "ukraine", "europe"}
+    assert {e["actor"] for e in t["transcripts"][0]["events"]} >= set(SEATS)
 
 
 def test_disclosure_mediator_shows_the_mediator_the_inputs(server: ThreadServer) -> None:
@@ -219,7 +233,13 @@ def test_disclosure_mediator_shows_the_mediator_the_inputs(server: ThreadServer)
           json={"issues": {"territory": {"salience": MARK}}})
     a = c.get(f"/api/negotiations/{r['id']}/assistant", headers=tok["us"]).json()
     assert a["revealed"] is True and a["profiles"]["ukraine"]["issues"]["territory"]["salience"] == MARK
-    assert "russia" in a["closest"][0]["rejected_by"]
+    # the sides are named: the same as accord's assistant on the game with Ukraine's profile, in-process
+    import accord
+
+    game = accord.with_profile(accord.game_of("miami-2025"), "ukraine", {"issues": {"territory": {"salience": MARK}}})
+    ref = accord.assist(game, reveal=True).to_dict()
+    assert a["closest"][0]["rejected_by"] == ref["closest"][0]["rejected_by"]
+    assert set(a["closest"][0]["rejected_by"]) & set(PARTIES)
 
 
 def test_reissued_token_replaces_the_old_one(world: World) -> None:
@@ -230,7 +250,15 @@ def test_reissued_token_replaces_the_old_one(world: World) -> None:
     assert world.c.get(f"/api/negotiations/{world.b}/view", headers=old).status_code == 401
     new = {"Authorization": f"Bearer {r.json()['token']}"}
     assert world.c.get(f"/api/negotiations/{world.b}/view", headers=new).status_code == 200
-    assert world.c.post(f"/api/negotiations/{world.b}/seats/europe/token", headers=org).status_code == 404
+    # only a person's seat has an invitation: not an observer's (no seat), not a software seat's
+    for observer in OBSERVERS:
+        r = world.c.post(f"/api/negotiations/{world.b}/seats/{observer}/token", headers=org)
+        assert r.status_code == 404 and r.json()["field"] == "seat", r.text
+    soft = world.c.post("/api/negotiations", headers=org, json={"scenario": "miami-2025", "seed": 1,
+                                                                "seats": {**SEATS, "ukraine": "boulware"}}).json()
+    assert set(soft["seats"]) == set(SEATS) - {"ukraine"} and soft["players"]["ukraine"] == "boulware"
+    r = world.c.post(f"/api/negotiations/{soft['id']}/seats/ukraine/token", headers=org)
+    assert r.status_code == 404 and "human seats: " in r.json()["detail"]
 
 
 def test_limits(tmp_path: Path) -> None:

@@ -22,10 +22,11 @@ pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, Postgres, Server, ThreadServer, organiser_headers
+from service_support import ORGANISER, Postgres, Server, ThreadServer, organiser_headers, seats_of
 
-SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "human"}
-PARTIES = ("russia", "ukraine", "europe")
+PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
+SEATS = dict.fromkeys((*MEDIATORS, *PARTIES), "human")  # every seat a person: all the load comes over HTTP
+(MEDIATOR,) = MEDIATORS
 N_NEGOTIATIONS = 10
 KILL_AFTER = 120  # acknowledged actions before the kill
 
@@ -39,7 +40,7 @@ class Journal:
 
 async def _drive(url: str, nid: str, tok: dict[str, str], journal: Journal, rng: random.Random,
                  stop: threading.Event, until_finished: bool = False) -> str:
-    """Play one negotiation as four people would (random drafts and reviews), each action with its own
+    """Play one negotiation as its people would (random drafts and reviews), each action with its own
     Idempotency-Key; returns how it ended (``dead`` when the server went away)."""
     async with httpx.AsyncClient(base_url=url, timeout=30) as c:
         def hdr(seat: str, key: str | None = None) -> dict[str, str]:
@@ -65,31 +66,29 @@ async def _drive(url: str, nid: str, tok: dict[str, str], journal: Journal, rng:
             views = {s: (await c.get(f"/api/negotiations/{nid}/view", headers=hdr(s))).json() for s in tok}
         except httpx.HTTPError:
             return "dead"
-        issues = views["us"]["issues"]
+        issues = views[MEDIATOR]["issues"]
         while not stop.is_set() or until_finished:
             try:
-                v = (await c.get(f"/api/negotiations/{nid}/view", headers=hdr("us"))).json()
+                v = (await c.get(f"/api/negotiations/{nid}/view", headers=hdr(MEDIATOR))).json()
             except httpx.HTTPError:
                 return "dead"
             if v["finished"]:
                 return "finished"
             if v["pending"] == ["draft"]:
                 text = {i["id"]: rng.choice(i["values"]) for i in issues}
-                code = await send("us", {"kind": "draft", "outcome": text})
+                code = await send(MEDIATOR, {"kind": "draft", "outcome": text})
                 if code is None:
                     return "dead"
                 if code != 200:
                     continue
-                due = list(PARTIES)  # after a draft every delegation reviews
-            else:
-                due = []
-                for s in PARTIES:
-                    try:
-                        pv = (await c.get(f"/api/negotiations/{nid}/view", headers=hdr(s))).json()
-                    except httpx.HTTPError:
-                        return "dead"
-                    if pv["pending"] == ["review"]:
-                        due.append(s)
+            due = []  # the delegations present this round that have not answered yet
+            for s in PARTIES:
+                try:
+                    pv = (await c.get(f"/api/negotiations/{nid}/view", headers=hdr(s))).json()
+                except httpx.HTTPError:
+                    return "dead"
+                if pv["pending"] == ["review"]:
+                    due.append(s)
             pend = []
             for s in due:
                 if rng.random() < 0.3:

@@ -25,10 +25,11 @@ from accord.service.session import Session, build_spec
 from accord.service.sources import game_of_source, source_of
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER
+from service_support import ORGANISER, observers_of, seats_of
 from web_support import WebServer
 
-SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "boulware"}
+PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
+SEATS = dict.fromkeys((*MEDIATORS, *PARTIES), "human")  # the mediator and both delegations, all people
 MARK = 0.123457  # a salience only Ukraine's private profile holds
 
 
@@ -39,10 +40,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 class Talks:
-    def __init__(self, url: str, disclosure: str = "assistant-only", steps: int = 5):
+    def __init__(self, url: str, disclosure: str = "assistant-only", steps: int = 5,
+                 seats: dict[str, str] | None = None):
         self.c = httpx.Client(base_url=url, timeout=60)
         r = self.c.post("/api/negotiations", headers={"Authorization": f"Bearer {ORGANISER}"},
-                        json={"scenario": "miami-2025", "seats": SEATS, "seed": 7, "steps": steps,
+                        json={"scenario": "miami-2025", "seats": seats or SEATS, "seed": 7, "steps": steps,
                               "disclosure": disclosure})
         assert r.status_code == 201, r.text
         self.id = r.json()["id"]
@@ -62,8 +64,19 @@ def _assistant_text(t: Talks) -> dict[str, Any]:
     return a["nash"]["text"] if a["acceptable_text_exists"] else a["closest"][0]["text"]
 
 
+def _berlin(t: Talks) -> None:
+    """Round 1, the Berlin meeting, where Russia is not present: the mediator drafts and Ukraine asks
+    for a change, which ends the round; the next draft is put to both delegations."""
+    assert t.call("us", "POST", "/actions", json={"kind": "draft", "outcome": _assistant_text(t)}).status_code == 200
+    assert t.call("russia", "GET", "/view").json()["pending"] == []
+    r = t.call("ukraine", "POST", "/actions",
+               json={"kind": "critique", "issues": {"next_meeting": "trilateral_leaders"}})
+    assert r.status_code == 200 and t.call("us", "GET", "/view").json()["pending"] == ["draft"], r.text
+
+
 def test_whatif_and_values_are_the_delegations_own(server: WebServer) -> None:
     t = Talks(server.url)
+    _berlin(t)
     text = _assistant_text(t)
     assert t.call("us", "POST", "/actions", json={"kind": "draft", "outcome": text}).status_code == 200
     game = accord.game_of("miami-2025")
@@ -97,7 +110,9 @@ def test_whatif_and_values_are_the_delegations_own(server: WebServer) -> None:
     t.call("russia", "POST", "/actions", json={"kind": "critique", "issues": {"territory": "full_withdrawal"}})
     vals = t.call("russia", "GET", "/values").json()
     assert [v["kind"] for v in vals["texts"]] == ["draft"] and vals["texts"][0]["utility"] == pytest.approx(got["utility"])
-    assert vals["texts"][0]["date"] == "2025-12-14" and vals["reservation"] == pytest.approx(0.3)
+    miami = t.call("russia", "GET", "/calendar").json()["rounds"][1]
+    assert vals["texts"][0]["round"] == 2 and vals["texts"][0]["date"] == miami["date"]  # Miami: Russia's first
+    assert vals["reservation"] == pytest.approx(0.3)
     t.call("russia", "PUT", "/profile", json={"issues": {"territory": {"acceptable": ["mirror_dmz", "free_economic_zone",
                                                                                       "full_withdrawal"]}}})
     after = t.call("russia", "GET", "/values").json()["texts"][0]
@@ -111,11 +126,12 @@ def test_whatif_and_values_are_the_delegations_own(server: WebServer) -> None:
 def test_calendar_with_the_pause_and_only_the_names_a_seat_hears(server: WebServer) -> None:
     t = Talks(server.url, steps=5)
     cal = t.call("russia", "GET", "/calendar").json()
-    assert [r["date"] for r in cal["rounds"]] == ["2025-12-14", "2025-12-21", "2025-12-28", "2026-01-15", "2026-01-22"]
+    # the scenario's dated rounds (Berlin, Miami), then a round a week, after Russia's holiday shutdown
+    assert [r["date"] for r in cal["rounds"]] == ["2025-12-14", "2025-12-20", "2025-12-28", "2026-01-15", "2026-01-22"]
     assert [p["name"] for p in cal["rounds"][3]["pauses"]] == ["Russian holiday shutdown (Orthodox Christmas, Old New Year)"]
     assert cal["deadline"] == "2026-02-24" and cal["current"] == 1
     assert set(cal["names"]) == {"russia", "us"} and cal["colours"]["russia"] == "#D55E00"  # the brief's colour
-    assert set(t.call("us", "GET", "/calendar").json()["names"]) == {"us", "russia", "ukraine", "europe"}
+    assert set(t.call("us", "GET", "/calendar").json()["names"]) == set(SEATS)  # the mediator hears every seat
     everyone = set(t.call("organiser", "GET", "/calendar").json()["names"])
     assert everyone == set(accord.game_of("miami-2025").actors)
 
@@ -164,7 +180,7 @@ def test_draft_check_and_space_within_the_disclosure(server: WebServer) -> None:
         chk2 = t.call("us", "POST", "/check", json={"text": text}).json()
         space = t.call("us", "GET", "/space").json()
         assert [x["kind"] for x in space["texts"]] == ["draft"] and before["texts"] == []
-        assert space["parties"] == ["russia", "ukraine", "europe"]
+        assert space["parties"] == list(PARTIES)
         game = accord.game_of("miami-2025")
         if disclosure == "assistant-only":
             assert space["basis"] == "estimates"
@@ -174,8 +190,8 @@ def test_draft_check_and_space_within_the_disclosure(server: WebServer) -> None:
             body = json.dumps(chk2) + json.dumps(space)
             assert str(MARK) not in body
         else:
-            assert space["basis"] == "private" and set(chk2["rejected_by"]) <= {"russia", "ukraine", "europe",
-                                                                               "ukrainian_public", "us_congress"}
+            consent = {a for a, r in zip(game.actors, game.roles) if r in ("party", "ratifier")}
+            assert space["basis"] == "private" and set(chk2["rejected_by"]) <= consent
             g2 = accord.with_profile(game, "ukraine", {"issues": {"security_guarantee": {"salience": MARK}}})
             u = g2.utility(g2.outcome_from_dict(text)[None, :])[0]
             assert space["texts"][0]["utilities"]["ukraine"] != pytest.approx(
@@ -192,29 +208,47 @@ def test_progress_shows_no_content_and_the_brief_measures_every_text(server: Web
     t = Talks(server.url, steps=2)
     text = _assistant_text(t)
     t.call("us", "POST", "/actions", json={"kind": "draft", "outcome": text})
+    # round 1 is the Berlin meeting, where Russia is not present: Ukraine's answer ends the round
+    t.call("ukraine", "POST", "/actions", json={"kind": "critique", "issues": {"territory": "hold_line"}})
+    prog = t.call("organiser", "GET", "/progress").json()
+    assert prog["seats"]["us"]["pending"] == ["draft"] and prog["seats"]["russia"]["pending"] == []
+    assert prog["seats"]["ukraine"]["actions"] == 1 and prog["seats"]["russia"]["actions"] == 0
+    assert set(prog["seats"]) == set(SEATS) and all(x["player"] == "human" for x in prog["seats"].values())
+    assert "hold_line" not in json.dumps(prog) and "territory" not in json.dumps(prog)
+    assert t.call("russia", "GET", "/progress").status_code == 403
+    # round 2 (Miami): both delegations answer
+    t.call("us", "POST", "/actions", json={"kind": "draft", "outcome": text})
     t.call("ukraine", "POST", "/actions", json={"kind": "critique", "issues": {"territory": "hold_line"}})
     prog = t.call("organiser", "GET", "/progress").json()
     assert prog["seats"]["russia"]["pending"] == ["review"] and prog["seats"]["ukraine"]["pending"] == []
-    assert prog["seats"]["ukraine"]["actions"] == 1 and prog["seats"]["europe"]["player"] == "boulware"
-    assert "hold_line" not in json.dumps(prog) and "territory" not in json.dumps(prog)
-    assert t.call("russia", "GET", "/progress").status_code == 403
+    assert prog["seats"]["ukraine"]["actions"] == 2 and prog["round"] == 2
     t.call("russia", "POST", "/actions", json={"kind": "critique", "issues": {"territory": "full_withdrawal"}})
     brief = t.call("organiser", "GET", "/brief").json()
     tr = t.call("organiser", "GET", "/transcript").json()
     ref = accord.session_brief("miami-2025", tr).to_dict()
-    assert brief["texts"] == ref["texts"] and brief["agreeable_exists"] is False
-    first = brief["texts"][0]
-    assert first["by"] == "us" and first["text"] == text and first["round"] == 1
+    assert brief["texts"] == ref["texts"] and brief["agreeable_exists"] is False and len(brief["texts"]) == 2
+    first, second = brief["texts"]
+    assert first["by"] == "us" and first["text"] == text and first["round"] == 1 and second["round"] == 2
     assert first["replies"]["ukraine"] == {"critique": {"territory": {"from": text["territory"], "toward": "hold_line"}}}
+    assert "russia" not in first["replies"] and set(second["replies"]) >= {"russia", "ukraine"}
     assert first["distance_to_frontier"] is None and first["distance_to_efficient"] is not None
     assert t.call("ukraine", "GET", "/brief").status_code == 403
+    # a software delegation: the secretariat sees its player, and it answers by itself at once
+    soft = Talks(server.url, steps=2, seats={**SEATS, "ukraine": "boulware"})
+    assert set(soft.tok) == set(SEATS) - {"ukraine"}
+    soft.call("us", "POST", "/actions", json={"kind": "draft", "outcome": _assistant_text(soft)})
+    prog = soft.call("organiser", "GET", "/progress").json()
+    assert prog["seats"]["ukraine"]["player"] == "boulware" and prog["seats"]["ukraine"]["actions"] == 1
+    assert prog["seats"]["us"]["pending"] == ["draft"] and prog["round"] == 2  # Berlin done: Ukraine answered
 
 
 def test_seats_of_a_scenario_before_creating(server: WebServer) -> None:
     c = httpx.Client(base_url=server.url, timeout=60, headers={"Authorization": f"Bearer {ORGANISER}"})
     got = c.post("/api/seats", json={"scenario": "miami-2025", "protocol": "shuttle"}).json()
     seats = {s["id"]: s for s in got["seats"]}
-    assert set(seats) == {"russia", "ukraine", "europe", "us"}
+    assert set(seats) == set(SEATS) and len(PARTIES) == 2
+    assert observers_of("miami-2025") and not set(observers_of("miami-2025")) & set(seats)  # no seat to observe
+    assert {s: x["role"] for s, x in seats.items()} == {"us": "mediator", "russia": "party", "ukraine": "party"}
     assert seats["us"]["mediator"] and seats["us"]["default"] == "nash" and seats["russia"]["default"] == "boulware"
     assert "nash" in got["strategies"]["mediator"] and "boulware" in got["strategies"]["party"]
     assert "nash" not in got["strategies"]["party"]

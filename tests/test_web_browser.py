@@ -1,19 +1,21 @@
 """The web rooms in a real browser: headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright.
 
 The Miami shuttle played through the pages only. The secretariat signs in and creates the talks (the
-US mediating, Russia and Ukraine as people, Europe as a software seat); three browser contexts — the
-US mediator, Russia, Ukraine — open their invitation links. Each round the mediator starts its draft
-from the assistant's text and sends it; each delegation reads on its own page whether the text is
-inside its acceptable sets and accepts it, or sends the critique its page prepares (the issues outside,
-the nearest options it accepts). Everything after joining arrives by server-sent events, without a
-reload. Without concessions the talks stall at the deadline; a second negotiation, where each
-delegation first makes its cheapest concessions (`accord.concede`) in its own profile editor, ends in
-agreement on the Nash text — as the service's end-to-end test does over the API.
+US mediating, Russia and Ukraine as people; the European advisers observe and get no seat); three
+browser contexts — the US mediator, Russia, Ukraine — open their invitation links. Each round the
+mediator starts its draft from the assistant's text and sends it (in round 1, the Berlin meeting, where
+Russia is not present, it presses Ukraine to give up the Donbas, as the article reports); each
+delegation present reads on its own page whether the text is inside its acceptable sets and accepts it,
+or sends the critique its page prepares (the issues outside, the nearest options it accepts).
+Everything after joining arrives by server-sent events, without a reload. Without concessions the talks
+stall at the deadline; a second negotiation, where each delegation first makes its cheapest concessions
+(`accord.concede`) in its own profile editor, ends in agreement on the Nash text — as the service's
+end-to-end test does over the API.
 
 Checked throughout: what each page shows; that nothing Russia's browser received (every response body
-and every server-sent event) holds Ukraine's critique; no console error; no request leaves the server;
-every form field has a label. Then the token-in-URL, wrong-link and expired-session cases. Screenshots
-of every room are written to the test's folder.
+and every server-sent event) holds Ukraine's critique, nor Ukraine's Russia's; no console error; no
+request leaves the server; every form field has a label. Then the token-in-URL, wrong-link and
+expired-session cases. Screenshots of every room are written to the test's folder.
 """
 
 from __future__ import annotations
@@ -30,17 +32,28 @@ import pytest
 pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the dev extra) is not installed")
 
+import numpy as np
+
 import accord
 from accord.analysis import analyze
+from accord.negotiation.protocols import Config, protocol
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER
+from service_support import ORGANISER, observers_of, seats_of
 from web_support import CHROMIUM, CHROMIUM_ARGS, WebServer
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is not at /usr/bin/chromium (.ci/run installs it)")
 
-STEPS = 4  # rounds 1-3 in December, round 4 after Russia's holiday shutdown (a calendar pause)
+STEPS = 4  # rounds 1-3 in December (Berlin, Miami, a week later), round 4 after Russia's holiday shutdown
+PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
+SCHEDULE = protocol("shuttle").start(accord.game_of("miami-2025"), np.random.default_rng(0), Config(steps=STEPS)).sched
+
+
+def due(rnd: int) -> list[str]:
+    """The delegations present in round ``rnd`` (1-based), by the scenario's calendar."""
+    return [s for s in PARTIES if not SCHEDULE.absent(rnd - 1, s)]
+
 TIMEOUT = 20_000
 SSE_SPY = """(() => {
   const Native = window.EventSource;
@@ -147,9 +160,15 @@ def create(org: Person, server: WebServer, title: str) -> tuple[str, dict[str, s
     p.fill("#steps", str(STEPS))
     p.click("form[data-create] button[type=submit]")
     p.wait_for_selector("form[data-seats]")
-    for seat in ("us", "russia", "ukraine"):
+    offered = p.eval_on_selector_all("form[data-seats] select", "els => els.map(e => e.id)")
+    assert sorted(offered) == sorted(f"seat_{s}" for s in (*MEDIATORS, *PARTIES))  # observers hold no seat
+    assert observers_of("miami-2025") and p.locator("#seat_europe").count() == 0
+    for seat in PARTIES:
+        assert p.input_value(f"#seat_{seat}") == "boulware"  # the software default for a party
+    for seat in MEDIATORS:
+        assert p.input_value(f"#seat_{seat}") == "nash"  # and for a mediator
+    for seat in (*MEDIATORS, *PARTIES):
         p.select_option(f"#seat_{seat}", "human")
-    assert p.input_value("#seat_europe") == "boulware"  # the software default for a party
     p.fill("#title", title)
     p.fill("#seed", "7")
     p.click("form[data-seats] button[type=submit]")
@@ -163,15 +182,19 @@ def create(org: Person, server: WebServer, title: str) -> tuple[str, dict[str, s
     return nid, links
 
 
-def mediator_drafts(us: Person) -> str:
-    """Start from the assistant's text (Nash when a text acceptable to all exists, else the closest)
-    and send it; returns which."""
+def mediator_drafts(us: Person, change: dict[str, str] | None = None) -> str:
+    """Start from the assistant's text (Nash when a text acceptable to all exists, else the closest),
+    change the issues in ``change``, and send it; returns which text it started from."""
     p = us.page
     p.wait_for_selector('[data-turn="draft"]')
     exists = p.get_attribute("[data-acceptable-exists]", "data-acceptable-exists") == "yes"
     start = "nash" if exists else "closest-1"
     p.click(f'[data-start-key="{start}"]')
     p.wait_for_selector("[data-check-rejections]")
+    for issue, value in (change or {}).items():
+        p.eval_on_selector("form[data-draft] [data-check-rejections]", "e => e.dataset.stale = 'yes'")
+        p.select_option(f"#o_{issue}", value)
+        p.wait_for_selector("form[data-draft] [data-check-rejections]:not([data-stale])")
     p.click("form[data-draft] [data-send]")
     p.wait_for_selector('[data-turn="draft"]', state="detached")
     return start
@@ -229,36 +252,44 @@ def test_miami_through_the_rooms(server: WebServer, browser: Any, tmp_path: Path
     us.page.select_option("#o_territory", "hold_line")
     us.page.wait_for_selector("form[data-draft] [data-check-rejections]:not([data-stale])")
     assert "Territory in Donetsk" in us.text("form[data-draft] [data-output]")
-    ukraine_critiques: list[str] = []
+    rooms = {"russia": ru, "ukraine": ua}
+    names = {"russia": "Russia", "ukraine": "Ukraine"}
+    critiques: dict[str, list[str]] = {s: [] for s in rooms}
+    assert set(rooms) == set(PARTIES) and due(1) == ["ukraine"] and all(due(r) == list(PARTIES) for r in (2, 3, 4))
     for rnd in range(1, STEPS + 1):
-        assert mediator_drafts(us) == "closest-1"
-        for d in (ru, ua):
+        # Berlin (round 1, Russia absent): the envoys press Ukraine to give up the Donbas it holds
+        assert mediator_drafts(us, {"territory": "full_withdrawal"} if rnd == 1 else None) == "closest-1"
+        for seat in due(rnd):
+            d = rooms[seat]
             d.page.wait_for_selector(f'[data-region="status"] :text("Round {rnd} of {STEPS}")')
             assert d.page.locator('[data-region="table"] table[data-table]').count() == 1
             got = delegation_answers(d)
-            assert got["verdict"] == "not-acceptable" and got["outside"], (d.name, rnd, got)
-        # the mediator's console shows each reply as it arrives (live), Ukraine's critique among them
-        row = us.page.locator(f'[data-replies-round="{rnd}"] [data-reply-from="ukraine"] [data-reply-text]')
-        row.wait_for()
-        ukraine_critiques.append(row.inner_text())
-        assert ukraine_critiques[-1].startswith("Ukraine asks for changes:")
-        us.page.wait_for_selector(f'[data-replies-round="{rnd}"] [data-reply-from="russia"]')
+            # the mediator's console shows each reply as it arrives (live)
+            row = us.page.locator(f'[data-replies-round="{rnd}"] [data-reply-from="{seat}"] [data-reply-text]')
+            row.wait_for()
+            if got["verdict"] == "not-acceptable":
+                assert got["outside"], (d.name, rnd, got)
+                critiques[seat].append(row.inner_text())
+                assert critiques[seat][-1].startswith(f"{names[seat]} asks for changes:")
+    # Ukraine refused the Berlin text, Russia every text of the Miami rounds and after
+    assert len(critiques["ukraine"]) >= 1 and len(critiques["russia"]) == STEPS - 1, critiques
     for person in (us, ru, ua):
         person.page.wait_for_selector('[data-outcome="deadline"]')
         person.not_reloaded()
-    # what each room shows: Russia's own value of each of the four texts, its timeline with the pause
-    assert ru.page.locator('[data-region="values"] svg g.pt').count() == STEPS
+    # what each room shows: Russia's own value of each text put to it (not Berlin's), its timeline with the pause
+    present = sum("russia" in due(r) for r in range(1, STEPS + 1))
+    assert ru.page.locator('[data-region="values"] svg g.pt').count() == present
     timeline = ru.text('[data-region="timeline"]')
     assert "Russian holiday shutdown" in timeline and "Russia asks" not in timeline
     assert timeline.count("The talks ended without agreement (deadline)") == 1
     assert "You asked for changes" in timeline and "United States put a new text on the table" in timeline
     assert us.page.locator('[data-region="space"] table tbody tr').count() == STEPS + 1  # the texts and no deal
-    assert us.page.locator('[data-region="space"] svg text').filter(has_text="1–4").count() >= 1  # one spot
+    assert us.page.locator('[data-region="space"] svg text').filter(has_text="2–4").count() >= 1  # one spot
     # the secretariat watches progress without the content, then reads the log
     org.page.goto(f"{server.url}/secretariat/n/{nid}")
     org.page.wait_for_selector('[data-outcome="deadline"]')
     assert "may read the whole log" in org.text("[data-log-note]")
-    for c in ukraine_critiques:
+    for c in (*critiques["ukraine"], *critiques["russia"]):
         assert c not in org.page.content()
     with org.page.expect_download() as dl:
         org.page.click("a[href$='transcript.json']")
@@ -279,7 +310,7 @@ def test_miami_through_the_rooms(server: WebServer, browser: Any, tmp_path: Path
     for opt in made:
         for cc in opt.concessions:
             wanted.setdefault(cc.actor, {})[str(cc.issue)] = list(cc.to)
-    assert set(wanted) <= {"russia", "ukraine"}
+    assert set(wanted) <= set(PARTIES)
     nid2, links2 = create(org, server, "Miami shuttle, after the cheapest concessions")
     org.page.goto(f"{server.url}/secretariat/n/{nid2}")
     for person, seat in ((us, "us"), (ru, "russia"), (ua, "ukraine")):
@@ -302,11 +333,12 @@ def test_miami_through_the_rooms(server: WebServer, browser: Any, tmp_path: Path
     org.page.click('[data-control="resume"]')
     org.page.wait_for_selector('[data-control="pause"]')
     rounds = 0
-    while not us.page.query_selector("[data-outcome]"):  # Europe (software, Boulware) may hold out a while
+    while not us.page.query_selector("[data-outcome]"):  # Russia is not in Berlin: agreement waits for Miami
         rounds += 1
         assert rounds <= STEPS
         assert mediator_drafts(us) == "nash"
-        for d in (ru, ua):
+        for seat in due(rounds):
+            d = rooms[seat]
             got = delegation_answers(d)
             assert got == {"verdict": "acceptable", "outside": []}, (d.name, got)
         us.page.wait_for_selector('[data-outcome], [data-turn="draft"]')
@@ -336,11 +368,13 @@ def test_miami_through_the_rooms(server: WebServer, browser: Any, tmp_path: Path
     assert org.page.locator("#seat_a").count() == 1 and "Toy border talks" in org.text("main")
 
     # -- what nobody may see, and what no page may do ------------------------------------------
-    assert ru.sse and ru.bodies
-    for text in [*ukraine_critiques, "Ukraine asks", 'data-reply-from="ukraine"', '"from":"ukraine"',
-                 '"from": "ukraine"']:
-        for got in [*ru.bodies, *ru.sse]:
-            assert text not in got, (text, got[:300])
+    for me, other in (("russia", "ukraine"), ("russia", "europe"), ("ukraine", "russia"), ("ukraine", "europe")):
+        d = rooms[me]
+        assert d.sse and d.bodies
+        for text in [*critiques.get(other, []), f"{names.get(other, other)} asks", f'data-reply-from="{other}"',
+                     f'"from":"{other}"', f'"from": "{other}"']:
+            for got in [*d.bodies, *d.sse]:
+                assert text not in got, (me, text, got[:300])
     for person in people:
         assert person.errors == [], (person.name, person.errors)
         assert external([u for u, _ in person.requests], server.url) == [], person.name

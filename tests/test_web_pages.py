@@ -20,10 +20,11 @@ pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_support import ORGANISER, Server
+from service_support import ORGANISER, Server, seats_of
 from web_support import WebServer
 
-SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "boulware"}
+PARTIES, MEDIATORS = seats_of("miami-2025", "shuttle")
+SEATS = dict.fromkeys((*MEDIATORS, *PARTIES), "human")  # the US mediating, Russia and Ukraine: all people
 FETCH = {"X-Requested-With": "fetch"}
 
 
@@ -38,6 +39,23 @@ def create(url: str, **extra: Any) -> dict[str, Any]:
                    json={"scenario": "miami-2025", "seats": SEATS, "seed": 7, "steps": 3, **extra}, timeout=60)
     assert r.status_code == 201, r.text
     return r.json()  # type: ignore[no-any-return]
+
+
+def berlin(url: str, created: dict[str, Any]) -> None:
+    """Round 1 over the API: the Berlin meeting, where Russia is not present. The mediator drafts the
+    assistant's closest text and Ukraine asks for a change, which ends the round: the next draft (the
+    Miami round) is put to both delegations."""
+    nid = created["id"]
+
+    def call(seat: str, method: str, path: str, **kw: Any) -> httpx.Response:
+        return httpx.request(method, f"{url}/api/negotiations/{nid}{path}", timeout=60,
+                             headers={"Authorization": f"Bearer {created['seats'][seat]['token']}"}, **kw)
+
+    text = call("us", "GET", "/assistant").json()["closest"][0]["text"]
+    assert call("us", "POST", "/actions", json={"kind": "draft", "outcome": text}).status_code == 200
+    assert call("russia", "GET", "/view").json()["pending"] == []
+    r = call("ukraine", "POST", "/actions", json={"kind": "critique", "issues": {"territory": "hold_line"}})
+    assert r.status_code == 200 and r.json()["round"] == 2 and call("us", "GET", "/view").json()["pending"] == ["draft"]
 
 
 def joined(url: str, nid: str, token: str) -> httpx.Client:
@@ -86,6 +104,7 @@ def test_join_sets_a_strict_httponly_cookie_scoped_to_the_room(server: WebServer
 def test_every_post_needs_the_csrf_token_and_this_origin(server: WebServer) -> None:
     created = create(server.url)
     nid = created["id"]
+    berlin(server.url, created)
     us = joined(server.url, nid, created["seats"]["us"]["token"])
     page = us.get(f"/rooms/{nid}").text
     token = csrf_of(page)
@@ -118,6 +137,7 @@ def test_every_post_needs_the_csrf_token_and_this_origin(server: WebServer) -> N
 def test_what_a_delegation_reads_holds_nothing_of_the_other(server: WebServer) -> None:
     created = create(server.url)
     nid = created["id"]
+    berlin(server.url, created)  # Ukraine's first critique, in Berlin: for the mediator only
     c = {s: joined(server.url, nid, created["seats"][s]["token"]) for s in ("us", "russia", "ukraine")}
     pages = {s: c[s].get(f"/rooms/{nid}").text for s in c}
     text = json.loads(re.search(r"data-start='([^']+)' data-start-key=\"closest-1\"", pages["us"]).group(1)
@@ -126,7 +146,9 @@ def test_what_a_delegation_reads_holds_nothing_of_the_other(server: WebServer) -
         "kind": "draft", "csrf": csrf_of(pages["us"]),
         **{f"o_{k}": (f"{v:g}" if isinstance(v, float) else v) for k, v in text.items()}})
     ua_page = c["ukraine"].get(f"/rooms/{nid}").text
-    assert 'data-verdict="not-acceptable"' in ua_page
+    worth = httpx.post(f"{server.url}/api/negotiations/{nid}/evaluate", json={"text": text}, timeout=60,
+                       headers={"Authorization": f"Bearer {created['seats']['ukraine']['token']}"}).json()
+    assert f'data-verdict="{"acceptable" if worth["acceptable"] else "not-acceptable"}"' in ua_page
     r = c["ukraine"].post(f"/rooms/{nid}/act", headers=FETCH, data={
         "kind": "critique", "csrf": csrf_of(ua_page), "c_next_meeting": "on", "w_next_meeting": "trilateral_leaders"})
     assert r.status_code == 200, r.text

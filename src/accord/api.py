@@ -310,18 +310,12 @@ def simulate(subject: Subject, protocol: str = "shuttle", *, strategies: Mapping
 
 
 def _check_players(game: Game, parties: Sequence[str] | None, mediator: str | None) -> None:
-    """Who may play: known actors; parties (or mediators) only — a ratifier, constituency or observer
-    is heard through its acceptable set, it does not negotiate; a mediator does not also play a party."""
-    for field_, who in [("parties", p) for p in parties or ()] + ([("mediator", mediator)] if mediator else []):
-        if who not in game.actors:
-            raise ValueError(f"{field_}: unknown actor {who!r}; actors: {', '.join(game.actors)}")
-    for who in parties or ():
-        role = game.roles[game.actors.index(who)]
-        if role not in ("party", "mediator"):
-            raise ValueError(f"parties: {who!r} is a {role}; only parties (and mediators) negotiate — a {role} "
-                             "is heard through its acceptable set")
-    if mediator and parties and mediator in parties:
-        raise ValueError(f"mediator: {mediator!r} is also one of the parties; a mediator cannot negotiate for itself")
+    """Who may play (:func:`accord.negotiation.runner.seating_problems`): the first problem, as a
+    ``ValueError`` that starts with its field."""
+    from .negotiation.runner import seating_problems  # noqa: PLC0415
+
+    for path, message in seating_problems(game, parties, mediator):
+        raise ValueError(f"{path[0]}: {message}")
 
 
 def _check_rules(rule: str, breakdown: float | Mapping[str, float] | None) -> None:

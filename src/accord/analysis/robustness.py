@@ -14,6 +14,7 @@ uncertainty ``draws`` times and reports how often each headline holds:
 - per concession of the point analysis, ``opens``: the share of draws in which that concession,
   together with the cheapest (rank-1) concession on every other blocked issue, opens a ZOPA, and
   ``opens_issue``: the share in which it opens its own issue;
+- ``fixed``: the judgement inputs that state no range, held at their stated value in every draw;
 - ``sensitivity``: which judgement inputs (those the scenario's ``assumptions`` mark) flip a headline.
   Each is set to the low and the high end of its range — the stated one, else a default: position
   ±10% of the issue's range, salience ±0.2, capability ×0.5 / ×1.5, reservation ±0.1, an acceptable
@@ -103,6 +104,7 @@ class Robustness:
     sensitivity: tuple[dict[str, Any], ...]
     varied: tuple[str, ...]
     point_zopa_empty: bool
+    fixed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"draws": self.draws, "seed": self.seed, "zopa_empty": self.zopa_empty,
@@ -111,7 +113,7 @@ class Robustness:
                 "concessions": [dict(c) for c in self.concessions],
                 "all_concessions_open": self.all_concessions_open,
                 "sensitivity": [dict(r) for r in self.sensitivity], "varied": list(self.varied),
-                "point_zopa_empty": self.point_zopa_empty}
+                "fixed": list(self.fixed), "point_zopa_empty": self.point_zopa_empty}
 
     def summary(self) -> str:
         lines = [(f"robustness over {self.draws} draws (seed {self.seed}): ZOPA empty in "
@@ -584,7 +586,20 @@ def robustness(game: Game, draws: int, seed: int = 0,
     screen = _screen(game, jd, ~open_)
     varied = tuple(f"{a}{'/' + i if i else ''}/{f}" for a, i, f in jd.inputs)
     return Robustness(draws, seed, float((~open_).mean()), blockers, blocked_issue, tuple(conc_rows),
-                      all_share, tuple(screen), varied, not zopa_exists(game))
+                      all_share, tuple(screen), varied, not zopa_exists(game), _fixed(game, jd))
+
+
+def _fixed(game: Game, jd: JudgementDraws) -> tuple[str, ...]:
+    """The judgement inputs (those the scenario's assumptions mark) that state no range: the draws
+    hold them at their stated value, so the shares say nothing about them (the screen still varies
+    them by its defaults). ``actor[/issue]/field``, in the scenario's order."""
+    drawn = {(a, i, f.split(" ")[0]) for a, i, f in jd.inputs}
+    out = []
+    for inp in _judgement_inputs(game):
+        key = (game.actors[inp.actor], None if inp.issue is None else game.issues[inp.issue].id, inp.field)
+        if key not in drawn:
+            out.append(f"{key[0]}{'/' + key[1] if key[1] else ''}/{key[2]}")
+    return tuple(dict.fromkeys(out))
 
 
 def _widened(game: Game, acceptable: Sequence[np.ndarray], cs: Sequence[Any]) -> list[np.ndarray]:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import typer
 from rich.table import Table
 
 from .. import api, guards
+from ..analysis.words import position_text
 from ..forecast import MODELS, backtest_deu
 from ..forecast.backtest import BOOTSTRAP
+from ..forecast.cycles import moving_text
 from ..formats.deu import DEUError, load_deu
+from ..game import Game
 from . import app
 from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
 
@@ -20,6 +25,15 @@ def _fmt(v: object) -> str:
     if isinstance(v, float):
         return f"{v:.3g}"
     return "—" if v is None else str(v)
+
+
+def _value(game: Game, issue: str, v: object) -> str:
+    """A forecast value as the analysis words it: a number with the issue's unit on a continuous
+    issue (at the grid's precision), an option id otherwise."""
+    g = game.issues[game.issue_index(issue)]
+    if g.kind == "continuous" and isinstance(v, (int, float)) and math.isfinite(v):
+        return position_text(g, float(v))
+    return _fmt(v)
 
 
 @app.command("forecast")
@@ -79,10 +93,17 @@ def forecast_cmd(
     for col in cols:
         t.add_column(col)
     for f in fc.issues:
-        interval = f"[{f.interval[0]:.3g}, {f.interval[1]:.3g}]" if f.interval else "—"
+        if f.interval and f.interval[0] == f.interval[1]:
+            interval = "no spread"  # no stated uncertainty moves it: not a range of one value
+        elif f.interval and f.kind == "continuous":
+            interval = f"{_value(game, f.id, f.interval[0])} – {_value(game, f.id, f.interval[1])}"
+        else:
+            interval = f"[{f.interval[0]:.3g}, {f.interval[1]:.3g}]" if f.interval else "—"
         probs = ", ".join(f"{k} {p:.2f}" for k, p in f.probabilities.items()) if f.probabilities else ""
-        value = _fmt(f.forecast) + (f" (cycle of {f.cycle['period']})" if f.cycle else "")
-        extra = (_fmt(f.point),) if draws else ()
+        value = _value(game, f.id, f.forecast) + (f" (cycle of {f.cycle['period']})" if f.cycle else "")
+        if f.settling and f.settling["state"] == "moving":
+            value += " (still moving)"
+        extra = (_value(game, f.id, f.point),) if draws else ()
         t.add_row(f.id, value, *extra, _fmt(f.position), interval, probs)
     console.print(t)
     feas = fc.feasibility or {}
@@ -96,7 +117,7 @@ def forecast_cmd(
         console.print(f"feasible in {100 * fc.feasible_share:.0f}% of the draws", highlight=False)
     cond = fc.conditional
     if cond is not None:
-        pkg = ", ".join(f"{k}={_fmt(v)}" for k, v in cond["package"].items())
+        pkg = ", ".join(f"{k}={_value(game, k, v)}" for k, v in cond["package"].items())
         console.print(f"conditional on agreement ({cond['where']}): {pkg}", highlight=False, soft_wrap=True)
     elif feas:
         console.print("conditional on agreement: none — even the cheapest concessions open no zone of agreement",
@@ -107,6 +128,10 @@ def forecast_cmd(
             console.print(f"{f.id}: the rounds end in a cycle of {c['period']} states from round {c['since_round']} "
                           f"(medians {', '.join(f'{x:.3g}' for x in c['states'])}); the forecast is their mean "
                           f"{c['mean']:.3g}", highlight=False)
+        elif f.settling and f.settling["state"] == "moving":
+            g = game.issues[game.issue_index(f.id)]
+            unit = (g.unit or "") if g.kind == "continuous" else "options"
+            console.print(f"{f.id}: the forecast is {moving_text(f.settling, unit)}", highlight=False, soft_wrap=True)
     if fc.robustness is not None:
         console.print(fc.robustness.summary(), highlight=False)
     for f in fc.issues:

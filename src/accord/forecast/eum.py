@@ -38,7 +38,7 @@ from typing import Any, Callable, Literal
 import numpy as np
 
 from ..game import Game
-from .cycles import cycle_forecast, cycle_periods, cycle_record
+from .cycles import cycle_forecast, cycle_periods, cycle_record, settle_record
 from .models import ForecastModel, ModelInputs, ModelRun
 
 __all__ = [
@@ -384,6 +384,12 @@ class ExpectedUtility(ForecastModel):
     def cycle(self, game: Game, run: ModelRun, k: int, issue: int) -> dict[str, Any] | None:
         res, period, since = run.detail
         return cycle_record(res.median[:, 0, k], int(period[0, k]), int(since[0, k]))
+
+    def settling(self, game: Game, run: ModelRun, k: int, issue: int) -> dict[str, Any] | None:
+        res, period, since = run.detail
+        pts = game.issues[issue].points
+        return settle_record(res.median[:, 0, k], res.positions[-1, 0, k], int(period[0, k]), int(since[0, k]),
+                             float(np.ptp(pts)) if len(pts) else 1.0)
 
     def trajectory(self, game: Game, run: ModelRun, k: int, issue: int) -> tuple[dict[str, Any], ...]:
         res: EUMResult = run.detail[0]

@@ -25,6 +25,7 @@ from typing import Any, Callable, Sequence
 
 from .. import __version__
 from ..escape import filename, markdown, markdown_code, plain, tree
+from ..forecast.cycles import moving_text
 from ..forecast.models import MODELS
 from .figures import FigureSpec, main_parties, render_figures
 from .output import MARKER, BriefExists, BriefOutputError, check_output, write_output
@@ -300,8 +301,11 @@ def _robustness(d: dict, top: int = 10) -> dict | None:
                            "field": _FIELD.get(r["field"], r["field"]),
                            "low": r.get("low"), "high": r.get("high"), "flips": _flip_words(d, r.get("flips") or []),
                            "index": Num(d, f"{base}/sensitivity/{k}/index") if r.get("index") is not None else None})
+    flipping = [j for j, r in zip(judgements, rob.get("sensitivity") or []) if r.get("flips")]
     return {"draws": Num(d, f"{base}/draws"), "seed": Num(d, f"{base}/seed"), "rows": rows,
-            "judgements": judgements, "varied": len(rob.get("varied") or [])}
+            "judgements": judgements, "varied": len(rob.get("varied") or []),
+            "challenge": flipping[:3], "screened": len(rob.get("sensitivity") or []),
+            "fixed": len(rob.get("fixed") or [])}
 
 
 def _join(xs: Sequence[str]) -> str:
@@ -322,7 +326,8 @@ def _forecast(d: dict) -> dict | None:
     cond = fc.get("conditional") or None
     models = [m for m in (d.get("models") or {})]
     median = any((f or {}).get("estimate") == "median" for f in (fc.get("issues") or {}).values())
-    cycles = []
+    cycles: list[str] = []
+    dynamics: list[str] = []  # per model: cycles and paths still moving after the last round
     for iss in d["issues"]:
         f = (fc.get("issues") or {}).get(iss["id"])
         if f is None:
@@ -341,7 +346,7 @@ def _forecast(d: dict) -> dict | None:
         interval_label = None
         if iv and iss["kind"] != "continuous" and all(_is_num(x) for x in iv):
             lo, hi = (_value_label(d, iss["id"], x) for x in iv)
-            interval_label = lo if lo == hi else f"{lo} to {hi}"
+            interval_label = None if iv[0] == iv[1] else (lo if lo == hi else f"{lo} to {hi}")
         probs = sorted(((o, p) for o, p in (f.get("probabilities") or {}).items()), key=lambda op: -(op[1] or 0))
         probs_v = [{"label": _value_label(d, iss["id"], o), "p": Num(d, f"{base}/probabilities/{o}")}
                    for o, _ in probs[:3]]
@@ -352,6 +357,11 @@ def _forecast(d: dict) -> dict | None:
                                else x.get("forecast")) if x else "—"
             if x.get("cycle"):
                 txt += f" (cycle of {x['cycle']['period']})"
+                dynamics.append(f"{model_label(m)}: {_cycle_words(d, iss, x['cycle'])}")
+            elif (x.get("settling") or {}).get("state") == "moving":
+                txt += " (still moving)"
+                unit = (iss.get("unit") or "") if iss["kind"] == "continuous" else "options"
+                dynamics.append(f"{model_label(m)}: on {iss['name']} the forecast is {moving_text(x['settling'], unit)}")
             by_model.append(txt)
         label = _value_label(d, iss["id"], f.get("position") if iss["kind"] == "ordinal" and _is_num(f.get("position"))
                              else value)
@@ -359,14 +369,15 @@ def _forecast(d: dict) -> dict | None:
         point_label = _value_label(d, iss["id"], point) if point is not None else None
         cond_label = _value_label(d, iss["id"], cond["package"].get(iss["id"])) if cond else None
         if f.get("cycle"):
-            c = f["cycle"]
-            states = [_value_label(d, iss["id"], x) if iss["kind"] != "ordinal" else _value_label(d, iss["id"], x)
-                      for x in c["states"]]
-            cycles.append(f"{iss['name']}: from round {c['since_round']} the rounds cycle through {len(states)} "
-                          f"states ({' → '.join(states)}); the forecast is their mean")
+            cycles.append(f"{model_label(fc.get('model') or '')}: {_cycle_words(d, iss, f['cycle'])}")
+        elif (f.get("settling") or {}).get("state") == "moving":
+            unit = (iss.get("unit") or "") if iss["kind"] == "continuous" else "options"
+            cycles.append(f"{model_label(fc.get('model') or '')}: on {iss['name']} the forecast is "
+                          f"{moving_text(f['settling'], unit)}")
         rows.append({"issue": iss["name"], "label": label, "value": num, "point": point_label,
                      "conditional": cond_label, "changed": cond_label is not None and cond_label != label,
                      "interval": interval, "interval_label": interval_label, "probabilities": probs_v,
+                     "flat": bool(interval) and iv[0] == iv[1],
                      "unit": iss.get("unit") or "", "kind": iss["kind"], "by_model": by_model})
     feas = fc.get("feasibility") or {}
     by_model_feasible = []
@@ -382,7 +393,18 @@ def _forecast(d: dict) -> dict | None:
             "feasible_share": Num(d, "forecast/feasible_share") if fc.get("feasible_share") is not None else None,
             "conditional": cond, "conditional_where": (cond or {}).get("where"),
             "conditional_concessions": (cond or {}).get("concessions") or [],
-            "by_model_feasible": by_model_feasible, "cycles": cycles}
+            "by_model_feasible": by_model_feasible, "cycles": cycles, "dynamics": dynamics}
+
+
+def _cycle_words(d: dict, iss: dict, c: dict) -> str:
+    """A cycle of a dynamic model's rounds in words: its states and that the forecast is their mean,
+    or, where the actors' positions cycle but the median does not move, that it stays put."""
+    states = [_value_label(d, iss["id"], x) for x in c["states"]]
+    if len(set(states)) == 1:
+        return (f"on {iss['name']} the actors' positions cycle with period {c['period']} from round "
+                f"{c['since_round']} while the forecast stays at {states[0]}")
+    return (f"on {iss['name']} from round {c['since_round']} the rounds cycle through {len(states)} states "
+            f"({' → '.join(states)}); the forecast is their mean")
 
 
 def _is_num(x: Any) -> bool:

@@ -62,6 +62,7 @@ class FigureSpec:
     series: tuple[str, ...] = ()
     legend: tuple[str, ...] = ()
     unlabelled: int = 0
+    marks: tuple[tuple[str, float, float], ...] = ()
 
 
 #: ``gid`` of artists that draw no data (guides, row annotations): exempt from the legend rule.
@@ -96,9 +97,23 @@ def audit(fig: Any) -> tuple[tuple[str, ...], tuple[str, ...], int]:
     return tuple(dict.fromkeys(series)), tuple(dict.fromkeys(legend)), unlabelled
 
 
+def single_marks(fig: Any) -> tuple[tuple[str, float, float], ...]:
+    """``(label, x, y)`` of every labelled series that draws one point (a solution's star, the
+    disagreement point's square), in data coordinates: what the figure says a named point is, to be
+    checked against the tables that name it too."""
+    out = []
+    for ax in fig.axes:
+        for art in ax.collections:
+            lab = str(art.get_label())
+            offsets = getattr(art, "get_offsets", lambda: [])()
+            if not lab.startswith("_") and len(offsets) == 1:
+                out.append((lab, float(offsets[0][0]), float(offsets[0][1])))
+    return tuple(out)
+
+
 def _spec(fig: Any, fid: str, title: str, caption: str) -> FigureSpec:
     series, legend, unlabelled = audit(fig)
-    return FigureSpec(fid, title, caption, _to_svg(fig, fid), series, legend, unlabelled)
+    return FigureSpec(fid, title, caption, _to_svg(fig, fid), series, legend, unlabelled, single_marks(fig))
 
 
 def _to_svg(fig: Any, salt: str) -> str:
@@ -481,8 +496,10 @@ def utility_space(d: dict) -> FigureSpec | None:
     if not agreeable and after.get("frontier") and after.get("parties") == parties:
         x, y = _xy(after["frontier"], ix)
         ax.scatter(x, y, s=24, color="#009E73", marker="h", label="agreeable after the cheapest concessions", zorder=2)
-        source, note = after, " (after concessions)"
-    marks = [("nash", "Nash", "*", "#0072B2", 200), ("kalai_smorodinsky", "Kalai–Smorodinsky", "P", "#CC79A7", 90)]
+        source, note = after, " (after the cheapest concessions)"
+    # the same names as the brief's table of bargaining solutions: one name, one package
+    marks = [("nash", "Nash bargaining solution", "*", "#0072B2", 200),
+             ("kalai_smorodinsky", "Kalai–Smorodinsky", "P", "#CC79A7", 90)]
     if source is an:
         marks.append(("egalitarian", "Egalitarian", "^", "#E69F00", 60))
     for key, label, m, c, size in marks:

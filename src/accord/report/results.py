@@ -385,7 +385,8 @@ def _trajectory(game: Game, st: Settings) -> dict | None:
 
 def _models(game: Game, st: Settings) -> tuple[dict, list[dict] | None]:
     """Point forecasts of every model (no draws), to show where the models agree, each with whether
-    its package is feasible (and the cycle its rounds end in, where they do), and the exchange
+    its package is feasible (and the cycle its rounds end in, or that they are still moving, where
+    they are), and the exchange
     model's realised trades on the point inputs when it is among the models (else ``None``)."""
     from ..forecast import forecast  # noqa: PLC0415
 
@@ -394,7 +395,7 @@ def _models(game: Game, st: Settings) -> tuple[dict, list[dict] | None]:
     for m in st.models:
         f = plain(forecast(game, model=m, variant=st.variant, rounds=st.rounds, draws=0, seed=st.seed,
                            stages=st.stages).to_dict())
-        out[m] = {i: {k: v for k, v in x.items() if k in ("forecast", "position", "cycle")}
+        out[m] = {i: {k: v for k, v in x.items() if k in ("forecast", "position", "cycle", "settling")}
                   for i, x in (f.get("issues") or {}).items()}
         out[m]["_feasibility"] = f.get("feasibility")
         if m == "exchange":
