@@ -307,7 +307,7 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
     return open_
 
 
-def _witnessed(game: Game, Z: Sequence[np.ndarray], idx: np.ndarray, parties: Sequence[int], weights: np.ndarray,
+def _witnessed(game: Game, Z: Sequence[np.ndarray], idx: np.ndarray, parties: np.ndarray, weights: np.ndarray,
                values: Sequence[np.ndarray], acceptable: Sequence[np.ndarray], reservation: np.ndarray) -> np.ndarray:
     """``(len(idx),)`` whether draw ``idx[k]`` has an agreeable package among a few candidates: per
     reserving party, its best point of each issue's intersection, and the best for all of them
