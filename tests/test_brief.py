@@ -720,3 +720,18 @@ def test_the_executive_summary_is_short_and_prints_on_one_page(chromium, which, 
                     f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={full}",
                     written.html.resolve().as_uri()], capture_output=True, timeout=120)
     assert len(re.findall(rb"/Type\s*/Page[^s]", full.read_bytes())) > 2
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_a_clearly_more_robust_concession_is_named_beside_the_cheapest(which, request):
+    from accord.report.results import MORE_ROBUST
+
+    data, _ = request.getfixturevalue(which)
+    d = data.to_dict()
+    rows = (d["analysis"].get("robustness") or {}).get("concessions") or []
+    first = {r["issue"]: r["opens"] for r in rows if r["rank"] == 1}
+    better = [r for r in rows if r["rank"] > 1 and r["issue"] in first and r["opens"] >= first[r["issue"]] + MORE_ROBUST]
+    line = next((h for h in d["headline"] if h.startswith("The cheapest way")), "")
+    assert ("More robust:" in line) == bool(better), (better, line)
+    if which == "miami":  # its ranges make the cheapest concession on the guarantee a coin toss
+        assert better and "More robust:" in line
