@@ -768,6 +768,14 @@ class Scenario(_Frozen):
                     errors.append(f"{where}: a second stance of {s.actor!r} on {s.issue!r}{again}")
                 seen.add((s.actor, s.issue))
                 prov(where, s.provenance)
+                p, actor = s.provenance, actors.get(s.actor)
+                if (p.kind == "stated" and actor is not None and p.speaker is not None and p.speaker != AUTHOR
+                        and p.speaker not in (actor.id, actor.name, *actor.people)):
+                    known = ", ".join(repr(x) for x in (actor.name, *actor.people))
+                    errors.append(f"{where}.provenance.speaker: kind `stated` means {s.actor!r} says it, but "
+                                  f"{p.speaker!r} is not the actor or one of its people ({known}); add the "
+                                  f"speaker to actor {s.actor!r}'s `people`, or use kind `reported` (someone "
+                                  "reports the actor's position)")
                 errors.extend(_check_stance(where, s, issues[s.issue]))
 
         stances("stances", self.stances, "")
