@@ -689,3 +689,55 @@ def test_a_model_still_moving_after_its_last_round_is_labelled(miami):
     for i in settled:
         name = next(x["name"] for x in d["issues"] if x["id"] == i)
         assert "still moving" not in rows[name][col]
+
+
+#: A decision maker reads the executive summary in about a minute: at most this many words.
+SUMMARY_WORDS = 400
+
+
+def _summary_page(page: str) -> str:
+    """The brief's head and its executive summary alone, without the page break that follows it."""
+    start = page.index('<section id="summary"')
+    end = page.index("</section>", start) + len("</section>")
+    one = page[: page.index("<main>")] + "<main>" + page[start:end] + "</main></body></html>"
+    assert "page-break-after: always; break-after: page;" in one
+    return one.replace("page-break-after: always; break-after: page;", "")
+
+
+@pytest.mark.parametrize("which", ["miami", "iran"])
+def test_the_executive_summary_is_short_and_prints_on_one_page(chromium, which, request, tmp_path):
+    _, written = request.getfixturevalue(which)
+    page = written.html.read_text(encoding="utf-8")
+    one = _summary_page(page)
+    words = html.unescape(re.sub(r"<[^>]+>", " ", one[one.index("<main>"):])).split()
+    assert len(words) <= SUMMARY_WORDS, len(words)
+    src = tmp_path / "summary.html"
+    src.write_text(one, encoding="utf-8")
+    pdf = tmp_path / "summary.pdf"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    src.resolve().as_uri()], capture_output=True, timeout=90)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages == 1, f"the executive summary prints on {pages} A4 pages"
+    # the check can fail: the whole brief does not fit on one page
+    full = tmp_path / "full.pdf"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={full}",
+                    written.html.resolve().as_uri()], capture_output=True, timeout=120)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", full.read_bytes())) > 2
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_a_clearly_more_robust_concession_is_named_beside_the_cheapest(which, request):
+    from accord.report.headline import MORE_ROBUST
+
+    data, _ = request.getfixturevalue(which)
+    d = data.to_dict()
+    rows = (d["analysis"].get("robustness") or {}).get("concessions") or []
+    first = {r["issue"]: r["opens"] for r in rows if r["rank"] == 1}
+    better = [r for r in rows
+              if r["rank"] > 1 and r["issue"] in first and r["opens"] >= first[r["issue"]] + MORE_ROBUST]
+    line = next((h for h in d["headline"] if h.startswith("The cheapest way")), "")
+    assert ("More robust:" in line) == bool(better), (better, line)
+    if which == "miami":  # its ranges make the cheapest concession on the guarantee a coin toss
+        assert better and "More robust:" in line

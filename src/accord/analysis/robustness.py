@@ -282,7 +282,14 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
         short = has_res & (best < res - _TOL)
         open_ &= ~short.any(axis=1)
         sure = (~has_res | (worst >= res - _TOL)).all(axis=1)
+        # a ratifier's (or other conditionally needed actor's) reservation is not bounded above: exact test
+        others = np.setdiff1d(np.arange(game.n_actors), parties)
+        if others.size:
+            sure &= ~np.isfinite(jd.reservation[:, others]).any(axis=1)
     undecided = open_ & ~(sure & game.additive)
+    if undecided.any() and not game.terms:  # most open draws show a witness: no exact search needed
+        und = np.flatnonzero(undecided)
+        undecided[und[_witnessed(game, Z, und, parties, weights, values, acceptable, jd.reservation)]] = False
     cache: dict[bytes, bool] = {}
     for d in np.flatnonzero(undecided):
         masks = b"".join(np.packbits(a[d]).tobytes() for a in acceptable)
@@ -299,6 +306,35 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
             cache[key] = zopa_exists(gd)
         open_[d] = cache[key]
     return open_
+
+
+def _witnessed(game: Game, Z: Sequence[np.ndarray], idx: np.ndarray, parties: np.ndarray, weights: np.ndarray,
+               values: Sequence[np.ndarray], acceptable: Sequence[np.ndarray], reservation: np.ndarray) -> np.ndarray:
+    """``(len(idx),)`` whether draw ``idx[k]`` has an agreeable package among a few candidates: per
+    reserving party, its best point of each issue's intersection, and the best for all of them
+    together. Each candidate is checked exactly (constraints, triggered ratifications, every needed
+    actor's drawn sets and reservation), so ``True`` is a proof; ``False`` leaves the draw to the exact
+    search. Additive utilities only (the caller skips games with utility terms)."""
+    D, A, I = len(idx), game.n_actors, game.n_issues
+    P = len(parties)
+    cands = np.empty((D, P + 1, I), dtype=np.intp)
+    for i, z in enumerate(Z):
+        wv = weights[idx][:, parties, i][:, :, None] * values[i][idx][:, parties, :]  # (D, P, K)
+        wv = np.concatenate([wv, wv.sum(axis=1, keepdims=True)], axis=1)
+        cands[:, :, i] = np.where(z[idx][:, None, :], wv, -np.inf).argmax(axis=2)
+    flat = cands.reshape(-1, I)
+    dd = np.repeat(idx, P + 1)[:, None]
+    aa = np.arange(A)[None, :]
+    ok_a = np.ones((flat.shape[0], A), dtype=bool)
+    u = np.zeros((flat.shape[0], A))
+    for i in range(I):
+        k = flat[:, i][:, None]
+        ok_a &= acceptable[i][dd, aa, k]
+        u += weights[dd, aa, i] * values[i][dd, aa, k]
+    res = np.nan_to_num(reservation[dd[:, 0]], nan=-np.inf)
+    ok_a &= u >= res - _TOL
+    good = game.feasible(flat) & np.all(ok_a | ~game.needed(flat), axis=1)
+    return good.reshape(D, P + 1).any(axis=1)
 
 
 def _blockers(game: Game, needed: _Needed, acceptable: Sequence[np.ndarray]) -> dict[int, dict[int, np.ndarray]]:

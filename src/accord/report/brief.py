@@ -253,10 +253,22 @@ def _concessions(d: dict) -> dict:
 
 
 def _advice(d: dict) -> list[dict]:
-    """What each party can ask for and must give."""
-    return [{"name": a["name"], "colour": next((x["colour"] for x in d["actors"] if x["id"] == a["actor"]), None),
-             "asks": a["asks"], "gives": a["gives"], "note": (a.get("detail") or {}).get("holds_note")}
-            for a in d.get("advice") or []]
+    """What each party can ask for and must give; the ideals it can hold out for in one item
+    ("its ideals on A (a), B (b) and C (c)") so that the summary stays short."""
+    out = []
+    for a in d.get("advice") or []:
+        detail = a.get("detail") or {}
+        holds = [f"{(_issue(d, h['issue']) or {}).get('name', h['issue'])} ({_value_label(d, h['issue'], h['value'])})"
+                 for h in detail.get("holds") or []]
+        asks = [x for x in a["asks"] if not x.startswith(("its ideal on ", "a trade with "))]
+        if holds:
+            asks.append(f"its ideal{'s' if len(holds) > 1 else ''} on {_join(holds)}")
+        asks += [x for x in a["asks"] if x.startswith("a trade with ")]
+        colour = next((x["colour"] for x in d["actors"] if x["id"] == a["actor"]), None)
+        out.append({"name": a["name"], "colour": colour,
+                    "asks": asks, "gives": a["gives"], "note": detail.get("holds_note")})
+    return out
+
 
 
 #: How the brief names the judgement fields of the screen.

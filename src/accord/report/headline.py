@@ -51,7 +51,43 @@ def _issue_name(data: BriefData, issue: str) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{format_number(100 * float(x))}%"
+    """A share as a whole percentage, as a reader takes it in: never 0% or 100% for a share that is
+    neither (``<1%``, ``>99%``)."""
+    if x is None:
+        return "—"
+    p = 100 * float(x)
+    if 0 < p < 1:
+        return "<1%"
+    if 99 < p < 100:
+        return ">99%"
+    return f"{round(p):d}%"
+
+
+#: A costlier concession is named beside the cheapest when it opens a zone of agreement in at least
+#: this many more draws (a share, 0-1).
+MORE_ROBUST = 0.2
+
+
+def _more_robust(an: dict, words: list[dict], rob_c: list[dict]) -> str:
+    """Where a costlier concession on a blocked issue opens a zone of agreement in clearly more draws
+    than the cheapest one (by :data:`MORE_ROBUST`), a sentence naming it: the cheapest is not
+    always the safest bet."""
+    opens = {(r.get("issue"), r.get("rank")): r.get("opens") for r in rob_c}
+    out = []
+    for k, c in enumerate(an.get("concessions") or []):
+        first = opens.get((c.get("issue"), 1))
+        mine = opens.get((c.get("issue"), c.get("rank")))
+        if c.get("rank", 1) == 1 or first is None or mine is None or mine < first + MORE_ROBUST:
+            continue
+        better = [(kk, cc) for kk, cc in enumerate(an.get("concessions") or [])
+                  if cc.get("issue") == c.get("issue")
+                  and (opens.get((cc.get("issue"), cc.get("rank"))) or 0) >= mine]
+        if better[0][0] != k:  # name only the cheapest of those that open it that often
+            continue
+        w = words[k]["short"] if k < len(words) else str(c.get("text") or "")
+        out.append(f" More robust: {w} (cost {format_number(c.get('cost'))}) opens one in {_pct(mine)} of draws, "
+                   f"the cheapest on that issue in {_pct(first)}.")
+    return "".join(out)
 
 
 def headline(data: BriefData) -> list[str]:
@@ -91,6 +127,7 @@ def headline(data: BriefData) -> list[str]:
             more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
             out.append(f"What blocks it: {'; '.join(parts)}{more}.")
         words = an.get("concession_words") or []
+        rob_c = (rob or {}).get("concessions") or []
         conc = [(k, c) for k, c in enumerate(an.get("concessions") or []) if c.get("rank", 1) == 1]
         if conc:
             items = []
@@ -108,12 +145,16 @@ def headline(data: BriefData) -> list[str]:
                     if rob and rob.get("all_concessions_open") is not None:
                         s += f" (in {_pct(rob['all_concessions_open'])} of draws)"
                     s += "."
+            s += _more_robust(an, words, rob_c)
             out.append(s)
     fc = data.forecast
     if fc is not None and fc.get("issues"):
         fw = (data.words or {}).get("forecast") or {}
         said = [iss for iss in data.issues if fw.get(iss["id"], "—") != "—"]
-        parts = [f"{iss['name']} at {fw[iss['id']]}" for iss in said[:3]]
+        # the issues a decision maker asks about first: those that block, then the rest in order
+        blocked = {b.get("issue") for b in ((an or {}).get("blocking") or [])}
+        first = [iss for iss in said if iss["id"] in blocked][:3] or said[:3]
+        parts = [f"{iss['name']} at {fw[iss['id']]}" for iss in first]
         kind = "median of the draws" if fc.get("issues") and any(
             (f or {}).get("estimate") == "median" for f in fc["issues"].values()) else "stated inputs"
         feas = fc.get("feasibility") or {}
@@ -123,7 +164,7 @@ def headline(data: BriefData) -> list[str]:
                  "position on any issue.")
         else:
             s = (f"The {label[:1].lower() + label[1:]} forecast ({kind}) puts " + "; ".join(parts)
-                 + ("; more below" if len(said) > 3 else ""))
+                 + ("; more below" if len(said) > len(first) else ""))
         if feas.get("feasible"):
             s += " — a package every needed actor accepts."
         elif feas:
@@ -131,9 +172,9 @@ def headline(data: BriefData) -> list[str]:
             viol = feas.get("violations") or []
             order = sorted(range(len(reasons)),
                            key=lambda k: (0 if k < len(viol) and viol[k].get("kind") == "acceptable"
-                                                               else 1, len(reasons[k])))
-            first = reasons[order[0]] if order else ""
-            s += (" — not a package the parties could sign: " + first
+                                          else 1, len(reasons[k])))
+            first_reason = reasons[order[0]] if order else ""
+            s += (" — not a package the parties could sign: " + first_reason
                   + (f" (and {len(reasons) - 1} more reason{'s' if len(reasons) > 2 else ''})"
                      if len(reasons) > 1 else "")
                   + ".")
