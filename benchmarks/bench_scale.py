@@ -15,7 +15,8 @@ machine; the wall figures do not. Checks that both give byte-identical tables, a
 prints the load average before and after (the figures mean little on a busy machine).
 ``docs/scale.md`` projects an ANAC-size tournament from these figures.
 
-Run: ``python benchmarks/bench_scale.py [--tasks 2000] [--workers N] [--no-tournament]``
+Run: ``python benchmarks/bench_scale.py [--tasks 2000] [--workers N] [--chunk-runs K] [--no-tournament]``
+(``--chunk-runs 20``: the same sweep in 100 coarse tasks, one per variant)
 (needs ``pip install 'accord[scale]'``).
 """
 
@@ -39,27 +40,28 @@ if not ANAC.exists():
 STRATEGIES = ["boulware", "linear", "conceder", "hardliner", "aspiration", "tit-for-tat"]
 
 
-def spec(tasks: int) -> dict:
+def spec(tasks: int, chunk_runs: int = 1) -> dict:
+    """``tasks // 20`` variants x 20 runs, ``chunk_runs`` runs per task (1: ``tasks`` tasks)."""
     runs = 20
     return {"title": "bench", "bases": ["miami-2025"], "seed": 1, "design": {"lhs": max(1, tasks // runs)},
             "vary": [{"kind": "stance", "actor": "ukraine", "issue": "territory", "field": "salience", "op": "set",
                       "range": [0.3, 0.9]},
                      {"kind": "actor", "actor": "russia", "field": "capability", "op": "set", "range": [0.5, 1.0]}],
-            "jobs": [{"id": "table", "simulate": {"protocol": "table", "runs": runs}}], "chunk_runs": 1}
+            "jobs": [{"id": "table", "simulate": {"protocol": "table", "runs": runs}}], "chunk_runs": chunk_runs}
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def _cpu() -> float:
-    import resource  # noqa: PLC0415
+    import resource
 
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 
 
-def cluster_cpu(pool) -> float:  # noqa: ANN001
+def cluster_cpu(pool) -> float:
     """CPU seconds used so far by this process (client and, for a LocalCluster, the scheduler) and
     by every worker process."""
     return _cpu() + sum(pool.client.run(_cpu).values())
@@ -76,9 +78,10 @@ def line(label: str, n: int, serial: tuple[float, float], start: float, run: tup
           f"{1000 * (cc - sc) / n:+.1f} ms CPU; identical tables: {'yes' if same else 'NO'}")
 
 
-def bench_sweep(tasks: int, workers: int) -> None:
-    plan = plan_sweep(spec(tasks))
-    print(f"sweep: {len(plan.chunks)} tasks ({len(plan.variants)} variants x 20 runs of the Miami table)")
+def bench_sweep(tasks: int, workers: int, chunk_runs: int = 1) -> None:
+    plan = plan_sweep(spec(tasks, chunk_runs))
+    print(f"sweep: {len(plan.chunks)} tasks ({len(plan.variants)} variants x 20 runs of the Miami table, "
+          f"{chunk_runs} run{'s' if chunk_runs > 1 else ''} per task)")
     with tempfile.TemporaryDirectory() as tmp:
         t0, c0 = time.perf_counter(), _cpu()
         s = run_sweep(plan, Path(tmp) / "serial", scheduler="serial")
@@ -113,7 +116,7 @@ def bench_tournament(workers: int) -> None:
     t0 = time.perf_counter()
     with open_pool("local", workers=workers) as pool:
         start = time.perf_counter() - t0
-        from accord.negotiation.tournament import tournament  # noqa: PLC0415
+        from accord.negotiation.tournament import tournament
 
         t1, c1 = time.perf_counter(), cluster_cpu(pool)
         c = tournament(games, STRATEGIES, repetitions=2, map_chunks=pool.map)
@@ -132,10 +135,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tasks", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--chunk-runs", type=int, default=1, help="sweep runs per task (default 1: --tasks tasks)")
     ap.add_argument("--no-tournament", action="store_true")
     a = ap.parse_args()
     print(f"{os.cpu_count()} cores; {load()} before")
-    bench_sweep(a.tasks, a.workers)
+    bench_sweep(a.tasks, a.workers, a.chunk_runs)
     if not a.no_tournament:
         bench_tournament(a.workers)
     print(f"{load()} after")

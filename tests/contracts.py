@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from accord.game import Game, compile_scenario
-from accord.model import resolve
+from accord.model import load_text, resolve
 from accord.negotiation.domains import random_game
 from accord.negotiation.protocols import PROTOCOLS, Action, Config, TurnError
 from accord.negotiation.protocols.base import KINDS
@@ -31,6 +31,14 @@ GEN: Game = random_game((5, 4, 4), seed=11)
 #: Two parties, a mediator and a Level-II ratifier, a forbidden combination and a calendar.
 TOY: Game = compile_scenario(resolve(str(FIXTURES / "toy.yaml")))
 STEPS = 8
+#: The toy with a third party, ``c``, and a first round that party ``b`` does not attend.
+ABSENT: Game = compile_scenario(load_text(
+    (FIXTURES / "toy.yaml").read_text(encoding="utf-8")
+    .replace("  - {id: m, name: Mediator, role: mediator, capability: 0.3}",
+             "  - {id: c, name: Party C, role: party, capability: 0.2}\n"
+             "  - {id: m, name: Mediator, role: mediator, capability: 0.3}")
+    .replace("location: Geneva}", "location: Geneva, participants: [a, c, m]}"), "toy-absent.yaml"))
+ABSENT_ROUND, ABSENT_PARTY = "2025-01-10", "b"
 
 
 def games() -> dict[str, Game]:
@@ -354,8 +362,34 @@ def check_views_hold_only_own_seat(protocol: str) -> None:
         assert seen, f"{protocol}: no party ever acted on {game.id}"
 
 
+def check_absent_delegations_do_not_act(protocol: str) -> None:
+    """A delegation absent from a declared round (``process.rounds[].participants``) neither proposes,
+    answers nor votes in it, and no agreement is reached there without it (the round goes ahead without
+    it or is a recess); it acts at a later round. The protocol dates its events by the scenario's
+    calendar (``accord.negotiation.calendar.schedule``), or it could not know who attends (issue 11:
+    Russia was not at the Berlin round)."""
+    try:
+        seats(ABSENT, protocol, Config(steps=STEPS))
+    except ValueError:
+        return  # the protocol does not seat three parties
+    for seed in range(3):
+        _, events, _ = play(ABSENT, protocol, {}, Config(steps=STEPS), seed=seed)
+        assert any(e["date"] for e in events), (
+            f"{protocol}: dates none of its events on a scenario with a calendar, so it cannot honour who "
+            "attends each round (date rounds with accord.negotiation.calendar.schedule)")
+        there = [e for e in events if e["date"] == ABSENT_ROUND]
+        acted = sorted({e["kind"] for e in there if e["actor"] == ABSENT_PARTY})
+        assert not acted, (f"{protocol}: {ABSENT_PARTY!r} acted ({', '.join(acted)}) in the round of "
+                           f"{ABSENT_ROUND}, which it does not attend (seed {seed})")
+        assert not any(e["kind"] == "accept" and e["to"] == "all" for e in there), (
+            f"{protocol}: an agreement was reached in the round of {ABSENT_ROUND} without {ABSENT_PARTY!r}")
+        assert any(e["actor"] == ABSENT_PARTY for e in events if e["date"] and e["date"] > ABSENT_ROUND), (
+            f"{protocol}: {ABSENT_PARTY!r} never acted after the round it missed (seed {seed})")
+
+
 PROTOCOL_CHECKS = (check_interface, check_pending_iff_outcome, check_same_key_same_events,
-                   check_wrong_actor_and_kind, check_views_hold_only_own_seat)
+                   check_wrong_actor_and_kind, check_views_hold_only_own_seat,
+                   check_absent_delegations_do_not_act)
 
 
 # -- forecast model contract ----------------------------------------------------------------------

@@ -71,7 +71,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_spec_errors_name_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("bases: [toy]\nvary:\n  - kind: stance\n    actor: a\n    issue: border\n    field: mood\n"
-                   "    values: [1]\njobs:\n  - simulate: {runs: 0}\n  - analyze: {}\n    colour: red\n", encoding="utf-8")
+                   "    values: [1]\njobs:\n  - simulate: {runs: 0}\n  - analyze: {}\n    colour: red\n",
+                   encoding="utf-8")
     r = runner.invoke(app, ["sweep", str(bad), "-o", str(tmp_path / "out"), "--scheduler", "serial"])
     assert r.exit_code == 2
     assert f"{bad}:6: vary[0].field: Input should be 'ideal', 'salience' or 'acceptable'" in r.output
@@ -117,8 +118,9 @@ def test_sweep_table_rows_and_summary_claims(folder: Path) -> None:
         assert x["rate"] == pytest.approx(np.mean([r["agreement"] == "true" for r in mine]))
     for label, per in f["simulate"]["produces_agreement"].items():
         assert any(r["agreement"] == "true" for r in sim if r["label"] == label)
+        line = next(x for x in res.summary().splitlines() if x.startswith(f"- **{label}**: "))
         for job, (lo, hi) in per.items():
-            assert f"**{label}**: agreement in" in res.summary()
+            assert 0 <= lo <= hi and hi > 0 and job in line and "agreement in" in line
     for label in f["simulate"]["no_agreement"]:
         assert not any(r["agreement"] == "true" for r in sim if r["label"] == label)
     md = (folder / "out" / "summary.md").read_text(encoding="utf-8")
@@ -223,8 +225,9 @@ def test_edits_set_and_shift_with_uncertainty() -> None:
 def test_task_seed_is_the_same_in_every_process() -> None:
     import accord.scale.keys as keys
 
-    code = ("import importlib.util as u; s = u.spec_from_file_location('k', {!r}); m = u.module_from_spec(s); "
-            "s.loader.exec_module(m); print(m.task_seed(7, 'toy|v0001|shuttle'))").format(keys.__file__)
+    code = (f"import importlib.util as u; s = u.spec_from_file_location('k', {keys.__file__!r}); "
+            "m = u.module_from_spec(s); "
+            "s.loader.exec_module(m); print(m.task_seed(7, 'toy|v0001|shuttle'))")
     outs = set()
     for hs in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hs}
@@ -239,7 +242,7 @@ def test_forecast_chunks_any_order_same_numbers() -> None:
     game = accord.game_of(FIXTURES / "toy.yaml")
     ref = forecast(game, draws=600, seed=3).to_dict()
 
-    def backwards(fn, items, shared, progress=None):  # noqa: ANN001, ANN202
+    def backwards(fn, items, shared, progress=None):
         return list(reversed([fn(it, **shared) for it in reversed(items)]))
 
     assert forecast(game, draws=600, seed=3, map_chunks=backwards).to_dict() == ref
@@ -258,9 +261,8 @@ def test_tournament_through_a_pool_gives_the_same_table() -> None:
 
 def test_without_dask_the_cluster_schedulers_name_the_extra(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the scale extra were not installed
-    with pytest.raises(SchedulerError, match=r"accord\[scale\]"):
-        with open_pool("local"):
-            pass
+    with pytest.raises(SchedulerError, match=r"accord\[scale\]"), open_pool("local"):
+        pass
     r = runner.invoke(app, ["sweep", str(folder / "sweep.yaml"), "-o", str(folder / "out")])
     assert r.exit_code == 2 and "accord[scale]" in r.output and "--scheduler serial" in r.output
     r = runner.invoke(app, ["forecast", str(FIXTURES / "toy.yaml"), "--draws", "5", "--scheduler", "local"])
@@ -299,3 +301,66 @@ def test_tournament_table_file(tmp_path: Path) -> None:
                             "strategy", "utility"}
     r = runner.invoke(app, args)
     assert r.exit_code == 2 and "refusing to overwrite" in r.output
+
+
+SEATS = """\
+bases: [toy.yaml]
+vary:
+  - kind: strategies
+    mixes:
+      plain: {}
+      soft: {a: conceder, b: conceder}
+jobs:
+  - id: shuttle
+    simulate: {protocol: shuttle, runs: 1, steps: 5}
+  - id: direct
+    simulate: {protocol: alternating, runs: 1, steps: 5}
+"""
+
+
+@pytest.mark.parametrize(("edit", "line", "field", "message"), [
+    # a mix names the mediator, who plays in the shuttle but not in direct talks
+    (("soft: {a: conceder, b: conceder}", "soft: {a: conceder, b: conceder, m: nash}"), 6, "vary[0].mixes.soft.m",
+     "'m' (mediator) does not play in job 'direct' (alternating; players: a, b), so a strategy for it would be "
+     "ignored; name only actors who play in every simulation job"),
+    # a mix names a ratifier, who plays in no job
+    (("plain: {}", "plain: {parl: conceder}"), 5, "vary[0].mixes.plain.parl",
+     "'parl' (ratifier) does not play in job 'shuttle'"),
+    # a one-seat strategy axis naming a seat that a job does not seat
+    (("  - kind: strategies\n    mixes:\n      plain: {}\n      soft: {a: conceder, b: conceder}\n",
+      "  - kind: strategy\n    seat: m\n    values: [nash]\n"), 4, "vary[0].seat",
+     "'m' (mediator) does not play in job 'direct'"),
+    (("protocol: shuttle,", "protocol: shuttle, parties: [a, ghost],"), 9, "jobs[0].simulate.parties[1]",
+     "unknown actor 'ghost'; actors: a, b, m, parl"),
+    (("protocol: shuttle,", "protocol: shuttle, parties: [a, parl],"), 9, "jobs[0].simulate.parties[1]",
+     "'parl' is a ratifier; only parties (and mediators) negotiate"),
+    (("protocol: shuttle,", "protocol: shuttle, mediator: ghost,"), 9, "jobs[0].simulate.mediator",
+     "unknown actor 'ghost'"),
+    (("protocol: shuttle,", "protocol: shuttle, parties: [a, b], mediator: a,"), 9, "jobs[0].simulate.mediator",
+     "'a' is also one of the parties"),
+    (("protocol: shuttle,", "protocol: shuttle, mediator: a,"), 9, "jobs[0].simulate.mediator",
+     "'a' negotiates there as a party (parties: a, b); a mediator cannot negotiate for itself"),
+    (("protocol: alternating,", "protocol: alternating, mediator: m,"), 11, "jobs[1].simulate.mediator",
+     "the alternating protocol seats no mediator, so 'm' would not play (players: a, b)"),
+    (("protocol: alternating,", "protocol: alternating, strategies: {m: nash},"), 11,
+     "jobs[1].simulate.strategies.m", "'m' (mediator) does not play in job 'direct' (alternating; players: a, b), "
+     "so a strategy for it would be ignored; name only actors who play in this job"),
+])
+def test_actors_who_do_not_play_are_refused(tmp_path: Path, edit: tuple[str, str], line: int, field: str,
+                                            message: str) -> None:
+    """A sweep naming an actor who does not play where it is named (a strategy mix, a seat, a job's
+    parties, mediator or strategies) is refused with file, line and field, exit 2 — never run with
+    that actor silently left out."""
+    shutil.copy(FIXTURES / "toy.yaml", tmp_path / "toy.yaml")
+    good = tmp_path / "good.yaml"
+    good.write_text(SEATS, encoding="utf-8")
+    plan_sweep(good)  # the sweep as written plans
+    assert edit[0] in SEATS
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SEATS.replace(edit[0], edit[1]), encoding="utf-8")
+    r = runner.invoke(app, ["sweep", str(bad), "-o", str(tmp_path / "out"), "--scheduler", "serial"])
+    assert r.exit_code == 2, r.output
+    assert f"{bad}:{line}: {field}: base toy.yaml: {message}" in " ".join(r.output.split()), r.output
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "out").exists()
+

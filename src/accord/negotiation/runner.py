@@ -29,6 +29,7 @@ __all__ = [
     "players_of",
     "resolve_strategies",
     "run_session",
+    "seating_problems",
     "simulate",
 ]
 
@@ -43,6 +44,30 @@ def players_of(game: Game, protocol: str, config: Config) -> tuple[list[int], li
     proto = PROTOCOLS[protocol]
     parties, mediators = proto.players(proto.start(game, np.random.default_rng(0), config))
     return list(parties), list(mediators)
+
+
+def seating_problems(game: Game, parties: Sequence[str] | None,
+                     mediator: str | None) -> list[tuple[tuple[str | int, ...], str]]:
+    """What is wrong with who is asked to play, as ``(field path, message)``: ``parties`` and
+    ``mediator`` must name known actors; only parties (and mediators) negotiate — a ratifier,
+    constituency or observer is heard through its acceptable set; a mediator does not also play a
+    party. Whether a protocol seats a mediator at all is for its ``players`` to say (:func:`players_of`)."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    known = ", ".join(game.actors)
+    for k, who in enumerate(parties or ()):
+        if who not in game.actors:
+            out.append((("parties", k), f"unknown actor {who!r}; actors: {known}"))
+            continue
+        role = game.roles[game.index(who)]
+        if role not in ("party", "mediator"):
+            a = "an" if role[:1] in "aeiou" else "a"
+            out.append((("parties", k), f"{who!r} is {a} {role}; only parties (and mediators) negotiate — {a} "
+                                        f"{role} is heard through its acceptable set"))
+    if mediator and mediator not in game.actors:
+        out.append((("mediator",), f"unknown actor {mediator!r}; actors: {known}"))
+    elif mediator and parties and mediator in parties:
+        out.append((("mediator",), f"{mediator!r} is also one of the parties; a mediator cannot negotiate for itself"))
+    return out
 
 
 def main_pair(game: Game) -> tuple[str, str] | None:

@@ -66,8 +66,7 @@ def _simulate(plan: Plan, c: Chunk, game: Game) -> list[dict[str, Any]]:
     sim = plan.spec.jobs[c.job].simulate
     assert sim is not None
     seats = plan.seats[c.seats].seats if c.seats is not None else ()
-    players = plan.players[(plan.variants[c.variant].base, c.job)]
-    res = simulate(game, sim.protocol, seat_map(players, sim, seats), steps=sim.steps, runs=c.n, seed=c.seed,
+    res = simulate(game, sim.protocol, seat_map(sim, seats), steps=sim.steps, runs=c.n, seed=c.seed,
                    engine=sim.engine, breakdown=sim.breakdown, rule=sim.rule, parties=sim.parties,
                    mediator=sim.mediator, first_run=c.first)
     head = _head(plan, c)

@@ -24,8 +24,9 @@ from ..game import Game
 from ..model import Problem, Scenario, ScenarioError
 from ..model.load import to_data
 from ..negotiation.protocols import Config
-from ..negotiation.runner import players_of, resolve_strategies
+from ..negotiation.runner import players_of, resolve_strategies, seating_problems
 from ..negotiation.strategies import strategy
+from ..subjects import game_of
 from .keys import digest, stable_hash, task_seed
 from .spec import (
     ActorAxis,
@@ -150,7 +151,6 @@ _METRICS = {"simulate": ("protocol", "agreement", "reason", "rounds", "to_fronti
 def load_base(ref: str, folder: Path) -> Base:
     """A base: ``ref`` relative to ``folder`` when such a file or folder exists there, else as
     :func:`accord.load` reads it (a bundled name, or a path)."""
-    from ..api import game_of  # noqa: PLC0415 - scale sits above the front door
 
     p = Path(ref)
     local = p if p.is_absolute() else folder / p
@@ -201,7 +201,7 @@ def _concession_levels(ax: ConcessionsAxis, base: Base, where: tuple[Any, ...], 
             if not combo:
                 levels.append(Level("none", "no concession", "none"))
                 continue
-            label = " + ".join(concession_label(opts[j], a) for j, a in combo)
+            label = " + ".join(concession_label(opts[j], a, base.game) for j, a in combo)
             key = "+".join(f"{opts[j].issue}={opts[j].value}@{a or '*'}" for j, a in combo)
             levels.append(Level(key, label, label, concessions=tuple(combo), changes=len(combo)))
     if not levels:
@@ -289,7 +289,7 @@ def _check_seat(base: Base, seat: str, names: tuple[str, ...], where: tuple[Any,
 def _design(spec: SweepSpec, per_axis: list[list[Level] | Any]) -> list[tuple[Level, ...]]:
     if spec.design == "grid":
         return [tuple(p) for p in itertools.product(*per_axis)] if per_axis else [()]
-    n = spec.design.lhs  # type: ignore[union-attr]
+    n = spec.design.lhs
     u = latin_hypercube(n, len(per_axis), spec.seed)
     points = []
     for r in range(n):
@@ -322,18 +322,11 @@ def _job_config(job: Any) -> Config:
                   parties=tuple(s.parties) if s.parties else None, mediator=s.mediator)
 
 
-def playing(game: Game, job: Any) -> frozenset[str]:
-    """The actors who sit at a simulation job's protocol (variants keep every actor's role, so one
-    answer per base serves all its variants)."""
-    parties, mediators = players_of(game, job.simulate.protocol, _job_config(job))
-    return frozenset(game.actors[a] for a in parties + mediators if a >= 0)
-
-
-def seat_map(players: frozenset[str], sim: Any, seats: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """The strategies of a simulation job with a seat assignment on top (seats the job's protocol
-    does not seat, those not in ``players``, are left out)."""
+def seat_map(sim: Any, seats: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """The strategies of a simulation job with a seat assignment on top. Every seat must play in the
+    job (:func:`make_plan` refuses a sweep whose axes name one who does not), so none is dropped here."""
     out = dict(sim.strategies)
-    out.update({a: s for a, s in seats if a in players})
+    out.update(seats)
     return out
 
 
@@ -416,30 +409,81 @@ def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None =
                             chunks.append(Chunk(len(chunks), vi, si, j, part, start,
                                                 min(spec.chunk_runs, sim.runs - start), seed))
     columns, types = _columns(spec, bases, names, [final_variants, seats])
+    # "format": bumped when chunk rows change meaning (2: concession labels in words), so a folder
+    # written by an older accord is refused ("a different sweep") rather than resumed into a mixed table
     h = digest({"spec": spec.model_dump(mode="json", exclude={"title", "question"}),
-                "bases": [b.digest for b in bases], "format": 1})
+                "bases": [b.digest for b in bases], "format": 2})
     return Plan(spec, bases, tuple(names), game_axes, tuple(final_variants), tuple(seats), tuple(job_ids),
                 tuple(chunks), columns, types, h, players)
 
 
+def _named_seats(spec: SweepSpec) -> list[tuple[tuple[Any, ...], str]]:
+    """Every seat a strategy axis names, with where it is named in the sweep file."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    for k, ax in enumerate(spec.vary):
+        if isinstance(ax, StrategyAxis):
+            out.append((("vary", k, "seat"), ax.seat))
+        elif isinstance(ax, StrategiesAxis):
+            out += [(("vary", k, "mixes", name, seat), seat) for name, mix in ax.mixes.items() for seat in mix]
+    return out
+
+
 def _check_jobs(spec: SweepSpec, b: int, base: Base, seat_list: list[Seats], src: SpecSource, problems: list[Problem],
                 players: dict[tuple[int, int], frozenset[str]]) -> None:
+    """Each simulation job against ``base``: its ``parties`` and ``mediator`` are actors who may
+    negotiate (:func:`accord.negotiation.runner.seating_problems`) and its protocol seats them; every
+    seat a strategy axis names plays in it (a strategy for an actor who does not play would change
+    nothing, so it is an error, never skipped); its strategies fit their seats."""
+    g = base.game
+    job_ids = spec.job_ids()
     for j, job in enumerate(spec.jobs):
         sim = job.simulate
         if sim is None:
             continue
+        where: tuple[Any, ...] = ("jobs", j, "simulate")
+        seating = seating_problems(g, sim.parties, sim.mediator)
+        for path, message in seating:
+            problems.append(src.problem(where + path, f"base {base.ref}: {message}"))
+        if seating:
+            continue
         try:
-            players[(b, j)] = playing(base.game, job)
+            parties, mediators = (tuple(g.actors[a] for a in x if a >= 0)
+                                  for x in players_of(g, sim.protocol, _job_config(job)))
         except (KeyError, ValueError) as e:
-            problems.append(src.problem(("jobs", j, "simulate"), f"base {base.ref}: {e.args[0] if e.args else e}"))
+            problems.append(src.problem(where, f"base {base.ref}: {e.args[0] if e.args else e}"))
+            continue
+        players[(b, j)] = frozenset(parties + mediators)
+        seated = ", ".join(sorted(players[(b, j)])) or "nobody"
+        before = len(problems)
+        if sim.mediator:
+            if sim.mediator in parties:
+                why = (f"{sim.mediator!r} negotiates there as a party (parties: {', '.join(parties)}); a mediator "
+                       "cannot negotiate for itself, so name the parties without it")
+            elif sim.mediator not in mediators:
+                why = (f"the {sim.protocol} protocol seats no mediator" if not mediators else
+                       f"{', '.join(mediators)} mediates there") + f", so {sim.mediator!r} would not play"
+            else:
+                why = ""
+            if why:
+                problems.append(src.problem(where + ("mediator",), f"base {base.ref}: {why} (players: {seated})"))
+        for loc, seat in [(where + ("strategies", a), a) for a in sim.strategies] + _named_seats(spec):
+            if seat not in g.actors and loc[0] == "jobs":
+                problems.append(src.problem(loc, f"base {base.ref}: unknown actor {seat!r}; players: {seated}"))
+            elif seat in g.actors and seat not in players[(b, j)]:
+                role = g.roles[g.index(seat)]
+                problems.append(src.problem(loc, f"base {base.ref}: {seat!r} ({role}) does not play in job "
+                                            f"{job_ids[j]!r} ({sim.protocol}; players: {seated}), so a strategy "
+                                            "for it would be ignored; name only actors who play in "
+                                            + ("this job" if loc[0] == "jobs" else "every simulation job")))
+        if len(problems) > before:
             continue
         for s in seat_list or [Seats("", "", {}, ())]:
             try:
-                resolve_strategies(base.game, sim.protocol, seat_map(players[(b, j)], sim, s.seats), _job_config(job))
+                resolve_strategies(g, sim.protocol, seat_map(sim, s.seats), _job_config(job))
             except (KeyError, ValueError) as e:
                 msg = str(e.args[0]) if e.args else str(e)
                 extra = f" (with seats {s.label})" if s.label else ""
-                problems.append(src.problem(("jobs", j, "simulate"), f"base {base.ref}{extra}: {msg}"))
+                problems.append(src.problem(where, f"base {base.ref}{extra}: {msg}"))
                 break
 
 

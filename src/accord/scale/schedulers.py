@@ -105,7 +105,7 @@ class DaskPool(_MapMixin):
         sizes: dict[Hashable, int] = {}
         for g in groups:
             sizes[g] = sizes.get(g, 0) + 1
-        load = {a: 0 for a in addrs}
+        load = dict.fromkeys(addrs, 0)
         where: dict[Hashable, str] = {}
         for g, n in sizes.items():
             a = min(addrs, key=lambda x: (load[x], x))

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -170,7 +170,7 @@ class DeadlineAxis(_Levels):
 
 
 class StrategyAxis(_Strict):
-    """Swap the strategy of one seat (an actor who plays) in every simulation job."""
+    """Swap the strategy of one seat (an actor who plays in every simulation job) in each of them."""
 
     kind: Literal["strategy"]
     name: Id | None = None
@@ -179,14 +179,15 @@ class StrategyAxis(_Strict):
 
 
 class StrategiesAxis(_Strict):
-    """Named mixes: each maps seats (actor ids) to strategy names; seats a job does not seat are skipped."""
+    """Named mixes: each maps seats (actor ids) to strategy names. Every seat named must play in every
+    simulation job (checked against each base; a seat a job does not have is an error, not skipped)."""
 
     kind: Literal["strategies"]
     name: Id | None = None
     mixes: dict[Id, dict[Id, Name]] = Field(min_length=1)
 
 
-Axis = Annotated[Union[ConcessionsAxis, StanceAxis, ActorAxis, DeadlineAxis, StrategyAxis, StrategiesAxis],
+Axis = Annotated[ConcessionsAxis | StanceAxis | ActorAxis | DeadlineAxis | StrategyAxis | StrategiesAxis,
                  Field(discriminator="kind")]
 
 
@@ -256,7 +257,7 @@ class SweepSpec(_Strict):
     question: str | None = None
     bases: tuple[Name, ...] = Field(min_length=1)
     vary: tuple[Axis, ...] = ()
-    design: Union[Literal["grid"], LHS] = "grid"
+    design: Literal["grid"] | LHS = "grid"
     jobs: tuple[Job, ...] = Field(min_length=1)
     seed: int = Field(0, ge=0)
     chunk_runs: int = Field(25, ge=1, description="simulation runs per task")
@@ -283,7 +284,8 @@ class SweepSpec(_Strict):
         if self.design == "grid":
             for k, a in enumerate(self.vary):
                 if isinstance(a, _Levels) and a.range is not None:
-                    errors.append(f"vary[{k}].range: a grid needs listed values; draw from a range with design: {{lhs: N}}")
+                    errors.append(f"vary[{k}].range: a grid needs listed values; draw from a range with "
+                                  "design: {lhs: N}")
         if errors:
             raise ValueError("\n".join(errors))
         return self

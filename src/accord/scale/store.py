@@ -126,8 +126,8 @@ def format_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
 def write_parquet(path: Path, columns: Sequence[str], types: dict[str, str], rows: list[dict[str, Any]]) -> Path | None:
     """Write ``rows`` as Parquet with typed columns; ``None`` (and nothing written) without pyarrow."""
     try:
-        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - optional: the scale extra
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
+        import pyarrow as pa  # noqa: PLC0415 - optional: the scale extra
+        import pyarrow.parquet as pq  # noqa: PLC0415
     except ImportError:
         return None
     kinds = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}

@@ -51,6 +51,17 @@ def _span(lo: float, hi: float) -> str:
     return _pct(lo) if abs(hi - lo) < 1e-12 else f"{_pct(lo)}–{_pct(hi)}"
 
 
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _issues(plan: Plan, base: str, blocked: str | None) -> str:
+    """The ``blocked`` column (issue ids, or ``reservations``) with the base's issue names."""
+    game = next(b.game for b in plan.bases if b.ref == base)
+    names = {g.id: g.name for g in game.issues}
+    return "; ".join(names.get(i, i) for i in (blocked or "reservations").split(", "))
+
+
 def _names(plan: Plan) -> dict[tuple[str, str], str]:
     """(base, variant id) -> the label the summary shows (prefixed by the base when there are several)."""
     many = len(plan.bases) > 1
@@ -75,15 +86,19 @@ def _analyze_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: di
     for b, is_open in base_open.items():
         blocked = next((r.get("blocked") for r in mine if r["base"] == b and r["changes"] == 0), None)
         lines.append(f"- Baseline ({b}): " + ("the ZOPA is already open." if is_open else
-                                              f"no ZOPA (blocked on {blocked or 'reservations'})."))
-    lines.append("- Opens a ZOPA on its own: " + ("; ".join(alone) if alone else "none of the single changes tried") + ".")
+                                              f"no ZOPA (blocked on {_issues(plan, b, blocked)})."))
+    lines.append("- Opens a ZOPA on its own: " + ("; ".join(alone) if alone else "none of the single changes tried")
+                 + ".")
     if any(r["changes"] >= 2 for r in mine):
-        lines.append("- Opens a ZOPA only in combination: " + ("; ".join(t for t in together) if together else "none") + ".")
-    lines.append(f"- Leaves it closed: {len(closed)} of {sum(1 for r in mine if r['changes'] >= 1)} variants with changes.")
+        lines.append("- Opens a ZOPA only in combination: " + ("; ".join(together) if together else "none")
+                     + ".")
+    n_changed = sum(1 for r in mine if r["changes"] >= 1)
+    lines.append(f"- Leaves it closed: {len(closed)} of {n_changed} variants with changes.")
     lines.append("")
     lines += _table(["variant", "changes", "ZOPA", "agreeable packages", "still blocked"],
                     [[names[(r["base"], r["variant"])], r["changes"], "open" if r["zopa_open"] else "closed",
-                      "many" if r["packages"] is None else r["packages"], r.get("blocked") or "—"] for r in mine])
+                      "many" if r["packages"] is None else r["packages"],
+                      _issues(plan, r["base"], r.get("blocked")) if r.get("blocked") else "—"] for r in mine])
     lines.append("")
     return {"baseline_open": base_open, "opens_alone": alone, "opens_together": together}
 
@@ -102,21 +117,56 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
     rates: list[dict[str, Any]] = [{"variant": v, "seats": s, "job": j, "runs": len(a), "rate": float(np.mean(a))}
                                    for (v, s, j), a in cells.items()]
     by_variant: dict[str, dict[str, list[float]]] = {}
-    for (v, _, j), a in cells.items():
+    agreed: dict[str, dict[str, bool]] = {}   # variant -> seats -> any agreement in any format
+    for (v, s, j), a in cells.items():
         by_variant.setdefault(v, {}).setdefault(j, []).append(float(np.mean(a)))
-    produces = {v: {j: (min(rs), max(rs)) for j, rs in per.items() if max(rs) > 0} for v, per in by_variant.items()}
+        mine = agreed.setdefault(v, {})
+        mine[s] = mine.get(s, False) or any(a)
+    seat_labels = list(dict.fromkeys(s for _, s in order))
+    n_seats = len(seat_labels)
+    # the seat assignments (strategy mixes) under which a variant agrees in some format; the ranges
+    # are over those, and the others are named as blocking it in every format
+    agreeing = {v: [s for s in seat_labels if agreed[v].get(s)] for v in by_variant}
+    never_with = {v: [s for s in seat_labels if s in agreed[v] and not agreed[v][s]]
+                  for v in by_variant if agreeing[v]}
+    never_with = {v: ss for v, ss in never_with.items() if ss}
+    produces: dict[str, dict[str, tuple[float, float]]] = {}
+    for v in by_variant:
+        per: dict[str, tuple[float, float]] = {}
+        for j in jobs:
+            rs = [float(np.mean(cells[(v, s, j)])) for s in agreeing[v] if (v, s, j) in cells]
+            if rs and max(rs) > 0:
+                per[j] = (min(rs), max(rs))
+        produces[v] = per
     none = [v for v, per in produces.items() if not per]
-    n_seats = len({s for _, s in order})
+    # formats where a mix that agrees elsewhere never agrees (the range above then starts at 0%)
+    none_in = {v: {s: [j for j in per if (v, s, j) in cells and not any(cells[(v, s, j)])] for s in agreeing[v]}
+               for v, per in produces.items() if per and n_seats > 1}
+    none_in = {v: {s: js for s, js in per.items() if js} for v, per in none_in.items()}
+    none_in = {v: per for v, per in none_in.items() if per}
+    blocking = [s for s in seat_labels if n_seats > 1 and any(agreeing.values())
+                and not any(a.get(s, False) for a in agreed.values())]
     lines.append("## Agreement rate by variant and format")
     lines.append("")
-    lines.append("Which changes produce agreement, and in which formats"
-                 + (f" (range over {n_seats} strategy mixes)" if n_seats > 1 else "") + ":")
+    lines.append("Which changes produce agreement, and in which formats (the share of runs that agree"
+                 + (f"; a range is the lowest and highest over the strategy mixes ({', '.join(seat_labels)}) under "
+                    "which that change reaches agreement at all" if n_seats > 1 else "") + "):")
     lines.append("")
     for v, per in produces.items():
-        if per:
-            lines.append(f"- **{_cell(v)}**: agreement in " + ", ".join(f"{j} {_span(*per[j])}" for j in jobs if j in per)
-                         + "; none in " + (", ".join(j for j in jobs if j not in per) or "no format") + ".")
+        if not per:
+            continue
+        where = ", ".join(f"{j} {_span(*per[j])}" for j in jobs if j in per)
+        missing = [j for j in jobs if j not in per]
+        text = (f"agreement in every format ({where})" if not missing
+                else f"agreement in {where}; none in {', '.join(missing)}")
+        if v in none_in:
+            text += "".join(f", but with {m} none in {_or(js)}" for m, js in none_in[v].items())
+        if v in never_with:
+            text = (f"with {_or(agreeing[v])}, {text}; with {_or(never_with[v])}, no agreement in any format")
+        lines.append(f"- **{_cell(v)}**: {text}.")
     lines.append("- No agreement in any format: " + ("; ".join(none) if none else "none") + ".")
+    for s in blocking:
+        lines.append(f"- With {s}, no variant reaches agreement in any format.")
     lines.append("")
     header = ["variant"] + (["strategies"] if n_seats > 1 or any(s for _, s in order) else []) + jobs
     table = []
@@ -128,8 +178,9 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
         table.append(row)
     lines += _table(header, table)
     lines.append("")
-    return {"rates": rates, "produces_agreement": {v: {j: list(x) for j, x in per.items()} for v, per in produces.items()
-                                                   if per}, "no_agreement": none}
+    return {"rates": rates, "no_agreement": none, "never_with": never_with, "none_in": none_in,
+            "blocking_seats": blocking,
+            "produces_agreement": {v: {j: list(x) for j, x in per.items()} for v, per in produces.items() if per}}
 
 
 def ordinal_option(plan: Plan, issue: str, position: float) -> str | None:
@@ -206,8 +257,11 @@ def _forecast_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: d
 
 def summarize(plan: Plan, rows: list[dict[str, Any]], *, table_files: tuple[str, ...] = ("table.csv",)) -> Summary:
     """The summary of a sweep's rows. ``findings``: ``analyze`` (per job: ``baseline_open``,
-    ``opens_alone``, ``opens_together``), ``simulate`` (``rates`` per variant, seats and job,
-    ``produces_agreement`` {variant: {job: [min, max]}}, ``no_agreement``), ``forecast`` (per job:
+    ``opens_alone``, ``opens_together``), ``simulate`` (``rates`` per variant, seats and job;
+    ``produces_agreement`` {variant: {job: [min, max]}} over the seat assignments under which the
+    variant agrees in some job; ``never_with`` {variant: [seats under which it agrees in no job]};
+    ``none_in`` {variant: {seats: [jobs where those seats never agree though they do elsewhere]}};
+    ``blocking_seats``: seats under which no variant agrees; ``no_agreement``), ``forecast`` (per job:
     {variant: {issue: median and interval, or option and probability}})."""
     spec = plan.spec
     names = _names(plan)

@@ -20,6 +20,7 @@ from ..analysis import ConcessionOption
 from ..analysis.result import Concession
 from ..game import Game
 from ..model import Scenario
+from ..words import join_and, value_text
 
 __all__ = ["Edit", "EditError", "apply_edits", "concession_label", "edit_label", "flat_concessions"]
 
@@ -149,7 +150,7 @@ def _actor(data: dict[str, Any], scn: Scenario, e: Edit) -> None:
         raise EditError(f"{what}: none is stated, so it cannot be shifted (set it instead)")
     old = float(ac.get(e.field) if ac.get(e.field) is not None else 0.0)
     new = _num(e.value, what) if e.op == "set" else old + _num(e.value, what)
-    ac[e.field] = _bounded(new, 0.0, 1.0, what)  # type: ignore[index]
+    ac[e.field] = _bounded(new, 0.0, 1.0, what)
     if e.field == "capability":
         unc = dict(ac.get("uncertainty") or {})
         if e.op == "set":
@@ -200,11 +201,22 @@ def flat_concessions(options: tuple[ConcessionOption, ...], actor: str | None = 
     return tuple(c for o in options for c in o.concessions if actor is None or c.actor == actor)
 
 
-def concession_label(o: ConcessionOption, actor: str | None = None) -> str:
-    """``territory → mirror_dmz (russia)``; ``reservations (russia, ukraine)`` for a reservation option."""
-    who = sorted({c.actor for c in o.concessions if actor is None or c.actor == actor})
-    what = "reservations" if o.issue is None else f"{o.issue} → {o.value}"
-    return f"{what} ({', '.join(who)})" if who else what
+def concession_label(o: ConcessionOption, actor: str | None = None, game: Game | None = None) -> str:
+    """A concession option in words. With ``game``, plain: ``Territory in Donetsk: Russia accepts
+    Mirror-image withdrawal (Korean-style DMZ)`` (issue name, actor names, the option's label;
+    ``Russia and Ukraine lower their reservations`` for a reservation option); without, by id:
+    ``territory → mirror_dmz (russia)``. With ``actor``, only that actor's part."""
+    ids = list(dict.fromkeys(c.actor for c in o.concessions if actor is None or c.actor == actor))
+    if game is None:
+        what = "reservations" if o.issue is None else f"{o.issue} → {o.value}"
+        return f"{what} ({', '.join(sorted(ids))})" if ids else what
+    who = join_and([game.names[game.index(a)] for a in ids]) or "nobody"
+    one = len(ids) == 1
+    if o.issue is None:
+        return f"{who} lower{'s its reservation' if one else ' their reservations'}"
+    g = game.issues[game.issue_index(o.issue)]
+    assert o.value is not None
+    return f"{g.name}: {who} accept{'s' if one else ''} {value_text(g, g.index_of(o.value))}"
 
 
 def game_with(game: Game, concessions: tuple[Concession, ...]) -> Game:
