@@ -32,6 +32,8 @@ EXAMPLES: dict[str, tuple[Path, tuple[str, str, str, str]]] = {
                   ("party2.json", '"drinks": 0.5', '"drinks": "lots"', "'lots'")),
     "negmas": (FIX / "formats" / "negmas" / "small",
                ("buyer.yml", "  - 2.0\n  - 1.0\n", "  - -2.0\n  - 1.0\n", "-2")),
+    # a made-up proposal in DEU III's layout (tests/fixtures/formats/deu/README.md)
+    "deu": (FIX / "formats" / "deu" / "proposal.tsv", ("proposal.tsv", "\t100\t80\t", "\t100\tlots\t", "'lots'")),
 }
 
 
@@ -79,12 +81,17 @@ def check_round_trip(name: str, path: Path, tmp: Path) -> None:
 def check_errors_name_file_line_field(name: str, path: Path, tmp: Path) -> None:
     file, old, new, words = EXAMPLES[name][1]
     bad = tmp / "bad"
-    shutil.copytree(path, bad)
+    if path.is_dir():
+        shutil.copytree(path, bad)
+        target = bad
+    else:  # a format whose example is one file
+        bad.mkdir()
+        target = Path(shutil.copy(path, bad / path.name))
     text = (bad / file).read_text()
     assert old in text, f"{name}: the corruption does not apply to its example"
     (bad / file).write_text(text.replace(old, new))
     with pytest.raises(ScenarioError) as e:
-        FORMATS[name].read(bad)
+        FORMATS[name].read(target)
     p = e.value.problems[0]
     assert Path(p.file).name == file, f"{name}: the error names {p.file}, not {file}"
     assert p.line is not None and p.line > 0, f"{name}: the error has no line: {p}"
@@ -97,7 +104,7 @@ CHECKS: list[Callable[..., object]] = [check_detects_only_itself, check_reads]
 
 def test_every_format_has_an_example():
     assert set(FORMATS) <= set(EXAMPLES), f"formats without an example in the contract: {set(FORMATS) - set(EXAMPLES)}"
-    assert {"genius", "geniusweb", "negmas"} <= set(FORMATS)
+    assert {"genius", "geniusweb", "negmas", "deu"} <= set(FORMATS)
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
