@@ -55,7 +55,7 @@ from ..game import Game
 from .extent import zopa_exists
 from .pareto import party_indices
 from .result import ConcessionOption
-from .zopa import needed_on_issue
+from .zopa import blocking, needed_on_issue
 
 __all__ = ["RESERVATION", "JudgementDraws", "Robustness", "draw_judgements", "game_at", "robustness"]
 
@@ -185,7 +185,8 @@ def draw_judgements(game: Game, draws: int, seed: int) -> JudgementDraws:
         for i, g in enumerate(game.issues):
             if np.all(np.isfinite(game.ideal_range[a, i])) and game.ideal_range[a, i, 2] > game.ideal_range[a, i, 0]:
                 inputs[(game.actors[a], g.id, "ideal")] = x[:, a, i]
-            if np.all(np.isfinite(game.salience_range[a, i])) and game.salience_range[a, i, 2] > game.salience_range[a, i, 0]:
+            sr = game.salience_range[a, i]
+            if np.all(np.isfinite(sr)) and sr[2] > sr[0]:
                 inputs[(game.actors[a], g.id, "salience")] = s[:, a, i]
         if np.all(np.isfinite(game.capability_range[a])) and game.capability_range[a, 2] > game.capability_range[a, 0]:
             inputs[(game.actors[a], None, "capability")] = c[:, a]
@@ -281,7 +282,14 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
         short = has_res & (best < res - _TOL)
         open_ &= ~short.any(axis=1)
         sure = (~has_res | (worst >= res - _TOL)).all(axis=1)
+        # a ratifier's (or other conditionally needed actor's) reservation is not bounded above: exact test
+        others = np.setdiff1d(np.arange(game.n_actors), parties)
+        if others.size:
+            sure &= ~np.isfinite(jd.reservation[:, others]).any(axis=1)
     undecided = open_ & ~(sure & game.additive)
+    if undecided.any() and not game.terms:  # most open draws show a witness: no exact search needed
+        und = np.flatnonzero(undecided)
+        undecided[und[_witnessed(game, Z, und, parties, weights, values, acceptable, jd.reservation)]] = False
     cache: dict[bytes, bool] = {}
     for d in np.flatnonzero(undecided):
         masks = b"".join(np.packbits(a[d]).tobytes() for a in acceptable)
@@ -298,6 +306,35 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
             cache[key] = zopa_exists(gd)
         open_[d] = cache[key]
     return open_
+
+
+def _witnessed(game: Game, Z: Sequence[np.ndarray], idx: np.ndarray, parties: np.ndarray, weights: np.ndarray,
+               values: Sequence[np.ndarray], acceptable: Sequence[np.ndarray], reservation: np.ndarray) -> np.ndarray:
+    """``(len(idx),)`` whether draw ``idx[k]`` has an agreeable package among a few candidates: per
+    reserving party, its best point of each issue's intersection, and the best for all of them
+    together. Each candidate is checked exactly (constraints, triggered ratifications, every needed
+    actor's drawn sets and reservation), so ``True`` is a proof; ``False`` leaves the draw to the exact
+    search. Additive utilities only (the caller skips games with utility terms)."""
+    D, A, I = len(idx), game.n_actors, game.n_issues
+    P = len(parties)
+    cands = np.empty((D, P + 1, I), dtype=np.intp)
+    for i, z in enumerate(Z):
+        wv = weights[idx][:, parties, i][:, :, None] * values[i][idx][:, parties, :]  # (D, P, K)
+        wv = np.concatenate([wv, wv.sum(axis=1, keepdims=True)], axis=1)
+        cands[:, :, i] = np.where(z[idx][:, None, :], wv, -np.inf).argmax(axis=2)
+    flat = cands.reshape(-1, I)
+    dd = np.repeat(idx, P + 1)[:, None]
+    aa = np.arange(A)[None, :]
+    ok_a = np.ones((flat.shape[0], A), dtype=bool)
+    u = np.zeros((flat.shape[0], A))
+    for i in range(I):
+        k = flat[:, i][:, None]
+        ok_a &= acceptable[i][dd, aa, k]
+        u += weights[dd, aa, i] * values[i][dd, aa, k]
+    res = np.nan_to_num(reservation[dd[:, 0]], nan=-np.inf)
+    ok_a &= u >= res - _TOL
+    good = game.feasible(flat) & np.all(ok_a | ~game.needed(flat), axis=1)
+    return good.reshape(D, P + 1).any(axis=1)
 
 
 def _blockers(game: Game, needed: _Needed, acceptable: Sequence[np.ndarray]) -> dict[int, dict[int, np.ndarray]]:
@@ -482,7 +519,6 @@ def _batch_headlines(game: Game, games: Sequence[Game]) -> list[tuple[bool, dict
                 if who:
                     blocked[game.issues[i].id] = who
             if not blocked:
-                from .zopa import blocking
 
                 for b in blocking(g):
                     blocked[b.issue or RESERVATION] = frozenset(b.actors)
@@ -541,7 +577,7 @@ def robustness(game: Game, draws: int, seed: int = 0,
                progress: Callable[[str], None] | None = None) -> Robustness:
     """How often the headlines of ``game`` hold over ``draws`` seeded draws of its stated uncertainty
     (see the module doc). ``concessions``: the point analysis's (computed when not given)."""
-    from .concessions import minimal_concessions
+    from .concessions import minimal_concessions  # noqa: PLC0415 - concessions is imported by analyze, which imports this module
 
     tick = progress or (lambda _s: None)
     if draws < 1:
@@ -567,7 +603,6 @@ def robustness(game: Game, draws: int, seed: int = 0,
     all_open = np.stack([z.any(axis=1) for z in Z], axis=1).all(axis=1)
     across = all_open & ~open_
     if across.any():
-        from .zopa import blocking
 
         hits: dict[str, int] = {}
         for d in np.flatnonzero(across):
