@@ -290,6 +290,7 @@ def _analysis(game: Game, st: Settings) -> tuple[dict, dict, dict | None, Game |
     an = analyze(game, draws=st.draws, seed=st.seed)
     d = plain(an.to_dict())
     d["zopa"]["text"] = _zopa_words(game, an.zopa.issues)
+    d["zopa"]["issue_ranges"] = _zopa_runs(game, an.zopa.issues)
     d["zopa"]["reach"] = _reach_words(game, an.zopa)
     d["concession_words"] = _concession_words(game, an.concessions)
     whole, winfo = bounded_frontier(game, acceptability=False)
@@ -365,6 +366,18 @@ def _zopa_words(game: Game, issues: dict[str, list]) -> dict[str, str]:
     for g in game.issues:
         vals = issues.get(g.id) or []
         out[g.id] = set_text(g, [g.index_of(v) for v in vals]) if vals else "no overlap"
+    return out
+
+
+def _zopa_runs(game: Game, issues: dict[str, list]) -> dict[str, list[list[float]]]:
+    """Each continuous issue's per-issue overlap as runs of neighbouring grid points ``[[low, high],
+    ...]`` (the figure draws one bar per run, never a comb of grid points)."""
+    from ..analysis.extent import runs  # noqa: PLC0415
+
+    out = {}
+    for g in game.issues:
+        if g.kind == "continuous":
+            out[g.id] = runs(g.mask([v for v in issues.get(g.id) or []]), g.points)
     return out
 
 
