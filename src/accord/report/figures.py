@@ -12,8 +12,8 @@ import io
 import re
 import textwrap
 from collections.abc import Callable
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from .palette import NEUTRAL
