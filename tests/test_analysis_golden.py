@@ -6,8 +6,18 @@ import numpy as np
 import pytest
 
 from accord import compile_scenario, load
-from accord.analysis import (analyze, apply_concessions, blocking, kalai_smorodinsky_point, minimal_concessions,
-                             nash_point, pareto_frontier, pareto_mask, tradeoffs, zopa)
+from accord.analysis import (
+    analyze,
+    apply_concessions,
+    blocking,
+    kalai_smorodinsky_point,
+    minimal_concessions,
+    nash_point,
+    pareto_frontier,
+    pareto_mask,
+    tradeoffs,
+    zopa,
+)
 from accord.formats.genius import load_genius
 from accord.model import resolve
 

@@ -4,6 +4,7 @@ Markdown readable as plain text, and the HTML rendering in headless Chromium wit
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import re
@@ -13,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from accord.briefing import collect
 from accord.game import compile_scenario
 from accord.model import load, resolve
-from accord.report import Settings, build_view, collect, format_number, render_html, render_markdown, write_brief
+from accord.report import Settings, build_view, render_html, render_markdown, write_brief
 from accord.report.brief import MAX_TRADES, lookup
+from accord.words import format_number
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -133,7 +136,7 @@ def test_markdown_reads_as_plain_text(which, request):
 def test_miami_brief_shows_real_results_in_every_section(miami):
     data, _ = miami
     d = data.to_dict()
-    assert all(d["layers"].values()) and set(d["layers"]) == {"analysis", "forecast", "negotiation"}
+    assert d["analysis"] and d["forecast"] and d["simulations"]
     assert d["analysis"]["zopa"]["empty"] is True
     assert {b["issue"] for b in d["analysis"]["blocking"]} >= {"territory", "security_guarantee"}
     assert d["forecast"]["issues"]["army_size"]["interval"] is not None
@@ -183,7 +186,8 @@ def test_console_check_catches_a_broken_page(chromium, tmp_path):
 
 
 #: Where the Chromium test leaves its screenshots of every figure (ACCORD_TEST_OUTPUT, else build/).
-TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT") or Path(__file__).resolve().parents[1] / "build" / "test-output")
+TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT")
+                   or Path(__file__).resolve().parents[1] / "build" / "test-output")
 
 
 @pytest.mark.parametrize("which", ["toy", "miami", "iran"])
@@ -217,7 +221,6 @@ def test_the_legend_audit_catches_an_unnamed_series():
 
 def test_every_figure_renders_in_chromium_and_is_kept_as_a_screenshot(chromium, miami, tmp_path):
     import matplotlib.image as mpimg
-    import numpy as np
 
     _, written = miami
     out = TEST_OUTPUT / "brief-figures"
@@ -279,7 +282,7 @@ def _md_section(md: str, heading: str) -> str:
 
 @pytest.mark.parametrize("which", BRIEFS)
 def test_trades_table_rows_match_brief_json(which, request):
-    data, written = request.getfixturevalue(which)
+    _data, written = request.getfixturevalue(which)
     stored = json.loads(written.json.read_text(encoding="utf-8"))
     ex = stored["exchange"]
     trades = ex["trades"]
@@ -348,7 +351,7 @@ def test_miami_trades_include_russia_moving_on_the_guarantee_towards_ukraine(mia
 
 
 def test_no_trade_is_said_in_words(toy, tmp_path):
-    data, written = toy
+    data, _written = toy
     d = data.to_dict()
     d["exchange"] = {"stages": 1, "n_trades": 0, "trades": []}
     view = build_view(d, [])
@@ -365,7 +368,8 @@ def test_sensitivity_table_shows_each_issues_unit(which, request):
     d = data.to_dict()
     by_name = {i["name"]: i for i in d["issues"]}
     page = written.html.read_text(encoding="utf-8")
-    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>", page, re.S)
+    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>",
+                  page, re.S)
     assert m
     head = _cells(m.group(1).split("</thead>")[0])
     assert head[-2:] == ["Unit", "Share of range"]
@@ -460,7 +464,8 @@ def test_the_conditional_forecast_lies_inside_every_needed_partys_acceptable_set
     d = data.to_dict()
     cond = d["forecast"]["conditional"]
     game = compile_scenario(load(FIXTURES / "toy.yaml")) if which == "toy" else (
-        compile_scenario(resolve("miami-2025")) if which == "miami" else compile_scenario(load(FIXTURES / "iran-2015.yaml")))
+        compile_scenario(resolve("miami-2025")) if which == "miami"
+        else compile_scenario(load(FIXTURES / "iran-2015.yaml")))
     assert cond is not None
     g = game if cond["where"] == "as stated" else apply_concessions(game, minimal_concessions(game))
     o = g.outcome_from_dict(cond["package"])
@@ -577,7 +582,7 @@ def test_the_grid_list_check_catches_a_list_of_grid_points():
 
 @pytest.mark.parametrize("which", ALL)
 def test_no_prose_lists_grid_points_or_names_anchors_for_values(which, request):
-    data, written = request.getfixturevalue(which)
+    data, _written = request.getfixturevalue(which)
     d = data.to_dict()
     for sentence in _prose(d):
         assert not _GRID_LIST.search(sentence), sentence
@@ -606,7 +611,7 @@ def test_the_zopa_count_does_not_change_when_a_grid_is_refined():
 
 
 def test_one_meaning_per_solution_name(miami):
-    data, written = miami
+    _data, written = miami
     page = written.html.read_text(encoding="utf-8")
     head = _cells(_table(page, "models-table").split("</thead>")[0])
     assert "Nash model per issue (Achen)" in head and not any(h.startswith("Nash bargaining") for h in head)
@@ -628,7 +633,7 @@ def test_point_forecast_and_monte_carlo_median_are_labelled(miami):
 def test_every_table_has_a_csv_beside_the_brief(which, request):
     import csv as csvmod
 
-    data, written = request.getfixturevalue(which)
+    _data, written = request.getfixturevalue(which)
     page = written.html.read_text(encoding="utf-8")
     ids = re.findall(r"<table(?: id=\"([^\"]*)\")?>", page)
     assert ids and all(ids), "every table has an id"
@@ -680,7 +685,8 @@ def test_a_model_still_moving_after_its_last_round_is_labelled(miami):
         name = next(x["name"] for x in d["issues"] if x["id"] == i)
         assert rows[name][col].endswith("(still moving)"), rows[name]
         assert f"Expected utility: on {name} the forecast is still" in text
-    settled = [i for i, x in eum.items() if not i.startswith("_") and (x.get("settling") or {}).get("state") == "settled"]
+    settled = [i for i, x in eum.items()
+               if not i.startswith("_") and (x.get("settling") or {}).get("state") == "settled"]
     for i in settled:
         name = next(x["name"] for x in d["issues"] if x["id"] == i)
         assert "still moving" not in rows[name][col]
@@ -724,13 +730,14 @@ def test_the_executive_summary_is_short_and_prints_on_one_page(chromium, which, 
 
 @pytest.mark.parametrize("which", ALL)
 def test_a_clearly_more_robust_concession_is_named_beside_the_cheapest(which, request):
-    from accord.report.results import MORE_ROBUST
+    from accord.report.headline import MORE_ROBUST
 
     data, _ = request.getfixturevalue(which)
     d = data.to_dict()
     rows = (d["analysis"].get("robustness") or {}).get("concessions") or []
     first = {r["issue"]: r["opens"] for r in rows if r["rank"] == 1}
-    better = [r for r in rows if r["rank"] > 1 and r["issue"] in first and r["opens"] >= first[r["issue"]] + MORE_ROBUST]
+    better = [r for r in rows
+              if r["rank"] > 1 and r["issue"] in first and r["opens"] >= first[r["issue"]] + MORE_ROBUST]
     line = next((h for h in d["headline"] if h.startswith("The cheapest way")), "")
     assert ("More robust:" in line) == bool(better), (better, line)
     if which == "miami":  # its ranges make the cheapest concession on the guarantee a coin toss
@@ -765,7 +772,7 @@ def test_the_zopa_chart_draws_ranges_and_only_actors_who_can_veto(which, request
     assert rows, "no overlap drawn"
     for bars in rows.values():
         bars.sort()
-        assert all(b[0] - a[1] > 0.02 for a, b in zip(bars, bars[1:])), bars
+        assert all(b[0] - a[1] > 0.02 for a, b in itertools.pairwise(bars)), bars
 
 
 def test_no_actor_is_drawn_in_the_forecasts_ink():

@@ -188,7 +188,8 @@ def test_miami_has_the_actors_issues_and_process_of_the_article(miami: Scenario)
     assert all(i.status_quo is not None for i in miami.issues)
 
     rats = {c.actor: c for c in miami.constraints if c.kind == "ratification"}
-    assert rats["us_congress"].party == "us" and rats["us_congress"].when == {"security_guarantee": ("congress_treaty",)}
+    assert rats["us_congress"].party == "us"
+    assert rats["us_congress"].when == {"security_guarantee": ("congress_treaty",)}
     assert rats["ukrainian_public"].party == "ukraine"
     assert set(rats["ukrainian_public"].when["territory"]) == {"free_economic_zone", "full_withdrawal"}
     (trump,) = [c for c in miami.constraints if c.kind == "influence"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -54,7 +56,7 @@ def test_to_game(deu) -> None:
 
 
 def test_bad_file_names_line(tmp_path, deu) -> None:
-    src = open(deu.path, encoding="utf-8").read().splitlines()
+    src = Path(deu.path).read_text(encoding="utf-8").splitlines()
     bad = src[:4] + [src[4].replace("\t100\t", "\tabc\t", 1)] + src[5:]
     p = tmp_path / "bad.tsv"
     p.write_text("\n".join(bad) + "\n")

@@ -8,8 +8,6 @@ import json
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes, random_game
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,6 +18,8 @@ from accord.forecast.agreement import check_package, nearest_agreeable
 from accord.forecast.cycles import SETTLED, cycle_forecast, cycle_periods, cycle_record, moving_text, settle_record
 from accord.game import compile_scenario
 from accord.model import load, resolve
+from analysis_brute import all_outcomes, random_game
+from conftest import FIXTURES
 
 SEEDS = st.integers(min_value=0, max_value=10**6)
 
@@ -84,7 +84,8 @@ def test_every_forecast_says_whether_its_package_is_feasible():
             broken += 1
             name = g.names[g.index(s.actor)]
             issue = g.issues[g.issue_index(s.issue)].name
-            assert any(r.startswith(f"{name} does not accept") and issue in r for r in iran["feasibility"]["reasons"]), \
+            assert any(r.startswith(f"{name} does not accept") and issue in r
+                       for r in iran["feasibility"]["reasons"]), \
                 (s.actor, s.issue)
     assert broken >= 3  # the Western caps on enrichment and stockpile, as the issue found
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.forecast import (compromise, forecast, nash_bargaining, run_eum, sensitivity, weighted_median)
+from accord.forecast import compromise, forecast, nash_bargaining, run_eum, sensitivity, weighted_median
 from accord.forecast.baselines import categorical_shares
 from accord.game import compile_scenario
 from accord.model import resolve

@@ -191,7 +191,8 @@ def test_negmas_utilities_are_an_affine_map_of_negmas_own():
     price = np.array([int(g.issues[0].labels[k]) for k in o[:, 0]])
     colour = [g.issues[1].labels[k] for k in o[:, 1]]
     buyer = 2.0 * (4.0 - price) + np.array([{"red": 3.0, "green": 1.0, "blue": 0.0}[c] for c in colour])
-    seller = 2.0 * (price >= 3) + 1.0 * np.isin(colour, ["green", "blue"]) - 0.5 * ((price >= 2) & (np.array(colour) == "red"))
+    seller = (2.0 * (price >= 3) + 1.0 * np.isin(colour, ["green", "blue"])
+              - 0.5 * ((price >= 2) & (np.array(colour) == "red")))
     np.testing.assert_allclose(g.utility(o)[:, g.index("buyer")], buyer / 11.0, atol=1e-12)
     np.testing.assert_allclose(g.utility(o)[:, g.index("seller")], (seller + 0.5) / 3.5, atol=1e-12)
     assert g.discount[g.index("buyer")] == 0.9

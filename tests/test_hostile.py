@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hostile_cases import RAW_CONTROL, Case, all_cases
 from typer.testing import CliRunner
 
 from accord.cli import app
 from accord.cli import common as cli_common
 from accord.formats.deu import ACTORS
+from hostile_cases import RAW_CONTROL, Case, all_cases
 
 #: wall-clock bound of one case (generous: the machine running the suite may be busy)
 IN_PROCESS_SECONDS = 90
@@ -107,7 +107,7 @@ def _alarm(seconds: int) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def built_cli() -> Iterator[None]:
     """typer builds the click command from the app on every CliRunner.invoke (about 90 ms); build it once."""
-    import typer.testing  # noqa: PLC0415
+    import typer.testing
 
     built = typer.testing._get_command(app)
     saved = typer.testing._get_command
@@ -161,7 +161,7 @@ def subprocess_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple
             so, se = folder / ".stdout", folder / ".stderr"
             with open(so, "wb") as o, open(se, "wb") as e:
                 p = subprocess.Popen([sys.executable, "-m", "accord", *args], cwd=folder, env=env, stdout=o,
-                                     stderr=e, stdin=subprocess.DEVNULL, preexec_fn=_limits)  # noqa: PLW1509 - no threads here
+                                     stderr=e, stdin=subprocess.DEVNULL, preexec_fn=_limits)
             running.append((case, p, time.monotonic(), so, se))
         time.sleep(0.05)
         for item in list(running):
@@ -201,9 +201,9 @@ def test_the_corpus_covers_every_class() -> None:
 
 def _bare_floats(tp: object, covered: bool = False) -> int:
     """How many ``float`` in the type ``tp`` are not a :data:`accord.model.schema.Number`."""
-    import typing  # noqa: PLC0415
+    import typing
 
-    from accord.model import schema  # noqa: PLC0415
+    from accord.model import schema
 
     if typing.get_origin(tp) is typing.Annotated:
         base, *meta = typing.get_args(tp)
@@ -218,9 +218,9 @@ def test_every_number_in_the_scenario_language_is_finite_and_not_a_boolean() -> 
     """A contract on the schema: every float field (of any model, in any union, list or mapping) is a
     ``Number`` (refuses booleans), and every model refuses NaN and infinities — so a field added later
     with a bare ``float`` fails here."""
-    from pydantic import BaseModel  # noqa: PLC0415
+    from pydantic import BaseModel
 
-    from accord.model import schema  # noqa: PLC0415
+    from accord.model import schema
 
     models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel)
               and m is not BaseModel and m.__module__ == schema.__name__]

@@ -177,7 +177,6 @@ def test_nash_mediator_escapes_a_text_blocked_by_a_linked_constraint():
     from accord import compile_scenario, load
     from accord.analysis import apply_concessions, minimal_concessions
     from accord.negotiation import simulate
-
     from conftest import FIXTURES
 
     g = compile_scenario(load(FIXTURES / "toy.yaml"))

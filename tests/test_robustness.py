@@ -9,8 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes, random_game
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -21,6 +19,8 @@ from accord.analysis.robustness import RESERVATION, draw_judgements, game_at, ro
 from accord.cli import app
 from accord.game import compile_scenario
 from accord.model import ScenarioError, load
+from analysis_brute import all_outcomes, random_game
+from conftest import FIXTURES
 
 UNCERTAIN = FIXTURES / "uncertain.yaml"
 DRAWS, SEED = 120, 7
@@ -168,7 +168,8 @@ def _write(tmp_path: Path, old: str, new: str) -> Path:
      "stances[0].uncertainty.acceptable.high: the stated bound 40.0 is outside [45.0, 60.0]"),
     ("uncertainty: {acceptable: {high: {low: 30, high: 60}}}", "uncertainty: {acceptable: {low: 1, high: 60}}",
      "stances[0].uncertainty.acceptable: expected low/high ranges"),
-    ("uncertainty: {acceptable: {high: {low: 30, high: 60}}}", "uncertainty: {acceptable: {low: {low: 0, high: 35}, high: {low: 30, high: 60}}}",
+    ("uncertainty: {acceptable: {high: {low: 30, high: 60}}}",
+     "uncertainty: {acceptable: {low: {low: 0, high: 35}, high: {low: 30, high: 60}}}",
      "the ranges of the two bounds must not overlap"),
     ("uncertainty: {acceptable: {extend: 1, shrink: 1}}", "uncertainty: {acceptable: {extend: -1}}",
      "stances[2].uncertainty.acceptable.extend: Input should be greater than or equal to 0"),
@@ -177,7 +178,8 @@ def _write(tmp_path: Path, old: str, new: str) -> Path:
     ("uncertainty: {reservation: {low: 0.1, high: 0.5}}", "uncertainty: {reservation: {low: 0.1, high: 1.5}}",
      "actors[0].uncertainty.reservation: [0.1, 1.5] is outside [0, 1]"),
     ("{actor: p, issue: z, ranking: [geneva, doha], salience: 0.1,",
-     "{actor: p, issue: z, ranking: [geneva, doha], salience: 0.1, acceptable: [geneva], uncertainty: {acceptable: {extend: 1}},",
+     "{actor: p, issue: z, ranking: [geneva, doha], salience: 0.1, acceptable: [geneva], "
+     "uncertainty: {acceptable: {extend: 1}},",
      "a categorical issue has no order"),
 ])
 def test_bad_uncertainty_is_a_clear_error(tmp_path, old, new, message):

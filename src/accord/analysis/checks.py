@@ -17,18 +17,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..guards import human
 from ..game import Game
-from .words import join_and, value_text
+from ..guards import human
+from ..words import join_and, set_text, value_text
 
-__all__ = ["LARGE", "Warning", "acceptable_contradictions", "scenario_warnings"]
+__all__ = ["LARGE", "ScenarioWarning", "acceptable_contradictions", "scenario_warnings"]
 
 #: Above this many packages the frontier and the utility-space figure are sampled.
 LARGE = 10_000_000
 
 
 @dataclass(frozen=True)
-class Warning:
+class ScenarioWarning:
     """One warning: ``where`` (a field path such as ``stances[3].acceptable``, or ``scenario``)."""
 
     where: str
@@ -73,14 +73,14 @@ def acceptable_contradictions(game: Game) -> list[tuple[int, int, np.ndarray, in
     return out
 
 
-def scenario_warnings(game: Game) -> list[Warning]:
+def scenario_warnings(game: Game) -> list[ScenarioWarning]:
     """Every warning about ``game`` (see the module doc), in scenario order."""
-    out: list[Warning] = []
+    out: list[ScenarioWarning] = []
     n = game.n_outcomes
     if n > LARGE:
         sizes = game.sizes
         shown = " × ".join(str(s) for s in sizes[:12]) + (f" × ... ({len(sizes)} issues)" if len(sizes) > 12 else "")
-        out.append(Warning("scenario", f"{human(n)} packages ({shown} points per "
+        out.append(ScenarioWarning("scenario", f"{human(n)} packages ({shown} points per "
                                        "issue): the analysis works issue by issue and stays fast, but lists of "
                                        "efficient packages and the utility-space figure are sampled.", "size"))
     paths = _stance_paths(game)
@@ -88,13 +88,12 @@ def scenario_warnings(game: Game) -> list[Warning]:
         g = game.issues[i]
         names = [value_text(g, int(k)) for k in skipped]
         if len(names) > 4:
-            from .words import set_text
 
             gap = set_text(g, skipped)
         else:
             gap = join_and(names)
         where = paths.get((a, i), f"{game.actors[a]} on {g.id}") + ".acceptable"
-        out.append(Warning(where, f"{game.names[a]} accepts {value_text(g, worst)} on {g.name} but not {gap}, "
+        out.append(ScenarioWarning(where, f"{game.names[a]} accepts {value_text(g, worst)} on {g.name} but not {gap}, "
                                   "which it values more given its ideal: the acceptable set is not contiguous "
                                   "around the ideal, so a concession towards those positions costs it nothing. "
                                   "Widen the set, or move the ideal or give explicit utilities if its values "

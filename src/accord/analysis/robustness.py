@@ -55,7 +55,7 @@ from ..game import Game
 from .extent import zopa_exists
 from .pareto import party_indices
 from .result import ConcessionOption
-from .zopa import needed_on_issue
+from .zopa import blocking, needed_on_issue
 
 __all__ = ["RESERVATION", "JudgementDraws", "Robustness", "draw_judgements", "game_at", "robustness"]
 
@@ -185,7 +185,8 @@ def draw_judgements(game: Game, draws: int, seed: int) -> JudgementDraws:
         for i, g in enumerate(game.issues):
             if np.all(np.isfinite(game.ideal_range[a, i])) and game.ideal_range[a, i, 2] > game.ideal_range[a, i, 0]:
                 inputs[(game.actors[a], g.id, "ideal")] = x[:, a, i]
-            if np.all(np.isfinite(game.salience_range[a, i])) and game.salience_range[a, i, 2] > game.salience_range[a, i, 0]:
+            sr = game.salience_range[a, i]
+            if np.all(np.isfinite(sr)) and sr[2] > sr[0]:
                 inputs[(game.actors[a], g.id, "salience")] = s[:, a, i]
         if np.all(np.isfinite(game.capability_range[a])) and game.capability_range[a, 2] > game.capability_range[a, 0]:
             inputs[(game.actors[a], None, "capability")] = c[:, a]
@@ -518,7 +519,6 @@ def _batch_headlines(game: Game, games: Sequence[Game]) -> list[tuple[bool, dict
                 if who:
                     blocked[game.issues[i].id] = who
             if not blocked:
-                from .zopa import blocking
 
                 for b in blocking(g):
                     blocked[b.issue or RESERVATION] = frozenset(b.actors)
@@ -577,7 +577,7 @@ def robustness(game: Game, draws: int, seed: int = 0,
                progress: Callable[[str], None] | None = None) -> Robustness:
     """How often the headlines of ``game`` hold over ``draws`` seeded draws of its stated uncertainty
     (see the module doc). ``concessions``: the point analysis's (computed when not given)."""
-    from .concessions import minimal_concessions
+    from .concessions import minimal_concessions  # noqa: PLC0415 - concessions is imported by analyze, which imports this module
 
     tick = progress or (lambda _s: None)
     if draws < 1:
@@ -603,7 +603,6 @@ def robustness(game: Game, draws: int, seed: int = 0,
     all_open = np.stack([z.any(axis=1) for z in Z], axis=1).all(axis=1)
     across = all_open & ~open_
     if across.any():
-        from .zopa import blocking
 
         hits: dict[str, int] = {}
         for d in np.flatnonzero(across):

@@ -8,14 +8,26 @@ import typer
 from rich.table import Table
 
 from .. import api, guards
-from ..analysis.words import position_text
 from ..forecast import MODELS, backtest_deu
 from ..forecast.backtest import BOOTSTRAP
 from ..forecast.cycles import moving_text
 from ..formats.deu import DEUError, load_deu
 from ..game import Game
-from . import app
-from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
+from ..words import position_text
+from .app import app
+from .common import (
+    AS_OF_HELP,
+    LIMIT_OPT,
+    Steps,
+    console,
+    err_console,
+    fail,
+    guarded,
+    load_game,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 backtest_app = typer.Typer(help="Backtest the forecasting models on real outcomes.", no_args_is_help=True)
 app.add_typer(backtest_app, name="backtest")
@@ -147,9 +159,9 @@ def forecast_cmd(
         xt = Table(title=f"Exchanges of voting positions (Stokman & Van Oosten 1994), {stages} stage(s)")
         for col in ("gainer", "gets", "partner moves", "gives", "gainer moves", "gain each"):
             xt.add_column(col)
-        for e in sorted(fc.exchanges or (), key=lambda e: -e["gain"]):
-            xt.add_row(e["gainer"], e["gain_issue"], f"{e['partner']} {e['partner_shift']:+.3g}", e["give_issue"],
-                       f"{e['gainer_shift']:+.3g}", f"{e['gain']:.3g}")
+        for x in sorted(fc.exchanges or (), key=lambda x: -x["gain"]):
+            xt.add_row(x["gainer"], x["gain_issue"], f"{x['partner']} {x['partner_shift']:+.3g}", x["give_issue"],
+                       f"{x['gainer_shift']:+.3g}", f"{x['gain']:.3g}")
         if not fc.exchanges:
             xt.add_row("—", "no feasible exchange", "", "", "", "")
         console.print(xt)
@@ -195,15 +207,16 @@ def backtest_deu_cmd(
     t = Table(title=f"DEU backtest — {res.n_issues} issues with an outcome, capability: {capability}")
     for col in ("model", "MAE", "med AE", "n", "Δ MAE", "90% CI", "beats"):
         t.add_column(col, justify="left" if col == "model" else "right", no_wrap=col != "model")
-    for m, e in sorted(res.models.items(), key=lambda kv: kv[1]["mae"]):
+    for m, row in sorted(res.models.items(), key=lambda kv: kv[1]["mae"]):
         name = m + (f" ({folds}-fold CV)" if m in res.cross_validated else "")
         vs = res.versus_compromise.get(m)
         rel = f"{vs['delta_mae']:+.2f}" if vs else "—"
         ci = f"{vs['ci90'][0]:+.2f} … {vs['ci90'][1]:+.2f}" if vs else ""
         beats = ("yes" if vs["ci90"][1] < 0 else "no") if vs else ""
-        t.add_row(name, f"{e['mae']:.2f}", f"{e['median_ae']:.2f}", str(e["n"]), rel, ci, beats)
+        t.add_row(name, f"{row['mae']:.2f}", f"{row['median_ae']:.2f}", str(row["n"]), rel, ci, beats)
     console.print(t)
-    console.print(f"med AE: median absolute error. Δ MAE: the model's MAE minus the compromise model's on the same issues; 90% CI from "
+    console.print("med AE: median absolute error. Δ MAE: the model's MAE minus the compromise model's on the same "
+                  "issues; 90% CI from "
                   f"{BOOTSTRAP} bootstrap resamples of whole proposals (seed {seed}); beats: the whole CI is below 0.")
     console.print("blend weights (fitted on all issues): "
                   + ", ".join(f"{k} {v:.1f}" for k, v in res.blend_weights.items()))

@@ -14,7 +14,7 @@ from ..guards import human
 from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
-from . import app
+from .app import app
 from .common import AS_OF_HELP, console, fail, load_scenario, print_json, scenario_as_of, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -48,7 +48,7 @@ def validate_cmd(
 
     A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
     are not contiguous around the actor's ideal, and sizes at which listings are sampled."""
-    from ..analysis.checks import scenario_warnings
+    from ..analysis.checks import scenario_warnings  # noqa: PLC0415 - the analysis layer only for validate
 
     scn = load_scenario(scenario)
     try:

@@ -18,7 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from . import app
+from .app import app
 from .common import console, err_console, fail, print_json
 
 SCHEDULER_HELP = ("Where to run: local (a Dask LocalCluster, one worker process per core), serial (this "

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..game import Game
+from .agreement import annotate
 from .baselines import categorical_shares
 from .eum import VARIANTS
 from .models import MODELS, ForecastModel, ModelInputs, ModelRun
 from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
-from .agreement import annotate
 from .result import Forecast, IssueForecast
 
 __all__ = ["DRAW_CHUNK", "MODELS", "BatchPrediction", "MapChunks", "forecast", "predict_batch", "predict_draws",
@@ -164,7 +164,7 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         settle = None if pred.run is None else m.settling(game, pred.run, pred.ordered.index(i), i)
         if g.kind == "ordinal":
             def opt(x: float) -> str:
-                return str(g.values[int(np.clip(np.rint(x), 0, g.size - 1))]) if np.isfinite(x) else ""
+                return str(g.values[int(np.clip(np.rint(x), 0, g.size - 1))]) if np.isfinite(x) else ""  # noqa: B023
 
             issues.append(IssueForecast(g.id, g.kind, opt(point), position=point, interval=interval, rounds=rounds_out,
                                         estimate=est, point=opt(at0) if draws > 0 else None, cycle=cyc,

@@ -32,8 +32,9 @@ named after them (``test_eq_<n>_...``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -357,7 +358,8 @@ def run_eum(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray | None
     shape = x.shape
     return EUMResult(
         positions=np.where(mask, np.stack(xs), np.nan), median=np.stack(meds), mean=np.stack(means),
-        risk=np.stack(rs) if rs else np.zeros((0,) + shape), offers=np.stack(ks) if ks else np.zeros((0,) + shape, np.int8),
+        risk=np.stack(rs) if rs else np.zeros((0,) + shape),
+        offers=np.stack(ks) if ks else np.zeros((0,) + shape, np.int8),
         variant=variant,
     )
 

@@ -20,11 +20,15 @@ import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..model.errors import ScenarioError
 from ..model.files import read_text
+
+if TYPE_CHECKING:  # formats sit below the game layer
+    from ..game import Game
 
 __all__ = ["ACTORS", "COUNCIL_WEIGHTS", "INSTITUTION_WEIGHT", "DEUData", "DEUError", "load_deu"]
 
@@ -87,16 +91,16 @@ class DEUData:
             return np.nan_to_num(self.gdp, nan=0.0)
         raise ValueError(f"unknown capability {kind!r}; expected one of {', '.join(CAPABILITIES)}")
 
-    def to_game(self, k: int, capability: str = "equal"):  # -> Game (import kept local: formats < game)
+    def to_game(self, k: int, capability: str = "equal") -> Game:
         """Issue ``k`` as a one-issue :class:`~accord.game.Game` (continuous 0–100, step 1; the
         reference point as status quo; saliences scaled to 0–1)."""
-        from ..game import Game, IssueGrid, distance_values
+        from ..game import Game, IssueGrid, distance_values  # noqa: PLC0415 - the game only when an issue is compiled
 
         av = self.available[k]
         idx = np.flatnonzero(av)
         pts = np.arange(101, dtype=float)
         rp = self.reference[k]
-        sq = int(round(rp)) if np.isfinite(rp) else None
+        sq = round(rp) if np.isfinite(rp) else None
         grid = IssueGrid(self.issue_ids[k], self.names[k], "continuous", pts, tuple(float(p) for p in pts),
                          tuple(f"{p:g}" for p in pts), None, sq)
         ideal = self.positions[k, idx]

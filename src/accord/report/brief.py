@@ -2,7 +2,7 @@
 
 Both documents are rendered by jinja2 templates (``report/templates/``) from one *view*: the brief's
 data arranged into sections. Every number in the view is a :class:`Num` that points into the data by
-path (``"analysis/nash/utilities/0"``) and is formatted by :func:`~accord.report.results.format_number`;
+path (``"analysis/nash/utilities/0"``) and is formatted by :func:`~accord.words.format_number`;
 in HTML it renders as ``<data value=… data-path=…>`` so a test can check each shown number against
 ``brief.json``, in Markdown as plain text.
 
@@ -19,17 +19,19 @@ import html
 import io
 import json
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from .. import __version__
 from ..escape import filename, markdown, markdown_code, plain, tree
 from ..forecast.cycles import moving_text
 from ..forecast.models import MODELS
+from ..version import __version__
+from ..words import format_number
+from .data import BriefData
 from .figures import FigureSpec, main_parties, render_figures
 from .output import MARKER, BriefExists, BriefOutputError, check_output, write_output
-from .results import BriefData, format_number
 
 __all__ = ["Num", "lookup", "build_view", "render_html", "render_markdown", "write_brief", "BriefExists",
            "BriefOutputError", "MARKER", "WrittenBrief", "check_output", "figure_file"]
@@ -83,7 +85,7 @@ def _value_label(d: dict, issue_id: str, value: Any) -> str:
         if isinstance(value, str) and value in iss["options"]:
             return iss["tick_labels"][iss["options"].index(value)]
         if isinstance(value, (int, float)) and 0 <= round(value) < len(iss["tick_labels"]):
-            return iss["tick_labels"][int(round(value))]
+            return iss["tick_labels"][round(value)]
         return str(value)
     return format_number(value) + (f" {iss['unit']}" if iss.get("unit") else "")
 
@@ -222,14 +224,16 @@ def _concessions(d: dict) -> dict:
     an = d.get("analysis") or {}
     allc = an.get("concessions") or []
     words = an.get("concession_words") or []
-    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate(((an.get("robustness") or {}).get("concessions") or []))}
+    rob_conc = (an.get("robustness") or {}).get("concessions") or []
+    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate(rob_conc)}
     rows = []
     for k, c in enumerate(allc):
         issue = _issue(d, c.get("issue") or "")
         short = words[k]["short"] if k < len(words) else str(c.get("text") or "")
         movers = [_name(d, x.get("actor", "")) for x in c.get("concessions") or []]
         hit = rob.get((c.get("issue"), c.get("rank")))
-        rows.append({"issue": issue["name"] if issue else "reservations", "rank": Num(d, f"analysis/concessions/{k}/rank"),
+        rows.append({"issue": issue["name"] if issue else "reservations",
+                     "rank": Num(d, f"analysis/concessions/{k}/rank"),
                      "first": c.get("rank", 1) == 1, "short": short, "who": _join(movers),
                      "cost": Num(d, f"analysis/concessions/{k}/cost"),
                      "text": str(c.get("text") or "").rstrip(".") + ".",
@@ -242,7 +246,8 @@ def _concessions(d: dict) -> dict:
         z = after.get("zopa") or {}
         opens = ("Even all of the cheapest concessions together leave no package acceptable to every needed actor."
                  if z.get("empty", True) else
-                 f"Together the cheapest concessions open a zone of possible agreement: {(after.get('reach') or {}).get('text')}.")
+                 f"Together the cheapest concessions open a zone of possible agreement: "
+                 f"{(after.get('reach') or {}).get('text')}.")
     return {"rows": rows, "first": [r for r in rows if r["first"]], "opens": opens,
             "cost_model": an.get("cost_model") or "", "draws": (an.get("robustness") or {}).get("draws")}
 
@@ -259,7 +264,8 @@ def _advice(d: dict) -> list[dict]:
         if holds:
             asks.append(f"its ideal{'s' if len(holds) > 1 else ''} on {_join(holds)}")
         asks += [x for x in a["asks"] if x.startswith("a trade with ")]
-        out.append({"name": a["name"], "colour": next((x["colour"] for x in d["actors"] if x["id"] == a["actor"]), None),
+        colour = next((x["colour"] for x in d["actors"] if x["id"] == a["actor"]), None)
+        out.append({"name": a["name"], "colour": colour,
                     "asks": asks, "gives": a["gives"], "note": detail.get("holds_note")})
     return out
 
@@ -298,13 +304,15 @@ def _robustness(d: dict, top: int = 10) -> dict | None:
     for actor, per in (rob.get("blockers") or {}).items():
         for iss_id in per:
             name = "its reservation" if iss_id == "(reservation)" else (_issue(d, iss_id) or {}).get("name", iss_id)
-            rows.append({"what": f"{_name(d, actor)} blocks on {name}", "share": Num(d, f"{base}/blockers/{actor}/{iss_id}")})
+            rows.append({"what": f"{_name(d, actor)} blocks on {name}",
+                         "share": Num(d, f"{base}/blockers/{actor}/{iss_id}")})
     if rob.get("all_concessions_open") is not None:
         rows.append({"what": "The cheapest concessions together open a zone of agreement",
                      "share": Num(d, f"{base}/all_concessions_open")})
     fc = d.get("forecast") or {}
     if fc.get("feasible_share") is not None:
-        rows.append({"what": "The forecast package is one every needed actor accepts", "share": Num(d, "forecast/feasible_share")})
+        rows.append({"what": "The forecast package is one every needed actor accepts",
+                     "share": Num(d, "forecast/feasible_share")})
     judgements = []
     for k, r in enumerate((rob.get("sensitivity") or [])[:top]):
         iss = _issue(d, r.get("issue") or "")
@@ -335,7 +343,7 @@ def _forecast(d: dict) -> dict | None:
         return None
     rows = []
     cond = fc.get("conditional") or None
-    models = [m for m in (d.get("models") or {})]
+    models = list(d.get("models") or {})
     median = any((f or {}).get("estimate") == "median" for f in (fc.get("issues") or {}).values())
     cycles: list[str] = []
     dynamics: list[str] = []  # per model: cycles and paths still moving after the last round
@@ -364,7 +372,8 @@ def _forecast(d: dict) -> dict | None:
         by_model = []
         for m in models:
             x = ((d.get("models") or {}).get(m) or {}).get(iss["id"]) or {}
-            txt = _value_label(d, iss["id"], x.get("position") if iss["kind"] == "ordinal" and _is_num(x.get("position"))
+            txt = _value_label(d, iss["id"], x.get("position")
+                               if iss["kind"] == "ordinal" and _is_num(x.get("position"))
                                else x.get("forecast")) if x else "—"
             if x.get("cycle"):
                 txt += f" (cycle of {x['cycle']['period']})"
@@ -372,7 +381,8 @@ def _forecast(d: dict) -> dict | None:
             elif (x.get("settling") or {}).get("state") == "moving":
                 txt += " (still moving)"
                 unit = (iss.get("unit") or "") if iss["kind"] == "continuous" else "options"
-                dynamics.append(f"{model_label(m)}: on {iss['name']} the forecast is {moving_text(x['settling'], unit)}")
+                dynamics.append(f"{model_label(m)}: on {iss['name']} the forecast is "
+                                f"{moving_text(x['settling'], unit)}")
             by_model.append(txt)
         label = _value_label(d, iss["id"], f.get("position") if iss["kind"] == "ordinal" and _is_num(f.get("position"))
                              else value)
@@ -395,7 +405,8 @@ def _forecast(d: dict) -> dict | None:
     for m in models:
         mf = ((d.get("models") or {}).get(m) or {}).get("_feasibility") or {}
         n = len(mf.get("reasons") or [])
-        by_model_feasible.append("yes" if mf.get("feasible") else (f"no ({n} reason{'s' if n != 1 else ''})" if mf else "—"))
+        by_model_feasible.append("yes" if mf.get("feasible")
+                                 else (f"no ({n} reason{'s' if n != 1 else ''})" if mf else "—"))
     model = fc.get("model")
     return {"model": model, "model_label": model_label(model) if model else "", "rows": rows, "models": models,
             "model_labels": [model_label(m) for m in models], "median": median,
@@ -580,7 +591,6 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
         "simulations": _simulations(d),
         "assumptions": _assumptions(d),
         "caveats": d["caveats"],
-        "layers": d["layers"],
         "settings": d["settings"],
     }
 
@@ -615,7 +625,8 @@ def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
                                  for x in view["stances"]])
     z = view.get("zopa")
     if z and z["rows"]:
-        out["zopa-table"] = (["Issue", "Positions every needed actor accepts"], [[r["issue"], r["text"]] for r in z["rows"]])
+        out["zopa-table"] = (["Issue", "Positions every needed actor accepts"],
+                             [[r["issue"], r["text"]] for r in z["rows"]])
     c = view.get("concessions") or {}
     if c.get("rows"):
         head = ["Issue", "Rank", "Concession", "Detail", "Cost"]
@@ -629,7 +640,8 @@ def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
         out["robustness-table"] = (["Finding", "Share of draws"], [[r["what"], r["share"]] for r in rob["rows"]])
         if rob["judgements"]:
             out["judgements-table"] = (["Actor", "Issue", "Judgement", "Low", "High", "Flips", "Index"],
-                                       [[j["actor"], j["issue"], j["field"], j["low"], j["high"], j["flips"], j["index"]]
+                                       [[j["actor"], j["issue"], j["field"], j["low"], j["high"], j["flips"],
+                                         j["index"]]
                                         for j in rob["judgements"]])
     sol = view.get("solutions")
     if sol:

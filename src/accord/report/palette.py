@@ -1,11 +1,12 @@
 """Colours and marker shapes, one stable style per actor.
 
 Twelve distinct colours: Okabe & Ito's (2008) eight, safe for the common forms of colour-vision
-deficiency (black replaced by a dark brown, black being the forecast's ink), then four of Paul Tol's (2021) muted scheme (wine, teal, olive, indigo) that stay apart
-from them. Actors take colours in the order the scenario lists them, so the same scenario always draws
-the same actor in the same colour; the thirteenth actor starts the colours again with a second marker
-shape, and so on (shapes tell actors apart where colours repeat). An actor id the order does not know
-gets a style from a hash of its id, stable across runs (``hashlib``, not Python's salted ``hash``).
+deficiency (black replaced by a dark brown, black being the forecast's ink), then four of Paul Tol's
+(2021) muted scheme (wine, teal, olive, indigo) that stay apart from them. Actors take colours in the
+order the scenario lists them, so the same scenario always draws the same actor in the same colour;
+the thirteenth actor starts the colours again with a second marker shape, and so on (shapes tell
+actors apart where colours repeat). An actor id the order does not know gets a style from a hash of
+its id, stable across runs (``hashlib``, not Python's salted ``hash``).
 """
 
 from __future__ import annotations

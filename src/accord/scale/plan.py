@@ -26,6 +26,7 @@ from ..model.load import to_data
 from ..negotiation.protocols import Config
 from ..negotiation.runner import players_of, resolve_strategies, seating_problems
 from ..negotiation.strategies import strategy
+from ..subjects import game_of
 from .keys import digest, stable_hash, task_seed
 from .spec import (
     ActorAxis,
@@ -150,7 +151,6 @@ _METRICS = {"simulate": ("protocol", "agreement", "reason", "rounds", "to_fronti
 def load_base(ref: str, folder: Path) -> Base:
     """A base: ``ref`` relative to ``folder`` when such a file or folder exists there, else as
     :func:`accord.load` reads it (a bundled name, or a path)."""
-    from ..api import game_of  # noqa: PLC0415 - scale sits above the front door
 
     p = Path(ref)
     local = p if p.is_absolute() else folder / p

@@ -94,7 +94,7 @@ def game_of_source(src: Mapping[str, Any]) -> Game:
         scn = load_text(json.dumps(src["data"]), f"{src.get('name', 'scenario')} (stored)", "json")
         game = compile_scenario(scn)
     elif src["kind"] == "genius":
-        from ..formats.genius import load_genius
+        from ..formats.genius import load_genius  # noqa: PLC0415 - the importers only for a GENIUS source
 
         with tempfile.TemporaryDirectory(prefix="accord-genius-") as d:
             for name, text in src["files"].items():
