@@ -96,10 +96,7 @@ def test_tradeoffs_find_a_logroll():
 
 
 def test_miami_zopa_blocking_and_concessions():
-    try:
-        g = compile_scenario(resolve("miami-2025"))
-    except Exception:  # pragma: no cover - scenario still being written
-        pytest.skip("miami-2025 is not available")
+    g = compile_scenario(resolve("miami-2025"))
     a = analyze(g)
     assert a.zopa.empty
     issues = {b.issue for b in a.blocking}

@@ -14,6 +14,7 @@ import yaml
 
 import accord
 from accord import Game, bundled, compile_scenario, load_text, resolve
+from accord.analysis.zopa import issue_zopa_masks
 from accord.model import Scenario, dumps, to_data
 from accord.model.audit import provenance_sites
 from accord.model.sources import paragraphs, speaker_named
@@ -277,9 +278,8 @@ def test_miami_zopa_is_empty_exactly_on_territory_and_security_guarantees(miami:
 
 
 def test_the_analysis_layer_names_the_same_blockers(miami: Scenario) -> None:
-    zopa_mod = pytest.importorskip("accord.analysis.zopa")
     g = compile_scenario(miami)
-    masks = zopa_mod.issue_zopa_masks(g)
+    masks = issue_zopa_masks(g)
     assert [x.id for x, m in zip(g.issues, masks) if not m.any()] == ["territory", "security_guarantee"]
 
 

@@ -127,10 +127,7 @@ def test_bad_model_raises(toy) -> None:
 
 
 def test_miami_forecast_with_intervals_and_sensitivity() -> None:
-    try:
-        game = compile_scenario(resolve("miami-2025"))
-    except Exception:  # pragma: no cover - until the scenario lands
-        pytest.skip("miami-2025 not bundled yet")
+    game = compile_scenario(resolve("miami-2025"))
     fc = forecast(game, draws=200, seed=0)
     d = fc.to_dict()
     assert set(d["issues"]) == {g.id for g in game.issues}

@@ -101,7 +101,7 @@ def test_cli_analyze_as_of_and_show_as_of() -> None:
     assert a["concessions"] != b["concessions"]
     r = run("show", "miami-2025", "--as-of", "2025-12-15", "--json")
     ukr = next(s for s in json.loads(r.stdout)["stances"] if (s["actor"], s["issue"]) == ("ukraine", "territory"))
-    assert ukr["acceptable"] == ["hold_line"] and ukr["kind"] == "stated"
+    assert ukr["acceptable"] == ["hold_line"] and ukr["provenance"]["kind"] == "stated"
     r = run("show", "miami-2025")
     assert "Positions over time" in r.stdout and "Zelenskiy offers a mirror-image withdrawal" in r.stdout
     r = run("forecast", "miami-2025", "--as-of", "2025-12-15", "--json")

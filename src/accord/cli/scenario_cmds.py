@@ -159,34 +159,20 @@ def show_tables(scn: Scenario) -> None:
         console.print(pt)
 
 
-def show_data(scn: Scenario) -> dict:
-    """The scenario as JSON data, each stance's provenance flattened to ``source``/``quote``/``date``."""
-    data = to_data(scn)
-    for st in data.get("stances", []):
-        prov = st.pop("provenance", {})
-        st["source"] = prov.get("source")
-        st["quote"] = prov.get("quote", prov.get("paraphrase"))
-        st["date"] = prov.get("date")
-        for key in ("speaker", "kind", "reason"):
-            if key in prov:
-                st[key] = prov[key]
-    data.setdefault("actors", [])
-    data.setdefault("issues", [])
-    return data
-
-
 @app.command("show")
 def show_cmd(
-    scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    scenario: str = typer.Argument(..., metavar="FILE|NAME|FOLDER",
+                                   help="Scenario file, bundled name, or a file or folder in an import format."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
-    as_json: bool = JSON_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the scenario itself in the scenario language "
+                                 "(JSON; with --as-of, as it stood that day): `accord validate` reads it back."),
 ) -> None:
     """Show a scenario: actors, issues, a stance table with sources, constraints and process. Stances
     are shown as of the scenario's date (or --as-of), with a table of the dated snapshots."""
     scn = load_scenario(scenario)
     view = scenario_as_of(scenario, as_of) if as_of is not None else api.as_of(scn)
     if as_json:
-        print_json(show_data(view if as_of is not None else scn))
+        print_json(to_data(view if as_of is not None else scn))
         return
     show_tables(view)
     if scn.snapshots:
