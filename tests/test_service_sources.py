@@ -77,3 +77,20 @@ def test_a_scenario_object_is_validated_with_field_paths(client: httpx.Client) -
 def test_only_bundled_names_are_read_on_the_server(client: httpx.Client, name: str) -> None:
     r = client.post("/api/negotiations", headers=ORG, json={"scenario": name})
     assert r.status_code == 422 and r.json()["field"] == "scenario" and "bundled" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(("options", "field", "words"), [
+    ({"parties": ["russia", "qatar"]}, "options.parties.1", "observer"),
+    ({"parties": ["russia", "ukrainian_public"]}, "options.parties.1", "ratifier"),
+    ({"parties": ["russia", "mars"]}, "options.parties.1", "unknown actor"),
+    ({"parties": ["russia", "ukraine"], "mediator": "russia"}, "options.mediator", "also one of the parties"),
+    ({"mediator": "mars"}, "options.mediator", "unknown actor"),
+])
+def test_only_parties_and_mediators_are_seated(client: httpx.Client, options: dict[str, Any], field: str,
+                                              words: str) -> None:
+    """The service seats by the same rule as ``accord.simulate`` and sweeps
+    (:func:`accord.negotiation.runner.seating_problems`): an observer or ratifier is heard through its
+    acceptable set, never seated."""
+    r = client.post("/api/negotiations", headers=ORG, json={"scenario": "miami-2025", "options": options})
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field and words in r.json()["detail"]

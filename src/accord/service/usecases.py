@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..negotiation.protocols import Config
+from ..negotiation.runner import seating_problems
 from ..profiles import profile_of
 from .auth import (
     MIN_TOKEN_LENGTH,
@@ -270,12 +271,11 @@ class Service:
                      parties=tuple(opts["parties"]) if opts.get("parties") else None,
                      mediator=opts.get("mediator") or None,
                      use_calendar=bool(opts.get("use_calendar", True)))
-        for a in (cfg.parties or ()):
-            if a not in game.actors:
-                raise ActionError(422, f"unknown actor {a!r}; actors: {', '.join(game.actors)}", "options.parties")
-        if cfg.mediator and cfg.mediator not in game.actors and cfg.mediator != "mediator":
-            raise ActionError(422, f"unknown actor {cfg.mediator!r}; actors: {', '.join(game.actors)}",
-                              "options.mediator")
+        # who may play, by the rule every other caller uses (a ratifier or observer does not negotiate;
+        # a mediator does not also play a party); "mediator" alone names the protocol's own mediator
+        mediator = cfg.mediator if cfg.mediator != "mediator" else None
+        for path, message in seating_problems(game, cfg.parties, mediator):
+            raise ActionError(422, message, ".".join(["options", *(str(x) for x in path)]))
         seed = body.get("seed")
         spec = build_spec(game, str(body.get("protocol") or "shuttle"), dict(body.get("seats") or {}),
                           seed=int(seed) if seed is not None else secrets.randbelow(2**31), config=cfg,
