@@ -9,6 +9,9 @@
   United States accepting full withdrawal, two steps from its ideal, but not the freeze, one step
   away) makes concessions towards the nearer position look free. Checked on ordered issues, against
   the actor's compiled value table.
+- **Dates that take no effect** (given the scenario as written, with its snapshots): a snapshot dated
+  after the scenario's own ``date`` applies only with ``--as-of``; a declared round dated before
+  ``process.start`` or after the last deadline (extensions included) is never held in a simulation.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ import numpy as np
 
 from ..guards import human
 from ..game import Game
+from ..model import Scenario
 from .words import join_and, value_text
 
-__all__ = ["LARGE", "Warning", "acceptable_contradictions", "scenario_warnings"]
+__all__ = ["LARGE", "Warning", "acceptable_contradictions", "date_warnings", "scenario_warnings"]
 
 #: Above this many packages the frontier and the utility-space figure are sampled.
 LARGE = 10_000_000
@@ -73,9 +77,30 @@ def acceptable_contradictions(game: Game) -> list[tuple[int, int, np.ndarray, in
     return out
 
 
-def scenario_warnings(game: Game) -> list[Warning]:
-    """Every warning about ``game`` (see the module doc), in scenario order."""
+def date_warnings(scn: Scenario) -> list[Warning]:
+    """Snapshots and declared rounds whose dates make them take no effect (see the module doc)."""
     out: list[Warning] = []
+    if scn.date is not None:
+        for k, sn in enumerate(scn.snapshots):
+            if sn.date > scn.date:
+                out.append(Warning(f"snapshots[{k}].date", f"{sn.date} is after the scenario's date ({scn.date}): "
+                                   "this snapshot applies only with --as-of a later date", "dates"))
+    p = scn.process
+    last = p.extensions[-1].until if p.extensions else p.deadline
+    for k, r in enumerate(p.rounds):
+        if p.start is not None and r.start < p.start:
+            out.append(Warning(f"process.rounds[{k}].start", f"{r.start} is before process.start ({p.start}): "
+                               "a simulation never holds this round", "dates"))
+        elif last is not None and r.start > last:
+            out.append(Warning(f"process.rounds[{k}].start", f"{r.start} is after the last deadline ({last}): "
+                               "a simulation never holds this round", "dates"))
+    return out
+
+
+def scenario_warnings(game: Game, scenario: Scenario | None = None) -> list[Warning]:
+    """Every warning about ``game`` (see the module doc), in scenario order; with ``scenario`` (as
+    written, snapshots included) also :func:`date_warnings`."""
+    out: list[Warning] = date_warnings(scenario) if scenario is not None else []
     n = game.n_outcomes
     if n > LARGE:
         sizes = game.sizes
