@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..guards import human
 from ..game import Game
+from ..guards import human
 from ..model import Scenario
 from .words import join_and, value_text
 

@@ -18,8 +18,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from ..guards import WORKERS_PER_CORE, max_workers
 from . import app
-from .common import console, err_console, fail, print_json
+from .common import LIMIT_OPT, console, err_console, fail, guarded, parse_limits, print_json
 
 SCHEDULER_HELP = ("Where to run: local (a Dask LocalCluster, one worker process per core), serial (this "
                   "process, no Dask) or tcp://HOST:8786 (an existing Dask scheduler). Needs the scale extra "
@@ -75,21 +76,24 @@ def sweep_cmd(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: table.csv (+ table.parquet), summary.md, "
                              "chunks/. Run again with the same folder to resume."),
     scheduler: str = typer.Option("local", "--scheduler", help=SCHEDULER_HELP),
-    workers: int = typer.Option(0, "--workers", min=0, help="Worker processes of the local cluster "
-                                "(0: one per core)."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout", min=0.1,
+    workers: int = typer.Option(0, "--workers", min=0, max=max_workers(), help="Worker processes of the local "
+                                f"cluster (0: one per core; at most {WORKERS_PER_CORE} per core)."),
+    connect_timeout: float = typer.Option(10.0, "--connect-timeout", min=0.1, max=3600.0,
                                           help="Seconds to reach a scheduler address before giving up."),
+    limit: list[str] = LIMIT_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the result (files, counts, findings) as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary on screen."),
 ) -> None:
-    """Run every variant of the base scenarios through every job; write a tidy table and a summary."""
+    """Run every variant of the base scenarios through every job; write a tidy table and a summary.
+    The number of tasks and each task's work are checked first (raise with --limit tasks=N, rounds=N...)."""
     from ..api import sweep  # noqa: PLC0415
     from ..scale import SchedulerError, StoreError, SweepSpecError  # noqa: PLC0415
 
+    limits = parse_limits(limit)
     try:
-        with bar(not (as_json or quiet), "sweep") as cb:
+        with guarded(), bar(not (as_json or quiet), "sweep") as cb:
             res = sweep(spec, out, scheduler=scheduler, workers=workers or None, connect_timeout=connect_timeout,
-                        progress=cb)
+                        progress=cb, limits=limits)
     except SweepSpecError as e:
         fail(e)
     except (StoreError, SchedulerError) as e:

@@ -121,7 +121,8 @@ def _side(toks: list[tuple[str, str]], text: str) -> tuple[dict[str, float], flo
             elif kind == "sym" and val in "+-":
                 break
             else:
-                raise LinearError(f"{_shown(text)}: unexpected {val!r}; write sums of terms such as 'a/1000 + b/500 <= 12'")
+                raise LinearError(f"{_shown(text)}: unexpected {val!r}; write sums of terms such as "
+                                  "'a/1000 + b/500 <= 12'")
         if expect_operand:
             raise LinearError(f"{_shown(text)}: a term is missing after an operator")
         if issue is None:
