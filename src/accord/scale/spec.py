@@ -286,6 +286,11 @@ class SweepSpec(_Strict):
         for k, n in enumerate(ids):
             if ids.index(n) != k:
                 errors.append(f"jobs[{k}].id: a second job called {n!r}; give each job its own id")
+        if not any(j.simulate is not None for j in self.jobs):
+            for k, a in enumerate(self.vary):
+                if isinstance(a, (StrategyAxis, StrategiesAxis)):
+                    errors.append(f"vary[{k}]: a {a.kind} axis sets how seats play in simulations, and this sweep "
+                                  "has no simulate job, so it would change nothing")
         if self.design == "grid":
             for k, a in enumerate(self.vary):
                 if isinstance(a, _Levels) and a.range is not None:

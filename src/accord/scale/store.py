@@ -34,7 +34,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ from ..escape import plain
 from ..model import ScenarioError
 from ..model.files import os_error, read_text
 
-__all__ = ["Store", "StoreError", "check_out", "format_csv", "write_parquet"]
+__all__ = ["Store", "StoreError", "check_new_file", "check_out", "format_csv", "write_new_file", "write_parquet"]
 
 MANIFEST = "manifest.json"
 MARKER = ".accord-sweep"
@@ -96,15 +96,42 @@ def _read_json(path: Path, what: str) -> Any:
         raise StoreError(f"{path}: not the {what} accord writes (not JSON); use another output folder") from None
 
 
-def _recorded(root: Path) -> dict[str, str]:
-    """The hashes ``.accord-sweep`` records (empty when there is none)."""
+def _recorded(root: Path) -> dict[str, list[str]]:
+    """The hashes ``.accord-sweep`` records per file (empty when there is none): the one accord wrote,
+    or, while a file is being replaced, the old and the new one (so an interrupted write is no
+    "edit")."""
     if _lstat(root / MARKER) is None:
         return {}
     data = _read_json(root / MARKER, "sweep marker")
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         raise StoreError(f"{root / MARKER}: not the marker accord writes; use another output folder")
-    return {str(k): str(v) for k, v in files.items()}
+    return {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in files.items()}
+
+
+def check_new_file(path: str | Path, what: str = "--table") -> Path:
+    """Check, before any work, that ``path`` can be created as a new file: nothing (not even a dangling
+    link) is there, and its folder exists and is writable; :class:`StoreError` says what is wrong."""
+    p = Path(path)
+    if _lstat(p) is not None:
+        raise StoreError(f"{what} {p}: exists; refusing to overwrite it" if not p.is_symlink() else
+                         f"{what} {p}: is a symbolic link; accord does not write through links")
+    folder = p.absolute().parent
+    fst = _lstat(folder)
+    if fst is None or not stat.S_ISDIR(fst.st_mode):
+        raise StoreError(f"{what} {p}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"{what} {p}: cannot write in {folder}")
+    return p
+
+
+def write_new_file(path: str | Path, data: bytes) -> Path:
+    """Create ``path`` with ``data`` (``O_EXCL | O_NOFOLLOW``: never over a file or through a link)."""
+    p = Path(path)
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return p
 
 
 def check_out(out: str | Path) -> Path:
@@ -153,7 +180,7 @@ def check_out(out: str | Path) -> Path:
         fst = _lstat(p)
         if fst is None:
             continue
-        if not stat.S_ISREG(fst.st_mode) or recorded.get(name) != _sha256(p):
+        if not stat.S_ISREG(fst.st_mode) or _sha256(p) not in recorded.get(name, []):
             raise StoreError(f"{p}: changed since accord wrote it (or accord did not write it); a rerun would "
                              "replace it. Move it away to keep it, then run again (or use another output "
                              "folder)")
@@ -223,20 +250,25 @@ class Store:
         """Write one of the result files atomically and record its hash (a later run replaces it
         only while it still has that hash)."""
         p = self.out / name
+        digest = hashlib.sha256(data).hexdigest()
+        self._record(name, digest, keep_old=True)
         _atomic_write(p, data)
-        self._record(name, hashlib.sha256(data).hexdigest())
+        self._record(name, digest)
         return p
 
-    def _record(self, name: str, digest: str) -> None:
+    def _record(self, name: str, digest: str, keep_old: bool = False) -> None:
+        """Record ``digest`` as the content of ``name``; ``keep_old``: the old content stays accepted
+        too (before the file is replaced)."""
         files = _recorded(self.out)
-        files[name] = digest
+        files[name] = sorted(set(files.get(name, [])) | {digest}) if keep_old else [digest]
         _atomic_write(self.out / MARKER, (json.dumps({"files": files}, indent=2, sort_keys=True) + "\n").encode())
 
     def write_table(self, columns: Sequence[str], types: dict[str, str], rows: list[dict[str, Any]]
                     ) -> tuple[Path, Path | None]:
         """``table.csv`` always, ``table.parquet`` when pyarrow is installed."""
         csv_path = self.write_text("table.csv", format_csv(columns, rows))
-        pq = write_parquet(self.out / "table.parquet", columns, types, rows)
+        pq = write_parquet(self.out / "table.parquet", columns, types, rows,
+                           before_replace=lambda tmp: self._record("table.parquet", _sha256(tmp), keep_old=True))
         if pq is not None:
             self._record("table.parquet", _sha256(pq))
         return csv_path, pq
@@ -264,8 +296,10 @@ def format_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def write_parquet(path: Path, columns: Sequence[str], types: dict[str, str], rows: list[dict[str, Any]]) -> Path | None:
-    """Write ``rows`` as Parquet with typed columns; ``None`` (and nothing written) without pyarrow."""
+def write_parquet(path: Path, columns: Sequence[str], types: dict[str, str], rows: list[dict[str, Any]],
+                  before_replace: Callable[[Path], None] | None = None) -> Path | None:
+    """Write ``rows`` as Parquet with typed columns; ``None`` (and nothing written) without pyarrow.
+    ``before_replace(tmp)``: called with the finished temporary file before it replaces ``path``."""
     try:
         import pyarrow as pa  # noqa: PLC0415 - optional: the scale extra
         import pyarrow.parquet as pq  # noqa: PLC0415
@@ -279,6 +313,8 @@ def write_parquet(path: Path, columns: Sequence[str], types: dict[str, str], row
     with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)
     pq.write_table(table, str(tmp))
+    if before_replace is not None:
+        before_replace(tmp)
     os.replace(tmp, path)
     return path
 
