@@ -47,6 +47,11 @@ class Case:
     subprocess: bool = False
     setup: Callable[[Path], None] | None = None
     root_ok: bool = True  # False: meaningless when run as root (permissions)
+    #: commands run first in the same folder (each must succeed), then ``between`` (say, an edit)
+    before: tuple[tuple[str, ...], ...] = ()
+    between: Callable[[Path], None] | None = None
+    #: a check on the folder after the command (what it wrote, what it left alone): ``check(d, out, err)``
+    check: Callable[[Path, str, str], None] | None = None
 
     @property
     def id(self) -> str:
@@ -148,14 +153,16 @@ def booleans() -> Iterator[Case]:
     for word in YAML11_BOOLS:
         # an option named like a YAML 1.1 boolean stays that string
         text = (TOY.replace("{id: none, label", f"{{id: {word}, label").replace("ideal: none", f"ideal: {word}")
-                .replace("status_quo: none", f"status_quo: {word}").replace("[none, resolution]", f"[{word}, resolution]"))
+                .replace("status_quo: none", f"status_quo: {word}")
+                .replace("[none, resolution]", f"[{word}, resolution]"))
         yield Case("booleans", f"option-{word}", ["show", "--json", "{f}"], {"s.yaml": text}, code=0,
                    literal=(f'"{word}"',))
         yield Case("booleans", f"salience-{word}", ["validate", "{f}"],
                    {"s.yaml": TOY.replace("salience: 0.8", f"salience: {word}")},
                    expect=("stances[0].salience", "number"))
         yield Case("booleans", f"veto-{word}", ["validate", "{f}"],
-                   {"s.yaml": TOY.replace("role: party, capability: 0.6", f"role: party, veto: {word}, capability: 0.6")},
+                   {"s.yaml": TOY.replace("role: party, capability: 0.6",
+                                          f"role: party, veto: {word}, capability: 0.6")},
                    expect=("actors[0].veto", "boolean"))
     for word in ("true", "false"):
         yield Case("booleans", f"capability-{word}", ["validate", "{f}"],
@@ -170,9 +177,9 @@ def booleans() -> Iterator[Case]:
 MARKUP = ("[/x]", "[/]", "[bold]b[/bold]", "[red]", "[link=https://e.example]l[/link]", "[cents/kWh]",
           ":smile:", "[[x]]", "\\[x]")
 #: where user text goes, and the scenario path that holds it
-TEXT_FIELDS = {"actor-name": "actors[0].name", "issue-name": "issues[0].name", "option-label": "issues[1].options[0].label",
-               "title": "title", "source-title": "sources[0].title", "quote": "stances[0].provenance.quote",
-               "description": "description"}
+TEXT_FIELDS = {"actor-name": "actors[0].name", "issue-name": "issues[0].name",
+               "option-label": "issues[1].options[0].label", "title": "title", "source-title": "sources[0].title",
+               "quote": "stances[0].provenance.quote", "description": "description"}
 
 
 #: the fields ``accord show`` prints (the others are checked for a clean run only)
@@ -194,7 +201,8 @@ def markup() -> Iterator[Case]:
         # in command-line values and paths: printed back literally in the error, never parsed
         safe = mark.replace("/", "_")
         places = [
-            Case("markup", f"cli-parties-{k}", ["simulate", "{f}", "--parties", mark], {"s.yaml": TOY}, expect=(shown,)),
+            Case("markup", f"cli-parties-{k}", ["simulate", "{f}", "--parties", mark], {"s.yaml": TOY},
+                 expect=(shown,)),
             Case("markup", f"cli-strategy-{k}", ["simulate", "{f}", "--strategy", f"a={mark}"], {"s.yaml": TOY},
                  expect=(shown,)),
             Case("markup", f"cli-model-{k}", ["forecast", "{f}", "--model", mark], {"s.yaml": TOY}, expect=(shown,)),
@@ -215,8 +223,8 @@ def controls() -> Iterator[Case]:
     for j, (name, ctl) in enumerate(CONTROLS.items()):
         for where in SHOWN[j % 2::2]:
             path = TEXT_FIELDS[where]
-            yield Case("control-chars", f"{where}-{name}", ["show", "{f}"], {"s.yaml": _yaml(_set(BASE, path, f"x{ctl}y"))},
-                       code=0)
+            yield Case("control-chars", f"{where}-{name}", ["show", "{f}"],
+                       {"s.yaml": _yaml(_set(BASE, path, f"x{ctl}y"))}, code=0)
         data = _set(BASE, "actors[0].name", f"A{ctl}")
         yield Case("control-chars", f"analyze-{name}", ["analyze", "{f}"], {"s.yaml": _yaml(data)}, code=0)
         yield Case("control-chars", f"json-{name}", ["show", "--json", "{f}"], {"s.yaml": _yaml(data)}, code=0)
@@ -228,8 +236,8 @@ def controls() -> Iterator[Case]:
 
 # -- class: deep, wide and long inputs ---------------------------------------------------------------------
 def sizes() -> Iterator[Case]:
-    yield Case("deep-wide-long", "yaml-flow-5000-deep", ["validate", "{f}"], {"s.yaml": "a: " + "[" * 5000 + "]" * 5000},
-               expect=("nest",))
+    yield Case("deep-wide-long", "yaml-flow-5000-deep", ["validate", "{f}"],
+               {"s.yaml": "a: " + "[" * 5000 + "]" * 5000}, expect=("nest",))
     yield Case("deep-wide-long", "json-100000-deep", ["validate", "{f}"],
                {"s.json": '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"}, expect=("nest",), subprocess=True)
     block = "".join(f"{'  ' * k}k{k}:\n" for k in range(150)) + "  " * 150 + "x: 1\n"
@@ -249,8 +257,8 @@ def sizes() -> Iterator[Case]:
                         ("description", "description")):
         yield Case("deep-wide-long", f"{where}-10MB", ["validate", "{f}"],
                    {"s.yaml": _yaml(_set(BASE, path, "x" * 10_000_000))}, expect=("at most",), subprocess=True)
-        yield Case("deep-wide-long", f"{where}-25k", ["validate", "{f}"], {"s.yaml": _yaml(_set(BASE, path, "y" * 25_000))},
-                   expect=(path, "20,000 characters"))
+        yield Case("deep-wide-long", f"{where}-25k", ["validate", "{f}"],
+                   {"s.yaml": _yaml(_set(BASE, path, "y" * 25_000))}, expect=(path, "20,000 characters"))
     yield Case("deep-wide-long", "key-300", ["validate", "{f}"], {"s.yaml": TOY + "k" * 300 + ": 1\n"},
                expect=("200",))
     yield Case("deep-wide-long", "one-long-line", ["validate", "{f}"], {"s.yaml": TOY + "#" + "z" * 2_000_000 + "\n"},
@@ -426,15 +434,18 @@ def semantics() -> Iterator[Case]:
                 .replace("constrains: b", "constrains: a").replace("    party: b\n", "    party: a\n")},
                expect=("actors", "only 'a'"))
     yield Case("semantics", "mediator-is-a-party", ["validate", "{f}"],
-               {"s.yaml": TOY.replace("mediators: [m]", "mediators: [a]")}, expect=("process.mediators[0]", "is a party"))
+               {"s.yaml": TOY.replace("mediators: [m]", "mediators: [a]")},
+               expect=("process.mediators[0]", "is a party"))
     yield Case("semantics", "self-ratification", ["validate", "{f}"],
-               {"s.yaml": TOY.replace("    party: b\n", "    party: parl\n")}, expect=("constraints[0].party", "itself"))
+               {"s.yaml": TOY.replace("    party: b\n", "    party: parl\n")},
+               expect=("constraints[0].party", "itself"))
     yield Case("semantics", "ratifies-another-party", ["validate", "{f}"],
                {"s.yaml": TOY.replace("    party: b\n", "    party: a\n")},
                expect=("constraints[0].party", "constrains 'b'"))
     for k, combo in enumerate(("{venue: [geneva, doha, miami]}", "{guarantee: [none, resolution, treaty]}")):
         yield Case("semantics", f"forbidden-empties-issue-{k}", ["validate", "{f}"],
-                   {"s.yaml": TOY.replace("combination: {guarantee: [treaty], venue: [geneva]}", f"combination: {combo}")},
+                   {"s.yaml": TOY.replace("combination: {guarantee: [treaty], venue: [geneva]}",
+                                          f"combination: {combo}")},
                    expect=("constraints[1].combination", "every option"))
     yield Case("semantics", "forbidden-empties-grid", ["analyze", "{f}"],
                {"s.yaml": TOY.replace("combination: {guarantee: [treaty], venue: [geneva]}",
