@@ -1,13 +1,14 @@
 # accord — two commands on a fresh machine with only Python 3.11+ and make:
 #   make demo   create .venv, install accord, run the brief on the bundled Miami scenario
-#   make test   create .venv if needed, install the dev, service and scale extras, run the test suite
+#   make test   create .venv if needed, install the dev, service and scale extras; lint (ruff) and type
+#               check (mypy) as gates, then run the test suite
 #   make serve  the negotiation service on http://127.0.0.1:8000 (data in ./accord-data)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo serve test bench clean
+.PHONY: demo serve test lint types bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +25,15 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/accord serve
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# the gates: the project's ruff and mypy configuration (pyproject.toml) must report nothing
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+test: lint types
+	ACCORD_GATES_RAN=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,service,scale,bench]'

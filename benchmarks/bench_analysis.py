@@ -54,7 +54,8 @@ def accord_solve(g: Game):
 
 def negmas_solve(g: Game):
     from negmas.outcomes import make_issue
-    from negmas.preferences import LinearAdditiveUtilityFunction, nash_points, pareto_frontier as nf
+    from negmas.preferences import LinearAdditiveUtilityFunction, nash_points
+    from negmas.preferences import pareto_frontier as nf
     from negmas.preferences.value_fun import TableFun
 
     issues = [make_issue([str(v) for v in gr.values], name=gr.id) for gr in g.issues]
@@ -81,7 +82,7 @@ def main() -> int:
     ok = True
     print("== 1. bilateral linear-additive, 6 issues x 10 values = 10^6 outcomes (seed 1)")
     g6 = make_game(6, 10, seed=1)
-    t_acc, (f, kn, kk) = best_of(accord_solve, g6)
+    t_acc, (f, kn, _kk) = best_of(accord_solve, g6)
     print(f"accord  frontier+Nash+KS: {t_acc * 1e3:9.2f} ms   frontier {len(f)} points, "
           f"Nash u={np.round(f.utilities[kn], 4).tolist()}")
     try:
@@ -102,7 +103,7 @@ def main() -> int:
     g7 = make_game(7, 10, seed=2)
     tracemalloc.start()
     t0 = time.perf_counter()
-    f7, kn7, _ = accord_solve(g7)
+    f7, _kn7, _ = accord_solve(g7)
     t7 = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -112,7 +113,7 @@ def main() -> int:
     print("== 3. 10 issues x 10 values = 10^10 outcomes (seed 3), no enumeration")
     g10 = make_game(10, 10, seed=3)
     t0 = time.perf_counter()
-    f10, kn10, kk10 = accord_solve(g10)
+    f10, kn10, _kk10 = accord_solve(g10)
     t10 = time.perf_counter() - t0
     print(f"accord: {t10:.3f} s for {g10.n_outcomes:.1e} outcomes, frontier {len(f10)} points, "
           f"Nash u={np.round(f10.utilities[kn10], 4).tolist()}  {'PASS' if t10 < 10 else 'FAIL'}")
@@ -168,7 +169,8 @@ def bench_anac2014() -> bool:
             genius = np.loadtxt(cached, delimiter=",", ndmin=2)
             same = genius.shape == whole.utilities.shape and np.allclose(
                 np.sort(genius, axis=0), np.sort(whole.utilities, axis=0), atol=1e-6)
-            print(f"  same frontier as GENIUS's cached pareto.xml ({genius.shape[0]} points): {'yes' if same else 'NO'}")
+            print(f"  same frontier as GENIUS's cached pareto.xml ({genius.shape[0]} points): "
+                  f"{'yes' if same else 'NO'}")
             ok &= bool(same)
         ok &= whole.exact
         try:

@@ -17,7 +17,6 @@ import itertools
 import sys
 import time
 
-
 from accord.negotiation.batch import run_batch
 from accord.negotiation.domains import random_game
 from accord.negotiation.protocols import Config
@@ -31,7 +30,7 @@ def pairs(n: int) -> list[tuple[str, str]]:
     return [cycle[k % len(cycle)] for k in range(n)]
 
 
-def bench_negmas(game, n: int, steps: int) -> float | None:  # noqa: ANN001
+def bench_negmas(game, n: int, steps: int) -> float | None:
     try:
         from negmas import SAOMechanism, make_issue
         from negmas.preferences import LinearAdditiveUtilityFunction
@@ -43,7 +42,7 @@ def bench_negmas(game, n: int, steps: int) -> float | None:  # noqa: ANN001
     kinds = {"boulware": BoulwareTBNegotiator, "linear": LinearTBNegotiator, "conceder": ConcederTBNegotiator}
     issues = [make_issue(list(g.values), name=g.id) for g in game.issues]
 
-    def ufun(a: int):  # noqa: ANN202
+    def ufun(a: int):
         vals = [TableFun(dict(zip(g.values, game.values[i][a].tolist()))) for i, g in enumerate(game.issues)]
         return LinearAdditiveUtilityFunction(vals, weights=game.weights[a].tolist(), issues=issues)
 

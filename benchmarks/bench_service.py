@@ -32,9 +32,8 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from service_support import ORGANISER, Postgres, Server
-
 import accord
+from service_support import ORGANISER, Postgres, Server
 
 SEATS = {"us": "human", "russia": "human", "ukraine": "human", "europe": "human"}
 PARTIES = ("russia", "ukraine", "europe")
@@ -62,7 +61,8 @@ class Load:
     async def post(self, c: httpx.AsyncClient, nid: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
         async with self.sem:
             t0 = time.perf_counter()
-            r = await c.post(f"/api/negotiations/{nid}/actions", json=body, headers={"Authorization": f"Bearer {token}"})
+            r = await c.post(f"/api/negotiations/{nid}/actions", json=body,
+                             headers={"Authorization": f"Bearer {token}"})
             self.lat.append(time.perf_counter() - t0)
         if r.status_code != 200:
             self.errors[r.status_code] = self.errors.get(r.status_code, 0) + 1

@@ -1,4 +1,5 @@
-"""The contracts every registered strategy and protocol is held to, as plain checks.
+"""The contracts every registered strategy, protocol, forecast model and import format is held to, as
+plain checks.
 
 Each ``check_*`` function raises ``AssertionError`` whose message starts with the member's name, so a
 failing member is named in the test report. ``tests/test_contracts.py`` runs every check on every
@@ -11,14 +12,18 @@ from __future__ import annotations
 
 import itertools
 import pickle
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
+import accord
+from accord.formats import FORMATS
 from accord.game import Game, compile_scenario
-from accord.model import resolve
+from accord.model import Scenario, ScenarioError, load_text, resolve
 from accord.negotiation.domains import random_game
 from accord.negotiation.protocols import PROTOCOLS, Action, Config, TurnError
 from accord.negotiation.protocols.base import KINDS
@@ -31,6 +36,14 @@ GEN: Game = random_game((5, 4, 4), seed=11)
 #: Two parties, a mediator and a Level-II ratifier, a forbidden combination and a calendar.
 TOY: Game = compile_scenario(resolve(str(FIXTURES / "toy.yaml")))
 STEPS = 8
+#: The toy with a third party, ``c``, and a first round that party ``b`` does not attend.
+ABSENT: Game = compile_scenario(load_text(
+    (FIXTURES / "toy.yaml").read_text(encoding="utf-8")
+    .replace("  - {id: m, name: Mediator, role: mediator, capability: 0.3}",
+             "  - {id: c, name: Party C, role: party, capability: 0.2}\n"
+             "  - {id: m, name: Mediator, role: mediator, capability: 0.3}")
+    .replace("location: Geneva}", "location: Geneva, participants: [a, c, m]}"), "toy-absent.yaml"))
+ABSENT_ROUND, ABSENT_PARTY = "2025-01-10", "b"
 
 
 def games() -> dict[str, Game]:
@@ -354,8 +367,34 @@ def check_views_hold_only_own_seat(protocol: str) -> None:
         assert seen, f"{protocol}: no party ever acted on {game.id}"
 
 
+def check_absent_delegations_do_not_act(protocol: str) -> None:
+    """A delegation absent from a declared round (``process.rounds[].participants``) neither proposes,
+    answers nor votes in it, and no agreement is reached there without it (the round goes ahead without
+    it or is a recess); it acts at a later round. The protocol dates its events by the scenario's
+    calendar (``accord.negotiation.calendar.schedule``), or it could not know who attends (issue 11:
+    Russia was not at the Berlin round)."""
+    try:
+        seats(ABSENT, protocol, Config(steps=STEPS))
+    except ValueError:
+        return  # the protocol does not seat three parties
+    for seed in range(3):
+        _, events, _ = play(ABSENT, protocol, {}, Config(steps=STEPS), seed=seed)
+        assert any(e["date"] for e in events), (
+            f"{protocol}: dates none of its events on a scenario with a calendar, so it cannot honour who "
+            "attends each round (date rounds with accord.negotiation.calendar.schedule)")
+        there = [e for e in events if e["date"] == ABSENT_ROUND]
+        acted = sorted({e["kind"] for e in there if e["actor"] == ABSENT_PARTY})
+        assert not acted, (f"{protocol}: {ABSENT_PARTY!r} acted ({', '.join(acted)}) in the round of "
+                           f"{ABSENT_ROUND}, which it does not attend (seed {seed})")
+        assert not any(e["kind"] == "accept" and e["to"] == "all" for e in there), (
+            f"{protocol}: an agreement was reached in the round of {ABSENT_ROUND} without {ABSENT_PARTY!r}")
+        assert any(e["actor"] == ABSENT_PARTY for e in events if e["date"] and e["date"] > ABSENT_ROUND), (
+            f"{protocol}: {ABSENT_PARTY!r} never acted after the round it missed (seed {seed})")
+
+
 PROTOCOL_CHECKS = (check_interface, check_pending_iff_outcome, check_same_key_same_events,
-                   check_wrong_actor_and_kind, check_views_hold_only_own_seat)
+                   check_wrong_actor_and_kind, check_views_hold_only_own_seat,
+                   check_absent_delegations_do_not_act)
 
 
 # -- forecast model contract ----------------------------------------------------------------------
@@ -429,3 +468,88 @@ def check_model_end_to_end(name: str) -> None:
 
 
 MODEL_CHECKS = (check_model_declares, check_model_forecasts, check_model_end_to_end)
+
+
+# -- import formats ------------------------------------------------------------------------------
+#: Each format's example, and how to break a copy of it: (file to edit, old text, new text, words
+#: the error must contain). A new format adds its own here; the contract test fails until it does.
+EXAMPLES: dict[str, tuple[Path, tuple[str, str, str, str]]] = {
+    "genius": (FIXTURES / "genius" / "tiny",
+               ("buyer.xml", '<weight index="1" value="0.6"/>', '<weight index="1" value="-3"/>', "'-3'")),
+    "geniusweb": (FIXTURES / "formats" / "geniusweb" / "party",
+                  ("party2.json", '"drinks": 0.5', '"drinks": "lots"', "'lots'")),
+    "negmas": (FIXTURES / "formats" / "negmas" / "small",
+               ("buyer.yml", "  - 2.0\n  - 1.0\n", "  - -2.0\n  - 1.0\n", "-2")),
+    # a made-up proposal in DEU III's layout (tests/fixtures/formats/deu/README.md)
+    "deu": (FIXTURES / "formats" / "deu" / "proposal.tsv", ("proposal.tsv", "\t100\t80\t", "\t100\tlots\t", "'lots'")),
+}
+
+
+def _outcomes(g) -> np.ndarray:
+    if g.n_outcomes <= 20_000:
+        return np.concatenate(list(g.enumerate()))
+    rng = np.random.default_rng(0)
+    return np.stack([rng.integers(0, k, size=2000) for k in g.sizes], axis=1)
+
+
+def check_detects_only_itself(name: str, path: Path) -> None:
+    assert FORMATS[name].detect(path), f"{name}: does not recognise its own example {path}"
+    others = [n for n in FORMATS if n != name and FORMATS[n].detect(path)]
+    assert not others, f"{name}: its example is also claimed by {others}"
+
+
+def check_reads(name: str, path: Path) -> Scenario:
+    scn = FORMATS[name].read(path)
+    assert isinstance(scn, Scenario), f"{name}: read returned {type(scn).__name__}, not a Scenario"
+    g = compile_scenario(scn)
+    assert g.n_actors >= 1 and g.n_issues >= 1, f"{name}: an empty scenario"
+    u = g.utility(_outcomes(g))
+    assert np.all((u >= -1e-12) & (u <= 1 + 1e-12)), f"{name}: utilities outside [0, 1]"
+    assert accord.analyze(g).frontier, f"{name}: no frontier"
+    return scn
+
+
+def check_round_trip(name: str, path: Path, tmp: Path) -> None:
+    fmt = FORMATS[name]
+    if not fmt.writes:
+        return
+    a = fmt.read(path)
+    out = fmt.write(a, tmp / "out")
+    assert fmt.detect(out), f"{name}: does not recognise what it wrote"
+    b = fmt.read(out)
+    ga, gb = compile_scenario(a), compile_scenario(b)
+    assert ga.actors == gb.actors and [i.id for i in ga.issues] == [i.id for i in gb.issues], f"{name}: ids changed"
+    o = _outcomes(ga)
+    np.testing.assert_allclose(gb.utility(o), ga.utility(o), atol=1e-12, err_msg=f"{name}: utilities changed")
+    np.testing.assert_allclose(gb.no_deal_utility(), ga.no_deal_utility(), atol=1e-12,
+                               err_msg=f"{name}: disagreement point changed")
+
+
+def check_errors_name_file_line_field(name: str, path: Path, tmp: Path) -> None:
+    file, old, new, words = EXAMPLES[name][1]
+    bad = tmp / "bad"
+    if path.is_dir():
+        shutil.copytree(path, bad)
+        target = bad
+    else:  # a format whose example is one file
+        bad.mkdir()
+        target = Path(shutil.copy(path, bad / path.name))
+    text = (bad / file).read_text()
+    assert old in text, f"{name}: the corruption does not apply to its example"
+    (bad / file).write_text(text.replace(old, new))
+    with pytest.raises(ScenarioError) as e:
+        FORMATS[name].read(target)
+    p = e.value.problems[0]
+    assert Path(p.file).name == file, f"{name}: the error names {p.file}, not {file}"
+    assert p.line is not None and p.line > 0, f"{name}: the error has no line: {p}"
+    assert p.field, f"{name}: the error names no field: {p}"
+    assert words in p.message, f"{name}: the error does not repeat the bad value {words}: {p}"
+
+
+def check_format(name: str, tmp: Path) -> None:
+    """Every check of the import-format contract on ``name``'s example (:data:`EXAMPLES`)."""
+    path = EXAMPLES[name][0]
+    check_detects_only_itself(name, path)
+    check_reads(name, path)
+    check_round_trip(name, path, tmp)
+    check_errors_name_file_line_field(name, path, tmp)

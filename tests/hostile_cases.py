@@ -482,7 +482,7 @@ def deu_cases(deu_text: str) -> Iterator[Case]:
                            ("out", ("150", "-0.5", "nan"))):
         for v in values:
             yield Case("deu-rows", f"{column}={v}", ["backtest", "deu", "{d}/deu.tsv"],
-                       {"deu.tsv": with_cell(column, v)}, expect=(":3:", f"'{column}'"))
+                       {"deu.tsv": with_cell(column, v)}, expect=(":3:", f" {column}: "))  # the column as the field
     # an issue row with no position at all: left out (not scored) and said so
     cells = lines[2].split("\t")
     for a in header:

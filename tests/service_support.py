@@ -3,6 +3,7 @@ port, and a throwaway PostgreSQL server from Debian's `postgresql` package."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -153,10 +154,8 @@ class Postgres:
     def stop(self) -> None:
         if self.dir is None:
             return
-        try:
+        with contextlib.suppress(subprocess.SubprocessError):
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
-        except subprocess.SubprocessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from analysis_brute import all_outcomes, random_game
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.analysis.extent import runs, zopa_exists, zopa_extent
+from analysis_brute import all_outcomes, random_game
 
 SEEDS = st.integers(min_value=0, max_value=10**6)
 

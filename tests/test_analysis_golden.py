@@ -6,8 +6,18 @@ import numpy as np
 import pytest
 
 from accord import compile_scenario, load
-from accord.analysis import (analyze, apply_concessions, blocking, kalai_smorodinsky_point, minimal_concessions,
-                             nash_point, pareto_frontier, pareto_mask, tradeoffs, zopa)
+from accord.analysis import (
+    analyze,
+    apply_concessions,
+    blocking,
+    kalai_smorodinsky_point,
+    minimal_concessions,
+    nash_point,
+    pareto_frontier,
+    pareto_mask,
+    tradeoffs,
+    zopa,
+)
 from accord.formats.genius import load_genius
 from accord.model import resolve
 
@@ -86,10 +96,7 @@ def test_tradeoffs_find_a_logroll():
 
 
 def test_miami_zopa_blocking_and_concessions():
-    try:
-        g = compile_scenario(resolve("miami-2025"))
-    except Exception:  # pragma: no cover - scenario still being written
-        pytest.skip("miami-2025 is not available")
+    g = compile_scenario(resolve("miami-2025"))
     a = analyze(g)
     assert a.zopa.empty
     issues = {b.issue for b in a.blocking}

@@ -8,8 +8,6 @@ import json
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes, brute, random_game
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,6 +18,8 @@ from accord.analysis.pareto import pareto_mask
 from accord.cli import app
 from accord.game import compile_scenario
 from accord.model import load
+from analysis_brute import all_outcomes, brute, random_game
+from conftest import FIXTURES
 
 IRAN = FIXTURES / "iran-2015.yaml"
 
@@ -74,7 +74,8 @@ def test_sampled_solutions_are_agreeable_efficient_among_the_sample_and_locally_
 
 
 def test_brief_on_a_billion_packages(iran, tmp_path):
-    from accord.report import Settings, collect, write_brief
+    from accord.briefing import collect
+    from accord.report import Settings, write_brief
 
     data = collect(iran, Settings(draws=20, runs=1, protocols=("shuttle",)))
     d = data.to_dict()

@@ -53,7 +53,8 @@ def test_a_notebook_line_works_in_a_fresh_interpreter():
     code = "import accord; g = accord.load('miami-2025'); print(accord.analyze(g).summary())"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("miami-2025: 2 parties (russia, ukraine)") and "No zone of possible agreement." in r.stdout
+    assert r.stdout.startswith("miami-2025: 2 parties (russia, ukraine)")
+    assert "No zone of possible agreement." in r.stdout
 
 
 def test_the_readme_shows_the_notebook_lines_and_they_run():

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from accord.briefing import collect
 from accord.game import compile_scenario
 from accord.model import load, resolve
-from accord.report import Settings, build_view, collect, format_number, render_html, render_markdown, write_brief
+from accord.report import Settings, build_view, render_html, render_markdown, write_brief
 from accord.report.brief import MAX_TRADES, lookup
+from accord.words import format_number
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -133,7 +135,7 @@ def test_markdown_reads_as_plain_text(which, request):
 def test_miami_brief_shows_real_results_in_every_section(miami):
     data, _ = miami
     d = data.to_dict()
-    assert all(d["layers"].values()) and set(d["layers"]) == {"analysis", "forecast", "negotiation"}
+    assert d["analysis"] and d["forecast"] and d["simulations"]
     assert d["analysis"]["zopa"]["empty"] is True
     assert {b["issue"] for b in d["analysis"]["blocking"]} >= {"territory", "security_guarantee"}
     assert d["forecast"]["issues"]["army_size"]["interval"] is not None
@@ -183,7 +185,8 @@ def test_console_check_catches_a_broken_page(chromium, tmp_path):
 
 
 #: Where the Chromium test leaves its screenshots of every figure (ACCORD_TEST_OUTPUT, else build/).
-TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT") or Path(__file__).resolve().parents[1] / "build" / "test-output")
+TEST_OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT")
+                   or Path(__file__).resolve().parents[1] / "build" / "test-output")
 
 
 @pytest.mark.parametrize("which", ["toy", "miami", "iran"])
@@ -217,7 +220,6 @@ def test_the_legend_audit_catches_an_unnamed_series():
 
 def test_every_figure_renders_in_chromium_and_is_kept_as_a_screenshot(chromium, miami, tmp_path):
     import matplotlib.image as mpimg
-    import numpy as np
 
     _, written = miami
     out = TEST_OUTPUT / "brief-figures"
@@ -279,7 +281,7 @@ def _md_section(md: str, heading: str) -> str:
 
 @pytest.mark.parametrize("which", BRIEFS)
 def test_trades_table_rows_match_brief_json(which, request):
-    data, written = request.getfixturevalue(which)
+    _data, written = request.getfixturevalue(which)
     stored = json.loads(written.json.read_text(encoding="utf-8"))
     ex = stored["exchange"]
     trades = ex["trades"]
@@ -348,7 +350,7 @@ def test_miami_trades_include_russia_moving_on_the_guarantee_towards_ukraine(mia
 
 
 def test_no_trade_is_said_in_words(toy, tmp_path):
-    data, written = toy
+    data, _written = toy
     d = data.to_dict()
     d["exchange"] = {"stages": 1, "n_trades": 0, "trades": []}
     view = build_view(d, [])
@@ -365,7 +367,8 @@ def test_sensitivity_table_shows_each_issues_unit(which, request):
     d = data.to_dict()
     by_name = {i["name"]: i for i in d["issues"]}
     page = written.html.read_text(encoding="utf-8")
-    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>", page, re.S)
+    m = re.search(r"What the forecast is most sensitive to</h3>\s*<table id=\"sensitivity-table\">(.*?)</table>",
+                  page, re.S)
     assert m
     head = _cells(m.group(1).split("</thead>")[0])
     assert head[-2:] == ["Unit", "Share of range"]
@@ -460,7 +463,8 @@ def test_the_conditional_forecast_lies_inside_every_needed_partys_acceptable_set
     d = data.to_dict()
     cond = d["forecast"]["conditional"]
     game = compile_scenario(load(FIXTURES / "toy.yaml")) if which == "toy" else (
-        compile_scenario(resolve("miami-2025")) if which == "miami" else compile_scenario(load(FIXTURES / "iran-2015.yaml")))
+        compile_scenario(resolve("miami-2025")) if which == "miami"
+        else compile_scenario(load(FIXTURES / "iran-2015.yaml")))
     assert cond is not None
     g = game if cond["where"] == "as stated" else apply_concessions(game, minimal_concessions(game))
     o = g.outcome_from_dict(cond["package"])
@@ -476,9 +480,12 @@ def test_the_conditional_forecast_lies_inside_every_needed_partys_acceptable_set
 
 @pytest.mark.parametrize("which", ALL)
 def test_one_disagreement_point_the_brief_and_the_simulations_share(which, request):
-    data, _ = request.getfixturevalue(which)
+    from accord.report.figures import main_parties, utility_space
+
+    data, written = request.getfixturevalue(which)
     d = data.to_dict()
-    dis = dict(zip(d["analysis"]["parties"], d["analysis"]["disagreement"]["utilities"]))
+    parties = d["analysis"]["parties"]
+    dis = dict(zip(parties, d["analysis"]["disagreement"]["utilities"]))
     assert {a: d["disagreement"]["utilities"][a] for a in dis} == pytest.approx(dis)
     failed = 0
     for label, sim in d["simulations"].items():
@@ -486,10 +493,69 @@ def test_one_disagreement_point_the_brief_and_the_simulations_share(which, reque
             if t["agreement"]:
                 continue
             failed += 1
+            for a, u in dis.items():  # every party of the brief, in every failed run
+                assert t["undiscounted_utilities"][a] == pytest.approx(u), (label, a)
+        if sim["agreement_rate"] == 0:  # the simulations table's mean utility of a format that never agrees
             for a, u in dis.items():
-                if a in (t.get("undiscounted_utilities") or {}):
-                    assert t["undiscounted_utilities"][a] == pytest.approx(u), (label, a)
+                assert sim["mean_undiscounted_utilities"][a] == pytest.approx(u), (label, a)
     assert failed > 0
+    # the same values in the solutions table and at the figure's square
+    page = written.html.read_text(encoding="utf-8")
+    row = next(_cells(r) for r in _rows(_table(page, "solutions-table")) if _cells(r)[0].startswith("Disagreement"))
+    assert row[2:] == [format_number(u) for u in d["analysis"]["disagreement"]["utilities"]]
+    spec = utility_space(d)
+    square = [(x, y) for lab, x, y in spec.marks if lab == "disagreement point"]
+    assert square == [pytest.approx((dis[main_parties(d)[0]], dis[main_parties(d)[1]]))]
+
+
+#: The qualifier of a bargaining solution's name -> the part of brief.json it is computed on.
+_SOLUTION_SOURCES = {"": "analysis", " (after the cheapest concessions)": "after_concessions",
+                     " (ignoring acceptable sets)": "whole_frontier"}
+_SOLUTION_KEYS = {"Nash bargaining solution": "nash", "Kalai–Smorodinsky": "kalai_smorodinsky",
+                  "Egalitarian": "egalitarian", "Utilitarian": "utilitarian"}
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_one_package_per_solution_name_in_the_tables_the_figure_and_the_json(which, request):
+    from accord.report.figures import main_parties, utility_space
+
+    data, written = request.getfixturevalue(which)
+    d = data.to_dict()
+    page = written.html.read_text(encoding="utf-8")
+    parties = d["analysis"]["parties"]
+    by_label: dict[str, list[str]] = {}
+    for r in _rows(_table(page, "solutions-table")):
+        cells = _cells(r)
+        if cells[0].startswith("Disagreement"):
+            continue
+        assert by_label.setdefault(cells[0], cells[1:]) == cells[1:], f"{cells[0]!r} names two packages"
+    assert by_label, "the brief shows no bargaining solution"
+    solved: dict[str, dict] = {}
+    for label, (package, *utils) in by_label.items():
+        name = next(n for n in _SOLUTION_KEYS if label.startswith(n))
+        src = d[_SOLUTION_SOURCES[label[len(name):]]][_SOLUTION_KEYS[name]]
+        solved[label] = src
+        assert utils == [format_number(u) for u in src["utilities"]], label
+        for iss in d["issues"]:  # the package shown is the one computed, issue by issue
+            v = src["outcome"][iss["id"]]
+            shown = (iss["tick_labels"][iss["options"].index(v)] if iss["kind"] != "continuous"
+                     else format_number(v))
+            assert f"{iss['name']}: {shown}" in package, (label, iss["id"])
+    # the figure names its star and plus as the table does, and draws them where the table puts them
+    ix = [parties.index(a) for a in main_parties(d)]
+    drawn = [(lab, x, y) for lab, x, y in utility_space(d).marks if lab.startswith(tuple(_SOLUTION_KEYS))]
+    assert drawn, "the utility space draws no bargaining solution"
+    for lab, x, y in drawn:
+        assert lab in solved, f"the figure's {lab!r} is not a row of the table"
+        u = solved[lab]["utilities"]
+        assert (x, y) == pytest.approx((u[ix[0]], u[ix[1]])), lab
+    # 'the Nash package' whose ratification is checked is the unqualified Nash bargaining solution
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    if "Ratification of the Nash package" in text:
+        assert "Nash bargaining solution" in by_label
+    # no forecast model, headline or heading calls anything else a Nash bargaining solution
+    other = [s for s in re.findall(r"Nash bargaining[^.;|<]*", text) if not s.startswith("Nash bargaining solution")]
+    assert not other, other
 
 
 _GRID_LIST = re.compile(r"\d[\d,.]*(?:\s?[^\s\d,;.()–]+)?,\s\d[\d,.]*(?:\s?[^\s\d,;.()–]+)?,\s\d")
@@ -515,7 +581,7 @@ def test_the_grid_list_check_catches_a_list_of_grid_points():
 
 @pytest.mark.parametrize("which", ALL)
 def test_no_prose_lists_grid_points_or_names_anchors_for_values(which, request):
-    data, written = request.getfixturevalue(which)
+    data, _written = request.getfixturevalue(which)
     d = data.to_dict()
     for sentence in _prose(d):
         assert not _GRID_LIST.search(sentence), sentence
@@ -544,7 +610,7 @@ def test_the_zopa_count_does_not_change_when_a_grid_is_refined():
 
 
 def test_one_meaning_per_solution_name(miami):
-    data, written = miami
+    _data, written = miami
     page = written.html.read_text(encoding="utf-8")
     head = _cells(_table(page, "models-table").split("</thead>")[0])
     assert "Nash model per issue (Achen)" in head and not any(h.startswith("Nash bargaining") for h in head)
@@ -566,7 +632,7 @@ def test_point_forecast_and_monte_carlo_median_are_labelled(miami):
 def test_every_table_has_a_csv_beside_the_brief(which, request):
     import csv as csvmod
 
-    data, written = request.getfixturevalue(which)
+    _data, written = request.getfixturevalue(which)
     page = written.html.read_text(encoding="utf-8")
     ids = re.findall(r"<table(?: id=\"([^\"]*)\")?>", page)
     assert ids and all(ids), "every table has an id"
@@ -601,3 +667,77 @@ def test_the_print_stylesheet_and_the_summary_come_first(miami):
     assert "@media print" in page and "page-break-after: always" in page
     sections = re.findall(r'<section id="([^"]+)"', page)
     assert sections[0] == "summary" and sections[1] == "scenario"
+
+
+def test_a_model_still_moving_after_its_last_round_is_labelled(miami):
+    data, written = miami
+    d = data.to_dict()
+    eum = d["models"]["eum"]
+    moving = [i for i, x in eum.items() if not i.startswith("_") and (x.get("settling") or {}).get("state") == "moving"]
+    assert moving, "Miami's EUM rounds leave the army size still moving"
+    page = written.html.read_text(encoding="utf-8")
+    head = _cells(_table(page, "models-table").split("</thead>")[0])
+    col = head.index("Expected utility")
+    rows = {_cells(r)[0]: _cells(r) for r in _rows(_table(page, "models-table"))}
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    for i in moving:
+        name = next(x["name"] for x in d["issues"] if x["id"] == i)
+        assert rows[name][col].endswith("(still moving)"), rows[name]
+        assert f"Expected utility: on {name} the forecast is still" in text
+    settled = [i for i, x in eum.items()
+               if not i.startswith("_") and (x.get("settling") or {}).get("state") == "settled"]
+    for i in settled:
+        name = next(x["name"] for x in d["issues"] if x["id"] == i)
+        assert "still moving" not in rows[name][col]
+
+
+#: A decision maker reads the executive summary in about a minute: at most this many words.
+SUMMARY_WORDS = 400
+
+
+def _summary_page(page: str) -> str:
+    """The brief's head and its executive summary alone, without the page break that follows it."""
+    start = page.index('<section id="summary"')
+    end = page.index("</section>", start) + len("</section>")
+    one = page[: page.index("<main>")] + "<main>" + page[start:end] + "</main></body></html>"
+    assert "page-break-after: always; break-after: page;" in one
+    return one.replace("page-break-after: always; break-after: page;", "")
+
+
+@pytest.mark.parametrize("which", ["miami", "iran"])
+def test_the_executive_summary_is_short_and_prints_on_one_page(chromium, which, request, tmp_path):
+    _, written = request.getfixturevalue(which)
+    page = written.html.read_text(encoding="utf-8")
+    one = _summary_page(page)
+    words = html.unescape(re.sub(r"<[^>]+>", " ", one[one.index("<main>"):])).split()
+    assert len(words) <= SUMMARY_WORDS, len(words)
+    src = tmp_path / "summary.html"
+    src.write_text(one, encoding="utf-8")
+    pdf = tmp_path / "summary.pdf"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    src.resolve().as_uri()], capture_output=True, timeout=90)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages == 1, f"the executive summary prints on {pages} A4 pages"
+    # the check can fail: the whole brief does not fit on one page
+    full = tmp_path / "full.pdf"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={full}",
+                    written.html.resolve().as_uri()], capture_output=True, timeout=120)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", full.read_bytes())) > 2
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_a_clearly_more_robust_concession_is_named_beside_the_cheapest(which, request):
+    from accord.report.headline import MORE_ROBUST
+
+    data, _ = request.getfixturevalue(which)
+    d = data.to_dict()
+    rows = (d["analysis"].get("robustness") or {}).get("concessions") or []
+    first = {r["issue"]: r["opens"] for r in rows if r["rank"] == 1}
+    better = [r for r in rows
+              if r["rank"] > 1 and r["issue"] in first and r["opens"] >= first[r["issue"]] + MORE_ROBUST]
+    line = next((h for h in d["headline"] if h.startswith("The cheapest way")), "")
+    assert ("More robust:" in line) == bool(better), (better, line)
+    if which == "miami":  # its ranges make the cheapest concession on the guarantee a coin toss
+        assert better and "More robust:" in line

@@ -25,6 +25,7 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
+from accord.briefing import collect
 from accord.cli import app
 from accord.escape import terminal
 from accord.game import compile_scenario
@@ -34,7 +35,6 @@ from accord.report import (
     BriefOutputError,
     Settings,
     check_output,
-    collect,
     write_brief,
 )
 from accord.report.output import MARKER, write_output
@@ -47,7 +47,7 @@ runner = CliRunner()
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every regular file under ``root`` (links not followed) with its bytes."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         for f in filenames:
             p = Path(dirpath) / f
             if p.is_file() and not p.is_symlink():
@@ -181,7 +181,7 @@ def test_unwritable_places_fail_before_any_work(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(BriefOutputError, match="not writable"):
         check_output(ro / "brief")
     calls = []
-    monkeypatch.setattr("accord.report.results.collect", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr("accord.briefing.collect", lambda *a, **k: calls.append(1))
     r = runner.invoke(app, ["brief", str(TOY), "-o", str(ro / "brief")])
     assert r.exit_code == 2 and "not writable" in r.stderr and not calls
     assert not list(ro.iterdir())
@@ -418,7 +418,7 @@ def test_hostile_issue_names_are_text_in_the_figures(hostile_brief, text: str) -
 
 # -- every GENIUS folder ------------------------------------------------------------------------------------------
 def _genius_folders() -> list[str]:
-    from conftest import SHARED  # noqa: PLC0415
+    from conftest import SHARED
 
     root = SHARED / "data" / "genius_anac"
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []

@@ -14,6 +14,7 @@ import yaml
 
 import accord
 from accord import Game, bundled, compile_scenario, load_text, resolve
+from accord.analysis.zopa import issue_zopa_masks
 from accord.model import Scenario, dumps, to_data
 from accord.model.audit import provenance_sites
 from accord.model.sources import paragraphs, speaker_named
@@ -34,6 +35,28 @@ def test_bundled_scenario_loads_validates_and_compiles(name: str) -> None:
     g = compile_scenario(scn)
     assert g.n_actors == len(scn.actors) and g.n_issues == len(scn.issues)
     np.testing.assert_allclose(g.weights[g.has_stance.any(axis=1)].sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bundled_scenario_raises_no_warning_of_its_own(name: str) -> None:
+    """`accord validate NAME` prints no warning about the bundled scenarios' own modelling (an acceptable
+    set that skips positions the actor values more), at any of their dates."""
+    from accord.analysis.checks import scenario_warnings
+
+    scn = resolve(name)
+    dates = [None, *(snap.date for snap in scn.snapshots)]
+    for date in dates:
+        g = compile_scenario(accord.as_of(scn, date) if date else scn)
+        assert [w.where for w in scenario_warnings(g) if w.kind != "size"] == [], (name, date)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bundled_scenario_gives_a_kind_and_a_reason_for_everything(name: str) -> None:
+    """`accord audit NAME`: every stance's provenance says how it follows (stated, reported, inferred) and
+    every judgement number written in a bundled scenario has its reason."""
+    a = accord.audit(name)
+    assert (a.counts()["unclassified"], a.counts()["unexplained"]) == (0, 0), [
+        i.where for i in (*a.unclassified, *a.unexplained)]
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
@@ -102,14 +125,15 @@ def test_every_miami_option_is_named_by_the_article_or_marked(miami: Scenario) -
 
 def test_the_miami_audit_counts_are_pinned(miami: Scenario) -> None:
     """What a reviewer must go through (`accord audit miami-2025`): 25 stances (22 from the start and 3
-    in snapshots), of which only 3 quote the actor's own words; the 6 inferences and every judgement."""
+    in snapshots), of which only 3 quote the actor's own words; the 7 inferences and every judgement, each
+    number the article does not give with its reason (none unexplained)."""
     a = accord.audit(miami)
-    assert a.stances == 25 and a.kinds == {"inferred": 6, "reported": 16, "stated": 3}
-    assert a.counts() == {"not_the_actor": 22, "inferred": 6, "judgements": 63, "analyst_options": 0,
-                          "unclassified": 0}
+    assert a.stances == 25 and a.kinds == {"inferred": 7, "reported": 15, "stated": 3}
+    assert a.counts() == {"not_the_actor": 22, "inferred": 7, "judgements": 74, "analyst_options": 0,
+                          "unclassified": 0, "unexplained": 0}
     assert {(i.actor, i.issue) for i in a.inferred} == {
         ("russia", "security_guarantee"), ("us_congress", "security_guarantee"), ("europe", "security_guarantee"),
-        ("ukraine", "army_size"), ("russia", "army_size"), ("ukraine", "nato_expansion")}
+        ("ukraine", "army_size"), ("russia", "army_size"), ("ukraine", "nato_expansion"), ("ukraine", "prisoners")}
 
 
 # stances whose acceptable set the quoted sentence itself states (everything else is judgement)
@@ -165,7 +189,8 @@ def test_miami_has_the_actors_issues_and_process_of_the_article(miami: Scenario)
     assert all(i.status_quo is not None for i in miami.issues)
 
     rats = {c.actor: c for c in miami.constraints if c.kind == "ratification"}
-    assert rats["us_congress"].party == "us" and rats["us_congress"].when == {"security_guarantee": ("congress_treaty",)}
+    assert rats["us_congress"].party == "us"
+    assert rats["us_congress"].when == {"security_guarantee": ("congress_treaty",)}
     assert rats["ukrainian_public"].party == "ukraine"
     assert set(rats["ukrainian_public"].when["territory"]) == {"free_economic_zone", "full_withdrawal"}
     (trump,) = [c for c in miami.constraints if c.kind == "influence"]
@@ -253,9 +278,8 @@ def test_miami_zopa_is_empty_exactly_on_territory_and_security_guarantees(miami:
 
 
 def test_the_analysis_layer_names_the_same_blockers(miami: Scenario) -> None:
-    zopa_mod = pytest.importorskip("accord.analysis.zopa")
     g = compile_scenario(miami)
-    masks = zopa_mod.issue_zopa_masks(g)
+    masks = issue_zopa_masks(g)
     assert [x.id for x, m in zip(g.issues, masks) if not m.any()] == ["territory", "security_guarantee"]
 
 
@@ -299,7 +323,12 @@ def test_a_treaty_guarantee_needs_congress_and_a_free_economic_zone_a_referendum
     assert need[:, pub].tolist() == [False, False, True]
     assert not g.consent[g.index("us")]  # "It will not depend on the US"
     # Congress on its own stops at a resolution; Trump's backing carries it to a treaty
-    assert g.acceptable[i][c].tolist() == [False, False, True, True]
+    assert miami.stance("us_congress", "security_guarantee").acceptable == ("none", "nonbinding_resolution")
+    assert g.acceptable[i][c].tolist() == [True, True, True, True]
+    data = to_data(accord.as_of(miami))
+    data["constraints"] = [c for c in data["constraints"] if c.get("kind") != "influence"]
+    alone = compile_scenario(load_text(json.dumps(data), "no-influence.json"))
+    assert alone.acceptable[i][c].tolist() == [True, True, False, False]
 
 
 # -- Colombia-FARC 2016 ------------------------------------------------------------------------

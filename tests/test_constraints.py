@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from analysis_brute import brute
 
 import accord
 from accord import compile_scenario, load_text
@@ -24,6 +23,7 @@ from accord.model import ScenarioError
 from accord.model.linear import parse_linear
 from accord.negotiation import simulate
 from accord.negotiation.calendar import schedule
+from analysis_brute import brute
 
 IRAN = """id: iran-toy
 title: Nuclear talks (toy)
@@ -44,15 +44,22 @@ actors:
   - {id: iran, name: Iran, role: party}
   - {id: congress, name: US Congress, role: ratifier, constrains: us}
 stances:
-  - {actor: us, issue: centrifuges, ideal: 0, salience: 0.8, acceptable: {low: 0, high: 10000}, provenance: {source: notes, quote: q}}
-  - {actor: us, issue: stockpile, ideal: 0, salience: 0.6, acceptable: {low: 0, high: 5000}, provenance: {source: notes, quote: q}}
-  - {actor: us, issue: sanctions, ideal: kept, salience: 0.5, acceptable: [kept, eased], provenance: {source: notes, quote: q}}
+  - {actor: us, issue: centrifuges, ideal: 0, salience: 0.8, acceptable: {low: 0, high: 10000},
+     provenance: {source: notes, quote: q}}
+  - {actor: us, issue: stockpile, ideal: 0, salience: 0.6, acceptable: {low: 0, high: 5000},
+     provenance: {source: notes, quote: q}}
+  - {actor: us, issue: sanctions, ideal: kept, salience: 0.5, acceptable: [kept, eased],
+     provenance: {source: notes, quote: q}}
   - {actor: us, issue: inspections, ideal: anywhere, salience: 0.4, provenance: {source: notes, quote: q}}
-  - {actor: iran, issue: centrifuges, ideal: 19000, salience: 0.7, acceptable: {low: IRAN_C, high: 20000}, provenance: {source: notes, quote: q}}
-  - {actor: iran, issue: stockpile, ideal: 10000, salience: 0.4, acceptable: {low: IRAN_S, high: 10000}, provenance: {source: notes, quote: q}}
-  - {actor: iran, issue: sanctions, ideal: lifted, salience: 1.0, acceptable: [eased, lifted], provenance: {source: notes, quote: q}}
+  - {actor: iran, issue: centrifuges, ideal: 19000, salience: 0.7, acceptable: {low: IRAN_C, high: 20000},
+     provenance: {source: notes, quote: q}}
+  - {actor: iran, issue: stockpile, ideal: 10000, salience: 0.4, acceptable: {low: IRAN_S, high: 10000},
+     provenance: {source: notes, quote: q}}
+  - {actor: iran, issue: sanctions, ideal: lifted, salience: 1.0, acceptable: [eased, lifted],
+     provenance: {source: notes, quote: q}}
   - {actor: iran, issue: inspections, ideal: none, salience: 0.3, provenance: {source: notes, quote: q}}
-  - {actor: congress, issue: sanctions, ideal: kept, salience: 1.0, acceptable: [kept], provenance: {source: notes, quote: q}}
+  - {actor: congress, issue: sanctions, ideal: kept, salience: 1.0, acceptable: [kept],
+     provenance: {source: notes, quote: q}}
 constraints:
   - kind: requires
     id: breakout

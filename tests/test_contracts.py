@@ -295,3 +295,25 @@ def test_forecast_model_contract_can_fail() -> None:
         _fails(C.check_model_forecasts, "test-pooled", naming="test-pooled", saying="depends on the other sets")
     with registered(MODELS, Uncited()):
         _fails(C.check_model_declares, "test-uncited", naming="test-uncited", saying="cite its source")
+
+
+@pytest.mark.parametrize("protocol", ["alternating", "shuttle", "table"])
+def test_absence_contract_can_fail_on_a_protocol_that_seats_everyone(protocol: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A protocol that ignores the round's participants (everyone is present) is caught."""
+    monkeypatch.setattr(PROTOCOLS[protocol], "absent", lambda state, actor: False)
+    _fails(C.check_absent_delegations_do_not_act, protocol, naming=protocol, saying="which it does not attend")
+
+
+def test_absence_contract_can_fail_on_a_protocol_that_ignores_the_calendar() -> None:
+    """A protocol that never dates its rounds cannot know who attends them: it is caught."""
+    import dataclasses
+
+    from accord.negotiation.protocols import Config
+
+    def start(game, rng, config=Config()):  # type: ignore[no-untyped-def]
+        return alternating.start(game, rng, dataclasses.replace(config, use_calendar=False))
+
+    with registered(PROTOCOLS, _copy(alternating, "test-undated", start=start)):
+        _fails(C.check_absent_delegations_do_not_act, "test-undated", naming="test-undated",
+               saying="dates none of its events")

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from analysis_brute import brute
 
 import accord
 from accord.analysis import pareto_frontier
 from accord.analysis.pareto import coupled_blocks
 from accord.negotiation import simulate
+from analysis_brute import brute
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "scenario-language.md").read_text(encoding="utf-8")
 

@@ -8,8 +8,6 @@ import json
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes, random_game
-from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -17,9 +15,11 @@ from typer.testing import CliRunner
 from accord import api
 from accord.cli import app
 from accord.forecast.agreement import check_package, nearest_agreeable
-from accord.forecast.cycles import cycle_forecast, cycle_periods, cycle_record
+from accord.forecast.cycles import SETTLED, cycle_forecast, cycle_periods, cycle_record, moving_text, settle_record
 from accord.game import compile_scenario
 from accord.model import load, resolve
+from analysis_brute import all_outcomes, random_game
+from conftest import FIXTURES
 
 SEEDS = st.integers(min_value=0, max_value=10**6)
 
@@ -73,6 +73,21 @@ def test_every_forecast_says_whether_its_package_is_feasible():
     assert iran["conditional"]["where"] == "as stated"
     g = compile_scenario(load(FIXTURES / "iran-2015.yaml"))
     assert g.agreeable(g.outcome_from_dict(iran["conditional"]["package"])[None, :])[0]
+    # every stated interval the forecast breaks, for every actor whose consent it needs, is named
+    scn = load(FIXTURES / "iran-2015.yaml")
+    needed = g.needed(g.outcome_from_dict({k: v["forecast"] for k, v in iran["issues"].items()})[None, :])[0]
+    broken = 0
+    for s in scn.stances:
+        x = iran["issues"][s.issue]["forecast"]
+        if needed[g.index(s.actor)] and isinstance(x, float) and s.acceptable is not None and not (
+                s.acceptable.low - 1e-9 <= x <= s.acceptable.high + 1e-9):
+            broken += 1
+            name = g.names[g.index(s.actor)]
+            issue = g.issues[g.issue_index(s.issue)].name
+            assert any(r.startswith(f"{name} does not accept") and issue in r
+                       for r in iran["feasibility"]["reasons"]), \
+                (s.actor, s.issue)
+    assert broken >= 3  # the Western caps on enrichment and stockpile, as the issue found
 
 
 def test_forecast_draws_report_the_feasible_share_and_robustness():
@@ -107,6 +122,37 @@ def test_cycles_are_found_and_their_mean_is_the_forecast():
     assert pr.tolist() == [0] and cycle_forecast(ramp[:, None], pr).tolist() == [5.0]
 
 
+def _run(med: np.ndarray) -> tuple[int, int]:
+    period, since = cycle_periods(np.stack([med, med + 1], axis=-1)[:, None, :])
+    return int(period[0]), int(since[0])
+
+
+def test_a_path_still_moving_says_so_and_a_settled_one_does_not():
+    # a slow (1/n) approach to 880 from below, with the actors at 850 and 880 after the last round
+    med = 880.0 - 100.0 / np.arange(1, 22)
+    rec = settle_record(med, np.array([med[-1], 880.0, np.nan]), *_run(med), scale=800.0)
+    assert rec == {"state": "moving", "rounds": 20, "last_step": pytest.approx(med[-1] - med[-2]),
+                   "direction": "up", "low": pytest.approx(med[-1]), "high": 880.0}
+    text = moving_text(rec, "thousand troops")
+    assert text.startswith("still rising after 20 rounds (+0.238 thousand troops in the last round)")
+    assert "it cannot pass 880 thousand troops" in text
+    # falling, and back and forth: the words follow the direction of the last steps
+    down = settle_record(-med, np.array([-880.0, -med[-1]]), *_run(-med), scale=800.0)
+    assert down["direction"] == "down" and moving_text(down).startswith("still falling after 20 rounds (−0.238")
+    assert "it cannot pass -880, the lowest position an actor holds" in moving_text(down)
+    wobble = 5.0 + (-0.5) ** np.arange(12)
+    wb = settle_record(wobble, np.array([4.0, 6.0]), *_run(wobble), scale=10.0)
+    assert wb["direction"] == "back and forth" and "the actors' positions span 4–6" in moving_text(wb)
+    # a fixed point, and a step below the tolerance, are settled (from the round the steps stop)
+    flat = np.array([0.0, 2, 4, 4, 4])
+    assert settle_record(flat, np.array([4.0, 4.0]), *_run(flat), scale=10.0) == {"state": "settled", "since_round": 2}
+    tiny = np.array([0.0, 5.0, 5.0 + SETTLED * 10 / 2, 5.0 + SETTLED * 10 * 0.9])
+    assert settle_record(tiny, np.array([5.0]), *_run(tiny), scale=10.0) == {"state": "settled", "since_round": 1}
+    # a cycle is the cycle record's to describe
+    cyc = np.array([0.0, 5, 3, 7, 3, 7, 3])
+    assert settle_record(cyc, np.array([3.0, 7.0]), *_run(cyc), scale=10.0) is None
+
+
 def test_eum_on_miami_forecasts_the_same_for_20_and_21_rounds():
     runner = CliRunner()
     out = []
@@ -116,12 +162,24 @@ def test_eum_on_miami_forecasts_the_same_for_20_and_21_rounds():
         out.append(json.loads(r.stdout))
     f20, f21 = ({k: (v["forecast"], v.get("position")) for k, v in d["issues"].items()} for d in out)
     game = api.compile(api.load("miami-2025"))
+    moving = []
     for k in f20:
         grid = game.issues[game.issue_index(k)]
-        if grid.kind == "continuous":  # a converging path moves a little each round, never a headline
+        s20, s21 = (d["issues"][k].get("settling") or {} for d in out)
+        if grid.kind == "continuous" and f20[k] != f21[k]:
+            # a path still under way: both runs say so, the 21st round moved it by the step it reports,
+            # towards the bound it names, and by little (never a flip of a headline)
+            assert s20.get("state") == s21.get("state") == "moving", (k, s20, s21)
+            assert f21[k][0] - f20[k][0] == pytest.approx(s21["last_step"])
+            assert s21["direction"] == "up" and f20[k][0] < f21[k][0] <= s21["high"]
             assert abs(f20[k][0] - f21[k][0]) < 0.01 * (grid.values[-1] - grid.values[0]), (k, f20[k], f21[k])
-        else:  # an option (a cycle's states included) is the same after 20 or 21 rounds
+            moving.append(k)
+        else:  # an option (a cycle's states included), or a settled number, is the same after 20 or 21 rounds
             assert f20[k] == f21[k], k
+            assert s20.get("state") != "moving" or grid.kind != "continuous", k
+    r = runner.invoke(app, ["forecast", "miami-2025", "--model", "eum", "--rounds", "21"])
+    for k in moving:  # the table and the words say so too
+        assert f"{k}: the forecast is still rising after 21 rounds" in " ".join(r.output.split())
     cycling = [k for k, v in out[0]["issues"].items() if v.get("cycle")]
     assert cycling, "Miami's EUM rounds end in a cycle on some issue"
     for k in cycling:

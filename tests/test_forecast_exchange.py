@@ -169,8 +169,8 @@ def test_miami_exchange_forecast_lists_trades() -> None:
 
 
 def test_deu_dev_split_exchange_beats_compromise_point_estimate(shared) -> None:
-    from accord.formats.deu import load_deu
     from accord.forecast.backtest import backtest_deu
+    from accord.formats.deu import load_deu
 
     data = load_deu(shared / "data/deu3_dev/deu3_dev.tsv")
     res = backtest_deu(data, rounds=2)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accord.forecast import (compromise, forecast, nash_bargaining, run_eum, sensitivity, weighted_median)
+from accord.forecast import compromise, forecast, nash_bargaining, run_eum, sensitivity, weighted_median
 from accord.forecast.baselines import categorical_shares
 from accord.game import compile_scenario
 from accord.model import resolve
@@ -127,10 +127,7 @@ def test_bad_model_raises(toy) -> None:
 
 
 def test_miami_forecast_with_intervals_and_sensitivity() -> None:
-    try:
-        game = compile_scenario(resolve("miami-2025"))
-    except Exception:  # pragma: no cover - until the scenario lands
-        pytest.skip("miami-2025 not bundled yet")
+    game = compile_scenario(resolve("miami-2025"))
     fc = forecast(game, draws=200, seed=0)
     d = fc.to_dict()
     assert set(d["issues"]) == {g.id for g in game.issues}

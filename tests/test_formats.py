@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,93 +19,25 @@ from accord.cli import app
 from accord.formats import FORMATS, ImportFormat, detect
 from accord.game import compile_scenario
 from accord.model import Scenario, ScenarioError
+from contracts import (
+    EXAMPLES,
+    check_detects_only_itself,
+    check_errors_name_file_line_field,
+    check_format,
+    check_reads,
+)
 
 FIX = Path(__file__).resolve().parent / "fixtures"
-
-#: Each format's example, and how to break a copy of it: (file to edit, old text, new text, words
-#: the error must contain). A new format adds its own here; the contract test fails until it does.
-EXAMPLES: dict[str, tuple[Path, tuple[str, str, str, str]]] = {
-    "genius": (FIX / "genius" / "tiny",
-               ("buyer.xml", '<weight index="1" value="0.6"/>', '<weight index="1" value="-3"/>', "'-3'")),
-    "geniusweb": (FIX / "formats" / "geniusweb" / "party",
-                  ("party2.json", '"drinks": 0.5', '"drinks": "lots"', "'lots'")),
-    "negmas": (FIX / "formats" / "negmas" / "small",
-               ("buyer.yml", "  - 2.0\n  - 1.0\n", "  - -2.0\n  - 1.0\n", "-2")),
-}
-
-
-def _outcomes(g) -> np.ndarray:
-    if g.n_outcomes <= 20_000:
-        return np.concatenate(list(g.enumerate()))
-    rng = np.random.default_rng(0)
-    return np.stack([rng.integers(0, k, size=2000) for k in g.sizes], axis=1)
-
-
-# -- the contract ------------------------------------------------------------------------------
-def check_detects_only_itself(name: str, path: Path) -> None:
-    assert FORMATS[name].detect(path), f"{name}: does not recognise its own example {path}"
-    others = [n for n in FORMATS if n != name and FORMATS[n].detect(path)]
-    assert not others, f"{name}: its example is also claimed by {others}"
-
-
-def check_reads(name: str, path: Path) -> Scenario:
-    scn = FORMATS[name].read(path)
-    assert isinstance(scn, Scenario), f"{name}: read returned {type(scn).__name__}, not a Scenario"
-    g = compile_scenario(scn)
-    assert g.n_actors >= 1 and g.n_issues >= 1, f"{name}: an empty scenario"
-    u = g.utility(_outcomes(g))
-    assert np.all((u >= -1e-12) & (u <= 1 + 1e-12)), f"{name}: utilities outside [0, 1]"
-    assert accord.analyze(g).frontier, f"{name}: no frontier"
-    return scn
-
-
-def check_round_trip(name: str, path: Path, tmp: Path) -> None:
-    fmt = FORMATS[name]
-    if not fmt.writes:
-        return
-    a = fmt.read(path)
-    out = fmt.write(a, tmp / "out")
-    assert fmt.detect(out), f"{name}: does not recognise what it wrote"
-    b = fmt.read(out)
-    ga, gb = compile_scenario(a), compile_scenario(b)
-    assert ga.actors == gb.actors and [i.id for i in ga.issues] == [i.id for i in gb.issues], f"{name}: ids changed"
-    o = _outcomes(ga)
-    np.testing.assert_allclose(gb.utility(o), ga.utility(o), atol=1e-12, err_msg=f"{name}: utilities changed")
-    np.testing.assert_allclose(gb.no_deal_utility(), ga.no_deal_utility(), atol=1e-12,
-                               err_msg=f"{name}: disagreement point changed")
-
-
-def check_errors_name_file_line_field(name: str, path: Path, tmp: Path) -> None:
-    file, old, new, words = EXAMPLES[name][1]
-    bad = tmp / "bad"
-    shutil.copytree(path, bad)
-    text = (bad / file).read_text()
-    assert old in text, f"{name}: the corruption does not apply to its example"
-    (bad / file).write_text(text.replace(old, new))
-    with pytest.raises(ScenarioError) as e:
-        FORMATS[name].read(bad)
-    p = e.value.problems[0]
-    assert Path(p.file).name == file, f"{name}: the error names {p.file}, not {file}"
-    assert p.line is not None and p.line > 0, f"{name}: the error has no line: {p}"
-    assert p.field, f"{name}: the error names no field: {p}"
-    assert words in p.message, f"{name}: the error does not repeat the bad value {words}: {p}"
-
-
-CHECKS: list[Callable[..., object]] = [check_detects_only_itself, check_reads]
 
 
 def test_every_format_has_an_example():
     assert set(FORMATS) <= set(EXAMPLES), f"formats without an example in the contract: {set(FORMATS) - set(EXAMPLES)}"
-    assert {"genius", "geniusweb", "negmas"} <= set(FORMATS)
+    assert {"genius", "geniusweb", "negmas", "deu"} <= set(FORMATS)
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
 def test_format_contract(name, tmp_path):
-    path = EXAMPLES[name][0]
-    check_detects_only_itself(name, path)
-    check_reads(name, path)
-    check_round_trip(name, path, tmp_path)
-    check_errors_name_file_line_field(name, path, tmp_path)
+    check_format(name, tmp_path)
 
 
 class _Sloppy(ImportFormat):
@@ -191,7 +122,8 @@ def test_negmas_utilities_are_an_affine_map_of_negmas_own():
     price = np.array([int(g.issues[0].labels[k]) for k in o[:, 0]])
     colour = [g.issues[1].labels[k] for k in o[:, 1]]
     buyer = 2.0 * (4.0 - price) + np.array([{"red": 3.0, "green": 1.0, "blue": 0.0}[c] for c in colour])
-    seller = 2.0 * (price >= 3) + 1.0 * np.isin(colour, ["green", "blue"]) - 0.5 * ((price >= 2) & (np.array(colour) == "red"))
+    seller = (2.0 * (price >= 3) + 1.0 * np.isin(colour, ["green", "blue"])
+              - 0.5 * ((price >= 2) & (np.array(colour) == "red")))
     np.testing.assert_allclose(g.utility(o)[:, g.index("buyer")], buyer / 11.0, atol=1e-12)
     np.testing.assert_allclose(g.utility(o)[:, g.index("seller")], (seller + 0.5) / 3.5, atol=1e-12)
     assert g.discount[g.index("buyer")] == 0.9

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import contracts
 from accord.forecast import MODELS
+from accord.formats import FORMATS
 from accord.negotiation.protocols import PROTOCOLS
 from accord.negotiation.strategies import STRATEGIES
 
@@ -19,6 +21,7 @@ PAGES = {
     "add-a-strategy.md": (STRATEGIES, "two-phase"),
     "add-a-protocol.md": (PROTOCOLS, "ultimatum"),
     "add-a-forecast-model.md": (MODELS, "status-quo"),
+    "add-an-import-format.md": (FORMATS, "utility-table"),
 }
 
 
@@ -45,4 +48,5 @@ def test_how_to_page_runs(name: str) -> None:
         del sys.modules[module.__name__]
         if member in registry:
             registry.unregister(member)
+        contracts.EXAMPLES.pop(member, None)
     assert member not in registry

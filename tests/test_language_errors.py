@@ -48,7 +48,8 @@ def test_option_ids_in_uncertainty_ideal_are_accepted_and_bad_ones_explained() -
     assert (u.low, u.high) == (1.0, 2.0)
     (p,) = problems(t.replace("high: treaty}}", "high: pact}}"))
     assert p.field == "stances[3].uncertainty.ideal.high"
-    assert "'pact' is not a number or an option of the issue" in p.message and "option ids or option indices" in p.message
+    assert "'pact' is not a number or an option of the issue" in p.message
+    assert "option ids or option indices" in p.message
 
 
 def test_the_cli_prints_the_teaching_message_whole(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from accord.analysis import apply_concessions, minimal_concessions
 from accord.game import compile_scenario
 from accord.model import resolve
 from accord.negotiation.batch import run_batch
@@ -149,10 +150,7 @@ def test_bad_input(gen):
 # -- Miami ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def miami():
-    try:
-        return compile_scenario(resolve("miami-2025"))
-    except Exception:  # pragma: no cover - until the scenario lands
-        pytest.skip("miami-2025 is not bundled yet")
+    return compile_scenario(resolve("miami-2025"))
 
 
 def test_miami_shuttle_as_given_stalls_on_territory_and_guarantee(miami):
@@ -164,8 +162,7 @@ def test_miami_shuttle_as_given_stalls_on_territory_and_guarantee(miami):
 
 
 def test_miami_shuttle_with_minimal_concessions_agrees(miami):
-    analysis = pytest.importorskip("accord.analysis")
-    g2 = analysis.apply_concessions(miami, analysis.minimal_concessions(miami))
+    g2 = apply_concessions(miami, minimal_concessions(miami))
     t = simulate(g2, "shuttle").transcripts[0]
     assert t.agreement
     assert bool(g2.agreeable(g2.outcome_from_dict(t.outcome)[None, :])[0])
@@ -177,7 +174,6 @@ def test_nash_mediator_escapes_a_text_blocked_by_a_linked_constraint():
     from accord import compile_scenario, load
     from accord.analysis import apply_concessions, minimal_concessions
     from accord.negotiation import simulate
-
     from conftest import FIXTURES
 
     g = compile_scenario(load(FIXTURES / "toy.yaml"))

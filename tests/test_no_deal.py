@@ -125,3 +125,19 @@ def test_discount_must_lie_in_zero_one(fixtures, bad):
     with pytest.raises(ScenarioError) as e:
         load_text(_toy(fixtures, edit), "toy.yaml")
     assert any(p.field.endswith("discount") and p.line is not None for p in e.value.problems)
+
+
+def test_a_no_deal_option_on_a_categorical_issue(fixtures):
+    """An explicit no-deal value on an unordered issue (issue 11: the Iran talks' snap-back): b expects
+    Miami, its best venue, if the talks fail, so its disagreement point rises by its weighted gain."""
+    def edit(d):
+        _stance(d, "b", "venue")["no_deal"] = "miami"
+    base = compile_scenario(load(fixtures / "toy.yaml"))
+    g = compile_scenario(load_text(_toy(fixtures, edit), "toy.yaml"))
+    b, v = g.index("b"), g.issue_index("venue")
+    assert g.issues[v].values[g.no_deal_point[b, v]] == "miami"
+    assert g.issues[v].values[g.no_deal_point[g.index("a"), v]] == "geneva"  # a's is still the status quo
+    gain = g.weights[b, v] * (1.0 - 0.2)  # utilities: geneva 0.2, miami 1.0
+    assert g.no_deal_utility()[b] == pytest.approx(base.no_deal_utility()[b] + gain)
+    with pytest.raises(ScenarioError, match="'paris' is not a position on 'venue'"):
+        load_text(_toy(fixtures, lambda d: _stance(d, "b", "venue").update(no_deal="paris")), "toy.yaml")

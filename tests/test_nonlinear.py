@@ -8,12 +8,12 @@ import dataclasses
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes, brute, random_game
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.analysis import analyze, pareto_frontier
 from accord.game import Game, IssueGrid, TermRule
+from analysis_brute import all_outcomes, brute, random_game
 
 SEEDS = st.integers(min_value=0, max_value=10**6)
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)

@@ -154,7 +154,8 @@ def test_audit_lists_speakers_inferences_judgements_and_added_options() -> None:
     scn = load_text(SCENARIO, "t.yaml")
     a = audit(scn)
     assert a.counts() == {"not_the_actor": 1, "inferred": 1, "judgements": 1, "analyst_options": 1,
-                          "unclassified": 0}
+                          "unclassified": 0, "unexplained": 1}
+    assert [i.where for i in a.unexplained] == ["stances[0].salience"]  # b's salience has its reason
     assert a.kinds == {"inferred": 1, "stated": 1}
     (na,) = a.not_the_actor
     assert (na.where, na.actor, na.speaker) == ("stances[1]", "b", "author") and "the author" in na.note
@@ -178,3 +179,55 @@ def test_cli_audit_tables_and_json(tmp_path: Path) -> None:
     assert d["counts"]["inferred"] == 1 and d["inferred"][0]["where"] == "stances[1]"
     r = run("audit", str(tmp_path / "missing.yaml"))
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_a_stated_quote_by_someone_outside_the_actor_is_an_error_that_names_both_fixes() -> None:
+    """`stated` means the actor says it: a speaker who is not the actor or one of its people is either
+    missing from `people` or the quote is someone else's report."""
+    text = SCENARIO.replace("speaker: Jane Roe, kind: stated", "speaker: John Doe, kind: stated")
+    with pytest.raises(ScenarioError) as e:
+        load_text(text, "t.yaml")
+    (p,) = e.value.problems
+    line = next(k for k, x in enumerate(text.splitlines(), 1) if "speaker: John Doe, kind: stated" in x)
+    assert p.field == "stances[0].provenance.speaker" and p.line == line
+    assert "'John Doe' is not the actor or one of its people ('Party A', 'Jane Roe')" in p.message
+    assert "add the speaker to actor 'a''s `people`, or use kind `reported`" in p.message
+    # the actor's id, its name and any of its people may speak for it
+    for who in ("a", "Party A", "Jane Roe"):
+        load_text(SCENARIO.replace("speaker: Jane Roe, kind: stated", f"speaker: {who}, kind: stated"), "t.yaml")
+    load_text(text.replace("kind: stated", "kind: reported"), "t.yaml")
+
+
+def test_the_audit_lists_judgement_numbers_written_with_no_reason() -> None:
+    """Numbers no source gives (capability, salience, uncertainty ranges, a ratification's opposition, an
+    influence's shift) are listed unless an `assumptions` entry gives their reason, next to them or once
+    for the whole scenario; defaults the author did not write are not."""
+    text = SCENARIO.replace("{id: a, name: Party A, role: party, people: [Jane Roe]}",
+                            "{id: a, name: Party A, role: party, people: [Jane Roe], capability: 0.7, "
+                            "uncertainty: {capability: {low: 0.5, high: 0.9}}}")
+    text = text.replace("    assumptions: {salience: Judgement.}\n",
+                        "    assumptions: {salience: Judgement.}\n    uncertainty: {salience: {low: 0.2, high: 0.6}}\n")
+    text += """constraints:
+  - {kind: ratification, actor: parl, party: b, issues: [border], rule: {supermajority: 2/3, opposition: 0.5},
+     reason: A vote.}
+"""
+    text = text.replace("  - {id: b, name: Party B, role: party, people: [John Doe]}",
+                        "  - {id: b, name: Party B, role: party, people: [John Doe]}\n"
+                        "  - {id: parl, name: Parliament, role: ratifier, constrains: b}")
+    a = audit(load_text(text, "t.yaml"))
+    assert [(i.where, i.what) for i in a.unexplained] == [
+        ("actors[0].capability", "actor a"), ("actors[0].uncertainty.capability", "actor a"),
+        ("stances[0].salience", "a on border"), ("stances[1].uncertainty.salience", "b on border"),
+        ("constraints[0].rule.opposition", "constraint ratification")]
+    # a reason next to the number, for a field it belongs to, or once for the scenario
+    explained = (text.replace("uncertainty: {capability: {low: 0.5, high: 0.9}}}",
+                              "uncertainty: {capability: {low: 0.5, high: 0.9}}, "
+                              "assumptions: {uncertainty: Judgement.}}")
+                 .replace("reason: A vote.}", "reason: A vote., assumptions: {rule: A whip count.}}")
+                 .replace("    assumptions: {salience: Judgement.}\n",
+                          "    assumptions: {salience: Judgement., uncertainty.salience: Judgement.}\n")
+                 .replace("id: talks\n", "id: talks\nassumptions:\n  actors.capability: Published inputs.\n"
+                                         "  stances.salience: Published inputs.\n"))
+    assert audit(load_text(explained, "t.yaml")).unexplained == ()
+    one = explained.replace("  actors.capability: Published inputs.\n", "  b.capability: For B only.\n")
+    assert [i.where for i in audit(load_text(one, "t.yaml")).unexplained] == ["actors[0].capability"]

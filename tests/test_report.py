@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from accord.briefing import STEPS, collect
 from accord.game import compile_scenario
 from accord.model import load
-from accord.report import BriefExists, Settings, collect, format_number, write_brief
+from accord.report import BriefExists, Settings, write_brief
 from accord.report.brief import MARKER, Num, lookup
 from accord.report.palette import OKABE_ITO, PALETTE, actor_colours, actor_markers, colour_for
+from accord.words import format_number
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FAST = Settings(draws=50, runs=2)
@@ -70,10 +71,10 @@ def test_num_reads_the_data_by_path():
     assert lookup(d, "a/b/1/c") == 2.0
 
 
-# -- the adapter -------------------------------------------------------------------------------------
+# -- the brief's use case (accord.briefing) ----------------------------------------------------------
 def test_collect_gathers_every_layer(toy_data):
     d = toy_data.to_dict()
-    assert d["layers"] == {"analysis": True, "forecast": True, "negotiation": True}
+    assert d["analysis"] and d["forecast"] and d["simulations"] and "layers" not in d
     assert d["analysis"]["zopa"]["empty"] is True
     assert d["after_concessions"]["zopa"]["empty"] is False
     assert set(d["forecast"]["issues"]) == {"border", "guarantee", "venue"}
@@ -82,7 +83,7 @@ def test_collect_gathers_every_layer(toy_data):
     # the concessions open a ZOPA in the toy, and the shuttle then finds it
     assert d["simulations"]["shuttle after concessions"]["agreement_rate"] > 0
     assert any("With the cheapest concessions made" in h for h in d["headline"])
-    assert [s["quote"] for s in d["stances"]][0] == "A wants the line at zero."
+    assert next(s["quote"] for s in d["stances"]) == "A wants the line at zero."
     assert 3 <= len(d["headline"]) <= 5
     assert d["headline"][0].startswith("There is no zone of possible agreement")
     json.dumps(d)  # plain JSON
@@ -123,7 +124,8 @@ def test_after_concessions_simulation_reuses_the_analysis_concessions(toy_game, 
     import accord.analysis as analysis
 
     concessions_mod = importlib.import_module("accord.analysis.concessions")
-    from accord.report.results import AFTER_CONCESSIONS, _simulation
+    from accord.briefing.simulation import simulation_part
+    from accord.report.data import AFTER_CONCESSIONS
 
     real = concessions_mod._minimal_concessions
     calls = []
@@ -135,10 +137,11 @@ def test_after_concessions_simulation_reuses_the_analysis_concessions(toy_game, 
     monkeypatch.setattr(concessions_mod, "_minimal_concessions", counted)
     concessions_mod._CACHE.pop(toy_game, None)
     d = collect(toy_game, FAST).to_dict()
-    assert len(calls) == 1, "minimal concessions are computed once per game (the analysis, forecasts and brief share them)"
+    assert len(calls) == 1, ("minimal concessions are computed once per game (the analysis, forecasts and brief "
+                             "share them)")
     # the same run as on the game with the minimal concessions applied afresh
     relaxed = analysis.apply_concessions(toy_game, concessions_mod.minimal_concessions(toy_game))
-    assert d["simulations"][AFTER_CONCESSIONS] == _simulation(relaxed, "shuttle", FAST)
+    assert d["simulations"][AFTER_CONCESSIONS] == simulation_part(relaxed, "shuttle", FAST)
     assert d == toy_data.to_dict()
 
 
@@ -166,20 +169,11 @@ def test_collect_is_deterministic(toy_game, toy_data):
     assert collect(toy_game, FAST).to_dict() == toy_data.to_dict()
 
 
-def test_missing_layer_is_a_caveat_not_a_number(toy_game, monkeypatch):
-    for name in ("accord.negotiation", "accord.negotiation.runner"):
-        monkeypatch.setitem(sys.modules, name, None)  # importing it now raises ImportError
-    data = collect(toy_game, FAST)
-    assert data.simulations is None
-    assert data.layers["negotiation"] is False
-    assert any("negotiation layer is not available" in c for c in data.caveats)
-    assert not any("Simulated" in h for h in data.headline)
-
-
 def test_progress_reports_each_step(toy_game):
     seen: list[str] = []
     collect(toy_game, FAST, progress=seen.append)
     assert seen[0] == "scenario" and "analysis" in seen and seen[-1] == "headline"
+    assert seen == [s for s in STEPS if s in seen], "every step is one of STEPS, in their order"
 
 
 # -- writing -----------------------------------------------------------------------------------------

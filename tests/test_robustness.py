@@ -3,13 +3,14 @@ how often each headline holds over seeded draws — checked draw by draw against
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-from analysis_brute import all_outcomes
-from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from accord import api
@@ -18,6 +19,8 @@ from accord.analysis.robustness import RESERVATION, draw_judgements, game_at, ro
 from accord.cli import app
 from accord.game import compile_scenario
 from accord.model import ScenarioError, load
+from analysis_brute import all_outcomes, random_game
+from conftest import FIXTURES
 
 UNCERTAIN = FIXTURES / "uncertain.yaml"
 DRAWS, SEED = 120, 7
@@ -131,6 +134,23 @@ def test_analyze_cli_reports_robustness_on_miami(tmp_path):
     assert rob["blockers"]["russia"]["territory"] > 0
     assert rob["concessions"] and all(0.0 <= c["opens"] <= 1.0 for c in rob["concessions"])
     assert api.analyze("miami-2025", draws=500, seed=1).robustness.to_dict() == rob
+    # Miami states a range on every acceptable set and reservation its assumptions mark as judgement,
+    # so none of them is held fixed in the draws, and the shares are not all certainties
+    scn = api.load("miami-2025")
+    kinds = {i.id: i.kind for i in scn.issues}
+    judged = [(s.actor, s.issue) for s in scn.stances
+              if "acceptable" in s.assumptions and s.acceptable is not None and kinds[s.issue] != "categorical"]
+    assert len(judged) >= 5
+    for s in scn.stances:
+        if (s.actor, s.issue) in judged:
+            assert "acceptable" in s.uncertainty, f"{s.actor}/{s.issue}: a judged acceptable set with no range"
+    for a in scn.actors:
+        if "reservation" in a.assumptions and a.reservation is not None:
+            assert "reservation" in a.uncertainty, f"{a.id}: a judged reservation with no range"
+    assert not [f for f in rob["fixed"] if f.endswith(("/acceptable", "/reservation"))], rob["fixed"]
+    assert {f"{a}/{i}/acceptable low" for a, i in judged} <= set(rob["varied"])
+    shares = [*rob["issues_blocked"].values(), *(c["opens"] for c in rob["concessions"])]
+    assert any(0.0 < s < 1.0 for s in shares), shares
 
 
 def _write(tmp_path: Path, old: str, new: str) -> Path:
@@ -148,7 +168,8 @@ def _write(tmp_path: Path, old: str, new: str) -> Path:
      "stances[0].uncertainty.acceptable.high: the stated bound 40.0 is outside [45.0, 60.0]"),
     ("uncertainty: {acceptable: {high: {low: 30, high: 60}}}", "uncertainty: {acceptable: {low: 1, high: 60}}",
      "stances[0].uncertainty.acceptable: expected low/high ranges"),
-    ("uncertainty: {acceptable: {high: {low: 30, high: 60}}}", "uncertainty: {acceptable: {low: {low: 0, high: 35}, high: {low: 30, high: 60}}}",
+    ("uncertainty: {acceptable: {high: {low: 30, high: 60}}}",
+     "uncertainty: {acceptable: {low: {low: 0, high: 35}, high: {low: 30, high: 60}}}",
      "the ranges of the two bounds must not overlap"),
     ("uncertainty: {acceptable: {extend: 1, shrink: 1}}", "uncertainty: {acceptable: {extend: -1}}",
      "stances[2].uncertainty.acceptable.extend: Input should be greater than or equal to 0"),
@@ -157,7 +178,8 @@ def _write(tmp_path: Path, old: str, new: str) -> Path:
     ("uncertainty: {reservation: {low: 0.1, high: 0.5}}", "uncertainty: {reservation: {low: 0.1, high: 1.5}}",
      "actors[0].uncertainty.reservation: [0.1, 1.5] is outside [0, 1]"),
     ("{actor: p, issue: z, ranking: [geneva, doha], salience: 0.1,",
-     "{actor: p, issue: z, ranking: [geneva, doha], salience: 0.1, acceptable: [geneva], uncertainty: {acceptable: {extend: 1}},",
+     "{actor: p, issue: z, ranking: [geneva, doha], salience: 0.1, acceptable: [geneva], "
+     "uncertainty: {acceptable: {extend: 1}},",
      "a categorical issue has no order"),
 ])
 def test_bad_uncertainty_is_a_clear_error(tmp_path, old, new, message):
@@ -166,3 +188,33 @@ def test_bad_uncertainty_is_a_clear_error(tmp_path, old, new, message):
     text = "\n".join(str(p) for p in e.value.problems)
     assert message in text, text
     assert "bad.yaml:" in text
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.integers(min_value=0, max_value=10**6))
+def test_the_vectorised_zopa_test_equals_brute_force_on_random_draws(seed):
+    """Bounds, witnesses and the exact search together decide each draw as brute force does."""
+    from accord.analysis.robustness import JudgementDraws, _Needed, _zopa_open
+    from accord.analysis.zopa import needed_on_issue
+
+    game = random_game(seed)
+    rng = np.random.default_rng(seed)
+    D = 6
+    # flip some points of the sets that count (a ratifier's only on the issues it ratifies)
+    counts = [np.zeros(game.n_actors, dtype=bool) for _ in game.issues]
+    for i in range(game.n_issues):
+        for a, _ in needed_on_issue(game, i):
+            counts[i][a] = True
+    acc = tuple(np.where((rng.random((D,) + m.shape) < 0.15) & c[None, :, None], ~m[None], m[None])
+                for m, c in zip(game.acceptable, counts))
+    res = np.where(np.isfinite(game.reservation)[None, :],
+                   np.clip(game.reservation[None, :] + rng.normal(0, 0.15, (D, game.n_actors)), 0, 1), np.nan)
+    w = np.asarray(game.weights, dtype=float)[None] * rng.uniform(0.5, 1.5, (D,) + np.shape(game.weights))
+    w /= w.sum(axis=2, keepdims=True)
+    values = [np.broadcast_to(v[None], (D,) + v.shape) for v in game.values]
+    jd = JudgementDraws(np.zeros((D, 0, 0)), np.zeros((D, 0, 0)), np.zeros((D, 0)), acc, res)
+    got = _zopa_open(game, _Needed.of(game), jd, acc, values, w)
+    for d in range(D):
+        gd = game_at(game, acceptable=[m[d] for m in acc], reservation=res[d])
+        gd = dataclasses.replace(gd, weights=w[d])
+        assert got[d] == bool(gd.agreeable(all_outcomes(gd)).any()), d

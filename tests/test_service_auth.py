@@ -200,8 +200,8 @@ def test_delegations_read_only_their_own(world: World) -> None:
     for seat in ("russia", "ukraine", "us"):
         world.call(seat, "GET", f"/api/negotiations/{a}/view")
         world.call(seat, "GET", f"/api/negotiations/{a}/stream")
-    r = world.call("russia", "POST", f"/api/negotiations/{a}/actions", json={"kind": "critique",
-                                                                              "issues": {"territory": "full_withdrawal"}})
+    r = world.call("russia", "POST", f"/api/negotiations/{a}/actions",
+                   json={"kind": "critique", "issues": {"territory": "full_withdrawal"}})
     assert r.status_code == 200
     world.call("ukraine", "POST", f"/api/negotiations/{a}/actions", json={"kind": "accept"})
     for seat in ("russia", "ukraine"):

@@ -221,7 +221,7 @@ def postgres() -> Any:
         pytest.skip(why)
     try:
         pg.start()
-    except Exception as e:  # noqa: BLE001 - say why, then skip
+    except Exception as e:
         pg.stop()
         pytest.skip(f"PostgreSQL could not be started: {e}")
     yield pg
@@ -256,9 +256,11 @@ def test_older_database_is_upgraded_on_start(tmp_path: Path) -> None:
     records = s.play_software()
     token = "an-old-seat-token-from-schema-one-0123"
     with store.engine.begin() as conn:
-        conn.execute(text("INSERT INTO negotiations (id, created, status, title, spec) VALUES (:i, 1.0, 'open', :t, :s)"),
+        conn.execute(text("INSERT INTO negotiations (id, created, status, title, spec) "
+                          "VALUES (:i, 1.0, 'open', :t, :s)"),
                      {"i": "old1", "t": title, "s": json.dumps(spec.to_json())})
-        conn.execute(text("INSERT INTO seats (token_hash, negotiation_id, seat, created) VALUES (:h, 'old1', 'russia', 1.0)"),
+        conn.execute(text("INSERT INTO seats (token_hash, negotiation_id, seat, created) "
+                          "VALUES (:h, 'old1', 'russia', 1.0)"),
                      {"h": hash_token(token)})
         for r in records:
             conn.execute(text("INSERT INTO events (negotiation_id, seq, type, actor, body, created) "

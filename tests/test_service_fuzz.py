@@ -33,7 +33,8 @@ OK = {200, 409, 422}
 
 scalars = (st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
            | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30))
-anything = st.recursive(scalars, lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=12), c, max_size=4),
+anything = st.recursive(scalars,
+                        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=12), c, max_size=4),
                         max_leaves=12)
 issue_id = st.sampled_from([*IDS, "nope", "", "x" * 150])
 value = st.sampled_from(VALUES) | st.floats(min_value=150, max_value=1050) | anything

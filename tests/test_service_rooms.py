@@ -109,12 +109,14 @@ def test_whatif_and_values_are_the_delegations_own(server: WebServer) -> None:
     # the values over time: one per text put to Russia, on its current preferences
     t.call("russia", "POST", "/actions", json={"kind": "critique", "issues": {"territory": "full_withdrawal"}})
     vals = t.call("russia", "GET", "/values").json()
-    assert [v["kind"] for v in vals["texts"]] == ["draft"] and vals["texts"][0]["utility"] == pytest.approx(got["utility"])
+    assert [v["kind"] for v in vals["texts"]] == ["draft"]
+    assert vals["texts"][0]["utility"] == pytest.approx(got["utility"])
     miami = t.call("russia", "GET", "/calendar").json()["rounds"][1]
     assert vals["texts"][0]["round"] == 2 and vals["texts"][0]["date"] == miami["date"]  # Miami: Russia's first
     assert vals["reservation"] == pytest.approx(0.3)
-    t.call("russia", "PUT", "/profile", json={"issues": {"territory": {"acceptable": ["mirror_dmz", "free_economic_zone",
-                                                                                      "full_withdrawal"]}}})
+    t.call("russia", "PUT", "/profile",
+           json={"issues": {"territory": {"acceptable": ["mirror_dmz", "free_economic_zone",
+                                                         "full_withdrawal"]}}})
     after = t.call("russia", "GET", "/values").json()["texts"][0]
     assert "territory" not in after["outside"]  # redrawn on the revised profile
     # the mediator has no preferences here to weigh with, the organiser holds no seat
@@ -128,7 +130,8 @@ def test_calendar_with_the_pause_and_only_the_names_a_seat_hears(server: WebServ
     cal = t.call("russia", "GET", "/calendar").json()
     # the scenario's dated rounds (Berlin, Miami), then a round a week, after Russia's holiday shutdown
     assert [r["date"] for r in cal["rounds"]] == ["2025-12-14", "2025-12-20", "2025-12-28", "2026-01-15", "2026-01-22"]
-    assert [p["name"] for p in cal["rounds"][3]["pauses"]] == ["Russian holiday shutdown (Orthodox Christmas, Old New Year)"]
+    assert [p["name"] for p in cal["rounds"][3]["pauses"]] == [
+        "Russian holiday shutdown (Orthodox Christmas, Old New Year)"]
     assert cal["deadline"] == "2026-02-24" and cal["current"] == 1
     assert set(cal["names"]) == {"russia", "us"} and cal["colours"]["russia"] == "#D55E00"  # the brief's colour
     assert set(t.call("us", "GET", "/calendar").json()["names"]) == set(SEATS)  # the mediator hears every seat
@@ -229,7 +232,8 @@ def test_progress_shows_no_content_and_the_brief_measures_every_text(server: Web
     assert brief["texts"] == ref["texts"] and brief["agreeable_exists"] is False and len(brief["texts"]) == 2
     first, second = brief["texts"]
     assert first["by"] == "us" and first["text"] == text and first["round"] == 1 and second["round"] == 2
-    assert first["replies"]["ukraine"] == {"critique": {"territory": {"from": text["territory"], "toward": "hold_line"}}}
+    assert first["replies"]["ukraine"] == {"critique": {"territory": {"from": text["territory"],
+                                                                      "toward": "hold_line"}}}
     assert "russia" not in first["replies"] and set(second["replies"]) >= {"russia", "ukraine"}
     assert first["distance_to_frontier"] is None and first["distance_to_efficient"] is not None
     assert t.call("ukraine", "GET", "/brief").status_code == 403

@@ -3,6 +3,8 @@ is in tests/test_contracts.py)."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from accord.negotiation.domains import random_game
@@ -45,7 +47,8 @@ def _play(name: str, seed: int, protocol: str = "alternating") -> list:
 
 
 def test_registry_and_filter():
-    assert {"boulware", "linear", "conceder", "aspiration", "tit-for-tat", "mirror", "hardliner", "random"} <= set(STRATEGIES)
+    assert {"boulware", "linear", "conceder", "aspiration", "tit-for-tat", "mirror", "hardliner",
+            "random"} <= set(STRATEGIES)
     assert {c.name for c in filtered_strategies(mediator=True)} == {"split", "nash", "balanced", "least-satisfied"}
     assert all(c.classifier["vectorisable"] for c in filtered_strategies(concession="time"))
 
@@ -67,7 +70,7 @@ def test_golden_time_based_ordering():
         own = own_space(GAME, 0)
         return [own.u(o) for k, o, _ in tr if k == "offer"]
     b, l, c = util(_trace("boulware")), util(_trace("linear")), util(_trace("conceder"))
-    assert all(x >= y - 1e-12 for x, y in zip(b, b[1:]))          # never raises its demand
+    assert all(x >= y - 1e-12 for x, y in itertools.pairwise(b))          # never raises its demand
     assert b[1] >= l[1] - 1e-12 >= c[1] - 2e-12                      # boulware holds out longest
     assert len(c) <= len(l) <= len(b)
 

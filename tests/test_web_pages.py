@@ -235,7 +235,8 @@ def test_the_secretariat_through_its_forms(server: WebServer) -> None:
     seat = create(server.url)["seats"]["russia"]["token"]
     assert c.post("/secretariat/login", data={"token": seat}).status_code == 401  # a seat's token is not enough
     r = c.post("/secretariat/login", data={"token": ORGANISER})
-    assert r.status_code == 303 and "Path=/secretariat" in r.headers["set-cookie"] and "HttpOnly" in r.headers["set-cookie"]
+    assert r.status_code == 303 and "Path=/secretariat" in r.headers["set-cookie"]
+    assert "HttpOnly" in r.headers["set-cookie"]
     home = c.get("/secretariat").text
     token = csrf_of(home)
     assert c.post("/secretariat/seats", data={"scenario": "miami-2025"}).status_code == 403  # no CSRF token
@@ -270,7 +271,8 @@ def test_the_secretariat_through_its_forms(server: WebServer) -> None:
     assert c.get(f"/secretariat/n/{nid}/brief").status_code == 200
     ctl = c.post(f"/secretariat/n/{nid}/control", data={"csrf": token, "what": "pause"}, headers=FETCH)
     assert ctl.status_code == 200 and ctl.json()["ok"]
-    assert c.post(f"/secretariat/n/{nid}/control", data={"csrf": token, "what": "pause"}, headers=FETCH).status_code == 409
+    r = c.post(f"/secretariat/n/{nid}/control", data={"csrf": token, "what": "pause"}, headers=FETCH)
+    assert r.status_code == 409
     new = c.post(f"/secretariat/n/{nid}/reissue", data={"csrf": token, "seat": seats[0]})
     assert new.status_code == 200 and f"/rooms/{nid}#token=" in new.text
     # a seat's session opens no secretariat page
@@ -331,7 +333,8 @@ def test_offers_votes_profiles_and_close_through_the_forms(server: WebServer) ->
     nid = created["id"]
     ru = joined(server.url, nid, created["seats"]["russia"]["token"])
     token = csrf_of(ru.get(f"/rooms/{nid}").text)
-    form = {"csrf": token, "s_territory": "0.8", "has_a_territory": "1", "a_territory": ["mirror_dmz", "full_withdrawal"],
+    form = {"csrf": token, "s_territory": "0.8", "has_a_territory": "1",
+            "a_territory": ["mirror_dmz", "full_withdrawal"],
             "lo_army_size": "300", "hi_army_size": "700", "reservation": "0.25"}
     r = ru.post(f"/rooms/{nid}/profile", headers=FETCH, data=form)
     assert r.status_code == 200, r.text

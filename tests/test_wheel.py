@@ -82,7 +82,7 @@ def test_cli_from_the_installed_wheel_outside_the_repo(installed: tuple[Path, Pa
     assert data["id"] == "miami-2025"
     assert {"us", "russia", "ukraine"} <= {a["id"] for a in data["actors"]}
     assert {"territory", "security_guarantee"} <= {i["id"] for i in data["issues"]}
-    assert all(s["quote"] for s in data["stances"])
+    assert all(s["provenance"].get("quote") or s["provenance"]["paraphrase"] for s in data["stances"])
     r = _sh(venv / "bin" / "accord", "show", "colombia-2016", "--json", cwd=tmp_path, env=env)
     assert json.loads(r.stdout)["id"] == "colombia-2016"
     r = _sh(venv / "bin" / "accord", "analyze", "colombia-2016", "--as-of", "2016-09-26", "--json", cwd=tmp_path,

@@ -7,8 +7,6 @@ The public namespace is the front door (:mod:`accord.api`)::
     print(accord.analyze(scn).summary())
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .api import (
     Assistance,
     BriefResult,
@@ -41,11 +39,7 @@ from .api import (
 from .game import Game, IssueGrid, compile_scenario
 from .guards import LimitExceeded
 from .model import Scenario, ScenarioError, bundled, load_text, resolve
-
-try:
-    __version__ = version("accord")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+from .version import __version__
 
 __all__ = [
     "Assistance",

@@ -31,16 +31,16 @@ from .forecast import forecast as _forecast
 from .forecast import sensitivity as _sensitivity
 from .game import Game, compile_scenario
 from .guards import human
-from .model import Audit, Problem, Scenario, resolve, scenario_text
-from .model.timeline import as_of as _as_of
+from .model import Audit, Problem, Scenario, scenario_text
 from .model import audit as _audit
 from .model import check_sources as _check_sources
-from .model.files import kind_of
 from .negotiation import SimulationResult, TournamentResult, format_variants
 from .negotiation import simulate as _simulate
 from .negotiation.review import SessionReview
 from .negotiation.review import review as _review
 from .profiles import apply_profile, profile_of
+from .subjects import Subject, as_of, game_of, load
+from .subjects import scenario_of as _scenario_of
 
 if TYPE_CHECKING:  # the report layer (matplotlib) is imported only when a brief is written
     from .report import BriefData, Settings, WrittenBrief
@@ -75,8 +75,6 @@ __all__ = [
     "with_profile",
 ]
 
-#: What the use cases accept: a scenario, a compiled game, or a reference :func:`load` reads.
-Subject = Scenario | Game | str | Path
 Progress = Callable[[int, int], None]
 #: Raised work limits for one call, e.g. ``{"outcomes": 1e9}`` (see :mod:`accord.guards`).
 Limits = Mapping[str, float]
@@ -95,50 +93,9 @@ def _seed(seed: int) -> None:
     _count("seed", seed, 0, guards.MAX_SEED)
 
 
-def load(ref: str | Path) -> Scenario:
-    """Read a scenario: a YAML/JSON file, the name of a bundled scenario, or a file or folder in a
-    registered import format (:data:`accord.formats.FORMATS`: GENIUS XML, GeniusWeb JSON, NegMAS YAML).
-
-    Bad input raises :class:`~accord.model.ScenarioError` whose ``problems`` name file, line and field."""
-    p = Path(ref)
-    if kind_of(p) in ("file", "folder"):
-        from . import formats  # noqa: PLC0415 - the importers are only needed here
-
-        fmt = formats.detect(p)
-        if fmt is not None:
-            return fmt.read(p)
-        if p.is_dir():
-            return formats.read(p)  # names the formats a folder could have been
-    return resolve(ref)
-
-
 def compile(scenario: Scenario) -> Game:  # noqa: A001 - the verb of the pipeline (load -> compile)
     """Compile a scenario into a :class:`~accord.game.Game` of numpy arrays."""
     return compile_scenario(scenario)
-
-
-def game_of(subject: Subject, as_of: str | dt.date | None = None) -> Game:
-    """The compiled game of ``subject`` (a Game is returned as it is; anything else is read with
-    :func:`load` and compiled). ``as_of``: a date (``YYYY-MM-DD``); a scenario with dated snapshots is
-    compiled as it stood that day (:func:`as_of`); without it, as of the scenario's own date."""
-    if isinstance(subject, Game):
-        if as_of is not None:
-            raise ValueError("as_of needs a scenario (a file, a bundled name or a Scenario), not a compiled Game")
-        return subject
-    if isinstance(subject, Scenario):
-        return compile_scenario(subject if as_of is None else _as_of(subject, as_of))
-    scn = load(subject)
-    return compile_scenario(scn if as_of is None else _as_of(scn, as_of))
-
-
-def as_of(subject: Scenario | str | Path, date: str | dt.date | None = None) -> Scenario:
-    """The scenario as it stood on ``date``: its stances with every dated snapshot up to ``date``
-    applied (:func:`accord.model.timeline.as_of`); ``None``: as of the scenario's own date."""
-    return _as_of(_scenario_of(subject), date)
-
-
-def _scenario_of(subject: Scenario | str | Path) -> Scenario:
-    return subject if isinstance(subject, Scenario) else load(subject)
 
 
 def audit(subject: Scenario | str | Path) -> Audit:
@@ -204,7 +161,8 @@ def predict(subject: Subject, model: str = "compromise", *, variant: str = "scho
     seeded Monte Carlo over the inputs' stated uncertainty and the share of draws whose forecast
     package is feasible; with ``robustness``, how often the analysis's headlines hold over the same
     draws (``Forecast.robustness``, what ``accord forecast --draws`` prints). Every
-    forecast says whether its package is feasible and what it is conditional on agreement. ``scheduler`` (``serial``, ``local`` or
+    forecast says whether its package is feasible and what it is conditional on agreement.
+    ``scheduler`` (``serial``, ``local`` or
     ``tcp://HOST:PORT``) runs the draws' chunks there (:mod:`accord.scale`), with the same result as
     without one. Bad arguments raise ``ValueError``; a forecast past the ``cells`` limit
     :class:`~accord.guards.LimitExceeded`, before any work. ``as_of``: the scenario as it stood that
@@ -441,13 +399,14 @@ def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None
     Before any work: the output folder is checked (:func:`accord.report.check_output`: raises
     :class:`~accord.report.BriefOutputError`), then the settings and the size of the work
     (:func:`check_brief`). The files are written atomically (:mod:`accord.report.output`)."""
-    from .report import check_output, collect, write_brief  # noqa: PLC0415 - matplotlib is loaded only for briefs
+    from .briefing import collect  # noqa: PLC0415 - the report layer (matplotlib) is loaded only for briefs
+    from .report import check_output, write_brief  # noqa: PLC0415 - likewise
 
     check_output(out, force)
     game = game_of(subject, as_of)
     if history is None and isinstance(subject, Scenario):
         history = subject
-    elif history is None and not isinstance(subject, Game):
+    elif history is None and isinstance(subject, str | Path):
         history = load(subject)
     with guards.limits(limits):
         check_brief(game, settings)

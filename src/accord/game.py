@@ -20,13 +20,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from .guards import human
 from .model.linear import parse_linear
 from .model.schema import (
+    AcceptableUncertainty,
     Forbidden,
     Influence,
     Interval,
@@ -38,6 +39,7 @@ from .model.schema import (
     Scenario,
     Stance,
     Supermajority,
+    Triangular,
 )
 from .model.timeline import as_of
 
@@ -683,13 +685,23 @@ def _range_mask(g: IssueGrid, r: Range) -> np.ndarray:
     return (g.points >= lo - _TOL) & (g.points <= hi + _TOL)
 
 
+def _triangle(s: Stance, key: Literal["ideal", "salience"]) -> Triangular:
+    """A stance's triangular range for ``key`` (the scenario language checks that it is one)."""
+    t = s.uncertainty[key]
+    assert isinstance(t, Triangular), "the scenario language checks each key's kind"
+    return t
+
+
 def _acceptable_range(g: IssueGrid, mask: np.ndarray, s: Stance) -> tuple[float, ...]:
     """The ``acceptable_range`` row of a stance (see :class:`Game`)."""
     unc = s.uncertainty["acceptable"]
+    assert isinstance(unc, AcceptableUncertainty), "the scenario language checks each key's kind"
     if g.kind == "continuous":
         assert isinstance(s.acceptable, Interval)
         out: list[float] = []
-        for rng, stated in ((unc.low, s.acceptable.low), (unc.high, s.acceptable.high)):  # type: ignore[union-attr]
+        bounds: tuple[tuple[Triangular | None, float], ...] = ((unc.low, s.acceptable.low),
+                                                               (unc.high, s.acceptable.high))
+        for rng, stated in bounds:
             if rng is None:
                 out += [stated, stated, stated]
             else:
@@ -697,7 +709,7 @@ def _acceptable_range(g: IssueGrid, mask: np.ndarray, s: Stance) -> tuple[float,
         return tuple(float(x) for x in out)
     idx = np.flatnonzero(mask)
     lo, hi = float(idx.min()), float(idx.max())
-    ext, shr = float(unc.extend), float(unc.shrink)  # type: ignore[union-attr]
+    ext, shr = float(unc.extend), float(unc.shrink)
     top = float(g.size - 1)
     return (max(0.0, lo - ext), lo, min(hi, lo + shr), max(lo, hi - shr), hi, min(top, hi + ext))
 
@@ -742,7 +754,7 @@ def _influence(c: Influence, g: IssueGrid, acc: np.ndarray, ideal: float) -> np.
     if g.kind == "continuous":
         lo, hi = pts.min() + delta, pts.max() + delta
         return (g.points >= lo - _TOL) & (g.points <= hi + _TOL)
-    step = int(round(delta))
+    step = round(delta)
     idx = np.flatnonzero(acc) + step
     out = np.zeros_like(acc)
     out[idx[(idx >= 0) & (idx < g.size)]] = True
@@ -829,10 +841,10 @@ def compile_scenario(scn: Scenario) -> Game:
         elif s.acceptable is not None:
             acceptable[i][a] = g.mask(s.acceptable)
         if "ideal" in s.uncertainty:
-            t = s.uncertainty["ideal"]
+            t = _triangle(s, "ideal")
             ideal_rng[a, i] = (t.low, x if t.mode is None else t.mode, t.high)
         if "salience" in s.uncertainty:
-            t = s.uncertainty["salience"]
+            t = _triangle(s, "salience")
             sal_rng[a, i] = (t.low, s.salience if t.mode is None else t.mode, t.high)
         if "acceptable" in s.uncertainty and s.acceptable is not None:
             acc_rng[a, i] = _acceptable_range(g, acceptable[i][a], s)

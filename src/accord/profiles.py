@@ -18,6 +18,7 @@ Bad input raises :class:`ProfileError`, whose ``problems`` are ``(field path, me
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -111,7 +112,8 @@ def _point(grid: IssueGrid, v: Any, field: str, problems: list[tuple[str, str]])
             else:
                 below = grid.points[grid.points <= f].max()
                 above = grid.points[grid.points >= f].min()
-                problems.append((field, f"{f:g} is not a point of {grid.id!r}; the nearest are {below:g} and {above:g}"))
+                problems.append((field, f"{f:g} is not a point of {grid.id!r}; the nearest are {below:g} "
+                                        f"and {above:g}"))
             return None
         return k
     if not isinstance(v, str) or v not in grid.values:
@@ -175,10 +177,8 @@ def _explicit_values(grid: IssueGrid, entry: Mapping[str, Any], field: str,
         for opt, x in u.items():
             key: Any = opt
             if grid.kind == "continuous" and isinstance(opt, str):  # JSON keys are text: "600" is 600
-                try:
+                with contextlib.suppress(ValueError):
                     key = float(opt)
-                except ValueError:
-                    pass
             k = _point(grid, key, f"{field}.utilities.{opt}", problems)
             f = _number(x)
             if f is None or not 0.0 <= f <= 1.0:
@@ -269,11 +269,15 @@ def apply_profile(game: Game, actor: str, profile: Mapping[str, Any]) -> Game:
                 pos = float(np.argmax(row))
         elif "ideal" in entry:
             if g.kind == "categorical":
-                problems.append((f"{field}.ideal", "a categorical issue needs utilities or a ranking, not only an ideal"))
+                problems.append((f"{field}.ideal",
+                                 "a categorical issue needs utilities or a ranking, not only an ideal"))
             else:
                 pos = _ideal_position(g, entry["ideal"], f"{field}.ideal", problems)
                 if pos is not None:
-                    lo, hi = (float(g.points[0]), float(g.points[-1])) if g.kind == "continuous" else (0.0, g.size - 1.0)
+                    if g.kind == "continuous":
+                        lo, hi = float(g.points[0]), float(g.points[-1])
+                    else:
+                        lo, hi = 0.0, g.size - 1.0
                     row = distance_values(g.points, np.array([pos]), lo, hi, new_shape == 1)[0]
         elif "shape" in entry and not bool(explicit[a, i]) and not math.isnan(float(ideal[a, i])):
             lo, hi = (float(g.points[0]), float(g.points[-1])) if g.kind == "continuous" else (0.0, g.size - 1.0)

@@ -38,7 +38,8 @@ from .tradeoffs import tradeoffs
 from .zopa import blocking, issue_zopa_masks, zopa
 
 __all__ = [
-    "Analysis", "Assistance", "TextCheck", "assist", "check_text", "Blocking", "Concession", "ConcessionOption", "Frontier", "Point", "Tradeoff", "Zopa",
+    "Analysis", "Assistance", "TextCheck", "assist", "check_text", "Blocking", "Concession", "ConcessionOption",
+    "Frontier", "Point", "Tradeoff", "Zopa",
     "analyze", "apply_concessions", "blocking", "disagreement_point", "distance_to_frontier",
     "egalitarian_point", "issue_zopa_masks", "kalai_smorodinsky_point", "minimal_concessions",
     "nash_point", "pareto_frontier", "pareto_mask", "party_indices", "tradeoffs", "utilitarian_point",

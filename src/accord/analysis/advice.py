@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from ..game import Game
+from ..words import value_text
 from .extent import zopa_extent
 from .pareto import party_indices
 from .result import ConcessionOption, Tradeoff
-from .words import value_text
 
 __all__ = ["PartyAdvice", "party_advice"]
 
@@ -90,7 +90,8 @@ def party_advice(game: Game, concessions: Sequence[ConcessionOption], tradeoffs:
                 other = game.names[game.index(t.actors[1 - k])]
                 mine, theirs = t.issues[k], t.issues[1 - k]
                 gi, gj = game.issues[game.issue_index(mine)], game.issues[game.issue_index(theirs)]
-                asks.append(f"a trade with {other}: its way on {gi.name} ({value_text(gi, gi.index_of(t.package[mine]))}) "
+                own_way = value_text(gi, gi.index_of(t.package[mine]))
+                asks.append(f"a trade with {other}: its way on {gi.name} ({own_way}) "
                             f"for {other}'s on {gj.name} (+{t.gains[k]:.2f} utility to it)")
         out.append(PartyAdvice(aid, game.names[a], tuple(asks), tuple(gives),
                                {"gives": gave, "asks": asked, "holds": holds,

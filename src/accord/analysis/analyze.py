@@ -16,7 +16,7 @@ from ..game import Game
 from . import solutions as sol
 from .bounded import bounded_frontier, opposition_bounds, refine
 from .concessions import COST_MODEL, minimal_concessions
-from .pareto import disagreement_point
+from .pareto import disagreement_point, pareto_mask
 from .ratification import ratification_checks
 from .result import Analysis, Frontier, Point
 from .tradeoffs import tradeoffs
@@ -72,7 +72,6 @@ def _solve_all(game: Game, f: Frontier, exact: bool, d: np.ndarray) -> tuple[Fro
     rows = np.unique(np.concatenate([f.outcomes, np.array(extra, dtype=np.intp)]), axis=0)
     parties = list(f.parties)
     u = game.utility(rows)[:, parties]
-    from .pareto import pareto_mask
 
     keep = pareto_mask(u)
     rows, u = rows[keep], u[keep]
@@ -142,7 +141,7 @@ def analyze(game: Game, max_frontier: int | None = None,
     trades = tuple(tradeoffs(game))
     robust = None
     if draws > 0:
-        from .robustness import robustness
+        from .robustness import robustness  # noqa: PLC0415 - robustness draws through accord.forecast, which imports this package
 
         robust = robustness(game, draws, seed, concessions=conc, progress=tick)
     notes = []

@@ -73,7 +73,9 @@ class Assistance:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        pt = lambda p: None if p is None else p.to_dict()
+        def pt(p: Any) -> Any:
+            return None if p is None else p.to_dict()
+
         return {"acceptable_text_exists": self.acceptable_text_exists, "agreeable_texts": self.agreeable_texts,
                 "nash": pt(self.nash), "egalitarian": pt(self.egalitarian),
                 "closest": [c.to_dict() for c in self.closest], "concessions": list(self.concessions),

@@ -5,7 +5,8 @@ parties that stays small, but with many parties almost every package of a finely
 issue is efficient and the merged frontier grows like the product space (four continuous issues of
 200 points and seven parties: about 10^9 efficient packages). Here the merge is attempted with a cap
 (:data:`MERGE_LIMIT` kept points, :data:`CANDIDATE_LIMIT` candidate rows in one step, a predicted
-:data:`WORK_LIMIT` comparisons in all — a few seconds at most); within the caps the result is exact. Beyond it the frontier is *sampled*:
+:data:`WORK_LIMIT` comparisons in all — a few seconds at most); within the caps the result is exact.
+Beyond it the frontier is *sampled*:
 
 - supported efficient packages: for weight vectors ``λ`` (a seeded Dirichlet sample plus each party
   alone and all equally) the package maximising ``Σ_a λ_a u_a`` is efficient and, utilities being
@@ -245,7 +246,10 @@ def refine(game: Game, outcome: np.ndarray, criterion: Callable[[np.ndarray], np
     blocks = _blocks(game, acceptability, parties)
     if blocks is None:
         return outcome
-    d = np.nan_to_num(np.asarray(game.reservation)[parties], nan=-np.inf) if acceptability else np.full(parties.size, -np.inf)
+    if acceptability:
+        d = np.nan_to_num(np.asarray(game.reservation)[parties], nan=-np.inf)
+    else:
+        d = np.full(parties.size, -np.inf)
     cur = np.asarray(outcome, dtype=np.intp).copy()
     picks = []
     for issues, b_rows, _ in blocks:

@@ -23,16 +23,16 @@ import numpy as np
 from ..game import Game
 from ..guards import human
 from ..model import Scenario
-from .words import join_and, value_text
+from ..words import join_and, set_text, value_text
 
-__all__ = ["LARGE", "Warning", "acceptable_contradictions", "date_warnings", "scenario_warnings"]
+__all__ = ["LARGE", "ScenarioWarning", "acceptable_contradictions", "date_warnings", "scenario_warnings"]
 
 #: Above this many packages the frontier and the utility-space figure are sampled.
 LARGE = 10_000_000
 
 
 @dataclass(frozen=True)
-class Warning:
+class ScenarioWarning:
     """One warning: ``where`` (a field path such as ``stances[3].acceptable``, or ``scenario``)."""
 
     where: str
@@ -77,35 +77,36 @@ def acceptable_contradictions(game: Game) -> list[tuple[int, int, np.ndarray, in
     return out
 
 
-def date_warnings(scn: Scenario) -> list[Warning]:
+def date_warnings(scn: Scenario) -> list[ScenarioWarning]:
     """Snapshots and declared rounds whose dates make them take no effect (see the module doc)."""
-    out: list[Warning] = []
+    out: list[ScenarioWarning] = []
     if scn.date is not None:
         for k, sn in enumerate(scn.snapshots):
             if sn.date > scn.date:
-                out.append(Warning(f"snapshots[{k}].date", f"{sn.date} is after the scenario's date ({scn.date}): "
-                                   "this snapshot applies only with --as-of a later date", "dates"))
+                out.append(ScenarioWarning(f"snapshots[{k}].date", f"{sn.date} is after the scenario's date "
+                                           f"({scn.date}): this snapshot applies only with --as-of a later date",
+                                           "dates"))
     p = scn.process
     last = p.extensions[-1].until if p.extensions else p.deadline
     for k, r in enumerate(p.rounds):
         if p.start is not None and r.start < p.start:
-            out.append(Warning(f"process.rounds[{k}].start", f"{r.start} is before process.start ({p.start}): "
-                               "a simulation never holds this round", "dates"))
+            out.append(ScenarioWarning(f"process.rounds[{k}].start", f"{r.start} is before process.start "
+                                       f"({p.start}): a simulation never holds this round", "dates"))
         elif last is not None and r.start > last:
-            out.append(Warning(f"process.rounds[{k}].start", f"{r.start} is after the last deadline ({last}): "
-                               "a simulation never holds this round", "dates"))
+            out.append(ScenarioWarning(f"process.rounds[{k}].start", f"{r.start} is after the last deadline "
+                                       f"({last}): a simulation never holds this round", "dates"))
     return out
 
 
-def scenario_warnings(game: Game, scenario: Scenario | None = None) -> list[Warning]:
+def scenario_warnings(game: Game, scenario: Scenario | None = None) -> list[ScenarioWarning]:
     """Every warning about ``game`` (see the module doc), in scenario order; with ``scenario`` (as
     written, snapshots included) also :func:`date_warnings`."""
-    out: list[Warning] = date_warnings(scenario) if scenario is not None else []
+    out: list[ScenarioWarning] = date_warnings(scenario) if scenario is not None else []
     n = game.n_outcomes
     if n > LARGE:
         sizes = game.sizes
         shown = " × ".join(str(s) for s in sizes[:12]) + (f" × ... ({len(sizes)} issues)" if len(sizes) > 12 else "")
-        out.append(Warning("scenario", f"{human(n)} packages ({shown} points per "
+        out.append(ScenarioWarning("scenario", f"{human(n)} packages ({shown} points per "
                                        "issue): the analysis works issue by issue and stays fast, but lists of "
                                        "efficient packages and the utility-space figure are sampled.", "size"))
     paths = _stance_paths(game)
@@ -113,13 +114,12 @@ def scenario_warnings(game: Game, scenario: Scenario | None = None) -> list[Warn
         g = game.issues[i]
         names = [value_text(g, int(k)) for k in skipped]
         if len(names) > 4:
-            from .words import set_text
 
             gap = set_text(g, skipped)
         else:
             gap = join_and(names)
         where = paths.get((a, i), f"{game.actors[a]} on {g.id}") + ".acceptable"
-        out.append(Warning(where, f"{game.names[a]} accepts {value_text(g, worst)} on {g.name} but not {gap}, "
+        out.append(ScenarioWarning(where, f"{game.names[a]} accepts {value_text(g, worst)} on {g.name} but not {gap}, "
                                   "which it values more given its ideal: the acceptable set is not contiguous "
                                   "around the ideal, so a concession towards those positions costs it nothing. "
                                   "Widen the set, or move the ideal or give explicit utilities if its values "

@@ -38,10 +38,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..game import Game
+from ..words import number, set_text, value_text
 from .extent import reservation_frontier, zopa_exists
-from .result import Concession, ConcessionOption, Frontier
-from .words import number, set_text, value_text
 from .pareto import party_indices
+from .result import Concession, ConcessionOption, Frontier
 from .zopa import _block_rows, issue_zopa_masks, minimal_term_groups, needed_on_issue
 
 __all__ = ["COST_MODEL", "MAX_ALTERNATIVES", "apply_concessions", "leverage", "minimal_concessions"]

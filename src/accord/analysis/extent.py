@@ -36,7 +36,6 @@ from .pareto import (
     _merge,
     _product_rows,
     block_options,
-    coupled_issues,
     coupled_blocks,
     finish_terms,
     issue_masks,
@@ -125,7 +124,10 @@ def _tied_rows(game: Game, masks: list[np.ndarray]) -> int:
     return total
 
 
-def _blocks(game: Game, masks: list[np.ndarray], cols: np.ndarray, prune: bool):
+Block = tuple[list[int], np.ndarray, np.ndarray]
+
+
+def _blocks(game: Game, masks: list[np.ndarray], cols: np.ndarray, prune: bool) -> list[Block]:
     """Blocks of :func:`accord.analysis.pareto.block_options` in the utilities of ``cols``."""
     if cols.size == 0:
         # no utility to compare: every row is equally good; keep them all (or one when pruning)
@@ -139,7 +141,7 @@ def _blocks(game: Game, masks: list[np.ndarray], cols: np.ndarray, prune: bool):
     return block_options(game, masks, cols, prune=prune)
 
 
-def _merge_k(blocks, n_issues: int, k: int) -> np.ndarray:
+def _merge_k(blocks: list[Block], n_issues: int, k: int) -> np.ndarray:
     """Utilities ``(m, k)`` of the pruned Minkowski sum of the blocks (one row if ``k == 0``)."""
     if not blocks:
         return np.zeros((1, k))
@@ -166,7 +168,8 @@ def _finish(game: Game, cols: np.ndarray, u: np.ndarray) -> np.ndarray:
     if not game.terms or u.shape[-1] == 0:
         return u
     flat = u.reshape(-1, u.shape[-1])
-    return finish_terms(game, cols, np.zeros((flat.shape[0], 0), dtype=np.intp), flat, filter_=False)[1].reshape(u.shape)
+    none = np.zeros((flat.shape[0], 0), dtype=np.intp)
+    return finish_terms(game, cols, none, flat, filter_=False)[1].reshape(u.shape)
 
 
 def _meets(u: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -234,7 +237,8 @@ def zopa_extent(game: Game, combo_limit: int = COMBO_LIMIT) -> Extent:
                   tuple(game.actors[a] for a in cols), tuple(notes))
 
 
-def _combinations(game: Game, full, pruned, cols: np.ndarray, d: np.ndarray, limit: int) -> int | None:
+def _combinations(game: Game, full: list[Block], pruned: list[Block], cols: np.ndarray, d: np.ndarray,
+                  limit: int) -> int | None:
     """Distinct combinations of options (ordinal and categorical issues) in agreeable packages."""
     k = cols.size
     cont = [b for b, (issues, _r, _u) in enumerate(full)

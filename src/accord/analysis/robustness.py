@@ -14,6 +14,7 @@ uncertainty ``draws`` times and reports how often each headline holds:
 - per concession of the point analysis, ``opens``: the share of draws in which that concession,
   together with the cheapest (rank-1) concession on every other blocked issue, opens a ZOPA, and
   ``opens_issue``: the share in which it opens its own issue;
+- ``fixed``: the judgement inputs that state no range, held at their stated value in every draw;
 - ``sensitivity``: which judgement inputs (those the scenario's ``assumptions`` mark) flip a headline.
   Each is set to the low and the high end of its range — the stated one, else a default: position
   ±10% of the issue's range, salience ±0.2, capability ×0.5 / ×1.5, reservation ±0.1, an acceptable
@@ -54,7 +55,7 @@ from ..game import Game
 from .extent import zopa_exists
 from .pareto import party_indices
 from .result import ConcessionOption
-from .zopa import needed_on_issue
+from .zopa import blocking, needed_on_issue
 
 __all__ = ["RESERVATION", "JudgementDraws", "Robustness", "draw_judgements", "game_at", "robustness"]
 
@@ -103,6 +104,7 @@ class Robustness:
     sensitivity: tuple[dict[str, Any], ...]
     varied: tuple[str, ...]
     point_zopa_empty: bool
+    fixed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"draws": self.draws, "seed": self.seed, "zopa_empty": self.zopa_empty,
@@ -111,7 +113,7 @@ class Robustness:
                 "concessions": [dict(c) for c in self.concessions],
                 "all_concessions_open": self.all_concessions_open,
                 "sensitivity": [dict(r) for r in self.sensitivity], "varied": list(self.varied),
-                "point_zopa_empty": self.point_zopa_empty}
+                "fixed": list(self.fixed), "point_zopa_empty": self.point_zopa_empty}
 
     def summary(self) -> str:
         lines = [(f"robustness over {self.draws} draws (seed {self.seed}): ZOPA empty in "
@@ -183,7 +185,8 @@ def draw_judgements(game: Game, draws: int, seed: int) -> JudgementDraws:
         for i, g in enumerate(game.issues):
             if np.all(np.isfinite(game.ideal_range[a, i])) and game.ideal_range[a, i, 2] > game.ideal_range[a, i, 0]:
                 inputs[(game.actors[a], g.id, "ideal")] = x[:, a, i]
-            if np.all(np.isfinite(game.salience_range[a, i])) and game.salience_range[a, i, 2] > game.salience_range[a, i, 0]:
+            sr = game.salience_range[a, i]
+            if np.all(np.isfinite(sr)) and sr[2] > sr[0]:
                 inputs[(game.actors[a], g.id, "salience")] = s[:, a, i]
         if np.all(np.isfinite(game.capability_range[a])) and game.capability_range[a, 2] > game.capability_range[a, 0]:
             inputs[(game.actors[a], None, "capability")] = c[:, a]
@@ -279,7 +282,14 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
         short = has_res & (best < res - _TOL)
         open_ &= ~short.any(axis=1)
         sure = (~has_res | (worst >= res - _TOL)).all(axis=1)
+        # a ratifier's (or other conditionally needed actor's) reservation is not bounded above: exact test
+        others = np.setdiff1d(np.arange(game.n_actors), parties)
+        if others.size:
+            sure &= ~np.isfinite(jd.reservation[:, others]).any(axis=1)
     undecided = open_ & ~(sure & game.additive)
+    if undecided.any() and not game.terms:  # most open draws show a witness: no exact search needed
+        und = np.flatnonzero(undecided)
+        undecided[und[_witnessed(game, Z, und, parties, weights, values, acceptable, jd.reservation)]] = False
     cache: dict[bytes, bool] = {}
     for d in np.flatnonzero(undecided):
         masks = b"".join(np.packbits(a[d]).tobytes() for a in acceptable)
@@ -296,6 +306,35 @@ def _zopa_open(game: Game, needed: _Needed, jd: JudgementDraws, acceptable: Sequ
             cache[key] = zopa_exists(gd)
         open_[d] = cache[key]
     return open_
+
+
+def _witnessed(game: Game, Z: Sequence[np.ndarray], idx: np.ndarray, parties: np.ndarray, weights: np.ndarray,
+               values: Sequence[np.ndarray], acceptable: Sequence[np.ndarray], reservation: np.ndarray) -> np.ndarray:
+    """``(len(idx),)`` whether draw ``idx[k]`` has an agreeable package among a few candidates: per
+    reserving party, its best point of each issue's intersection, and the best for all of them
+    together. Each candidate is checked exactly (constraints, triggered ratifications, every needed
+    actor's drawn sets and reservation), so ``True`` is a proof; ``False`` leaves the draw to the exact
+    search. Additive utilities only (the caller skips games with utility terms)."""
+    D, A, I = len(idx), game.n_actors, game.n_issues
+    P = len(parties)
+    cands = np.empty((D, P + 1, I), dtype=np.intp)
+    for i, z in enumerate(Z):
+        wv = weights[idx][:, parties, i][:, :, None] * values[i][idx][:, parties, :]  # (D, P, K)
+        wv = np.concatenate([wv, wv.sum(axis=1, keepdims=True)], axis=1)
+        cands[:, :, i] = np.where(z[idx][:, None, :], wv, -np.inf).argmax(axis=2)
+    flat = cands.reshape(-1, I)
+    dd = np.repeat(idx, P + 1)[:, None]
+    aa = np.arange(A)[None, :]
+    ok_a = np.ones((flat.shape[0], A), dtype=bool)
+    u = np.zeros((flat.shape[0], A))
+    for i in range(I):
+        k = flat[:, i][:, None]
+        ok_a &= acceptable[i][dd, aa, k]
+        u += weights[dd, aa, i] * values[i][dd, aa, k]
+    res = np.nan_to_num(reservation[dd[:, 0]], nan=-np.inf)
+    ok_a &= u >= res - _TOL
+    good = game.feasible(flat) & np.all(ok_a | ~game.needed(flat), axis=1)
+    return good.reshape(D, P + 1).any(axis=1)
 
 
 def _blockers(game: Game, needed: _Needed, acceptable: Sequence[np.ndarray]) -> dict[int, dict[int, np.ndarray]]:
@@ -480,7 +519,6 @@ def _batch_headlines(game: Game, games: Sequence[Game]) -> list[tuple[bool, dict
                 if who:
                     blocked[game.issues[i].id] = who
             if not blocked:
-                from .zopa import blocking
 
                 for b in blocking(g):
                     blocked[b.issue or RESERVATION] = frozenset(b.actors)
@@ -539,7 +577,7 @@ def robustness(game: Game, draws: int, seed: int = 0,
                progress: Callable[[str], None] | None = None) -> Robustness:
     """How often the headlines of ``game`` hold over ``draws`` seeded draws of its stated uncertainty
     (see the module doc). ``concessions``: the point analysis's (computed when not given)."""
-    from .concessions import minimal_concessions
+    from .concessions import minimal_concessions  # noqa: PLC0415 - concessions is imported by analyze, which imports this module
 
     tick = progress or (lambda _s: None)
     if draws < 1:
@@ -565,7 +603,6 @@ def robustness(game: Game, draws: int, seed: int = 0,
     all_open = np.stack([z.any(axis=1) for z in Z], axis=1).all(axis=1)
     across = all_open & ~open_
     if across.any():
-        from .zopa import blocking
 
         hits: dict[str, int] = {}
         for d in np.flatnonzero(across):
@@ -584,7 +621,20 @@ def robustness(game: Game, draws: int, seed: int = 0,
     screen = _screen(game, jd, ~open_)
     varied = tuple(f"{a}{'/' + i if i else ''}/{f}" for a, i, f in jd.inputs)
     return Robustness(draws, seed, float((~open_).mean()), blockers, blocked_issue, tuple(conc_rows),
-                      all_share, tuple(screen), varied, not zopa_exists(game))
+                      all_share, tuple(screen), varied, not zopa_exists(game), _fixed(game, jd))
+
+
+def _fixed(game: Game, jd: JudgementDraws) -> tuple[str, ...]:
+    """The judgement inputs (those the scenario's assumptions mark) that state no range: the draws
+    hold them at their stated value, so the shares say nothing about them (the screen still varies
+    them by its defaults). ``actor[/issue]/field``, in the scenario's order."""
+    drawn = {(a, i, f.split(" ")[0]) for a, i, f in jd.inputs}
+    out = []
+    for inp in _judgement_inputs(game):
+        key = (game.actors[inp.actor], None if inp.issue is None else game.issues[inp.issue].id, inp.field)
+        if key not in drawn:
+            out.append(f"{key[0]}{'/' + key[1] if key[1] else ''}/{key[2]}")
+    return tuple(dict.fromkeys(out))
 
 
 def _widened(game: Game, acceptable: Sequence[np.ndarray], cs: Sequence[Any]) -> list[np.ndarray]:

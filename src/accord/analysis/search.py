@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pareto import pareto_mask
+from .dominance import pareto_mask
 
 __all__ = ["BUDGET", "SearchResult", "SearchTerm", "branch_and_bound"]
 

@@ -11,16 +11,17 @@ utilities and cross-issue constraints.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 
 from ..game import Game
+from ..words import set_text
 from .extent import reservation_frontier, zopa_exists, zopa_extent
 from .pareto import _product_rows, issue_masks, party_indices
 from .result import Blocking, Frontier, Zopa
-from .words import set_text
 
 __all__ = ["issue_zopa_masks", "needed_on_issue", "zopa", "blocking", "count_agreeable", "COUNT_LIMIT",
            "cross_terms", "constraint_blocking", "minimal_term_groups", "BLOCK_LIMIT"]
@@ -112,7 +113,8 @@ def _values(game: Game, i: int, mask: np.ndarray) -> list[float | str]:
     return [g.values[k] for k in np.flatnonzero(mask)]
 
 
-def _minimal_groups(members: list[int], conflict, max_size: int = 4) -> list[tuple[int, ...]]:
+def _minimal_groups(members: list[int], conflict: Callable[[tuple[int, ...]], bool],
+                    max_size: int = 4) -> list[tuple[int, ...]]:
     """Minimal subsets (by inclusion, up to ``max_size``) for which ``conflict(subset)`` holds."""
     found: list[tuple[int, ...]] = []
     for size in range(1, min(max_size, len(members)) + 1):
@@ -139,9 +141,9 @@ def blocking(game: Game, frontier: Frontier | None = None) -> list[Blocking]:
         needed = needed_on_issue(game, i)
         restr = [(a, w) for a, w in needed if (~game.acceptable[i][a] & w).any()]
         def allowed(sub: tuple[int, ...]) -> np.ndarray:
-            m = np.ones(g.size, dtype=bool)
+            m = np.ones(g.size, dtype=bool)  # noqa: B023 - called within this iteration
             for a in sub:
-                m &= game.acceptable[i][a] | ~dict(restr)[a]
+                m &= game.acceptable[i][a] | ~dict(restr)[a]  # noqa: B023 - called within this iteration
             return m
         if allowed(tuple(a for a, _ in restr)).any():
             continue
@@ -264,10 +266,10 @@ def constraint_blocking(game: Game) -> list[Blocking]:
         actor_groups: list[tuple[int, ...]] = []
         if rows is not None:
             def empty(sub: tuple[int, ...]) -> bool:
-                ok = np.ones(rows.shape[0], dtype=bool)
+                ok = np.ones(rows.shape[0], dtype=bool)  # noqa: B023 - called within this iteration
                 for a in sub:
-                    for i in issues:
-                        ok &= game.acceptable[i][a][rows[:, i]]
+                    for i in issues:  # noqa: B023 - called within this iteration
+                        ok &= game.acceptable[i][a][rows[:, i]]  # noqa: B023 - called within this iteration
                 return not ok.any()
             actor_groups = _minimal_groups(restr, empty)
         actors = sorted({a for g in actor_groups for a in g})

@@ -6,13 +6,14 @@ from contextlib import nullcontext
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import api
 from ..analysis import Analysis
-from ..analysis.words import set_text
 from ..game import Game
 from ..guards import MAX_SEED, human
-from . import app
+from ..words import set_text
+from .app import app
 from .common import (
     AS_OF_HELP,
     LIMIT_OPT,
@@ -34,7 +35,7 @@ def _outcome(o: dict) -> str:
     return ", ".join(f"{k}={_fmt(v)}" for k, v in o.items())
 
 
-def _zopa_cell(game: Game | None, issue: str, values: list) -> object:
+def _zopa_cell(game: Game | None, issue: str, values: list) -> Text | str:
     """An issue's ZOPA as ranges (continuous) or option labels, never a list of grid points."""
     if not values:
         return styled(("none", "red"))
@@ -53,7 +54,8 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
     for p, s in zip(a.parties, a.disagreement_source):
         if s.startswith("default"):
             console.print(styled(("warning", "yellow"), f" {p}'s disagreement utility is from a default: "
-                                 f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, or a reservation"),
+                                 f"{s.split(': ', 1)[-1]} — give its no_deal position or a status quo, "
+                                 "or a reservation"),
                           highlight=False)
     t = Table(title="ZOPA per issue (acceptable to every actor whose consent is needed)")
     t.add_column("issue")
@@ -70,15 +72,15 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
         console.print(styled(("note", "yellow"), f" {note}"), highlight=False)
     if a.blocking:
         t = Table(title="What blocks an agreement")
-        for c in ("issue", "actors", "why"):
-            t.add_column(c)
+        for col in ("issue", "actors", "why"):
+            t.add_column(col)
         for b in a.blocking:
             t.add_row(b.issue or "(across issues)", ", ".join(b.actors), b.text)
         console.print(t)
     if a.concessions:
         t = Table(title="Cheapest concessions that would open a ZOPA (rank 1 per issue is the cheapest)")
-        for c in ("issue", "rank", "cost", "distance", "what it would take"):
-            t.add_column(c)
+        for col in ("issue", "rank", "cost", "distance", "what it would take"):
+            t.add_column(col)
         for c in a.concessions:
             t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.cost:.3f}", f"{c.distance:g}", c.text)
         console.print(t)
@@ -111,8 +113,8 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
         console.print(t)
     if a.tradeoffs:
         t = Table(title="Trade-offs (logrolls)")
-        for c in ("issues", "actors", "gain", "package"):
-            t.add_column(c)
+        for col in ("issues", "actors", "gain", "package"):
+            t.add_column(col)
         for tr in a.tradeoffs:
             t.add_row(" / ".join(tr.issues), " / ".join(tr.actors), f"{tr.gain:.3f}", tr.text)
         console.print(t)
@@ -121,7 +123,8 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
 @app.command("analyze")
 def analyze_cmd(
     ref: str = typer.Argument(..., metavar="FILE|NAME|FOLDER",
-                              help="A scenario file, a bundled scenario name, or a GENIUS, GeniusWeb or NegMAS folder."),
+                              help="A scenario file, a bundled scenario name, or a GENIUS, GeniusWeb or "
+                                   "NegMAS folder."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/analysis.md)."),
     rows: int = typer.Option(10, "--rows", min=0, max=1_000_000, help="Frontier rows to show in the tables."),
     draws: int = typer.Option(0, "--draws", min=0, help="Draws of the stated uncertainty: how often each "

@@ -12,8 +12,8 @@ from ..forecast.models import MODELS
 from ..game import Game
 from ..model import Scenario
 from ..report import BriefData, BriefOutputError, Settings, WrittenBrief, check_output
-from ..report.results import STEPS
-from . import app
+from ..report.data import STEPS
+from .app import app
 from .common import (
     AS_OF_HELP,
     LIMIT_OPT,
@@ -62,9 +62,6 @@ def print_summary(data: BriefData, written: WrittenBrief) -> None:
     console.print(styled(("Headline findings", "bold")))
     for k, h in enumerate(data.headline, 1):
         console.print(f" {k}. {h}", highlight=False, soft_wrap=False)
-    missing = [name for name, ok in data.layers.items() if not ok]
-    if missing:
-        console.print(styled(("Not shown (layer not installed):", "yellow"), f" {', '.join(missing)}"))
 
 
 @app.command("brief")
@@ -127,8 +124,9 @@ def compare_cmd(
             console.print(f"  - {line}", highlight=False)
 
 
-def _scenario(ref: str):  # -> Scenario
-    """What ``accord.load`` reads (a file, a bundled name, a GENIUS, GeniusWeb or NegMAS folder), exit 2 on bad input."""
+def _scenario(ref: str) -> Scenario:
+    """What ``accord.load`` reads (a file, a bundled name, a GENIUS, GeniusWeb or NegMAS folder), exit 2 on
+    bad input."""
     from ..model import ScenarioError  # noqa: PLC0415
 
     try:

@@ -40,7 +40,7 @@ class SafeConsole(Console):
         kwargs.setdefault("emoji", False)
         super().__init__(**kwargs)
 
-    def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
+    def render_str(self, text: str, **kwargs: Any) -> Text:
         kwargs["markup"] = False
         kwargs["emoji"] = False
         return super().render_str(terminal(text), **kwargs)
@@ -66,7 +66,8 @@ def fail(problems: ScenarioError | str | BaseException) -> NoReturn:
     for line in lines[:MAX_PROBLEMS_SHOWN]:
         err_console.print(styled(("error", "red"), " ", _one_line(line)), soft_wrap=True)
     if len(lines) > MAX_PROBLEMS_SHOWN:
-        err_console.print(f"... and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems (fix these first)", soft_wrap=True)
+        err_console.print(f"... and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems (fix these first)",
+                          soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -84,7 +85,7 @@ def load_scenario(ref: str) -> Scenario:
     """A scenario file, bundled name, or file/folder in an import format (GENIUS, GeniusWeb, NegMAS)
     (:func:`accord.api.load`); bad input exits 2 with one line per problem, and what an import changed,
     defaulted or skipped is noted on stderr."""
-    from ..formats import detect
+    from ..formats import detect  # noqa: PLC0415 - the importers only for a file or folder
 
     try:
         scn = api.load(ref)
@@ -185,7 +186,7 @@ class Steps:
 
     def __enter__(self) -> Steps:
         if self.enabled and self.tty:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415 - rich.progress only on a terminal
 
             self._bar = Progress(TextColumn(terminal(self.label), style="bold", markup=False),
                                  TextColumn("{task.description}", markup=False), BarColumn(),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .app import app
 from .brief_cmd import make_brief, print_summary
 from .common import load_game
 

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import math
+
 import typer
 from rich.table import Table
 
 from .. import api, guards
 from ..forecast import MODELS, backtest_deu
 from ..forecast.backtest import BOOTSTRAP
+from ..forecast.cycles import moving_text
 from ..formats.deu import DEUError, load_deu
-from . import app
-from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
+from ..game import Game
+from ..words import position_text
+from .app import app
+from .common import (
+    AS_OF_HELP,
+    LIMIT_OPT,
+    Steps,
+    console,
+    err_console,
+    fail,
+    guarded,
+    load_game,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 backtest_app = typer.Typer(help="Backtest the forecasting models on real outcomes.", no_args_is_help=True)
 app.add_typer(backtest_app, name="backtest")
@@ -20,6 +37,15 @@ def _fmt(v: object) -> str:
     if isinstance(v, float):
         return f"{v:.3g}"
     return "—" if v is None else str(v)
+
+
+def _value(game: Game, issue: str, v: object) -> str:
+    """A forecast value as the analysis words it: a number with the issue's unit on a continuous
+    issue (at the grid's precision), an option id otherwise."""
+    g = game.issues[game.issue_index(issue)]
+    if g.kind == "continuous" and isinstance(v, (int, float)) and math.isfinite(v):
+        return position_text(g, float(v))
+    return _fmt(v)
 
 
 @app.command("forecast")
@@ -79,10 +105,17 @@ def forecast_cmd(
     for col in cols:
         t.add_column(col)
     for f in fc.issues:
-        interval = f"[{f.interval[0]:.3g}, {f.interval[1]:.3g}]" if f.interval else "—"
+        if f.interval and f.interval[0] == f.interval[1]:
+            interval = "no spread"  # no stated uncertainty moves it: not a range of one value
+        elif f.interval and f.kind == "continuous":
+            interval = f"{_value(game, f.id, f.interval[0])} – {_value(game, f.id, f.interval[1])}"
+        else:
+            interval = f"[{f.interval[0]:.3g}, {f.interval[1]:.3g}]" if f.interval else "—"
         probs = ", ".join(f"{k} {p:.2f}" for k, p in f.probabilities.items()) if f.probabilities else ""
-        value = _fmt(f.forecast) + (f" (cycle of {f.cycle['period']})" if f.cycle else "")
-        extra = (_fmt(f.point),) if draws else ()
+        value = _value(game, f.id, f.forecast) + (f" (cycle of {f.cycle['period']})" if f.cycle else "")
+        if f.settling and f.settling["state"] == "moving":
+            value += " (still moving)"
+        extra = (_value(game, f.id, f.point),) if draws else ()
         t.add_row(f.id, value, *extra, _fmt(f.position), interval, probs)
     console.print(t)
     feas = fc.feasibility or {}
@@ -96,7 +129,7 @@ def forecast_cmd(
         console.print(f"feasible in {100 * fc.feasible_share:.0f}% of the draws", highlight=False)
     cond = fc.conditional
     if cond is not None:
-        pkg = ", ".join(f"{k}={_fmt(v)}" for k, v in cond["package"].items())
+        pkg = ", ".join(f"{k}={_value(game, k, v)}" for k, v in cond["package"].items())
         console.print(f"conditional on agreement ({cond['where']}): {pkg}", highlight=False, soft_wrap=True)
     elif feas:
         console.print("conditional on agreement: none — even the cheapest concessions open no zone of agreement",
@@ -107,6 +140,10 @@ def forecast_cmd(
             console.print(f"{f.id}: the rounds end in a cycle of {c['period']} states from round {c['since_round']} "
                           f"(medians {', '.join(f'{x:.3g}' for x in c['states'])}); the forecast is their mean "
                           f"{c['mean']:.3g}", highlight=False)
+        elif f.settling and f.settling["state"] == "moving":
+            g = game.issues[game.issue_index(f.id)]
+            unit = (g.unit or "") if g.kind == "continuous" else "options"
+            console.print(f"{f.id}: the forecast is {moving_text(f.settling, unit)}", highlight=False, soft_wrap=True)
     if fc.robustness is not None:
         console.print(fc.robustness.summary(), highlight=False)
     for f in fc.issues:
@@ -122,9 +159,9 @@ def forecast_cmd(
         xt = Table(title=f"Exchanges of voting positions (Stokman & Van Oosten 1994), {stages} stage(s)")
         for col in ("gainer", "gets", "partner moves", "gives", "gainer moves", "gain each"):
             xt.add_column(col)
-        for e in sorted(fc.exchanges or (), key=lambda e: -e["gain"]):
-            xt.add_row(e["gainer"], e["gain_issue"], f"{e['partner']} {e['partner_shift']:+.3g}", e["give_issue"],
-                       f"{e['gainer_shift']:+.3g}", f"{e['gain']:.3g}")
+        for x in sorted(fc.exchanges or (), key=lambda x: -x["gain"]):
+            xt.add_row(x["gainer"], x["gain_issue"], f"{x['partner']} {x['partner_shift']:+.3g}", x["give_issue"],
+                       f"{x['gainer_shift']:+.3g}", f"{x['gain']:.3g}")
         if not fc.exchanges:
             xt.add_row("—", "no feasible exchange", "", "", "", "")
         console.print(xt)
@@ -170,15 +207,16 @@ def backtest_deu_cmd(
     t = Table(title=f"DEU backtest — {res.n_issues} issues with an outcome, capability: {capability}")
     for col in ("model", "MAE", "med AE", "n", "Δ MAE", "90% CI", "beats"):
         t.add_column(col, justify="left" if col == "model" else "right", no_wrap=col != "model")
-    for m, e in sorted(res.models.items(), key=lambda kv: kv[1]["mae"]):
+    for m, row in sorted(res.models.items(), key=lambda kv: kv[1]["mae"]):
         name = m + (f" ({folds}-fold CV)" if m in res.cross_validated else "")
         vs = res.versus_compromise.get(m)
         rel = f"{vs['delta_mae']:+.2f}" if vs else "—"
         ci = f"{vs['ci90'][0]:+.2f} … {vs['ci90'][1]:+.2f}" if vs else ""
         beats = ("yes" if vs["ci90"][1] < 0 else "no") if vs else ""
-        t.add_row(name, f"{e['mae']:.2f}", f"{e['median_ae']:.2f}", str(e["n"]), rel, ci, beats)
+        t.add_row(name, f"{row['mae']:.2f}", f"{row['median_ae']:.2f}", str(row["n"]), rel, ci, beats)
     console.print(t)
-    console.print(f"med AE: median absolute error. Δ MAE: the model's MAE minus the compromise model's on the same issues; 90% CI from "
+    console.print("med AE: median absolute error. Δ MAE: the model's MAE minus the compromise model's on the same "
+                  "issues; 90% CI from "
                   f"{BOOTSTRAP} bootstrap resamples of whole proposals (seed {seed}); beats: the whole CI is below 0.")
     console.print("blend weights (fitted on all issues): "
                   + ", ".join(f"{k} {v:.1f}" for k, v in res.blend_weights.items()))

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from . import app
+from .app import app
 from .common import console, fail, print_json
 
 negotiations = typer.Typer(name="negotiations", help="Create and follow negotiations on an `accord serve` "
@@ -23,14 +23,14 @@ TOKEN = typer.Option("", "--token", help="The organiser's token (default: $ACCOR
 
 
 def _client(server: str, token: str) -> Any:
-    from ..service import require
+    from ..service import require  # noqa: PLC0415 - the service extra is optional
 
     try:
         require("httpx")
     except ModuleNotFoundError as e:  # printed plainly: the message holds brackets ('accord[service]')
         typer.echo(f"error {e}", err=True)
         raise typer.Exit(2) from None
-    from ..service.client import Client
+    from ..service.client import Client  # noqa: PLC0415 - the service extra is optional
 
     token = token or os.environ.get("ACCORD_ORGANISER_TOKEN", "")
     if not token:
@@ -40,7 +40,7 @@ def _client(server: str, token: str) -> Any:
 
 
 def _call(fn: Any, *args: Any) -> Any:
-    from ..service.client import ClientError
+    from ..service.client import ClientError  # noqa: PLC0415 - the service extra is optional
 
     try:
         return fn(*args)
@@ -71,8 +71,8 @@ def create_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the server's answer as JSON (tokens included)."),
 ) -> None:
     """Create a negotiation on the server and print each human seat's invitation link (shown once)."""
-    from ..model import ScenarioError
-    from ..service.client import scenario_payload
+    from ..model import ScenarioError  # noqa: PLC0415 - the service extra is optional
+    from ..service.client import scenario_payload  # noqa: PLC0415 - the service extra is optional
 
     seats: dict[str, str] = {}
     for s in seat or []:

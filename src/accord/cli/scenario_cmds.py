@@ -14,7 +14,7 @@ from ..guards import human
 from ..model import Scenario, ScenarioError, bundled, to_data
 from ..model.audit import provenance_sites
 from ..model.schema import Interval
-from . import app
+from .app import app
 from .common import AS_OF_HELP, console, fail, load_scenario, print_json, scenario_as_of, styled
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of tables.")
@@ -49,7 +49,7 @@ def validate_cmd(
     A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
     are not contiguous around the actor's ideal, sizes at which listings are sampled, snapshots and
     rounds whose dates make them take no effect."""
-    from ..analysis.checks import scenario_warnings
+    from ..analysis.checks import scenario_warnings  # noqa: PLC0415 - the analysis layer only for validate
 
     scn = load_scenario(scenario)
     try:
@@ -75,12 +75,18 @@ def validate_cmd(
     if as_json:
         print_json(summary)
     else:
-        console.print(styled(("ok", "green"), f" {scenario}: {scn.title} — {len(scn.actors)} actors, "
-                             f"{len(scn.issues)} issues, {len(scn.stances)} stances, "
-                             f"{len(scn.constraints)} constraints, {human(game.n_outcomes)} packages"))
+        counts = ", ".join(_count(n, word) for n, word in (
+            (len(scn.actors), "actor"), (len(scn.issues), "issue"), (len(scn.stances), "stance"),
+            (len(scn.constraints), "constraint")))
+        console.print(styled(("ok", "green"), f" {scenario}: {scn.title} — {counts}, "
+                             f"{human(game.n_outcomes)} package{'' if game.n_outcomes == 1 else 's'}"))
         for w in warnings:
             console.print(styled(("warning", "yellow"), f" {scenario}: {w.where}: {w.message}"), highlight=False,
                           soft_wrap=True)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _position(v: object) -> str:
@@ -154,34 +160,20 @@ def show_tables(scn: Scenario) -> None:
         console.print(pt)
 
 
-def show_data(scn: Scenario) -> dict:
-    """The scenario as JSON data, each stance's provenance flattened to ``source``/``quote``/``date``."""
-    data = to_data(scn)
-    for st in data.get("stances", []):
-        prov = st.pop("provenance", {})
-        st["source"] = prov.get("source")
-        st["quote"] = prov.get("quote", prov.get("paraphrase"))
-        st["date"] = prov.get("date")
-        for key in ("speaker", "kind", "reason"):
-            if key in prov:
-                st[key] = prov[key]
-    data.setdefault("actors", [])
-    data.setdefault("issues", [])
-    return data
-
-
 @app.command("show")
 def show_cmd(
-    scenario: str = typer.Argument(..., metavar="FILE|NAME", help="Scenario file or bundled name."),
+    scenario: str = typer.Argument(..., metavar="FILE|NAME|FOLDER",
+                                   help="Scenario file, bundled name, or a file or folder in an import format."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
-    as_json: bool = JSON_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the scenario itself in the scenario language "
+                                 "(JSON; with --as-of, as it stood that day): `accord validate` reads it back."),
 ) -> None:
     """Show a scenario: actors, issues, a stance table with sources, constraints and process. Stances
     are shown as of the scenario's date (or --as-of), with a table of the dated snapshots."""
     scn = load_scenario(scenario)
     view = scenario_as_of(scenario, as_of) if as_of is not None else api.as_of(scn)
     if as_json:
-        print_json(show_data(view if as_of is not None else scn))
+        print_json(to_data(view if as_of is not None else scn))
         return
     show_tables(view)
     if scn.snapshots:
@@ -214,7 +206,8 @@ def audit_cmd(
     as_json: bool = JSON_OPT,
 ) -> None:
     """List what a reviewer should check: stances whose quote is not the actor's own words, stances
-    resting on the analyst's inferences, judgement numbers (assumptions), options the sources do not name."""
+    resting on the analyst's inferences, judgement numbers (assumptions), options the sources do not name,
+    and judgement numbers (salience, capability, uncertainty ranges...) written with no stated reason."""
     result = api.audit(load_scenario(scenario))
     if as_json:
         print_json(result.to_dict())
@@ -225,7 +218,8 @@ def audit_cmd(
             "inferred": ("where", "what", "reason", "quote"),
             "judgements": ("where", "field", "reason"),
             "analyst_options": ("where", "option", "why"),
-            "unclassified": ("where", "what", "quote")}
+            "unclassified": ("where", "what", "quote"),
+            "unexplained": ("where", "what", "field")}
     for name, title in result.SECTIONS:
         items = getattr(result, name)
         if not items:
@@ -240,7 +234,8 @@ def audit_cmd(
                    "inferred": (i.where, i.what, i.note, _short(i.text)),
                    "judgements": (i.where, i.what + (f": {i.field}" if i.field else ""), i.text),
                    "analyst_options": (i.where, i.what, i.note),
-                   "unclassified": (i.where, i.what, _short(i.text))}[name]
+                   "unclassified": (i.where, i.what, _short(i.text)),
+                   "unexplained": (i.where, i.what, i.field or "")}[name]
             t.add_row(*row)
         console.print(t)
 

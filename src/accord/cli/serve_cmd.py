@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import app
+from .app import app
 from .common import console, fail
 
 DATA = Path("accord-data")
@@ -38,19 +38,19 @@ def serve_cmd(
     The organiser's token: ACCORD_ORGANISER_TOKEN, else one made on the first start and printed once.
 
     API docs at http://HOST:PORT/docs; the service is described in docs/service.md."""
-    from ..service import require
+    from ..service import require  # noqa: PLC0415 - the service extra is optional
 
     try:
         require()
     except ModuleNotFoundError as e:  # printed plainly: the message holds brackets ('accord[service]')
         typer.echo(f"error {e}", err=True)
         raise typer.Exit(2) from None
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415 - the service extra is optional
 
-    from ..service.server import serve
-    from ..service.settings import Settings
-    from ..service.store import database_url
-    from ..service.usecases import prepare
+    from ..service.server import serve  # noqa: PLC0415 - the service extra is optional
+    from ..service.settings import Settings  # noqa: PLC0415 - the service extra is optional
+    from ..service.store import database_url  # noqa: PLC0415 - the service extra is optional
+    from ..service.usecases import prepare  # noqa: PLC0415 - the service extra is optional
 
     if sqlite_sync.lower() not in ("full", "normal"):
         fail(f"--sqlite-sync {sqlite_sync!r}: expected full or normal")

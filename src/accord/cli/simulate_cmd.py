@@ -11,8 +11,20 @@ from rich.table import Table
 
 from .. import api, guards
 from ..negotiation.protocols import PROTOCOLS
-from . import app
-from .common import AS_OF_HELP, LIMIT_OPT, Steps, console, err_console, fail, guarded, load_game, parse_limits, print_json, styled
+from .app import app
+from .common import (
+    AS_OF_HELP,
+    LIMIT_OPT,
+    Steps,
+    console,
+    err_console,
+    fail,
+    guarded,
+    load_game,
+    parse_limits,
+    print_json,
+    styled,
+)
 
 
 def _parse_strategies(items: list[str]) -> dict[str, str]:

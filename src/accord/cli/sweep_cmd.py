@@ -19,7 +19,7 @@ from rich.progress import (
 )
 
 from ..guards import WORKERS_PER_CORE, max_workers
-from . import app
+from .app import app
 from .common import LIMIT_OPT, console, err_console, fail, guarded, parse_limits, print_json
 
 SCHEDULER_HELP = ("Where to run: local (a Dask LocalCluster, one worker process per core), serial (this "

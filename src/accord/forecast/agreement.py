@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import words
 from ..game import Game
 from .result import Forecast
 
@@ -68,12 +69,6 @@ class PackageCheck:
                 "violations": [dict(v) for v in self.violations], "ratification": self.ratification}
 
 
-def _words(game: Game) -> Any:
-    from ..analysis import words
-
-    return words
-
-
 def _constraint_names(game: Game) -> tuple[list[tuple[str | None, str]], list[tuple[str | None, str]]]:
     """``(id, reason)`` of the forbidden and the requires constraints, in the Game's order."""
     scn = game.scenario
@@ -106,7 +101,7 @@ def check_package(game: Game, outcome: np.ndarray, values: dict[str, float] | No
     """Check one package (point indices per issue) against the agreement space. ``values``: the
     exact positions on continuous issues where they fall between grid points (a forecast): those
     are checked against the acceptable intervals and named as they are, not as their grid point."""
-    w = _words(game)
+    w = words
     o = np.asarray(outcome, dtype=np.intp)
     exact = {game.issue_index(k): float(v) for k, v in (values or {}).items()
              if game.issues[game.issue_index(k)].kind == "continuous"}
@@ -180,7 +175,7 @@ def issue_costs(game: Game, fc: Forecast) -> list[np.ndarray]:
     for g in game.issues:
         f = fc[g.id]
         if g.ordered:
-            x = float(f.position) if (g.kind == "ordinal" and f.position is not None) else float(f.forecast)  # type: ignore[arg-type]
+            x = float(f.position) if (g.kind == "ordinal" and f.position is not None) else float(f.forecast)
             span = float(np.ptp(g.points)) or 1.0
             out.append(np.abs(g.points - x) / span)
         else:
@@ -189,10 +184,11 @@ def issue_costs(game: Game, fc: Forecast) -> list[np.ndarray]:
     return out
 
 
-def nearest_agreeable(game: Game, costs: list[np.ndarray], limit: int = MAX_CANDIDATES) -> tuple[np.ndarray | None, bool]:
+def nearest_agreeable(game: Game, costs: list[np.ndarray],
+                      limit: int = MAX_CANDIDATES) -> tuple[np.ndarray | None, bool]:
     """The agreeable package of least total cost, searched best first: ``(outcome or None, exact)``;
     ``exact`` is false when the search stopped at ``limit`` candidates without an answer."""
-    from ..analysis.zopa import issue_zopa_masks
+    from ..analysis.zopa import issue_zopa_masks  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
 
     masks = issue_zopa_masks(game)
     if any(not m.any() for m in masks):
@@ -233,7 +229,7 @@ def nearest_agreeable(game: Game, costs: list[np.ndarray], limit: int = MAX_CAND
 def conditional(game: Game, fc: Forecast) -> dict[str, Any] | None:
     """The forecast conditional on agreement (see the module doc), or ``None`` when even the
     cheapest concessions open no ZOPA."""
-    from ..analysis import apply_concessions, minimal_concessions
+    from ..analysis import apply_concessions, minimal_concessions  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
 
     costs = issue_costs(game, fc)
     where, made, g2 = "as stated", [], game
@@ -257,7 +253,7 @@ def feasible_shares(game: Game, values: np.ndarray, probabilities: dict[int, np.
     draws of :func:`accord.analysis.robustness.draw_judgements` with the forecast's seed (the same
     positions, saliences and capabilities as the forecast's draws, plus drawn acceptable sets and
     reservations). ``values`` ``(D, I)``, ``probabilities`` ``{i: (D, K_i)}``."""
-    from ..analysis.robustness import _values, draw_judgements
+    from ..analysis.robustness import _values, draw_judgements  # noqa: PLC0415 - analysis imports accord.forecast (a circle at import time)
 
     D = values.shape[0]
     jd = draw_judgements(game, D, seed)

@@ -21,9 +21,10 @@ folds by proposal (seeded), so the figure is out-of-sample — not tuned to the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ def deu_predictions(data: DEUData, capability: str = "equal", rounds: int = 10,
            "reference_point": data.reference.copy()}
     out["nbs"] = nash_bargaining(x, c, s, np.arange(101.0), 0.0, 100.0, data.reference, m)
     for v in ("scholz2011", "paper"):
-        r = run_eum(x, c, s, m, rounds=rounds, variant=v, progress=progress)  # type: ignore[arg-type]
+        r = run_eum(x, c, s, m, rounds=rounds, variant=v, progress=progress)
         out[f"eum_{v}"] = cycle_forecast(r.median, cycle_periods(r.positions)[0])  # a cycle's mean, not its last state
         out[f"eum_{v}_mean"] = r.mean[-1]
     out["exchange"] = exchange_by_group(x, c, s, m, data.proposal, stages=1)
@@ -127,7 +128,7 @@ def _errors(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 
 def _simplex(k: int, step: float = 0.1) -> np.ndarray:
-    n = int(round(1 / step))
+    n = round(1 / step)
     pts = [c for c in product(range(n + 1), repeat=k) if sum(c) == n]
     return np.array(pts, dtype=float) / n
 

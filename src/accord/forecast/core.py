@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..game import Game
+from .agreement import annotate
 from .baselines import categorical_shares
 from .eum import VARIANTS
 from .models import MODELS, ForecastModel, ModelInputs, ModelRun
 from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
-from .agreement import annotate
 from .result import Forecast, IssueForecast
 
 __all__ = ["DRAW_CHUNK", "MODELS", "BatchPrediction", "MapChunks", "forecast", "predict_batch", "predict_draws",
@@ -161,15 +161,17 @@ def forecast(game: Game, model: str = "compromise", variant: str = "scholz2011",
         at0 = float(pred.values[0, i])
         rounds_out = None if pred.run is None else m.trajectory(game, pred.run, pred.ordered.index(i), i)
         cyc = None if pred.run is None else m.cycle(game, pred.run, pred.ordered.index(i), i)
+        settle = None if pred.run is None else m.settling(game, pred.run, pred.ordered.index(i), i)
         if g.kind == "ordinal":
             def opt(x: float) -> str:
-                return str(g.values[int(np.clip(np.rint(x), 0, g.size - 1))]) if np.isfinite(x) else ""
+                return str(g.values[int(np.clip(np.rint(x), 0, g.size - 1))]) if np.isfinite(x) else ""  # noqa: B023
 
             issues.append(IssueForecast(g.id, g.kind, opt(point), position=point, interval=interval, rounds=rounds_out,
-                                        estimate=est, point=opt(at0) if draws > 0 else None, cycle=cyc))
+                                        estimate=est, point=opt(at0) if draws > 0 else None, cycle=cyc,
+                                        settling=settle))
         else:
             issues.append(IssueForecast(g.id, g.kind, point, interval=interval, rounds=rounds_out, estimate=est,
-                                        point=at0 if draws > 0 else None, cycle=cyc))
+                                        point=at0 if draws > 0 else None, cycle=cyc, settling=settle))
     trades = None if pred.run is None else m.trades(game, pred.run, pred.ordered)  # input set 0: the point inputs
     fc = Forecast(model=model, issues=tuple(issues), variant=variant if "variant" in m.parameters else None,
                   draws=draws, seed=seed, rounds=_setting_rounds(m, rounds, stages), exchanges=trades)

@@ -32,13 +32,14 @@ named after them (``test_eq_<n>_...``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from ..game import Game
-from .cycles import cycle_forecast, cycle_periods, cycle_record
+from .cycles import cycle_forecast, cycle_periods, cycle_record, settle_record
 from .models import ForecastModel, ModelInputs, ModelRun
 
 __all__ = [
@@ -357,7 +358,8 @@ def run_eum(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray | None
     shape = x.shape
     return EUMResult(
         positions=np.where(mask, np.stack(xs), np.nan), median=np.stack(meds), mean=np.stack(means),
-        risk=np.stack(rs) if rs else np.zeros((0,) + shape), offers=np.stack(ks) if ks else np.zeros((0,) + shape, np.int8),
+        risk=np.stack(rs) if rs else np.zeros((0,) + shape),
+        offers=np.stack(ks) if ks else np.zeros((0,) + shape, np.int8),
         variant=variant,
     )
 
@@ -384,6 +386,12 @@ class ExpectedUtility(ForecastModel):
     def cycle(self, game: Game, run: ModelRun, k: int, issue: int) -> dict[str, Any] | None:
         res, period, since = run.detail
         return cycle_record(res.median[:, 0, k], int(period[0, k]), int(since[0, k]))
+
+    def settling(self, game: Game, run: ModelRun, k: int, issue: int) -> dict[str, Any] | None:
+        res, period, since = run.detail
+        pts = game.issues[issue].points
+        return settle_record(res.median[:, 0, k], res.positions[-1, 0, k], int(period[0, k]), int(since[0, k]),
+                             float(np.ptp(pts)) if len(pts) else 1.0)
 
     def trajectory(self, game: Game, run: ModelRun, k: int, issue: int) -> tuple[dict[str, Any], ...]:
         res: EUMResult = run.detail[0]

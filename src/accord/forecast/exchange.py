@@ -142,7 +142,10 @@ def run_exchange(x: np.ndarray, c: np.ndarray, s: np.ndarray, mask: np.ndarray |
     s = np.broadcast_to(np.asarray(s, dtype=float), x.shape)
     mask = np.ones(x.shape, dtype=bool) if mask is None else np.broadcast_to(np.asarray(mask, dtype=bool), x.shape)
     mask = mask & np.isfinite(x) & np.isfinite(s)
-    span = np.ones(x.shape[-1]) if scale is None else np.where(np.asarray(scale, float) > 0, np.asarray(scale, float), 1.0)
+    if scale is None:
+        span = np.ones(x.shape[-1])
+    else:
+        span = np.where(np.asarray(scale, float) > 0, np.asarray(scale, float), 1.0)
     batch = x.shape[:-2]
     A, I = x.shape[-2:]
     B = int(np.prod(batch)) if batch else 1

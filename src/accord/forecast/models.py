@@ -82,6 +82,12 @@ class ForecastModel:
         and they cycle (:func:`accord.forecast.cycles.cycle_record`; ``None`` otherwise)."""
         return None
 
+    def settling(self, game: Game, run: ModelRun, k: int, issue: int) -> dict[str, Any] | None:
+        """Whether the rounds of ordered issue ``k`` of input set 0 have settled or are still moving,
+        where the model has rounds and they do not end in a cycle
+        (:func:`accord.forecast.cycles.settle_record`; ``None`` otherwise)."""
+        return None
+
     def trades(self, game: Game, run: ModelRun, ordered: tuple[int, ...]) -> tuple[dict[str, Any], ...] | None:
         """The trades the model realised on input set 0, where the model trades (``None`` otherwise)."""
         return None

@@ -20,7 +20,9 @@ class IssueForecast:
     over Monte Carlo draws) or ``"mean"`` (categorical: probabilities averaged over the draws); with
     draws, ``point`` is the forecast on the stated inputs beside it.
     ``cycle``: for a model whose rounds end in a cycle, its states and their mean (the forecast),
-    see :mod:`accord.forecast.cycles`.
+    see :mod:`accord.forecast.cycles`. ``settling``: for a model with rounds that do not cycle, whether
+    they settled or are still moving after the last round (the last step, its direction, the span of
+    positions), see :func:`accord.forecast.cycles.settle_record`.
     """
 
     id: str
@@ -33,6 +35,7 @@ class IssueForecast:
     estimate: str = "point"
     point: float | str | None = None
     cycle: dict[str, Any] | None = None
+    settling: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"forecast": self.forecast,
@@ -42,6 +45,8 @@ class IssueForecast:
             d["point"] = self.point
         if self.cycle is not None:
             d["cycle"] = dict(self.cycle)
+        if self.settling is not None:
+            d["settling"] = dict(self.settling)
         if self.kind == "ordinal":
             d["position"] = self.position
         if self.probabilities is not None:
@@ -75,7 +80,7 @@ class Forecast:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"model": m, "issues": {issue_id: {"forecast", "interval", "estimate", ["point"],
-        ["position"], ["probabilities"], ["rounds"], ["cycle"]}}}``; the exchange model adds
+        ["position"], ["probabilities"], ["rounds"], ["cycle"], ["settling"]}}}``; the exchange model adds
         ``"exchanges"``: the realised trades in order (``gainer``, ``partner``, ``gain_issue``,
         ``give_issue``, the voting-position shifts ``partner_shift`` / ``gainer_shift`` and outcome
         shifts on the issues' scales, ``gain``, ``stage``). ``feasibility``: the package checked against

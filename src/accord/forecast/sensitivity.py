@@ -47,8 +47,11 @@ def sensitivity(game: Game, model: str = "compromise", variant: str = "scholz201
                     span = POSITION_SPAN * (hi_pt - lo_pt)
                     lo, hi = max(lo_pt, x0[a, i] - span), min(hi_pt, x0[a, i] + span)
                 for v in (lo, hi):
-                    x = x0.copy(); x[a, i] = v
-                    xs.append(x); ss.append(s0); cs.append(c0)
+                    x = x0.copy()
+                    x[a, i] = v
+                    xs.append(x)
+                    ss.append(s0)
+                    cs.append(c0)
                 specs.append((a, i, "position"))
             rng = game.salience_range[a, i]
             if np.all(np.isfinite(rng)) and rng[2] > rng[0]:
@@ -56,8 +59,11 @@ def sensitivity(game: Game, model: str = "compromise", variant: str = "scholz201
             else:
                 lo, hi = max(0.0, s0[a, i] - SALIENCE_STEP), min(1.0, s0[a, i] + SALIENCE_STEP)
             for v in (lo, hi):
-                s = s0.copy(); s[a, i] = v
-                xs.append(x0); ss.append(s); cs.append(c0)
+                s = s0.copy()
+                s[a, i] = v
+                xs.append(x0)
+                ss.append(s)
+                cs.append(c0)
             specs.append((a, i, "salience"))
         if has[a].any():
             rng = game.capability_range[a]
@@ -66,8 +72,11 @@ def sensitivity(game: Game, model: str = "compromise", variant: str = "scholz201
             else:
                 lo, hi = c0[a] * CAPABILITY_FACTORS[0], c0[a] * CAPABILITY_FACTORS[1]
             for v in (lo, hi):
-                c = c0.copy(); c[a] = v
-                xs.append(x0); ss.append(s0); cs.append(c)
+                c = c0.copy()
+                c[a] = v
+                xs.append(x0)
+                ss.append(s0)
+                cs.append(c)
             specs.append((a, -1, "capability"))
     if not specs:
         return Sensitivity(model=model, rows=())

@@ -68,7 +68,7 @@ def number(file: Path | str, text: Any, field: str, line: int | None, *, low: fl
         raise fail(file, f"expected {what}, got {text!r}", field, line) from None
     if isinstance(text, bool) or not math.isfinite(x):
         raise fail(file, f"expected {what}, got {text!r}", field, line)
-    if low is not None and x < low or high is not None and x > high:
+    if (low is not None and x < low) or (high is not None and x > high):
         rng = f"[{low:g}, {high:g}]" if low is not None and high is not None else (
             f">= {low:g}" if low is not None else f"<= {high:g}")
         raise fail(file, f"{text!r} is outside {rng}: expected {what}", field, line)
@@ -128,7 +128,7 @@ def read_text(path: Path) -> str:
 def build(data: dict[str, Any], file: Path | str) -> Scenario:
     """The scenario for ``data`` built by an importer; a problem the importer did not catch is reported
     against the source file rather than as a traceback."""
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # noqa: PLC0415 - pydantic only when a scenario is built
 
     try:
         return Scenario.model_validate(data)
@@ -142,7 +142,7 @@ class Located:
     """A parsed YAML or JSON file and the line of every field path in it."""
 
     def __init__(self, path: Path, fmt: str) -> None:
-        from ..model.load import _line_map, _parse
+        from ..model.load import _line_map, _parse  # noqa: PLC0415 - the loader's line map only when a problem is reported
 
         self.path = path
         text = read_text(path)
@@ -150,7 +150,7 @@ class Located:
         self._lines = _line_map(text)
 
     def line(self, *loc: Any) -> int | None:
-        from ..model.load import _lookup
+        from ..model.load import _lookup  # noqa: PLC0415 - the loader's line map only when a problem is reported
 
         return _lookup(self._lines, tuple(loc))
 

@@ -168,7 +168,8 @@ def _domain_issues(doc: _Doc, ids: Ids) -> list[_Issue]:
                 raise fail(doc.path, f"integer issue {name!r} needs integer lowerbound and upperbound "
                            f"(got {lo_t!r}, {hi_t!r})", f"issue {name}", line) from None
             if hi < lo:
-                raise fail(doc.path, f"integer issue {name!r}: upperbound {hi} < lowerbound {lo}", f"issue {name}", line)
+                raise fail(doc.path, f"integer issue {name!r}: upperbound {hi} < lowerbound {lo}",
+                           f"issue {name}", line)
             size = hi - lo + 1
             if size > MAX_ISSUE_VALUES:
                 raise fail(doc.path, f"integer issue {name!r} has {size:,} values ({lo}..{hi}); accord tabulates "

@@ -201,7 +201,7 @@ def read_geniusweb(path: str | Path) -> Scenario:
         if abs(tot - 1.0) > 1e-6:
             notes.add("weights", f"{name}: weights sum to {tot:g}, normalised to 1")
         rows = []
-        for k, (iname, _, vals) in enumerate(issues):
+        for iname, _, vals in issues:
             if iname not in utils:
                 raise d.fail(f"no utilities for issue {iname!r}", _KEY, "issueUtilities")
             rows.append(_utilities(d, utils[iname], vals, _KEY, "issueUtilities", iname))
@@ -227,7 +227,7 @@ def read_geniusweb(path: str | Path) -> Scenario:
         if reservation is not None:
             actor["reservation"] = reservation
         actors.append(actor)
-        for k, (iname, _, vals) in enumerate(issues):
+        for k, (iname, _, _vals) in enumerate(issues):
             st: dict[str, Any] = {"actor": aid, "issue": iids[k], "salience": w[k] / tot,
                                   "utilities": dict(zip(opt_ids[k], rows[k])),
                                   "provenance": {"source": sid, "quote": f'"{iname}": {weights[iname]}'}}

@@ -59,11 +59,11 @@ def _peek(path: Path) -> Any:
     try:
         if path.stat().st_size > (8 << 20):
             return None
-        import yaml
+        import yaml  # noqa: PLC0415 - yaml only for a file that may be NegMAS YAML
 
         return yaml.load(path.read_text(encoding="utf-8", errors="replace"),
                          Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except Exception:  # noqa: BLE001 - detection never raises
+    except Exception:
         return None
 
 
@@ -288,7 +288,8 @@ def read_negmas(folder: str | Path) -> Scenario:
                        "(imported).",
         "sources": sources,
         "issues": [{"id": iid, "name": n, "kind": kind,
-                    "options": [{"id": o, "label": str(v) if str(v).strip() else "(empty)"} for o, v in zip(oids, vals)]}
+                    "options": [{"id": o, "label": str(v) if str(v).strip() else "(empty)"}
+                                for o, v in zip(oids, vals)]}
                    for iid, (n, kind, vals), oids in zip(iids, issues, opt_ids)],
         "actors": actors, "stances": stances, "assumptions": dict(notes.items),
     }

@@ -1,10 +1,25 @@
 """The scenario language (pydantic models) and its loaders. No numpy here."""
 
 from .audit import Audit, AuditItem, audit
-from .load import (Problem, ScenarioError, bundled, dump, dumps, load, load_text, resolve, scenario_text,
-                   to_data)
-from .schema import (Actor, Forbidden, Interval, Issue, Option, Pause, Process, Provenance, Ratification,
-                     Requires, Round, Scenario, Source, Stance, Term, Triangular)
+from .load import Problem, ScenarioError, bundled, dump, dumps, load, load_text, resolve, scenario_text, to_data
+from .schema import (
+    Actor,
+    Forbidden,
+    Interval,
+    Issue,
+    Option,
+    Pause,
+    Process,
+    Provenance,
+    Ratification,
+    Requires,
+    Round,
+    Scenario,
+    Source,
+    Stance,
+    Term,
+    Triangular,
+)
 from .sources import check_sources
 
 __all__ = [

@@ -13,9 +13,19 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .schema import AUTHOR, Actor, Provenance, Scenario, Stance
+from .schema import (
+    AUTHOR,
+    Actor,
+    Influence,
+    Provenance,
+    Ratification,
+    RatifyProbability,
+    Scenario,
+    Stance,
+    Supermajority,
+)
 
-__all__ = ["Audit", "AuditItem", "ProvenanceSite", "audit", "provenance_sites", "speaker_is_actor"]
+__all__ = ["Audit", "AuditItem", "ProvenanceSite", "audit", "provenance_sites", "speaker_is_actor", "unexplained"]
 
 
 @dataclass(frozen=True)
@@ -80,8 +90,9 @@ class Audit:
     third party, or unnamed); ``inferred``: stances and constraints resting on the analyst's
     inferences; ``judgements``: every number or choice named in an ``assumptions`` mapping;
     ``analyst_options``: options the sources do not name; ``unclassified``: stances and constraints
-    whose provenance has no ``kind`` (``stated``/``reported``/``inferred``). ``stances`` and ``kinds``
-    count the stances of the snapshots too."""
+    whose provenance has no ``kind`` (``stated``/``reported``/``inferred``); ``unexplained``: numbers
+    no source can give (see :func:`unexplained`) that no ``assumptions`` entry gives a reason for.
+    ``stances`` and ``kinds`` count the stances of the snapshots too."""
 
     scenario: str
     not_the_actor: tuple[AuditItem, ...] = ()
@@ -89,6 +100,7 @@ class Audit:
     judgements: tuple[AuditItem, ...] = ()
     analyst_options: tuple[AuditItem, ...] = ()
     unclassified: tuple[AuditItem, ...] = ()
+    unexplained: tuple[AuditItem, ...] = ()
     stances: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
 
@@ -96,7 +108,8 @@ class Audit:
                 ("inferred", "Stances and constraints resting on the analyst's inferences"),
                 ("judgements", "Judgement numbers and choices (assumptions)"),
                 ("analyst_options", "Options the sources do not name (the analyst's additions)"),
-                ("unclassified", "Provenance without a kind (stated, reported or inferred)"))
+                ("unclassified", "Provenance without a kind (stated, reported or inferred)"),
+                ("unexplained", "Judgement numbers with no stated reason (no `assumptions` entry)"))
 
     def counts(self) -> dict[str, int]:
         """How many items each section lists."""
@@ -134,6 +147,59 @@ def _stance_items(scn: Scenario, prefix: str, stances: tuple[Stance, ...], label
             judged.append(AuditItem(where=f"{where}.assumptions.{f}", what=what, actor=s.actor, issue=s.issue,
                                     field=f, text=reason))
     return not_actor, inferred, judged
+
+
+def _explained(field: str, assumptions: dict[str, str]) -> bool:
+    """Whether ``assumptions`` gives a reason for ``field`` (``uncertainty.ideal``): the field itself or
+    a field it belongs to (``uncertainty``)."""
+    parts = field.split(".")
+    return any(".".join(parts[:n]) in assumptions for n in range(1, len(parts) + 1))
+
+
+def unexplained(scn: Scenario) -> list[AuditItem]:
+    """Judgement numbers without a reason: numbers a source cannot give (an actor's ``capability``,
+    ``reservation`` and ``discount``, a stance's ``salience``, every ``uncertainty`` range, a
+    ratification rule's ``opposition``/``probability``, an influence's ``shift``) that are written in
+    the scenario but named in no ``assumptions`` mapping next to them. Defaults the author did not write
+    are not listed; positions (ideals, acceptable sets) are, where a quote may give them, reviewed
+    through the provenance instead.
+
+    A reason may also stand once in the scenario's own ``assumptions`` for a whole class of numbers:
+    ``actors.capability`` (every actor's capability), ``<actor id>.capability`` (one actor's),
+    ``stances.salience`` (every stance's salience) — for inputs transcribed from a published dataset."""
+    out: list[AuditItem] = []
+    top = scn.assumptions
+
+    def check(where: str, what: str, fields: list[str], assumptions: dict[str, str], scopes: tuple[str, ...],
+              **kw: Any) -> None:
+        for f in fields:
+            if not (_explained(f, assumptions) or any(_explained(f"{sc}.{f}", top) for sc in scopes)):
+                out.append(AuditItem(where=f"{where}.{f}", what=what, field=f, **kw))
+
+    for k, a in enumerate(scn.actors):
+        numbers: list[str] = [f for f in ("capability", "reservation", "discount") if f in a.model_fields_set]
+        numbers += [f"uncertainty.{u}" for u in a.uncertainty]
+        check(f"actors[{k}]", f"actor {a.id}", numbers, a.assumptions, ("actors", a.id), actor=a.id)
+
+    def stances(prefix: str, items: tuple[Stance, ...], label: str) -> None:
+        for k, st in enumerate(items):
+            written = ["salience", *(f"uncertainty.{u}" for u in st.uncertainty)]
+            check(f"{prefix}[{k}]", f"{st.actor} on {st.issue}{label}", written, st.assumptions, ("stances",),
+                  actor=st.actor, issue=st.issue)
+
+    stances("stances", scn.stances, "")
+    for k, snap in enumerate(getattr(scn, "snapshots", ())):
+        stances(f"snapshots[{k}].stances", snap.stances, f" (from {snap.date})")
+    for k, c in enumerate(scn.constraints):
+        written: list[str] = []
+        if isinstance(c, Ratification) and isinstance(c.rule, Supermajority):
+            written = ["rule.opposition"]
+        elif isinstance(c, Ratification) and isinstance(c.rule, RatifyProbability):
+            written = ["rule.probability"]
+        elif isinstance(c, Influence) and c.shift is not None:
+            written = ["shift"]
+        check(f"constraints[{k}]", f"constraint {c.id or c.kind}", written, getattr(c, "assumptions", {}), ())
+    return out
 
 
 def audit(scn: Scenario) -> Audit:
@@ -174,4 +240,4 @@ def audit(scn: Scenario) -> Audit:
         key = s.provenance.kind or "unclassified"
         kinds[key] = kinds.get(key, 0) + 1
     return Audit(scn.id, tuple(not_actor), tuple(inferred), tuple(head + judged), tuple(options),
-                 tuple(unclassified), len(every), dict(sorted(kinds.items())))
+                 tuple(unclassified), tuple(unexplained(scn)), len(every), dict(sorted(kinds.items())))

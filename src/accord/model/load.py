@@ -7,11 +7,13 @@ Bundled scenarios load by name from the installed package (``importlib.resources
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -41,7 +43,7 @@ class _HugeInt:
         return f"an integer of {self.digits:,} digits"
 
 
-class _StrictLoader(_BASE):  # type: ignore[misc,valid-type]
+class _StrictLoader(_BASE):
     """A safe loader with the YAML 1.2 core schema: ``true``/``false`` are the only booleans (an
     option named ``no`` or ``off`` stays a string), ``1e3`` is a number, octal is ``0o17`` (``017`` is
     17), dates stay text for the schema to read; duplicate keys are found on the composed node
@@ -106,10 +108,8 @@ def _line_map(text: str) -> dict[tuple[Any, ...], int]:
                 walk(v, path + (i,))
 
     if root is not None:
-        try:
+        with contextlib.suppress(RecursionError):
             walk(root, ())
-        except RecursionError:
-            pass
     return out
 
 
@@ -332,7 +332,8 @@ def _parse_json(text: str, file: str) -> Any:
             found = []
         found = [p for p in found if p.field.split(".")[-1].split("[")[0] == key] or found
         raise ScenarioError(found[:1] or [Problem(file, _nth_line(text, json.dumps(key) + ":", 2), key,
-                                                  f"duplicate key {key!r}; a key may appear once in an object")]) from None
+                                                  f"duplicate key {key!r}; a key may appear once in an "
+                                                  "object")]) from None
     except ValueError as e:  # pragma: no cover - json rejects something else
         raise ScenarioError([Problem(file, None, "", f"invalid JSON: {e}")]) from None
 
@@ -363,8 +364,10 @@ def _parse(text: str, file: str, fmt: str) -> Any:
         raise ScenarioError([Problem(file, line, "", f"invalid YAML: {what}")]) from None
     except yaml.reader.ReaderError as e:
         # libyaml counts the position in UTF-8 bytes, PyYAML in characters
-        before = text.encode("utf-8")[: e.position] if _BASE is not yaml.SafeLoader else text[: e.position]
-        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+        if _BASE is not yaml.SafeLoader:
+            line = text.encode("utf-8")[: e.position].count(b"\n") + 1
+        else:
+            line = text[: e.position].count("\n") + 1
         ch = f"U+{e.character:04X}" if isinstance(e.character, int) else repr(e.character)
         raise ScenarioError([Problem(file, line, "", f"invalid YAML: character {ch} is not allowed")]) from None
     except yaml.YAMLError as e:  # pragma: no cover - other yaml errors carry no mark
@@ -400,7 +403,7 @@ def _bad_scalar(text: str) -> tuple[int | None, str | None]:
         if isinstance(node, yaml.ScalarNode):
             try:
                 loader.construct_object(node, deep=True)
-            except Exception:  # noqa: BLE001 - any failure marks the culprit
+            except Exception:
                 return node.start_mark.line + 1, node.value
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
@@ -573,7 +576,8 @@ def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 
 _Dumper.add_representer(str, _str_repr)
 # quote every string that either YAML 1.1 or 1.2 reads as something else ('1e3', 'yes', '017')
-for _first, _resolvers in list(_LOADER.yaml_implicit_resolvers.items()):
+_RESOLVERS: dict[str, list[tuple[str, Any]]] = _LOADER.yaml_implicit_resolvers  # type: ignore[attr-defined]
+for _first, _resolvers in list(_RESOLVERS.items()):
     for _tag, _regexp in _resolvers:
         _Dumper.add_implicit_resolver(_tag, _regexp, [_first])
 

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Strict, Tag, field_validator,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Strict,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from ..guards import MAX_ACTORS, MAX_GRID_POINTS, MAX_ISSUES, MAX_MAGNITUDE
 
@@ -21,7 +30,7 @@ from ..guards import MAX_ACTORS, MAX_GRID_POINTS, MAX_ISSUES, MAX_MAGNITUDE
 def _not_a_bool(v: Any) -> Any:
     """Numbers are numbers: ``true``/``false`` are not 1 and 0 (a YAML ``salience: true`` is an error)."""
     if isinstance(v, bool):
-        raise ValueError(f"expected a number, got the boolean {str(v).lower()}")  # noqa: TRY004 - pydantic wants ValueError
+        raise ValueError(f"expected a number, got the boolean {str(v).lower()}")
     return v
 
 
@@ -93,7 +102,7 @@ class Provenance(_Frozen):
         return v
 
     @model_validator(mode="after")
-    def _check_kind(self) -> "Provenance":
+    def _check_kind(self) -> Provenance:
         if self.quote is None and self.paraphrase is None:
             raise ValueError("give the verbatim `quote` the stance rests on (or, where no stored text "
                              "backs it, a `paraphrase` of what the source says)")
@@ -148,7 +157,7 @@ class Issue(_Frozen):
     status_quo: Number | str | None = None
 
     @model_validator(mode="after")
-    def _check_kind(self) -> "Issue":
+    def _check_kind(self) -> Issue:
         if self.kind == "continuous":
             missing = [k for k in ("low", "high") if getattr(self, k) is None]
             if missing:
@@ -176,7 +185,7 @@ class Issue(_Frozen):
                                      f"{MAX_GRID_POINTS:,} points (choose a larger step)")
             if self.status_quo is not None and not isinstance(self.status_quo, (int, float)):
                 raise ValueError("status_quo of a continuous issue must be a number")
-            if self.status_quo is not None and not self.low <= self.status_quo <= self.high:  # type: ignore[operator]
+            if self.status_quo is not None and not self.low <= self.status_quo <= self.high:
                 raise ValueError(f"status_quo: {self.status_quo:g} is outside the issue's range "
                                  f"[{self.low:g}, {self.high:g}]")
         else:
@@ -228,7 +237,7 @@ class Triangular(_Frozen):
         return v
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Triangular":
+    def _ordered(self) -> Triangular:
         mode = self.low if self.mode is None else self.mode
         if not (self.low <= mode <= self.high):
             raise ValueError(f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
@@ -242,7 +251,7 @@ class Interval(_Frozen):
     high: Number
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Interval":
+    def _ordered(self) -> Interval:
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         return self
@@ -263,7 +272,7 @@ class AcceptableUncertainty(_Frozen):
     shrink: Annotated[int, Field(ge=0, le=1000)] = 0
 
     @model_validator(mode="after")
-    def _something(self) -> "AcceptableUncertainty":
+    def _something(self) -> AcceptableUncertainty:
         if self.low is None and self.high is None and not self.extend and not self.shrink:
             raise ValueError("give low and/or high (continuous issues) or extend and/or shrink (ordinal issues)")
         if (self.low is not None or self.high is not None) and (self.extend or self.shrink):
@@ -283,7 +292,8 @@ def _range_kind(v: object) -> str:
 
 
 #: A stance's uncertainty entry: a triangular range (ideal, salience) or an acceptable set's bounds.
-StanceRange = Annotated[Union[Annotated[AcceptableUncertainty, Tag("AcceptableUncertainty")], Annotated[Triangular, Tag("Triangular")]],
+StanceRange = Annotated[Annotated[AcceptableUncertainty, Tag("AcceptableUncertainty")]
+                        | Annotated[Triangular, Tag("Triangular")],
                         Discriminator(_range_kind)]
 
 
@@ -295,7 +305,7 @@ class Term(_Frozen):
     penalises it. GENIUS's non-linear ``hyperRectangle`` profiles (ANAC 2014) are sums of such terms.
     The actor's utility is its additive part plus its terms, clipped to [0, 1]."""
 
-    when: dict[Id, Union[Interval, tuple[Union[Number, str], ...]]] = Field(default_factory=dict)
+    when: dict[Id, Interval | tuple[Number | str, ...]] = Field(default_factory=dict)
     value: Number = Field(ge=-1.0, le=1.0)
     provenance: Provenance | None = None
     note: str | None = None
@@ -330,7 +340,7 @@ class Actor(_Frozen):
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _check_role(self) -> "Actor":
+    def _check_role(self) -> Actor:
         if self.constrains is not None and self.role not in ("constituency", "ratifier"):
             raise ValueError("only a constituency or ratifier can constrain a party")
         if self.role in ("constituency", "ratifier") and self.constrains is None:
@@ -357,7 +367,7 @@ class Actor(_Frozen):
         return self.role == "party"
 
 
-Position = Union[Number, str]
+Position = Number | str
 
 
 class Stance(_Frozen):
@@ -399,7 +409,7 @@ class Stance(_Frozen):
         return v
 
     @model_validator(mode="after")
-    def _check_some_preference(self) -> "Stance":
+    def _check_some_preference(self) -> Stance:
         if self.ideal is None and self.utilities is None and self.ranking is None:
             raise ValueError("a stance needs an ideal, utilities or a ranking")
         return self
@@ -413,14 +423,14 @@ class Range(_Frozen):
     high: Number | str | None = None
 
     @model_validator(mode="after")
-    def _some_bound(self) -> "Range":
+    def _some_bound(self) -> Range:
         if self.low is None and self.high is None:
             raise ValueError("a range needs low, high or both")
         return self
 
 
 #: Per issue: the listed positions (option ids or numbers), or a range of them.
-Combination = dict[Id, Union[tuple[Union[Number, str], ...], Range]]
+Combination = dict[Id, tuple[Number | str, ...] | Range]
 
 #: A linear inequality over issues, e.g. ``"centrifuges/1000 + stockpile/500 <= 12"`` (continuous issues
 #: by value, ordinal issues by option index 0..k-1); see :func:`accord.model.linear.parse_linear`.
@@ -439,7 +449,7 @@ class Forbidden(_Frozen):
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
-    def _something(self) -> "Forbidden":
+    def _something(self) -> Forbidden:
         if not self.combination and not self.linear:
             raise ValueError("a forbidden constraint needs a `combination`, `linear` inequalities or both")
         return self
@@ -460,7 +470,7 @@ class Requires(_Frozen):
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
-    def _something(self) -> "Requires":
+    def _something(self) -> Requires:
         if not self.then and not self.linear:
             raise ValueError("a requires constraint needs `then`, `linear` inequalities or both")
         return self
@@ -518,8 +528,8 @@ def _rule_tag(v: Any) -> str | None:
 
 
 RatificationRule = Annotated[
-    Union[Annotated[Literal["veto"], Tag("rule-veto")], Annotated[Supermajority, Tag("rule-supermajority")],
-          Annotated[RatifyProbability, Tag("rule-probability")]],
+    Annotated[Literal["veto"], Tag("rule-veto")] | Annotated[Supermajority, Tag("rule-supermajority")]
+    | Annotated[RatifyProbability, Tag("rule-probability")],
     Discriminator(_rule_tag, custom_error_type="rule",
                   custom_error_message="write veto, {supermajority: 2/3, opposition: 0.55} or {probability: 0.4}"),
 ]
@@ -563,14 +573,14 @@ class Influence(_Frozen):
     assumptions: dict[str, NonEmptyStr] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _one(self) -> "Influence":
+    def _one(self) -> Influence:
         if (self.shift is None) == (not self.add):
             raise ValueError("an influence gives either `shift` (issue units towards the actor's ideal) or "
                              "`add` (options the target comes to accept)")
         return self
 
 
-Constraint = Annotated[Union[Forbidden, Requires, Ratification, Influence], Field(discriminator="kind")]
+Constraint = Annotated[Forbidden | Requires | Ratification | Influence, Field(discriminator="kind")]
 
 
 class Snapshot(_Frozen):
@@ -606,7 +616,7 @@ class Round(_Frozen):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Round":
+    def _ordered(self) -> Round:
         if self.end is not None and self.end < self.start:
             raise ValueError("end is before start")
         return self
@@ -622,7 +632,7 @@ class Pause(_Frozen):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Pause":
+    def _ordered(self) -> Pause:
         if self.end < self.start:
             raise ValueError("end is before start")
         return self
@@ -726,7 +736,7 @@ class Scenario(_Frozen):
 
     # -- cross references ------------------------------------------------------------------
     @model_validator(mode="after")
-    def _check_references(self) -> "Scenario":
+    def _check_references(self) -> Scenario:
         errors: list[str] = []
         issues = {i.id: i for i in self.issues}
         actors = {a.id: a for a in self.actors}
@@ -768,6 +778,14 @@ class Scenario(_Frozen):
                     errors.append(f"{where}: a second stance of {s.actor!r} on {s.issue!r}{again}")
                 seen.add((s.actor, s.issue))
                 prov(where, s.provenance)
+                p, actor = s.provenance, actors.get(s.actor)
+                if (p.kind == "stated" and actor is not None and p.speaker is not None and p.speaker != AUTHOR
+                        and p.speaker not in (actor.id, actor.name, *actor.people)):
+                    known = ", ".join(repr(x) for x in (actor.name, *actor.people))
+                    errors.append(f"{where}.provenance.speaker: kind `stated` means {s.actor!r} says it, but "
+                                  f"{p.speaker!r} is not the actor or one of its people ({known}); add the "
+                                  f"speaker to actor {s.actor!r}'s `people`, or use kind `reported` (someone "
+                                  "reports the actor's position)")
                 errors.extend(_check_stance(where, s, issues[s.issue]))
 
         stances("stances", self.stances, "")
@@ -918,12 +936,12 @@ def _check_uncertainty(where: str, s: Stance, issue: Issue) -> list[str]:
     """Each key of a stance's ``uncertainty`` holds the right kind of range for its issue."""
     errs: list[str] = []
     for key in ("ideal", "salience"):
-        if isinstance(s.uncertainty.get(key), AcceptableUncertainty):  # type: ignore[call-overload]
+        if isinstance(s.uncertainty.get(key), AcceptableUncertainty):
             errs.append(f"{where}.uncertainty.{key}: expected a range {{low, high, mode}}")
-    u = s.uncertainty.get("salience")  # type: ignore[call-overload]
-    if isinstance(u, Triangular) and not (0 <= u.low and u.high <= 1):
+    u = s.uncertainty.get("salience")
+    if isinstance(u, Triangular) and not (u.low >= 0 and u.high <= 1):
         errs.append(f"{where}.uncertainty.salience: [{u.low}, {u.high}] is outside [0, 1]")
-    acc = s.uncertainty.get("acceptable")  # type: ignore[call-overload]
+    acc = s.uncertainty.get("acceptable")
     if acc is None:
         return errs
     w = f"{where}.uncertainty.acceptable"
@@ -1003,7 +1021,7 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
             elif not (issue.low <= s.acceptable.low and s.acceptable.high <= issue.high):  # type: ignore[operator]
                 errs.append(f"{where}.acceptable: [{s.acceptable.low}, {s.acceptable.high}] is outside "
                             f"the issue's range [{issue.low}, {issue.high}]")
-        u = s.uncertainty.get("ideal")  # type: ignore[call-overload]
+        u = s.uncertainty.get("ideal")
         if isinstance(u, Triangular) and not (issue.low <= u.low and u.high <= issue.high):  # type: ignore[operator]
             errs.append(f"{where}.uncertainty.ideal: [{u.low}, {u.high}] is outside the issue's range")
     else:
@@ -1035,10 +1053,10 @@ def _check_stance(where: str, s: Stance, issue: Issue) -> list[str]:
                 errs.append(f"{where}.ranking: {', '.join(map(repr, missing))} not ranked; rank every option")
         if issue.kind == "categorical" and s.utilities is None and s.ranking is None:
             errs.append(f"{where}: a categorical issue has no order; give utilities or a ranking")
-        u = s.uncertainty.get("ideal")  # type: ignore[call-overload]
+        u = s.uncertainty.get("ideal")
         if u is not None and issue.kind == "categorical":
             errs.append(f"{where}.uncertainty.ideal: a categorical issue has no numeric position")
-        elif isinstance(u, Triangular) and not (0 <= u.low and u.high <= len(opts) - 1):
+        elif isinstance(u, Triangular) and not (u.low >= 0 and u.high <= len(opts) - 1):
             errs.append(f"{where}.uncertainty.ideal: on an ordinal issue give option indices 0..{len(opts) - 1}")
     return errs
 
@@ -1053,7 +1071,7 @@ def _check_range(where: str, r: Range, issue: Issue) -> list[str]:
     if not errs and r.low is not None and r.high is not None:
         lo = issue.option_ids.index(r.low) if isinstance(r.low, str) else r.low
         hi = issue.option_ids.index(r.high) if isinstance(r.high, str) else r.high
-        if lo > hi:  # type: ignore[operator]
+        if lo > hi:
             errs.append(f"{where}: low {r.low!r} comes after high {r.high!r}")
     return errs
 

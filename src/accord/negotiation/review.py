@@ -131,7 +131,7 @@ def review(game: Game, transcript: Mapping[str, Any]) -> SessionReview:
     t = _first(transcript)
     events = t.get("events")
     if not isinstance(events, Sequence):
-        raise ValueError("the transcript has no event list")  # noqa: TRY004 - bad input data, as the other checks
+        raise ValueError("the transcript has no event list")
     players = _players(game, t)
     geo = geometry(game, tuple(players))
     exact = bool(geo.exact)

@@ -2,7 +2,7 @@
 
 Both documents are rendered by jinja2 templates (``report/templates/``) from one *view*: the brief's
 data arranged into sections. Every number in the view is a :class:`Num` that points into the data by
-path (``"analysis/nash/utilities/0"``) and is formatted by :func:`~accord.report.results.format_number`;
+path (``"analysis/nash/utilities/0"``) and is formatted by :func:`~accord.words.format_number`;
 in HTML it renders as ``<data value=… data-path=…>`` so a test can check each shown number against
 ``brief.json``, in Markdown as plain text.
 
@@ -19,16 +19,19 @@ import html
 import io
 import json
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from .. import __version__
 from ..escape import filename, markdown, markdown_code, plain, tree
+from ..forecast.cycles import moving_text
 from ..forecast.models import MODELS
+from ..version import __version__
+from ..words import format_number
+from .data import BriefData
 from .figures import FigureSpec, main_parties, render_figures
 from .output import MARKER, BriefExists, BriefOutputError, check_output, write_output
-from .results import BriefData, format_number
 
 __all__ = ["Num", "lookup", "build_view", "render_html", "render_markdown", "write_brief", "BriefExists",
            "BriefOutputError", "MARKER", "WrittenBrief", "check_output", "figure_file"]
@@ -82,7 +85,7 @@ def _value_label(d: dict, issue_id: str, value: Any) -> str:
         if isinstance(value, str) and value in iss["options"]:
             return iss["tick_labels"][iss["options"].index(value)]
         if isinstance(value, (int, float)) and 0 <= round(value) < len(iss["tick_labels"]):
-            return iss["tick_labels"][int(round(value))]
+            return iss["tick_labels"][round(value)]
         return str(value)
     return format_number(value) + (f" {iss['unit']}" if iss.get("unit") else "")
 
@@ -221,14 +224,16 @@ def _concessions(d: dict) -> dict:
     an = d.get("analysis") or {}
     allc = an.get("concessions") or []
     words = an.get("concession_words") or []
-    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate(((an.get("robustness") or {}).get("concessions") or []))}
+    rob_conc = (an.get("robustness") or {}).get("concessions") or []
+    rob = {(c.get("issue"), c.get("rank")): (k, c) for k, c in enumerate(rob_conc)}
     rows = []
     for k, c in enumerate(allc):
         issue = _issue(d, c.get("issue") or "")
         short = words[k]["short"] if k < len(words) else str(c.get("text") or "")
         movers = [_name(d, x.get("actor", "")) for x in c.get("concessions") or []]
         hit = rob.get((c.get("issue"), c.get("rank")))
-        rows.append({"issue": issue["name"] if issue else "reservations", "rank": Num(d, f"analysis/concessions/{k}/rank"),
+        rows.append({"issue": issue["name"] if issue else "reservations",
+                     "rank": Num(d, f"analysis/concessions/{k}/rank"),
                      "first": c.get("rank", 1) == 1, "short": short, "who": _join(movers),
                      "cost": Num(d, f"analysis/concessions/{k}/cost"),
                      "text": str(c.get("text") or "").rstrip(".") + ".",
@@ -241,16 +246,29 @@ def _concessions(d: dict) -> dict:
         z = after.get("zopa") or {}
         opens = ("Even all of the cheapest concessions together leave no package acceptable to every needed actor."
                  if z.get("empty", True) else
-                 f"Together the cheapest concessions open a zone of possible agreement: {(after.get('reach') or {}).get('text')}.")
+                 f"Together the cheapest concessions open a zone of possible agreement: "
+                 f"{(after.get('reach') or {}).get('text')}.")
     return {"rows": rows, "first": [r for r in rows if r["first"]], "opens": opens,
             "cost_model": an.get("cost_model") or "", "draws": (an.get("robustness") or {}).get("draws")}
 
 
 def _advice(d: dict) -> list[dict]:
-    """What each party can ask for and must give."""
-    return [{"name": a["name"], "colour": next((x["colour"] for x in d["actors"] if x["id"] == a["actor"]), None),
-             "asks": a["asks"], "gives": a["gives"], "note": (a.get("detail") or {}).get("holds_note")}
-            for a in d.get("advice") or []]
+    """What each party can ask for and must give; the ideals it can hold out for in one item
+    ("its ideals on A (a), B (b) and C (c)") so that the summary stays short."""
+    out = []
+    for a in d.get("advice") or []:
+        detail = a.get("detail") or {}
+        holds = [f"{(_issue(d, h['issue']) or {}).get('name', h['issue'])} ({_value_label(d, h['issue'], h['value'])})"
+                 for h in detail.get("holds") or []]
+        asks = [x for x in a["asks"] if not x.startswith(("its ideal on ", "a trade with "))]
+        if holds:
+            asks.append(f"its ideal{'s' if len(holds) > 1 else ''} on {_join(holds)}")
+        asks += [x for x in a["asks"] if x.startswith("a trade with ")]
+        colour = next((x["colour"] for x in d["actors"] if x["id"] == a["actor"]), None)
+        out.append({"name": a["name"], "colour": colour,
+                    "asks": asks, "gives": a["gives"], "note": detail.get("holds_note")})
+    return out
+
 
 
 #: How the brief names the judgement fields of the screen.
@@ -286,13 +304,15 @@ def _robustness(d: dict, top: int = 10) -> dict | None:
     for actor, per in (rob.get("blockers") or {}).items():
         for iss_id in per:
             name = "its reservation" if iss_id == "(reservation)" else (_issue(d, iss_id) or {}).get("name", iss_id)
-            rows.append({"what": f"{_name(d, actor)} blocks on {name}", "share": Num(d, f"{base}/blockers/{actor}/{iss_id}")})
+            rows.append({"what": f"{_name(d, actor)} blocks on {name}",
+                         "share": Num(d, f"{base}/blockers/{actor}/{iss_id}")})
     if rob.get("all_concessions_open") is not None:
         rows.append({"what": "The cheapest concessions together open a zone of agreement",
                      "share": Num(d, f"{base}/all_concessions_open")})
     fc = d.get("forecast") or {}
     if fc.get("feasible_share") is not None:
-        rows.append({"what": "The forecast package is one every needed actor accepts", "share": Num(d, "forecast/feasible_share")})
+        rows.append({"what": "The forecast package is one every needed actor accepts",
+                     "share": Num(d, "forecast/feasible_share")})
     judgements = []
     for k, r in enumerate((rob.get("sensitivity") or [])[:top]):
         iss = _issue(d, r.get("issue") or "")
@@ -300,8 +320,11 @@ def _robustness(d: dict, top: int = 10) -> dict | None:
                            "field": _FIELD.get(r["field"], r["field"]),
                            "low": r.get("low"), "high": r.get("high"), "flips": _flip_words(d, r.get("flips") or []),
                            "index": Num(d, f"{base}/sensitivity/{k}/index") if r.get("index") is not None else None})
+    flipping = [j for j, r in zip(judgements, rob.get("sensitivity") or []) if r.get("flips")]
     return {"draws": Num(d, f"{base}/draws"), "seed": Num(d, f"{base}/seed"), "rows": rows,
-            "judgements": judgements, "varied": len(rob.get("varied") or [])}
+            "judgements": judgements, "varied": len(rob.get("varied") or []),
+            "challenge": flipping[:3], "screened": len(rob.get("sensitivity") or []),
+            "fixed": len(rob.get("fixed") or [])}
 
 
 def _join(xs: Sequence[str]) -> str:
@@ -320,9 +343,10 @@ def _forecast(d: dict) -> dict | None:
         return None
     rows = []
     cond = fc.get("conditional") or None
-    models = [m for m in (d.get("models") or {})]
+    models = list(d.get("models") or {})
     median = any((f or {}).get("estimate") == "median" for f in (fc.get("issues") or {}).values())
-    cycles = []
+    cycles: list[str] = []
+    dynamics: list[str] = []  # per model: cycles and paths still moving after the last round
     for iss in d["issues"]:
         f = (fc.get("issues") or {}).get(iss["id"])
         if f is None:
@@ -341,17 +365,24 @@ def _forecast(d: dict) -> dict | None:
         interval_label = None
         if iv and iss["kind"] != "continuous" and all(_is_num(x) for x in iv):
             lo, hi = (_value_label(d, iss["id"], x) for x in iv)
-            interval_label = lo if lo == hi else f"{lo} to {hi}"
+            interval_label = None if iv[0] == iv[1] else (lo if lo == hi else f"{lo} to {hi}")
         probs = sorted(((o, p) for o, p in (f.get("probabilities") or {}).items()), key=lambda op: -(op[1] or 0))
         probs_v = [{"label": _value_label(d, iss["id"], o), "p": Num(d, f"{base}/probabilities/{o}")}
                    for o, _ in probs[:3]]
         by_model = []
         for m in models:
             x = ((d.get("models") or {}).get(m) or {}).get(iss["id"]) or {}
-            txt = _value_label(d, iss["id"], x.get("position") if iss["kind"] == "ordinal" and _is_num(x.get("position"))
+            txt = _value_label(d, iss["id"], x.get("position")
+                               if iss["kind"] == "ordinal" and _is_num(x.get("position"))
                                else x.get("forecast")) if x else "—"
             if x.get("cycle"):
                 txt += f" (cycle of {x['cycle']['period']})"
+                dynamics.append(f"{model_label(m)}: {_cycle_words(d, iss, x['cycle'])}")
+            elif (x.get("settling") or {}).get("state") == "moving":
+                txt += " (still moving)"
+                unit = (iss.get("unit") or "") if iss["kind"] == "continuous" else "options"
+                dynamics.append(f"{model_label(m)}: on {iss['name']} the forecast is "
+                                f"{moving_text(x['settling'], unit)}")
             by_model.append(txt)
         label = _value_label(d, iss["id"], f.get("position") if iss["kind"] == "ordinal" and _is_num(f.get("position"))
                              else value)
@@ -359,21 +390,23 @@ def _forecast(d: dict) -> dict | None:
         point_label = _value_label(d, iss["id"], point) if point is not None else None
         cond_label = _value_label(d, iss["id"], cond["package"].get(iss["id"])) if cond else None
         if f.get("cycle"):
-            c = f["cycle"]
-            states = [_value_label(d, iss["id"], x) if iss["kind"] != "ordinal" else _value_label(d, iss["id"], x)
-                      for x in c["states"]]
-            cycles.append(f"{iss['name']}: from round {c['since_round']} the rounds cycle through {len(states)} "
-                          f"states ({' → '.join(states)}); the forecast is their mean")
+            cycles.append(f"{model_label(fc.get('model') or '')}: {_cycle_words(d, iss, f['cycle'])}")
+        elif (f.get("settling") or {}).get("state") == "moving":
+            unit = (iss.get("unit") or "") if iss["kind"] == "continuous" else "options"
+            cycles.append(f"{model_label(fc.get('model') or '')}: on {iss['name']} the forecast is "
+                          f"{moving_text(f['settling'], unit)}")
         rows.append({"issue": iss["name"], "label": label, "value": num, "point": point_label,
                      "conditional": cond_label, "changed": cond_label is not None and cond_label != label,
                      "interval": interval, "interval_label": interval_label, "probabilities": probs_v,
+                     "flat": bool(interval) and iv[0] == iv[1],
                      "unit": iss.get("unit") or "", "kind": iss["kind"], "by_model": by_model})
     feas = fc.get("feasibility") or {}
     by_model_feasible = []
     for m in models:
         mf = ((d.get("models") or {}).get(m) or {}).get("_feasibility") or {}
         n = len(mf.get("reasons") or [])
-        by_model_feasible.append("yes" if mf.get("feasible") else (f"no ({n} reason{'s' if n != 1 else ''})" if mf else "—"))
+        by_model_feasible.append("yes" if mf.get("feasible")
+                                 else (f"no ({n} reason{'s' if n != 1 else ''})" if mf else "—"))
     model = fc.get("model")
     return {"model": model, "model_label": model_label(model) if model else "", "rows": rows, "models": models,
             "model_labels": [model_label(m) for m in models], "median": median,
@@ -382,7 +415,18 @@ def _forecast(d: dict) -> dict | None:
             "feasible_share": Num(d, "forecast/feasible_share") if fc.get("feasible_share") is not None else None,
             "conditional": cond, "conditional_where": (cond or {}).get("where"),
             "conditional_concessions": (cond or {}).get("concessions") or [],
-            "by_model_feasible": by_model_feasible, "cycles": cycles}
+            "by_model_feasible": by_model_feasible, "cycles": cycles, "dynamics": dynamics}
+
+
+def _cycle_words(d: dict, iss: dict, c: dict) -> str:
+    """A cycle of a dynamic model's rounds in words: its states and that the forecast is their mean,
+    or, where the actors' positions cycle but the median does not move, that it stays put."""
+    states = [_value_label(d, iss["id"], x) for x in c["states"]]
+    if len(set(states)) == 1:
+        return (f"on {iss['name']} the actors' positions cycle with period {c['period']} from round "
+                f"{c['since_round']} while the forecast stays at {states[0]}")
+    return (f"on {iss['name']} from round {c['since_round']} the rounds cycle through {len(states)} states "
+            f"({' → '.join(states)}); the forecast is their mean")
 
 
 def _is_num(x: Any) -> bool:
@@ -547,7 +591,6 @@ def build_view(data: BriefData | dict, figures: Sequence[FigureSpec]) -> dict:
         "simulations": _simulations(d),
         "assumptions": _assumptions(d),
         "caveats": d["caveats"],
-        "layers": d["layers"],
         "settings": d["settings"],
     }
 
@@ -582,7 +625,8 @@ def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
                                  for x in view["stances"]])
     z = view.get("zopa")
     if z and z["rows"]:
-        out["zopa-table"] = (["Issue", "Positions every needed actor accepts"], [[r["issue"], r["text"]] for r in z["rows"]])
+        out["zopa-table"] = (["Issue", "Positions every needed actor accepts"],
+                             [[r["issue"], r["text"]] for r in z["rows"]])
     c = view.get("concessions") or {}
     if c.get("rows"):
         head = ["Issue", "Rank", "Concession", "Detail", "Cost"]
@@ -596,7 +640,8 @@ def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
         out["robustness-table"] = (["Finding", "Share of draws"], [[r["what"], r["share"]] for r in rob["rows"]])
         if rob["judgements"]:
             out["judgements-table"] = (["Actor", "Issue", "Judgement", "Low", "High", "Flips", "Index"],
-                                       [[j["actor"], j["issue"], j["field"], j["low"], j["high"], j["flips"], j["index"]]
+                                       [[j["actor"], j["issue"], j["field"], j["low"], j["high"], j["flips"],
+                                         j["index"]]
                                         for j in rob["judgements"]])
     sol = view.get("solutions")
     if sol:

@@ -3,8 +3,7 @@
 :func:`compare_scenarios` says what changed in the inputs — actors and issues added or removed,
 stances whose ideal, salience or acceptable set moved, constraints added or dropped — and what that
 changed in the results: the ZOPA per issue, whether there is one at all, the blocking issues and the
-forecast per issue. Results come from the analysis and forecast layers (run once per version); a layer
-that is not installed is noted, never guessed.
+forecast per issue. Results come from the analysis and forecast layers, run once per version.
 """
 
 from __future__ import annotations
@@ -15,10 +14,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .. import guards
+from ..analysis.analyze import analyze
+from ..forecast import forecast
 from ..game import compile_scenario
+from ..jsonable import plain
 from ..model.schema import Interval, Scenario, Stance
 from ..model.timeline import states
-from .results import format_number, plain
+from ..words import format_number
 
 __all__ = ["ScenarioDiff", "compare_scenarios", "timeline"]
 
@@ -45,7 +47,6 @@ class ScenarioDiff:
     constraints_added: list[str] = field(default_factory=list)
     constraints_removed: list[str] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -66,7 +67,8 @@ class ScenarioDiff:
         inputs += [f"{c['actor']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}" for c in self.actors_changed]
         inputs += [f"issue added: {i}" for i in self.issues_added]
         inputs += [f"issue removed: {i}" for i in self.issues_removed]
-        inputs += [f"issue {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}" for c in self.issues_changed]
+        inputs += [f"issue {c['issue']}: {c['field']} {_v(c['before'])} → {_v(c['after'])}"
+                   for c in self.issues_changed]
         stances = [f"{s['actor']} on {s['issue']}: new stance" for s in self.stances_added]
         stances += [f"{s['actor']} on {s['issue']}: stance dropped" for s in self.stances_removed]
         stances += [f"{c['actor']} on {c['issue']}: restated, “{c['after']}”" if c["field"] == "restated" else
@@ -96,13 +98,14 @@ class ScenarioDiff:
                 else ""))
         conc = r.get("concessions")
         if conc:
-            res.append("cheapest concessions: " + ("; ".join(conc[0]) or "none") + " → " + ("; ".join(conc[1]) or "none"))
+            res.append("cheapest concessions: " + ("; ".join(conc[0]) or "none") + " → "
+                       + ("; ".join(conc[1]) or "none"))
         fc = r.get("forecast")
         if fc:
             for issue, (before, after) in fc["issues"].items():
                 res.append(f"forecast on {issue}: {_v(before)} → {_v(after)}")
         return [("Actors and issues", inputs), ("Stances", stances), ("Constraints", cons),
-                ("Results", res + self.notes)]
+                ("Results", res)]
 
 
 def _v(x: Any) -> str:
@@ -154,8 +157,8 @@ def _inputs(a: Scenario, b: Scenario, diff: ScenarioDiff) -> None:
     as_, bs = {(s.actor, s.issue): s for s in a.stances}, {(s.actor, s.issue): s for s in b.stances}
     diff.stances_added = [{"actor": k[0], "issue": k[1]} for k in bs if k not in as_]
     diff.stances_removed = [{"actor": k[0], "issue": k[1]} for k in as_ if k not in bs]
-    for k in [k for k in as_ if k in bs]:
-        x, y = as_[k], bs[k]
+    for key in [key for key in as_ if key in bs]:
+        x, y = as_[key], bs[key]
         pairs = {"ideal": (x.ideal, y.ideal), "salience": (x.salience, y.salience),
                  "acceptable": (_acceptable(x), _acceptable(y)), "utilities": (x.utilities, y.utilities),
                  "ranking": (list(x.ranking) if x.ranking else None, list(y.ranking) if y.ranking else None),
@@ -164,10 +167,10 @@ def _inputs(a: Scenario, b: Scenario, diff: ScenarioDiff) -> None:
         for f, (before, after) in pairs.items():
             if not _same(before, after):
                 moved = True
-                diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": f, "before": before,
+                diff.stances_changed.append({"actor": key[0], "issue": key[1], "field": f, "before": before,
                                              "after": after})
         if not moved and x.provenance != y.provenance:  # the same stance, restated on a new source
-            diff.stances_changed.append({"actor": k[0], "issue": k[1], "field": "restated",
+            diff.stances_changed.append({"actor": key[0], "issue": key[1], "field": "restated",
                                          "before": x.provenance.text, "after": y.provenance.text})
     ac = {c.reason for c in a.constraints}
     bc = {c.reason for c in b.constraints}
@@ -178,20 +181,8 @@ def _inputs(a: Scenario, b: Scenario, diff: ScenarioDiff) -> None:
 def _results(scn: Scenario) -> dict[str, Any]:
     """The results a comparison reads for one version: analysis (ZOPA, blocking) and forecast."""
     game = compile_scenario(scn)
-    out: dict[str, Any] = {"analysis": None, "forecast": None, "missing": []}
-    try:
-        from ..analysis import analyze  # noqa: PLC0415
-    except ImportError:
-        out["missing"].append("analysis")
-    else:
-        out["analysis"] = plain(analyze(game).to_dict())
-    try:
-        from ..forecast import forecast  # noqa: PLC0415
-    except ImportError:
-        out["missing"].append("forecast")
-    else:
-        out["forecast"] = plain(forecast(game, model="compromise", draws=0, seed=0).to_dict())
-    return out
+    return {"analysis": plain(analyze(game).to_dict()),
+            "forecast": plain(forecast(game, model="compromise", draws=0, seed=0).to_dict())}
 
 
 def compare_scenarios(a: Scenario, b: Scenario) -> ScenarioDiff:
@@ -224,8 +215,6 @@ def timeline(scn: Scenario, until: str | dt.date | None = None) -> list[dict[str
 def _compare(a: Scenario, b: Scenario, ra: dict[str, Any], rb: dict[str, Any]) -> ScenarioDiff:
     diff = ScenarioDiff(a.id, b.id, a.title, b.title)
     _inputs(a, b, diff)
-    for layer in sorted(set(ra["missing"]) | set(rb["missing"])):
-        diff.notes.append(f"the {layer} layer is not installed: its results are not compared")
     if ra["analysis"] and rb["analysis"]:
         za, zb = ra["analysis"]["zopa"], rb["analysis"]["zopa"]
         issues = {}

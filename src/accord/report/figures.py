@@ -1,4 +1,4 @@
-"""Figures of a brief, drawn from :class:`~accord.report.results.BriefData` as inline SVG strings.
+"""Figures of a brief, drawn from :class:`~accord.report.data.BriefData` as inline SVG strings.
 
 Each function takes the brief's data (``BriefData.to_dict()``) and returns a :class:`FigureSpec`
 or ``None`` when the data it needs is missing. Figures use matplotlib ``Figure`` objects directly
@@ -8,6 +8,7 @@ the SVG ids are salted per figure so that several figures can sit inline in one 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
@@ -15,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from ..words import format_number
 from .palette import NEUTRAL
-from .results import format_number
 
 __all__ = [
     "DECOR",
@@ -31,7 +34,7 @@ __all__ = [
     "zopa_bars",
 ]
 
-_RC = {
+_RC: Any = {  # matplotlib types its keys as a Literal of every rc name (from 3.10)
     "svg.fonttype": "none",
     "text.parse_math": False,  # user text with $...$ is text, never matplotlib mathtext
     "font.size": 8.5,
@@ -62,6 +65,7 @@ class FigureSpec:
     series: tuple[str, ...] = ()
     legend: tuple[str, ...] = ()
     unlabelled: int = 0
+    marks: tuple[tuple[str, float, float], ...] = ()
 
 
 #: ``gid`` of artists that draw no data (guides, row annotations): exempt from the legend rule.
@@ -96,13 +100,27 @@ def audit(fig: Any) -> tuple[tuple[str, ...], tuple[str, ...], int]:
     return tuple(dict.fromkeys(series)), tuple(dict.fromkeys(legend)), unlabelled
 
 
+def single_marks(fig: Any) -> tuple[tuple[str, float, float], ...]:
+    """``(label, x, y)`` of every labelled series that draws one point (a solution's star, the
+    disagreement point's square), in data coordinates: what the figure says a named point is, to be
+    checked against the tables that name it too."""
+    out = []
+    for ax in fig.axes:
+        for art in ax.collections:
+            lab = str(art.get_label())
+            offsets: Any = getattr(art, "get_offsets", lambda: [])()
+            if not lab.startswith("_") and len(offsets) == 1:
+                out.append((lab, float(offsets[0][0]), float(offsets[0][1])))
+    return tuple(out)
+
+
 def _spec(fig: Any, fid: str, title: str, caption: str) -> FigureSpec:
     series, legend, unlabelled = audit(fig)
-    return FigureSpec(fid, title, caption, _to_svg(fig, fid), series, legend, unlabelled)
+    return FigureSpec(fid, title, caption, _to_svg(fig, fid), series, legend, unlabelled, single_marks(fig))
 
 
 def _to_svg(fig: Any, salt: str) -> str:
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt}):
@@ -119,7 +137,7 @@ def _to_svg(fig: Any, salt: str) -> str:
 
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     return Figure(figsize=(width, height), dpi=72)
 
@@ -154,8 +172,6 @@ def main_parties(d: dict) -> list[str]:
     """The two actors a 2-D utility figure shows: of the analysis's parties (role ``party`` first),
     the pair whose utilities are most opposed along the efficient frontier (the core conflict);
     without a frontier, the two most capable."""
-    import numpy as np
-
     an = d.get("analysis") or {}
     parties = list(an.get("parties") or [])
     role = {a["id"]: a["role"] for a in d["actors"]}
@@ -185,8 +201,8 @@ def main_parties(d: dict) -> list[str]:
 # -- issue lines ---------------------------------------------------------------------------------
 def _proxy(kind: str, **kw: Any) -> Any:
     """A legend handle drawn in neutral grey (the series it names is drawn in the actors' colours)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.lines import Line2D  # noqa: PLC0415 - matplotlib only when figures are drawn
+    from matplotlib.patches import Patch  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     if kind == "patch":
         return Patch(**kw)
@@ -209,7 +225,7 @@ def issue_line(d: dict, k: int) -> FigureSpec | None:
     acceptable set (a bar; a dotted line where it accepts anything), the status quo (dashed) and the
     forecast with its interval and the forecast conditional on agreement. Actors are named on the
     rows; the legend names every kind of mark."""
-    from matplotlib.collections import LineCollection
+    from matplotlib.collections import LineCollection  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     issue = d["issues"][k]
     rows = issue["positions"]
@@ -360,7 +376,7 @@ def zopa_bars(d: dict) -> FigureSpec | None:
     acceptable sets of actors whose consent is needed (dotted where an actor accepts any position),
     the green band the overlap (the issue's ZOPA); a red cross marks an issue with no overlap. The
     range's ends are written under each row; the legend names the actors and each kind of mark."""
-    from matplotlib.collections import LineCollection
+    from matplotlib.collections import LineCollection  # noqa: PLC0415 - matplotlib only when figures are drawn
 
     if not d.get("analysis"):
         return None
@@ -481,8 +497,10 @@ def utility_space(d: dict) -> FigureSpec | None:
     if not agreeable and after.get("frontier") and after.get("parties") == parties:
         x, y = _xy(after["frontier"], ix)
         ax.scatter(x, y, s=24, color="#009E73", marker="h", label="agreeable after the cheapest concessions", zorder=2)
-        source, note = after, " (after concessions)"
-    marks = [("nash", "Nash", "*", "#0072B2", 200), ("kalai_smorodinsky", "Kalai–Smorodinsky", "P", "#CC79A7", 90)]
+        source, note = after, " (after the cheapest concessions)"
+    # the same names as the brief's table of bargaining solutions: one name, one package
+    marks = [("nash", "Nash bargaining solution", "*", "#0072B2", 200),
+             ("kalai_smorodinsky", "Kalai–Smorodinsky", "P", "#CC79A7", 90)]
     if source is an:
         marks.append(("egalitarian", "Egalitarian", "^", "#E69F00", 60))
     for key, label, m, c, size in marks:
@@ -522,7 +540,8 @@ def utility_space(d: dict) -> FigureSpec | None:
            "up and right is better for both. Light dots are efficient packages if nobody's acceptable set "
            "counted, dark (or green) dots the packages every needed actor accepts (or would, after the cheapest "
            "concessions). The star is the Nash bargaining solution, the plus Kalai–Smorodinsky, the square the "
-           "disagreement point (each party's reservation, else the value of its no-deal positions); open markers are simulated agreements or, where talks failed, the last text on the table.")
+           "disagreement point (each party's reservation, else the value of its no-deal positions); open "
+           "markers are simulated agreements or, where talks failed, the last text on the table.")
     return _spec(fig, "utility-space", "Utility space", cap)
 
 
@@ -640,11 +659,11 @@ def simulation_by_format(d: dict) -> FigureSpec | None:
 
 def render_figures(d: dict, progress: Callable[[str], None] | None = None) -> list[FigureSpec]:
     """All figures of a brief, in reading order; figures whose data is missing are left out."""
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 - matplotlib only when figures are drawn
 
-    tick = progress or (lambda _s: None)
+    tick: Callable[[str], None] = progress or (lambda _s: None)
     jobs: list[tuple[str, Callable[[], FigureSpec | None]]] = [
-        (f"figure: {iss['id']}", (lambda k=k: issue_line(d, k))) for k, iss in enumerate(d["issues"])]
+        (f"figure: {iss['id']}", functools.partial(issue_line, d, k)) for k, iss in enumerate(d["issues"])]
     jobs += [("figure: zopa", lambda: zopa_bars(d)), ("figure: utility space", lambda: utility_space(d)),
              ("figure: trajectories", lambda: trajectories(d)), ("figure: simulation", lambda: simulation_by_format(d))]
     out = []

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, guards
+from .. import guards
+from ..version import __version__
 from .jobs import run_chunk
 from .plan import Plan, make_plan
 from .schedulers import DEFAULT_CONNECT_TIMEOUT, Pool, check_scheduler, open_pool
@@ -59,7 +60,7 @@ def plan_sweep(spec: str | Path | SweepSpec | dict[str, Any]) -> Plan:
     elif isinstance(spec, SweepSpec):
         s, src = spec, SpecSource("<sweep>")
     else:
-        import yaml  # type: ignore[import-untyped]  # noqa: PLC0415
+        import yaml  # noqa: PLC0415
 
         s, src = read_sweep(yaml.safe_dump(spec, sort_keys=False), "<sweep>")
     return make_plan(s, src)

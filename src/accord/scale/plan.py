@@ -28,6 +28,7 @@ from ..model.load import to_data
 from ..negotiation.protocols import Config
 from ..negotiation.runner import players_of, resolve_strategies, seating_problems
 from ..negotiation.strategies import strategy
+from ..subjects import game_of
 from .keys import digest, stable_hash, task_seed
 from .spec import (
     LHS,
@@ -153,7 +154,6 @@ _METRICS = {"simulate": ("protocol", "agreement", "reason", "rounds", "to_fronti
 def load_base(ref: str, folder: Path) -> Base:
     """A base: ``ref`` relative to ``folder`` when such a file or folder exists there, else as
     :func:`accord.load` reads it (a bundled name, or a path)."""
-    from ..api import game_of  # noqa: PLC0415 - scale sits above the front door
 
     p = Path(ref)
     local = p if p.is_absolute() else folder / p
@@ -476,8 +476,10 @@ def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None =
                             chunks.append(Chunk(len(chunks), vi, si, j, part, start,
                                                 min(spec.chunk_runs, sim.runs - start), seed))
     columns, types = _columns(spec, bases, names, [final_variants, seats])
+    # "format": bumped when chunk rows change meaning (2: concession labels in words), so a folder
+    # written by an older accord is refused ("a different sweep") rather than resumed into a mixed table
     h = digest({"spec": spec.model_dump(mode="json", exclude={"title", "question"}),
-                "bases": [b.digest for b in bases], "format": 1})
+                "bases": [b.digest for b in bases], "format": 2})
     return Plan(spec, bases, tuple(names), game_axes, tuple(final_variants), tuple(seats), tuple(job_ids),
                 tuple(chunks), columns, types, h, players)
 

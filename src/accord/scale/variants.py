@@ -21,6 +21,7 @@ from ..analysis import ConcessionOption
 from ..analysis.result import Concession
 from ..game import Game
 from ..model import Scenario
+from ..words import join_and, value_text
 
 __all__ = ["Edit", "EditError", "apply_edits", "concession_label", "edit_label", "flat_concessions"]
 
@@ -222,8 +223,6 @@ def concession_label(o: ConcessionOption, actor: str | None = None, game: Game |
     if game is None:
         what = "reservations" if o.issue is None else f"{o.issue} → {o.value}"
         return f"{what} ({', '.join(sorted(ids))})" if ids else what
-    from ..analysis.words import join_and, value_text  # noqa: PLC0415
-
     who = join_and([game.names[game.index(a)] for a in ids]) or "nobody"
     one = len(ids) == 1
     if o.issue is None:

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
+from ..version import __version__
 from .routes import api_router
 from .settings import Settings
 from .usecases import Service, ServiceError
@@ -105,7 +105,7 @@ class BodyLimit:
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(x) for x in loc]
-    if parts and parts[0] == "body" or parts and parts[0] == "header":
+    if (parts and parts[0] == "body") or (parts and parts[0] == "header"):
         parts = parts[1:]
     return ".".join(parts)
 
@@ -162,9 +162,9 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return {"status": "ok"}
 
     app.include_router(api_router())
-    from ..web import mount
+    from ..web import mount  # noqa: PLC0415 - the web rooms import the service
 
     mount(app)  # the rooms, the secretariat and their assets (accord.web)
-    app.add_middleware(BodyLimit, limit=settings.max_body, large=settings.max_create_body)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, limit=settings.max_body, large=settings.max_create_body)
     return app
 

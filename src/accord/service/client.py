@@ -20,7 +20,7 @@ class ClientError(Exception):
 def scenario_payload(ref: str) -> Any:
     """What to send as ``scenario`` for ``ref``: a bundled name as it is, a GENIUS folder's XML files,
     or a scenario file read (and validated) here. Raises :class:`~accord.model.ScenarioError`."""
-    from ..model import bundled, load, resolve, to_data
+    from ..model import bundled, load, resolve, to_data  # noqa: PLC0415 - the model only when a scenario is sent
 
     p = Path(ref)
     if p.is_dir():
@@ -37,7 +37,7 @@ class Client:
     """``server``: the service's base URL; ``token``: the organiser's (or a seat's) token."""
 
     def __init__(self, server: str, token: str, timeout: float = 60.0):
-        import httpx
+        import httpx  # noqa: PLC0415 - httpx only for the client
 
         self.server = server.rstrip("/")
         self._http = httpx.Client(base_url=self.server, timeout=timeout,
@@ -53,7 +53,7 @@ class Client:
         self.close()
 
     def request(self, method: str, path: str, **kw: Any) -> Any:
-        import httpx
+        import httpx  # noqa: PLC0415 - httpx only for the client
 
         try:
             r = self._http.request(method, path, **kw)

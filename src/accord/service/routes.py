@@ -26,7 +26,8 @@ _bearer = HTTPBearer(auto_error=False, description="The organiser's token or a s
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No token, or not a valid one."},
-    403: {"description": "This token may not do that here (a seat on an organiser path, the organiser on a seat path)."},
+    403: {"description": "This token may not do that here (a seat on an organiser path, the organiser on a "
+                         "seat path)."},
     404: {"description": "No such negotiation for this token (another negotiation's token gets the same answer)."},
     429: {"description": "Too many requests for this token; see Retry-After."},
 }
@@ -37,7 +38,7 @@ def _json(text: str, headers: dict[str, str] | None = None) -> Response:
 
 
 def _service(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 def principal(request: Request,

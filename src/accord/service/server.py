@@ -9,9 +9,9 @@ __all__ = ["serve"]
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
     """Serve the app until interrupted. One process: the live sessions are cached in it."""
-    import uvicorn
+    import uvicorn  # noqa: PLC0415 - uvicorn only to serve
 
-    from .app import create_app
+    from .app import create_app  # noqa: PLC0415 - uvicorn only to serve
 
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_level=log_level,
                             timeout_graceful_shutdown=3, timeout_keep_alive=30, server_header=False)

@@ -45,7 +45,8 @@ from ..negotiation.session import transcript as make_transcript
 from ..negotiation.strategies import Strategy, make
 from ..profiles import ProfileError, apply_profile, profile_of
 
-__all__ = ["DISCLOSURES", "HUMAN", "MAX_NOTE", "ActionError", "Session", "Spec", "build_spec", "fingerprint", "needs", "seat_id"]
+__all__ = ["DISCLOSURES", "HUMAN", "MAX_NOTE", "ActionError", "Session", "Spec", "build_spec", "fingerprint", "needs",
+           "seat_id"]
 
 HUMAN = "human"
 DISCLOSURES = ("assistant-only", "mediator")
@@ -153,7 +154,7 @@ class Session:
         self.state: Any = self.proto.start(self.base, child, self.spec.config)
         self.events: list[dict[str, Any]] = []
         self.seat_events: dict[str, list[dict[str, Any]]] = {s: [] for s in self.index}
-        self._seen: dict[str, int] = {s: 0 for s in self.index}
+        self._seen: dict[str, int] = dict.fromkeys(self.index, 0)
         self.submitted: dict[str, dict[str, Any]] = {}
         self.idem: dict[tuple[str, str], tuple[str, int]] = {}
         self.profile_version = 0
@@ -359,7 +360,7 @@ class Session:
         and the names and colours (the brief's, :mod:`accord.report.palette`) of the seats ``seat``
         hears from — itself, the mediators and whoever appears in its own event list (every seat for
         a mediator, who talks with all of them; every actor of the scenario for the organiser, ``seat=None``)."""
-        from ..report.palette import colour_for
+        from ..report.palette import colour_for  # noqa: PLC0415 - the report layer (matplotlib) only for the colours
 
         sched = getattr(self.state, "sched", None)
         now = int(self.state.round) + 1
@@ -432,7 +433,7 @@ class Session:
     def progress(self) -> dict[str, Any]:
         """What the secretariat watches without reading what anyone said: per seat its player, whether
         it must act now (and how), and how many actions it has taken; the round, its date, the status."""
-        acted: dict[str, int] = {s: 0 for s in self.index}
+        acted: dict[str, int] = dict.fromkeys(self.index, 0)
         for ev in self.events:
             who = ev.get("actor")
             if who in acted and ev.get("kind") not in ("pause",):

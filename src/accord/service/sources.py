@@ -97,7 +97,7 @@ def game_of_source(src: Mapping[str, Any]) -> Game:
         except ScenarioError as e:
             raise _problem(e, "scenario") from None
     elif src["kind"] == "genius":
-        from ..formats.genius import load_genius
+        from ..formats.genius import load_genius  # noqa: PLC0415 - the importers only for a GENIUS source
 
         with tempfile.TemporaryDirectory(prefix="accord-genius-") as d:
             for name, text in src["files"].items():

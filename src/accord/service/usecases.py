@@ -382,8 +382,8 @@ class Service:
             seats = [x for x, a in s.index.items() if a >= 0]
         if lv.assist_cache is not None and lv.assist_cache[0] == key:
             return lv.assist_cache[1]
-        from ..api import assist
-        from ..guards import LimitExceeded
+        from ..api import assist  # noqa: PLC0415 - the analysis and API layers only when asked for
+        from ..guards import LimitExceeded  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         try:
             res = await asyncio.to_thread(assist, game, text=text, reveal=reveal)
@@ -408,12 +408,12 @@ class Service:
         """What-if for a delegation: its own value of ``text`` under its current private preferences,
         per issue whether the value is in its acceptable set (else the nearest it accepts)."""
         seat = self._seat(p, nid)
-        return await self._read(nid, lambda s: s.evaluate(seat, text))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.evaluate(seat, text))
 
     async def values(self, p: Principal, nid: str) -> dict[str, Any]:
         """A delegation's own value of every text it has seen, in order (its figure over time)."""
         seat = self._seat(p, nid)
-        return await self._read(nid, lambda s: s.values(seat))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.values(seat))
 
     async def calendar(self, p: Principal, nid: str) -> dict[str, Any]:
         """The public calendar (every round's date, the calendar pauses before it, the deadline) and the
@@ -423,12 +423,12 @@ class Service:
             seat = self._seat(p, nid)
         else:
             self._organiser(p, nid)
-        return await self._read(nid, lambda s: s.calendar(seat))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.calendar(seat))
 
     async def note(self, p: Principal, nid: str) -> dict[str, Any]:
         """The seat's own private notes."""
         seat = self._seat(p, nid)
-        return await self._read(nid, lambda s: s.note(seat))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.note(seat))
 
     async def set_note(self, p: Principal, nid: str, text: Any) -> dict[str, Any]:
         """Save the seat's private notes (a record of the log: the organiser reads the whole log)."""
@@ -469,7 +469,7 @@ class Service:
             except ActionError as e:
                 raise _err(e) from None
             game = s.game
-        from ..analysis.assistant import check_text
+        from ..analysis.assistant import check_text  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         res = await asyncio.to_thread(check_text, game, o, reveal=reveal, label="draft")
         needed = int(game.needed(np.asarray(o)[None, :])[0].sum())
@@ -486,7 +486,7 @@ class Service:
         lv = await self._live(nid)
         seat = self._mediator_seat(p, nid, lv)
         reveal = p.organiser or lv.session.spec.disclosure == "mediator"
-        return await self._read(nid, lambda s: s.space(seat, reveal))  # type: ignore[no-any-return]
+        return await self._read(nid, lambda s: s.space(seat, reveal))
 
     async def progress(self, p: Principal, nid: str) -> dict[str, Any]:
         """What the secretariat watches: per seat its player, whether it must act now, how many actions
@@ -530,8 +530,8 @@ class Service:
             spec, game = await asyncio.to_thread(self._spec, {**body, "seats": {}})
         except ActionError as e:
             raise _err(e) from None
-        from ..negotiation.runner import players_of
-        from ..negotiation.strategies import filtered_strategies
+        from ..negotiation.runner import players_of  # noqa: PLC0415 - the analysis and API layers only when asked for
+        from ..negotiation.strategies import filtered_strategies  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         _, mediators = players_of(game, spec.protocol, spec.config)
         seats = []
@@ -552,7 +552,7 @@ class Service:
         async with lv.lock:
             tr = await asyncio.to_thread(lv.session.transcript)
             game = lv.session.game
-        from ..api import session_brief
+        from ..api import session_brief  # noqa: PLC0415 - the analysis and API layers only when asked for
 
         res = await asyncio.to_thread(session_brief, game, tr, profiles=False)
         return {"negotiation": nid, "status": tr["status"], **res.to_dict()}

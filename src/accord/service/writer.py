@@ -11,6 +11,7 @@ so one bad operation fails alone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -58,10 +59,8 @@ class Writer:
                 fut.set_result(value)
             else:
                 fut.set_exception(value)
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
             loop.call_soon_threadsafe(done)
-        except RuntimeError:  # the loop is closed: nobody waits any more
-            pass
 
     def _run(self) -> None:
         while True:
@@ -85,14 +84,14 @@ class Writer:
                 self.ops += len(items)
                 for (_, fut, loop), r in zip(items, results):
                     self._settle(fut, loop, True, r)
-            except Exception:  # noqa: BLE001 - isolate the failing operation
+            except Exception:
                 for op, fut, loop in items:
                     try:
                         r = self.store.run([op])[0]
                         self.commits += 1
                         self.ops += 1
                         self._settle(fut, loop, True, r)
-                    except Exception as e:  # noqa: BLE001
+                    except Exception as e:
                         self._settle(fut, loop, False, e)
             if stop:
                 return

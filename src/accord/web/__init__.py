@@ -27,10 +27,10 @@ __all__ = ["mount"]
 
 def mount(app: FastAPI) -> None:
     """Add the rooms, the secretariat and the static assets (``/assets``) to the service's app."""
-    from starlette.staticfiles import StaticFiles
+    from starlette.staticfiles import StaticFiles  # noqa: PLC0415 - the rooms import the service app
 
-    from .rooms import rooms_router
-    from .secretariat import secretariat_router
+    from .rooms import rooms_router  # noqa: PLC0415 - the rooms import the service app
+    from .secretariat import secretariat_router  # noqa: PLC0415 - the rooms import the service app
 
     app.state.web_lock = asyncio.Lock()
     app.include_router(rooms_router())

@@ -46,7 +46,7 @@ def env() -> Environment:
     """The templates (``accord/web/templates``), autoescaped (a key a result leaves out reads as empty)."""
     global _env
     if _env is None:
-        from . import present
+        from . import present  # noqa: PLC0415 - the presenters only when a page is rendered
 
         e = Environment(loader=PackageLoader("accord.web", "templates"), autoescape=True,
                         trim_blocks=True, lstrip_blocks=True)
@@ -57,7 +57,7 @@ def env() -> Environment:
 
 
 def service(request: Request) -> Service:
-    return request.app.state.service  # type: ignore[no-any-return]
+    return request.app.state.service
 
 
 async def signer(request: Request) -> Signer:

@@ -171,7 +171,8 @@ def utility_space(fid: str, title: str, desc: str, parties: Sequence[str], names
             body.append(f'<line x1="{_f(ox)}" y1="{_f(gy)}" x2="{_f(ox + side)}" y2="{_f(gy)}" stroke="#eee"/>')
             body.append(f'<text x="{_f(gx)}" y="{_f(y0 + side + 14)}" text-anchor="middle" fill="#444">{v:.1f}</text>')
             body.append(f'<text x="{_f(ox - 5)}" y="{_f(gy + 4)}" text-anchor="end" fill="#444">{v:.1f}</text>')
-        body.append(f'<rect x="{_f(ox)}" y="{_f(y0)}" width="{_f(side)}" height="{_f(side)}" fill="none" stroke="#555"/>')
+        body.append(f'<rect x="{_f(ox)}" y="{_f(y0)}" width="{_f(side)}" height="{_f(side)}" '
+                    'fill="none" stroke="#555"/>')
         body.append(f'<text x="{_f(ox + side / 2)}" y="{_f(y0 + side + 32)}" text-anchor="middle" '
                     f'fill="{colours.get(a, "#222")}" font-weight="bold">{escape(names.get(a, a))} →</text>')
         cy = y0 + side / 2

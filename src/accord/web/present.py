@@ -285,7 +285,8 @@ def brief_figure(brief: Mapping[str, Any], cal: Mapping[str, Any]) -> Markup | N
         pts = [figures.Point(j, float(t["utilities"].get(a, 0.0)),
                              f"Round {t['round']} {t['kind']}: {names.get(a, a)} {u(t['utilities'].get(a))}")
                for j, t in enumerate(texts)]
-        series.append(figures.Series(names.get(a, a), colours.get(a, "#000000"), figures.SHAPES[k % len(figures.SHAPES)],
+        series.append(figures.Series(names.get(a, a), colours.get(a, "#000000"),
+                                     figures.SHAPES[k % len(figures.SHAPES)],
                                      pts))
     return figures.line_chart("brief-utilities", "Each party's utility of every text",
                               "One line per party (its colour and marker shape, labelled at the right), one column "

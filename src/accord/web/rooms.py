@@ -97,7 +97,9 @@ def _limited(request: Request, v: Visitor) -> Response | None:
         return None
     msg = f"too many requests: retry in {wait:.1f} s"
     headers = {"Retry-After": str(max(1, int(wait + 0.999)))}
-    return json_error(429, msg, None, headers) if wants_json(request) else message(request, 429, "Too many requests", msg)
+    if wants_json(request):
+        return json_error(429, msg, None, headers)
+    return message(request, 429, "Too many requests", msg)
 
 
 def _issues_of(ctx_issues: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -264,7 +266,8 @@ def rooms_router() -> APIRouter:
             return form_error(request, e)
         except ServiceError as e:
             return service_error(request, e)
-        return _ok(request, nid, {"accept": "You accepted the text.", "critique": "Your critique was sent to the mediator.",
+        return _ok(request, nid, {"accept": "You accepted the text.",
+                                  "critique": "Your critique was sent to the mediator.",
                                   "draft": "Your draft was sent to the delegations."}.get(kind, "Sent."))
 
     @r.post("/rooms/{nid}/profile")
@@ -290,7 +293,8 @@ def rooms_router() -> APIRouter:
                     try:
                         entry["salience"] = float(sal)
                     except ValueError:
-                        raise FormError(f"salience of {iss['name']}: expected a number from 0 to 1", f"s_{iid}") from None
+                        raise FormError(f"salience of {iss['name']}: expected a number from 0 to 1",
+                                        f"s_{iid}") from None
                 ideal = one(data, f"i_{iid}")
                 if ideal not in (None, "") and "utilities" not in cur:
                     entry["ideal"] = typed(iss, ideal, f"i_{iid}")

@@ -81,7 +81,8 @@ def scenario_payload(data: Mapping[str, list[str]]) -> tuple[Any, str]:
         names = {k: PurePosixPath(k).name for k in files}
         suffixes = {PurePosixPath(n).suffix.lower() for n in names.values()}
         if suffixes == {".xml"}:
-            return {"genius": {"files": {names[k]: v for k, v in files.items()}}}, f"GENIUS files: {', '.join(names.values())}"
+            return ({"genius": {"files": {names[k]: v for k, v in files.items()}}},
+                    f"GENIUS files: {', '.join(names.values())}")
         if len(files) != 1 or not suffixes <= {".yaml", ".yml", ".json"}:
             raise FormError("upload one scenario file (.yaml, .yml or .json) or the XML files of a GENIUS domain",
                             "upload")
@@ -281,7 +282,8 @@ def secretariat_router() -> APIRouter:
         except ServiceError as e:
             return service_error(request, e)
         if wants_json(request):
-            return JSONResponse({"ok": True, "message": {"pause": "The talks are paused.", "resume": "The talks resume.",
+            return JSONResponse({"ok": True, "message": {"pause": "The talks are paused.",
+                                                         "resume": "The talks resume.",
                                                          "close": "The talks are closed."}[what]}, headers=HEADERS)
         return RedirectResponse(f"/secretariat/n/{nid}", status_code=303)
 

@@ -20,8 +20,24 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, own_space
 from ..views import Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
-                   evolve, new_key, opening_events, render, round_end, silent_consent)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    absent,
+    breakdown_probs,
+    check_turn,
+    clock,
+    ending_time,
+    event,
+    evolve,
+    new_key,
+    opening_events,
+    render,
+    round_end,
+    silent_consent,
+)
 
 __all__ = ["BATCHABLE", "NAME", "PUBLIC", "State", "apply", "outcome", "pending", "players", "start", "view"]
 

@@ -22,8 +22,24 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import OwnSpace, agreeable_pool, own_space, space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
-                   evolve, new_key, opening_events, render, round_end, silent_consent)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    absent,
+    breakdown_probs,
+    check_turn,
+    clock,
+    ending_time,
+    event,
+    evolve,
+    new_key,
+    opening_events,
+    render,
+    round_end,
+    silent_consent,
+)
 
 __all__ = [
     "BATCHABLE",
@@ -123,7 +139,9 @@ def start(game: Game, rng: np.random.Generator, config: Config = Config()) -> St
     med, mname = mediator_of(game, config)
     who = ids + ((mname,) if med >= 0 else ())
     # a round needs the mediator (a virtual one is always there) and at least one delegation
-    quorum = (lambda present: (med < 0 or mname in present) and bool(present & set(ids)))
+    def quorum(present: set[str]) -> bool:
+        return (med < 0 or mname in present) and bool(present & set(ids))
+
     sched = schedule(game, config.steps, who, config.use_calendar, quorum=quorum)
     return State(game, config, parties, med, mname, tuple(own_space(game, a) for a in parties),
                  mediator_model(game, parties), sched, new_key(rng),
@@ -153,10 +171,12 @@ def view(state: State, actor: int) -> View:
     if actor == state.mediator and (actor >= 0 or state.phase == "draft"):
         role = g.roles[actor] if actor >= 0 else "mediator"
         own = own_space(g, actor) if actor >= 0 else None
-        return View(state.mediator_name, role, NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues, own,
+        return View(state.mediator_name, role, NAME, state.round, s.rounds, date, s.deadline_at(state.round),
+                    g.issues, own,
                     state.inboxes[-1], state.draft, state.model)
     pos = state.parties.index(actor)
-    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues,
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round),
+                g.issues,
                 state.owns[pos], state.inboxes[pos], state.draft)
 
 
@@ -222,11 +242,11 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
     ev.extend(silent)
     for a, blocked in rejecting:
         rejected.append(g.actors[a])
-        want = tuple((g.issue_index(i), _nearest_acceptable(g, a, g.issue_index(i), d[g.issue_index(i)]))
-                     for i in blocked)
+        want = tuple((g.issue_index(iid), _nearest_acceptable(g, a, g.issue_index(iid), d[g.issue_index(iid)]))
+                     for iid in blocked)
         extra.append(Message(r, "critique", g.actors[a], want))
-        for i in blocked:
-            named.setdefault(i, []).append(g.actors[a])
+        for iid in blocked:
+            named.setdefault(iid, []).append(g.actors[a])
     away = [g.actors[p] for p in state.parties if absent(state, p)]
     if not rejected and not away:
         ev.append(event(r, date, "accept", state.mediator_name, "all", {"agreement": render(g, d)}))
@@ -234,9 +254,9 @@ def _close_round(state: State, ev: list[dict[str, Any]]) -> tuple[State, list[di
     history = state.history + (named,)
     boxes = state.inboxes[:-1] + (state.inboxes[-1] + tuple(extra),)
     state = evolve(state, history=history, inboxes=boxes)
-    reason, extra = round_end(state, r)
+    reason, ending = round_end(state, r)
     if reason is None:
-        return evolve(state, round=r + 1, phase="draft", responses=()), ev + extra
+        return evolve(state, round=r + 1, phase="draft", responses=()), ev + ending
     stall = stall_report(state, rejected)
     ev.append(event(r, date, "breakdown", None, "all", {"reason": reason, **stall}))
     done = Outcome(False, None, reason, r + 1, stall, ending_time(reason, r, state.sched.rounds))

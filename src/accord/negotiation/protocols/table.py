@@ -20,8 +20,25 @@ from ...game import Game
 from ..calendar import Schedule, schedule
 from ..space import own_space
 from ..views import MediatorModel, Message, View
-from .base import (Action, Config, Outcome, Turn, absent, breakdown_probs, check_turn, clock, ending_time, event,
-                   evolve, needed, new_key, opening_events, render, round_end, silent_consent)
+from .base import (
+    Action,
+    Config,
+    Outcome,
+    Turn,
+    absent,
+    breakdown_probs,
+    check_turn,
+    clock,
+    ending_time,
+    event,
+    evolve,
+    needed,
+    new_key,
+    opening_events,
+    render,
+    round_end,
+    silent_consent,
+)
 from .shuttle import mediator_model
 
 __all__ = [
@@ -122,7 +139,8 @@ def view(state: State, actor: int) -> View:
     """Everyone at the table sees every proposal and vote; only its own utilities."""
     s, g = state.sched, state.game
     date = s.dates[min(state.round, s.rounds - 1)]
-    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round), g.issues,
+    return View(g.actors[actor], g.roles[actor], NAME, state.round, s.rounds, date, s.deadline_at(state.round),
+                g.issues,
                 own_space(g, actor), state.public, state.proposal,
                 state.model if actor in state.chairs else None)
 

@@ -1,19 +1,23 @@
-"""Positions in words: how sentences of the analysis, the forecasts and the brief name a value.
+"""Values in words: the one place where a number, an option or a set of positions becomes a label.
 
-One rule everywhere: a point of a continuous issue is its number with the issue's unit (never a
+The analysis, the forecasts, the brief and the CLI name values through this
+module. One rule everywhere: a point of a continuous issue is its number with the issue's unit (never a
 grid label, an anchor name or a list of grid points); a set of points of a continuous issue is a
 range (``600–650 thousand troops``) or a few ranges; an option is its label.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from ..game import IssueGrid
+from .game import IssueGrid
 
-__all__ = ["join_and", "join_or", "number", "position_text", "set_text", "value_text"]
+__all__ = ["format_number", "join_and", "join_or", "number", "position_text", "set_text", "value_label",
+           "value_text"]
 
 
 def number(x: float) -> str:
@@ -83,3 +87,37 @@ def set_text(g: IssueGrid, points: Iterable[int] | np.ndarray) -> str:
     if g.kind == "continuous":
         return join_or(_ranges(g, idx)) + _unit(g)
     return join_or([g.labels[int(k)] for k in idx])
+
+
+def format_number(x: Any) -> str:
+    """The one way a brief writes a number: whole numbers with thousands separators, large numbers
+    rounded to units, others to two decimals. ``None`` is an em dash."""
+    if x is None:
+        return "—"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, str):
+        return x
+    f = float(x)
+    if math.isnan(f):
+        return "—"
+    if f.is_integer():
+        return f"{int(f):,}"
+    if abs(f) >= 100:
+        return f"{f:,.0f}"
+    return f"{f:.2f}"
+
+
+def value_label(grid: IssueGrid, value: Any) -> str:
+    """A position (option id, index or number) as a reader knows it: the option or anchor label, else the
+    number with its unit (in the brief's format, :func:`format_number`)."""
+    if value is None:
+        return "—"
+    try:
+        k = grid.index_of(value)
+    except (KeyError, TypeError, ValueError):
+        return str(value)
+    if grid.kind == "continuous" and abs(float(grid.points[k]) - float(value)) > 1e-9:
+        unit = f" {grid.unit}" if grid.unit else ""
+        return f"{format_number(value)}{unit}"
+    return grid.labels[k]
