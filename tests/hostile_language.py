@@ -392,13 +392,13 @@ def markup() -> Iterator[Case]:
             yield Case("markup-new", f"brief-every-field-{k}",
                        ["brief", "{f}", "-o", "{d}/b", "--draws", "5", "--runs", "2"], {"s.yaml": _yaml(data)},
                        code=0, check=_brief_files_safe(mark))
-        # in messages: an unknown id that is markup, a stated quote whose speaker is not in the text
+        # in messages: an unknown id that is markup, a reported quote whose speaker is not in the text
         yield Case("markup-new", f"participant-{k}", ["validate", "{f}"],
                    {"s.yaml": _with("process.rounds[0].participants[0]", mark)},
                    expect=("process.rounds[0].participants[0]",))
         yield Case("markup-new", f"sources-speaker-{k}", ["validate", "{f}", "--sources", "{d}/src"],
-                   {"s.yaml": _with("stances[0].provenance.speaker", f"Mr {mark}"), "src/notes.txt": NOTES},
-                   expect=("stances[0].provenance.speaker", "not named"))
+                   {"s.yaml": _with("stances[1].provenance.speaker", f"Mr {mark}"), "src/notes.txt": NOTES},
+                   expect=("stances[1].provenance.speaker", "not named"))
 
 
 # -- class: files for --sources --------------------------------------------------------------------------
