@@ -4,6 +4,7 @@ Markdown readable as plain text, and the HTML rendering in headless Chromium wit
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import re
@@ -741,3 +742,40 @@ def test_a_clearly_more_robust_concession_is_named_beside_the_cheapest(which, re
     assert ("More robust:" in line) == bool(better), (better, line)
     if which == "miami":  # its ranges make the cheapest concession on the guarantee a coin toss
         assert better and "More robust:" in line
+
+
+@pytest.mark.parametrize("which", ALL)
+def test_the_zopa_chart_draws_ranges_and_only_actors_who_can_veto(which, request):
+    from accord.report import figures as F
+
+    data, _ = request.getfixturevalue(which)
+    d = data.to_dict()
+    drawn: list = []
+    real = F._spec
+    try:  # keep the matplotlib figure the chart builds
+        F._spec = lambda fig, *a: drawn.append(fig) or real(fig, *a)
+        spec = F.zopa_bars(d)
+    finally:
+        F._spec = real
+    fig = drawn[0]
+    roles = {a["name"]: a.get("role") for a in d["actors"]}
+    consent = {a["name"] for a in d["actors"] if a.get("consent")}
+    for s in spec.series:
+        if s in roles:
+            assert s in consent or roles[s] in ("ratifier", "constituency"), f"{s} ({roles[s]}) holds no veto"
+    # the overlap is one bar per range, never a comb of grid points
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for bars in fig.axes[0].containers:
+        if bars.get_label() == "overlap: zone of possible agreement":
+            for patch in bars:
+                rows.setdefault(round(patch.get_y(), 6), []).append((patch.get_x(), patch.get_x() + patch.get_width()))
+    assert rows, "no overlap drawn"
+    for bars in rows.values():
+        bars.sort()
+        assert all(b[0] - a[1] > 0.02 for a, b in itertools.pairwise(bars)), bars
+
+
+def test_no_actor_is_drawn_in_the_forecasts_ink():
+    from accord.report.palette import PALETTE
+
+    assert "#000000" not in {c.upper() for c in PALETTE} and len(set(PALETTE)) == 12

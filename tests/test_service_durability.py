@@ -221,9 +221,9 @@ def postgres() -> Any:
         pytest.skip(why)
     try:
         pg.start()
-    except Exception as e:
+    except Exception as e:  # installed but not starting is a failure to see, not a reason to skip
         pg.stop()
-        pytest.skip(f"PostgreSQL could not be started: {e}")
+        pytest.fail(f"PostgreSQL is installed but could not be started: {e}")
     yield pg
     pg.stop()
 

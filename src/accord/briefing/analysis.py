@@ -9,12 +9,13 @@ from typing import Any
 
 from ..analysis import analyze, apply_concessions, kalai_smorodinsky_point, nash_point, zopa
 from ..analysis.bounded import bounded_frontier
+from ..analysis.extent import runs
 from ..game import Game
 from ..jsonable import plain
 from ..report.data import MAX_FRONTIER_POINTS, Settings
 from ..words import join_and, set_text, value_text
 
-__all__ = ["analysis_part", "concession_words", "reach_words", "zopa_words"]
+__all__ = ["analysis_part", "concession_words", "reach_words", "zopa_runs", "zopa_words"]
 
 
 def analysis_part(game: Game, st: Settings) -> tuple[dict, dict, dict | None, Game | None]:
@@ -27,6 +28,7 @@ def analysis_part(game: Game, st: Settings) -> tuple[dict, dict, dict | None, Ga
     an = analyze(game, draws=st.draws, seed=st.seed)
     d = plain(an.to_dict())
     d["zopa"]["text"] = zopa_words(game, an.zopa.issues)
+    d["zopa"]["issue_ranges"] = zopa_runs(game, an.zopa.issues)
     d["zopa"]["reach"] = reach_words(game, an.zopa)
     d["concession_words"] = concession_words(game, an.concessions)
     whole, winfo = bounded_frontier(game, acceptability=False)
@@ -97,3 +99,10 @@ def zopa_words(game: Game, issues: dict[str, list]) -> dict[str, str]:
         vals = issues.get(g.id) or []
         out[g.id] = set_text(g, [g.index_of(v) for v in vals]) if vals else "no overlap"
     return out
+
+
+def zopa_runs(game: Game, issues: dict[str, list]) -> dict[str, list[list[float]]]:
+    """Each continuous issue's per-issue overlap as runs of neighbouring grid points ``[[low, high],
+    ...]`` (the ZOPA figure draws one bar per run, never a comb of grid points)."""
+    return {g.id: runs(g.mask(list(issues.get(g.id) or [])), g.points)
+            for g in game.issues if g.kind == "continuous"}

@@ -14,6 +14,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -341,7 +342,9 @@ def zopa_rows(d: dict) -> list[dict]:
             return (x - low) / span
 
         z = zi.get(issue["id"]) if isinstance(zi, dict) else None
-        out.append({"issue": issue, "zopa": z, "norm": norm})
+        rng = ((an.get("zopa") or {}).get("issue_ranges") or {}).get(issue["id"])
+        out.append({"issue": issue, "zopa": z, "norm": norm,
+                    "ranges": rng if issue["kind"] == "continuous" and rng is not None else None})
     return out
 
 
@@ -357,7 +360,7 @@ def _zopa_segments(issue: dict, z: Any) -> list[tuple[float, float]] | None:
         for key in ("options", "values", "points", "acceptable"):
             if key in z:
                 vals = [_scale_value(issue, v) for v in (z[key] or [])]
-                return [(v, v) for v in vals if v is not None]
+                return _runs(issue, [v for v in vals if v is not None])
         if "low" in z and "high" in z:
             if z["low"] is None:
                 return []
@@ -367,8 +370,25 @@ def _zopa_segments(issue: dict, z: Any) -> list[tuple[float, float]] | None:
         return None
     if isinstance(z, list):
         vals = [_scale_value(issue, v) for v in z]
-        return [(v, v) for v in vals if v is not None]
+        return _runs(issue, [v for v in vals if v is not None])
     return None
+
+
+def _runs(issue: dict, vals: list[float]) -> list[tuple[float, float]]:
+    """Points of a continuous issue's grid as runs of neighbouring points, one segment each (a range,
+    not a comb of grid points); options stay points."""
+    if issue["kind"] != "continuous" or len(vals) < 2:
+        return [(v, v) for v in vals]
+    xs = sorted(set(vals))
+    gaps = [b - a for a, b in pairwise(xs)]
+    step = min(gaps)
+    out = [[xs[0], xs[0]]]
+    for x, gap in zip(xs[1:], gaps):
+        if gap <= 1.5 * step:
+            out[-1][1] = x
+        else:
+            out.append([x, x])
+    return [(a, b) for a, b in out]
 
 
 def zopa_bars(d: dict) -> FigureSpec | None:
@@ -382,6 +402,9 @@ def zopa_bars(d: dict) -> FigureSpec | None:
         return None
     colours, names = _colours(d), _names(d)
     consent = {a["id"] for a in d["actors"] if a.get("consent")}
+    # whose sets can count: the actors whose consent is needed, and ratifiers and constituencies
+    # (needed when their ratification is triggered); mediators and observers have no veto
+    counts = consent | {a["id"] for a in d["actors"] if a.get("role") in ("ratifier", "constituency")}
     rows = zopa_rows(d)
     fig = _figure(_WIDTH, 1.4 + 0.5 * len(rows))
     ax = fig.add_subplot(1, 1, 1)
@@ -392,15 +415,18 @@ def zopa_bars(d: dict) -> FigureSpec | None:
     for r, row in enumerate(rows):
         issue, norm = row["issue"], row["norm"]
         y = n - 1 - r
-        ps = [p for p in issue["positions"] if p["actor"] in consent or p["acceptable"]]
+        ps = [p for p in issue["positions"] if p["actor"] in consent or (p["actor"] in counts and p["acceptable"])]
+        single = 0.02 if issue["kind"] != "continuous" else 0.008  # a one-option set stays visible
         for j, p in enumerate(ps):
             dy = -0.3 + 0.6 * (j + 0.5) / max(len(ps), 1)
             if p["acceptable"] is None:
                 dotted.setdefault(p["actor"], []).append([(0.0, y + dy), (1.0, y + dy)])
             for lo, hi in p["acceptable"] or []:
-                pad = 0.008 if hi - lo < 1e-9 else 0.0  # a single acceptable point stays visible
+                pad = single if hi - lo < 1e-9 else 0.0
                 solid.setdefault(p["actor"], []).append([(norm(lo) - pad, y + dy), (norm(hi) + pad, y + dy)])
-        segs = _zopa_segments(issue, row["zopa"])
+        # the per-issue overlap's runs on a continuous issue (one bar per range), else its points
+        segs = ([(float(a), float(b)) for a, b in row["ranges"]] if row.get("ranges") is not None
+                else _zopa_segments(issue, row["zopa"]))
         lo_txt = issue["tick_labels"][0] if issue["kind"] != "continuous" else f"{format_number(issue['low'])}"
         hi_txt = (issue["tick_labels"][-1] if issue["kind"] != "continuous"
                   else f"{format_number(issue['high'])}{' ' + issue['unit'] if issue.get('unit') else ''}")
@@ -444,9 +470,10 @@ def zopa_bars(d: dict) -> FigureSpec | None:
     ax.set_title("Zone of possible agreement per issue", loc="left")
     ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=7)
     cap = ("Each row is an issue on its own scale, from the low end to the high end (written under the row). "
-           "Bars in each actor's colour are the acceptable sets of the actors whose consent is needed (dotted "
-           "where an actor accepts any position); the green band is where they overlap; a red cross marks an "
-           "issue with no overlap.")
+           "Bars in each actor's colour are the acceptable sets of the actors whose consent is needed — the "
+           "parties, and ratifiers where their vote is triggered — (dotted where an actor accepts any position; "
+           "mediators and observers, who hold no veto, are not drawn); the green band is where they overlap; a "
+           "red cross marks an issue with no overlap.")
     return _spec(fig, "zopa", "Zone of possible agreement", cap)
 
 

@@ -1,11 +1,12 @@
 """Colours and marker shapes, one stable style per actor.
 
 Twelve distinct colours: Okabe & Ito's (2008) eight, safe for the common forms of colour-vision
-deficiency, then four of Paul Tol's (2021) muted scheme (wine, teal, olive, indigo) that stay apart
-from them. Actors take colours in the order the scenario lists them, so the same scenario always draws
-the same actor in the same colour; the thirteenth actor starts the colours again with a second marker
-shape, and so on (shapes tell actors apart where colours repeat). An actor id the order does not know
-gets a style from a hash of its id, stable across runs (``hashlib``, not Python's salted ``hash``).
+deficiency (black replaced by a dark brown, black being the forecast's ink), then four of Paul Tol's
+(2021) muted scheme (wine, teal, olive, indigo) that stay apart from them. Actors take colours in the
+order the scenario lists them, so the same scenario always draws the same actor in the same colour;
+the thirteenth actor starts the colours again with a second marker shape, and so on (shapes tell
+actors apart where colours repeat). An actor id the order does not know gets a style from a hash of
+its id, stable across runs (``hashlib``, not Python's salted ``hash``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from collections.abc import Sequence
 
 __all__ = ["MARKERS", "NEUTRAL", "OKABE_ITO", "PALETTE", "actor_colours", "actor_markers", "colour_for", "marker_for"]
 
-#: Okabe–Ito colours, ordered so that the first ones read well on white (yellow comes last).
+#: Okabe–Ito colours, ordered so that the first ones read well on white (yellow comes last), with
+#: their black replaced by a dark brown: black is the ink of the forecast and the median in every
+#: figure, and an actor drawn in it read as the forecast.
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
@@ -23,7 +26,7 @@ OKABE_ITO: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
     "#E69F00",  # orange
     "#56B4E9",  # sky blue
-    "#000000",  # black
+    "#8C510A",  # dark brown (ColorBrewer BrBG), in place of Okabe-Ito's black
     "#F0E442",  # yellow
 )
 
