@@ -27,6 +27,7 @@ from ..model import Problem, Scenario, ScenarioError
 from ..model.load import to_data
 from ..negotiation.protocols import Config
 from ..negotiation.runner import players_of, resolve_strategies, seating_problems
+from ..negotiation.space import candidate_count
 from ..negotiation.strategies import strategy
 from ..subjects import game_of
 from .keys import digest, stable_hash, task_seed
@@ -372,17 +373,21 @@ def _check_size(spec: SweepSpec, counts: list[int], what: str, copies: int = 1) 
 
 def _check_work(spec: SweepSpec, base: Base, src: SpecSource) -> None:
     """Each job's single task against the work limits (``cells``, ``space``, ``rounds``), on ``base``
-    (every variant of it has its size), before any runs."""
-    from ..api import _check_forecast, _check_simulation  # noqa: PLC0415 - scale sits above the front door
-
+    (every variant of it has its size), before any runs: the estimates the front door makes for one
+    forecast or simulation (:mod:`accord.guards`)."""
+    g = base.game
     for j, (job, jid) in enumerate(zip(spec.jobs, spec.job_ids())):
         try:
             if job.forecast is not None:
                 fc = job.forecast
-                _check_forecast(base.game, fc.model, fc.variant, fc.rounds, min(fc.draws, DRAW_CHUNK), spec.seed,
-                                fc.stages)
+                draws = min(fc.draws, DRAW_CHUNK)
+                guards.check_forecast(g.n_actors, g.n_issues, draws, fc.model, fc.rounds)
+                if fc.model == "exchange":  # its stages are rounds of the expected-utility model
+                    guards.check_forecast(g.n_actors, g.n_issues, draws, "eum", fc.stages)
             elif job.simulate is not None:
-                _check_simulation(base.game, job.simulate.steps, min(job.simulate.runs, spec.chunk_runs), spec.seed)
+                players = sum(1 for r in g.roles if r in ("party", "mediator"))
+                guards.check_simulation(g.n_actors, min(job.simulate.runs, spec.chunk_runs), job.simulate.steps, 1,
+                                        candidate_count(g), players)
         except guards.LimitExceeded as e:
             raise guards.LimitExceeded(e.name, e.estimate, e.allowed, f"{_at(src, ('jobs', j, job.kind))} "
                                        f"({jid}) on base {base.ref}, one task: {e.what}") from None
