@@ -290,6 +290,31 @@ def big_scenario(parties: int, issues: int, points: int, seed: int = 0) -> str:
 
 
 # -- class: special files -------------------------------------------------------------------------------
+def special_file(p: Path, kind: str, mib: int = 17) -> None:
+    """Put a file of ``kind`` at ``p`` where a regular file is expected: ``fifo``, ``dev-zero`` (a
+    link to it), ``socket``, ``loop`` (two links to each other), ``sparse`` (``mib`` MiB of holes) or
+    ``folder``."""
+    if kind == "fifo":
+        os.mkfifo(p)
+    elif kind == "dev-zero":
+        os.symlink("/dev/zero", p)
+    elif kind == "socket":
+        s = socket.socket(socket.AF_UNIX)
+        s.bind(str(p))
+        s.close()
+    elif kind == "loop":
+        other = p.with_name("b" + p.suffix)
+        os.symlink(other, p)
+        os.symlink(p, other)
+    elif kind == "sparse":
+        with open(p, "wb") as fh:
+            fh.truncate(mib * 1024 * 1024)
+    elif kind == "folder":
+        p.mkdir()
+    else:
+        raise ValueError(f"unknown special file kind {kind!r}")
+
+
 def _fifo(d: Path) -> None:
     os.mkfifo(d / "s.yaml")
 

@@ -14,12 +14,11 @@ import copy
 import datetime as dt
 import json
 import os
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from hostile_cases import BASE, HUGE_YAML, RAW_CONTROL, Case, _set, _yaml
+from hostile_cases import BASE, HUGE_YAML, RAW_CONTROL, Case, _set, _yaml, special_file
 
 #: The notes the rich scenario's quotes come from (``validate --sources``): every quote verbatim, every
 #: speaker named in its paragraph.
@@ -406,23 +405,10 @@ def _src(kind: str) -> Callable[[Path], None]:
     def make(d: Path) -> None:
         src = d / "src"
         src.mkdir(exist_ok=True)
-        p = src / "notes.txt"
-        if kind == "fifo":
-            os.mkfifo(p)
-        elif kind == "dev-zero":
-            os.symlink("/dev/zero", p)
-        elif kind == "socket":
-            s = socket.socket(socket.AF_UNIX)
-            s.bind(str(p))
-            s.close()
-        elif kind == "loop":
-            os.symlink(src / "b", p)
-            os.symlink(p, src / "b")
-        elif kind == "sparse-200MiB":
-            with open(p, "wb") as fh:
-                fh.truncate(200 * 1024 * 1024)
-        elif kind == "folder":
-            p.mkdir()
+        if kind == "sparse-200MiB":
+            special_file(src / "notes.txt", "sparse", 200)
+        else:
+            special_file(src / "notes.txt", kind)
     return make
 
 

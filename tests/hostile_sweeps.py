@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from hostile_cases import RAW_CONTROL, TOY, Case
+from hostile_cases import RAW_CONTROL, TOY, Case, special_file
 
 #: A small sweep over the toy scenario: an analysis of each variant (fast), one axis of each kind the
 #: hostile values go into, and a simulation and a forecast job that run only when the case needs them.
@@ -195,22 +194,10 @@ def _spec(kind: str) -> Callable[[Path], None]:
         p = d / "sweep.yaml"
         if p.exists():
             p.unlink()
-        if kind == "fifo":
-            os.mkfifo(p)
-        elif kind == "dev-zero":
-            os.symlink("/dev/zero", p)
-        elif kind == "socket":
-            s = socket.socket(socket.AF_UNIX)
-            s.bind(str(p))
-            s.close()
-        elif kind == "loop":
-            os.symlink(d / "b.yaml", p)
-            os.symlink(p, d / "b.yaml")
-        elif kind == "sparse-100MiB":
-            with open(p, "wb") as fh:
-                fh.truncate(100 * 1024 * 1024)
-        elif kind == "folder":
-            p.mkdir()
+        if kind == "sparse-100MiB":
+            special_file(p, "sparse", 100)
+        else:
+            special_file(p, kind)
     return make
 
 

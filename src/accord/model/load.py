@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..guards import MAX_DEPTH, MAX_KEY, MAX_TEXT, MAX_VALUES
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, printable
 from .files import kind_of, read_text
 from .schema import Scenario
 
@@ -128,7 +128,7 @@ def _fmt_loc(loc: Iterable[Any]) -> str:
         if isinstance(p, int):
             out += f"[{p}]"
         else:
-            out += ("." if out else "") + str(p)
+            out += ("." if out else "") + printable(str(p))
     return out
 
 
