@@ -47,6 +47,11 @@ class Case:
     subprocess: bool = False
     setup: Callable[[Path], None] | None = None
     root_ok: bool = True  # False: meaningless when run as root (permissions)
+    #: commands run first in the same folder (each must succeed), then ``between`` (say, an edit)
+    before: tuple[tuple[str, ...], ...] = ()
+    between: Callable[[Path], None] | None = None
+    #: a check on the folder after the command (what it wrote, what it left alone): ``check(d, out, err)``
+    check: Callable[[Path, str, str], None] | None = None
 
     @property
     def id(self) -> str:
@@ -173,9 +178,8 @@ MARKUP = ("[/x]", "[/]", "[bold]b[/bold]", "[red]", "[link=https://e.example]l[/
           ":smile:", "[[x]]", "\\[x]")
 #: where user text goes, and the scenario path that holds it
 TEXT_FIELDS = {"actor-name": "actors[0].name", "issue-name": "issues[0].name",
-               "option-label": "issues[1].options[0].label",
-               "title": "title", "source-title": "sources[0].title", "quote": "stances[0].provenance.quote",
-               "description": "description"}
+               "option-label": "issues[1].options[0].label", "title": "title", "source-title": "sources[0].title",
+               "quote": "stances[0].provenance.quote", "description": "description"}
 
 
 #: the fields ``accord show`` prints (the others are checked for a clean run only)
@@ -220,8 +224,7 @@ def controls() -> Iterator[Case]:
         for where in SHOWN[j % 2::2]:
             path = TEXT_FIELDS[where]
             yield Case("control-chars", f"{where}-{name}", ["show", "{f}"],
-                       {"s.yaml": _yaml(_set(BASE, path, f"x{ctl}y"))},
-                       code=0)
+                       {"s.yaml": _yaml(_set(BASE, path, f"x{ctl}y"))}, code=0)
         data = _set(BASE, "actors[0].name", f"A{ctl}")
         yield Case("control-chars", f"analyze-{name}", ["analyze", "{f}"], {"s.yaml": _yaml(data)}, code=0)
         yield Case("control-chars", f"json-{name}", ["show", "--json", "{f}"], {"s.yaml": _yaml(data)}, code=0)
@@ -234,8 +237,7 @@ def controls() -> Iterator[Case]:
 # -- class: deep, wide and long inputs ---------------------------------------------------------------------
 def sizes() -> Iterator[Case]:
     yield Case("deep-wide-long", "yaml-flow-5000-deep", ["validate", "{f}"],
-               {"s.yaml": "a: " + "[" * 5000 + "]" * 5000},
-               expect=("nest",))
+               {"s.yaml": "a: " + "[" * 5000 + "]" * 5000}, expect=("nest",))
     yield Case("deep-wide-long", "json-100000-deep", ["validate", "{f}"],
                {"s.json": '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"}, expect=("nest",), subprocess=True)
     block = "".join(f"{'  ' * k}k{k}:\n" for k in range(150)) + "  " * 150 + "x: 1\n"
@@ -256,8 +258,7 @@ def sizes() -> Iterator[Case]:
         yield Case("deep-wide-long", f"{where}-10MB", ["validate", "{f}"],
                    {"s.yaml": _yaml(_set(BASE, path, "x" * 10_000_000))}, expect=("at most",), subprocess=True)
         yield Case("deep-wide-long", f"{where}-25k", ["validate", "{f}"],
-                   {"s.yaml": _yaml(_set(BASE, path, "y" * 25_000))},
-                   expect=(path, "20,000 characters"))
+                   {"s.yaml": _yaml(_set(BASE, path, "y" * 25_000))}, expect=(path, "20,000 characters"))
     yield Case("deep-wide-long", "key-300", ["validate", "{f}"], {"s.yaml": TOY + "k" * 300 + ": 1\n"},
                expect=("200",))
     yield Case("deep-wide-long", "one-long-line", ["validate", "{f}"], {"s.yaml": TOY + "#" + "z" * 2_000_000 + "\n"},
@@ -289,6 +290,31 @@ def big_scenario(parties: int, issues: int, points: int, seed: int = 0) -> str:
 
 
 # -- class: special files -------------------------------------------------------------------------------
+def special_file(p: Path, kind: str, mib: int = 17) -> None:
+    """Put a file of ``kind`` at ``p`` where a regular file is expected: ``fifo``, ``dev-zero`` (a
+    link to it), ``socket``, ``loop`` (two links to each other), ``sparse`` (``mib`` MiB of holes) or
+    ``folder``."""
+    if kind == "fifo":
+        os.mkfifo(p)
+    elif kind == "dev-zero":
+        os.symlink("/dev/zero", p)
+    elif kind == "socket":
+        s = socket.socket(socket.AF_UNIX)
+        s.bind(str(p))
+        s.close()
+    elif kind == "loop":
+        other = p.with_name("b" + p.suffix)
+        os.symlink(other, p)
+        os.symlink(p, other)
+    elif kind == "sparse":
+        with open(p, "wb") as fh:
+            fh.truncate(mib * 1024 * 1024)
+    elif kind == "folder":
+        p.mkdir()
+    else:
+        raise ValueError(f"unknown special file kind {kind!r}")
+
+
 def _fifo(d: Path) -> None:
     os.mkfifo(d / "s.yaml")
 

@@ -27,6 +27,8 @@ from accord.cli import app
 from accord.cli import common as cli_common
 from accord.formats.deu import ACTORS
 from hostile_cases import RAW_CONTROL, Case, all_cases
+from hostile_language import all_language_cases
+from hostile_sweeps import all_sweep_cases
 
 #: wall-clock bound of one case (generous: the machine running the suite may be busy)
 IN_PROCESS_SECONDS = 90
@@ -53,7 +55,7 @@ def deu_text(rows: int = 8) -> str:
 
 
 DEU = deu_text()
-CASES = all_cases(DEU)
+CASES = all_cases(DEU) + all_language_cases() + all_sweep_cases()
 IN_PROCESS = [c for c in CASES if not c.subprocess]
 SUBPROCESS = [c for c in CASES if c.subprocess]
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -64,6 +66,7 @@ def _prepare(case: Case, folder: Path) -> list[str]:
     first = None
     for name, content in case.files.items():
         p = folder / name
+        p.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             p.write_bytes(content)
         else:
@@ -131,11 +134,19 @@ def wide_consoles(built_cli: None) -> Iterator[None]:
 def test_in_process(case: Case, tmp_path: Path, wide_consoles: None) -> None:
     if IS_ROOT and not case.root_ok:
         pytest.skip("permissions do not bind root")
-    args = _prepare(case, tmp_path / "case")
+    folder = tmp_path / "case"
+    args = _prepare(case, folder)
+    for before in case.before:  # earlier commands in the same folder (a first run of a sweep)
+        first = CliRunner().invoke(app, [a.replace("{d}", str(folder)) for a in before])
+        assert first.exit_code == 0, first.output[-2000:]
+    if case.between is not None:
+        case.between(folder)
     with _alarm(IN_PROCESS_SECONDS):
         r = CliRunner().invoke(app, args)
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     _check(case, r.exit_code, r.stdout, r.stderr)
+    if case.check is not None:
+        case.check(folder, r.stdout, r.stderr)
 
 
 def _limits() -> None:  # runs in the child before exec
@@ -144,14 +155,14 @@ def _limits() -> None:  # runs in the child before exec
 
 
 @pytest.fixture(scope="module")
-def subprocess_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int | None, str, str, float]]:
+def subprocess_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int | None, str, str, float, Path]]:
     """Every subprocess case, ``PARALLEL`` at a time: exit status (None when it had to be killed),
-    stdout, stderr, seconds."""
+    stdout, stderr, seconds, the case's folder."""
     root = tmp_path_factory.mktemp("hostile")
     env = {**os.environ, "COLUMNS": "1000", "NO_COLOR": "1", "TERM": "dumb", "OPENBLAS_NUM_THREADS": "1",
            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
     todo = [c for c in SUBPROCESS if not (IS_ROOT and not c.root_ok)]
-    out: dict[str, tuple[int | None, str, str, float]] = {}
+    out: dict[str, tuple[int | None, str, str, float, Path]] = {}
     running: list[tuple[Case, subprocess.Popen, float, Path, Path]] = []
     while todo or running:
         while todo and len(running) < PARALLEL:
@@ -173,7 +184,8 @@ def subprocess_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple
             if code is None:  # past its time bound: kill its whole process group
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
-            out[case.id] = (code, so.read_text(errors="replace"), se.read_text(errors="replace"), elapsed)
+            out[case.id] = (code, so.read_text(errors="replace"), se.read_text(errors="replace"), elapsed,
+                            so.parent)
             running.remove(item)
     return out
 
@@ -182,19 +194,25 @@ def subprocess_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple
 def test_in_subprocess(case: Case, subprocess_runs: dict) -> None:
     if case.id not in subprocess_runs:
         pytest.skip("permissions do not bind root")
-    code, stdout, stderr, _seconds = subprocess_runs[case.id]
+    code, stdout, stderr, _seconds, folder = subprocess_runs[case.id]
     assert code is not None, f"still running after {SUBPROCESS_SECONDS} s (a hang):\n{stderr[-2000:]}"
     assert code != -signal.SIGKILL and "MemoryError" not in stderr, f"ran out of memory ({MEMORY_BYTES >> 20} MiB)"
     _check(case, code, stdout, stderr)
+    if case.check is not None:
+        case.check(folder, stdout, stderr)
 
 
 def test_the_corpus_covers_every_class() -> None:
     counts = Counter(c.cls for c in CASES)
     expected = {"numbers", "duplicate-keys", "booleans", "markup", "control-chars", "deep-wide-long",
-                "special-files", "bad-cli-values", "semantics", "deu-rows"}
+                "special-files", "bad-cli-values", "semantics", "deu-rows",
+                # the second wave: the scenario language's newer surfaces and the sweeps
+                "new-numbers", "dates", "expressions", "unknown-ids", "sizes-new", "markup-new", "special-files-new",
+                "sweep-values", "sweep-ids", "sweep-sizes", "sweep-files", "sweep-markup", "sweep-output"}
     assert expected <= set(counts), counts
     assert all(n >= 10 for n in counts.values()), counts
     assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
+    assert not any(c.subprocess and (c.before or c.between) for c in CASES), "earlier commands run in-process only"
     sys.stderr.write("hostile corpus: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                      + f"; {len(CASES)} cases\n")
 

@@ -410,6 +410,11 @@ def brief(subject: Subject, out: str | Path, *, settings: Settings | None = None
         history = load(subject)
     with guards.limits(limits):
         check_brief(game, settings)
+        if history is not None and history.snapshots:  # the section on what moved analyses every state
+            end = game.scenario.date if game.scenario is not None else None  # as the brief's timeline
+            n = 1 + len({sn.date for sn in history.snapshots if end is None or sn.date <= end})
+            guards.check("states", n, f"what moved over the snapshots of {history.id!r}: {n:,} dated states, "
+                         "each analysed and forecast")
         data = collect(game, settings, progress=progress, history=history)
         written = write_brief(data, Path(out), force=force, progress=progress)
     return BriefResult(data, written)
@@ -454,7 +459,8 @@ def tournament(subjects: Sequence[Subject], strategies: Sequence[str], *, repeti
 
 
 def sweep(spec: str | Path | Mapping[str, Any], out: str | Path, *, scheduler: str = "local",
-          workers: int | None = None, connect_timeout: float = 10.0, progress: Progress | None = None) -> Any:
+          workers: int | None = None, connect_timeout: float = 10.0, progress: Progress | None = None,
+          limits: Limits | None = None) -> Any:
     """Run a sweep (a sweep file, or its contents as a mapping) into the folder ``out``: every
     variant of every base scenario x every job, on ``scheduler`` (``local``: a Dask LocalCluster with
     ``workers`` processes, default one per core; ``serial``: this process, no Dask; ``tcp://HOST:PORT``:
@@ -463,8 +469,11 @@ def sweep(spec: str | Path | Mapping[str, Any], out: str | Path, *, scheduler: s
     interruption skips the chunks already written. Returns an :class:`accord.scale.SweepResult`;
     raises :class:`accord.scale.SweepSpecError` (bad sweep file), :class:`accord.scale.StoreError`
     (``out`` holds something else) or :class:`accord.scale.SchedulerError` (no Dask, or no scheduler
-    at that address). See ``docs/scale.md``."""
+    at that address). See ``docs/scale.md``. Before anything runs, the number of tasks and each task's
+    work are checked against the work limits (:class:`~accord.guards.LimitExceeded`; ``limits``
+    raises them, as ``--limit`` does)."""
     from .scale import run_sweep  # noqa: PLC0415 - scale sits above the front door
 
-    return run_sweep(dict(spec) if isinstance(spec, Mapping) else spec, out, scheduler=scheduler, workers=workers,
-                     connect_timeout=connect_timeout, progress=progress)
+    with guards.limits(limits):
+        return run_sweep(dict(spec) if isinstance(spec, Mapping) else spec, out, scheduler=scheduler,
+                         workers=workers, connect_timeout=connect_timeout, progress=progress)

@@ -161,7 +161,11 @@ class LinearRule:
 
     def holds(self, issues: Sequence[IssueGrid], outcomes: np.ndarray) -> np.ndarray:
         v = self.values(issues, outcomes)
-        tol = 1e-9 * max(1.0, abs(self.bound))
+        # the tolerance scales with the terms (not with 1): an inequality written in tiny units
+        # (1e-300 * x >= 1e-300) means what it says
+        scale = max([abs(self.bound)] + [abs(c) * float(np.abs(issues[i].points).max(initial=0.0))
+                                         for i, c in self.coef.items()])
+        tol = 1e-9 * scale
         b = self.bound
         return {"<=": v <= b + tol, ">=": v >= b - tol, "<": v < b - tol, ">": v > b + tol,
                 "=": np.abs(v - b) <= tol}[self.op]
@@ -933,9 +937,12 @@ def _check_feasible(game: Game) -> None:
     ``forbidden`` set covering every point of an issue on its compiled grid, or forbidden and
     requires constraints that together leave nothing — since every later layer assumes some
     outcome is possible."""
-    if not (game.forbidden or game.requires):
+    if not (game.forbidden or game.requires or game.linear):
         return
-    tied = sorted({i for c in game.forbidden for i in c} | {i for f, t in game.requires for i in (*f, *t)})
+    # every issue a constraint names, those of its linear inequalities and ranges included (an issue
+    # left out would be checked at its first point only)
+    tied = sorted({i for c in game.forbidden for i in c} | {i for f, t in game.requires for i in (*f, *t)}
+                  | {i for rule in game.linear for i in rule.issues})
     total = 1
     for i in tied:
         total *= game.issues[i].size

@@ -37,6 +37,7 @@ __all__ = [
     "MAX_SEED",
     "MAX_TEXT",
     "MAX_VALUES",
+    "WORKERS_PER_CORE",
     "Limit",
     "LimitExceeded",
     "check",
@@ -48,6 +49,8 @@ __all__ = [
     "human",
     "limit",
     "limits",
+    "max_workers",
+    "overrides",
     "parse_limits",
     "simulation_rounds",
     "tournament_rounds",
@@ -74,6 +77,14 @@ MAX_ACTORS = 300
 MAX_MAGNITUDE = 1e15
 #: Seeds are 0 .. 2**63 - 1 (numpy's generators take non-negative integers).
 MAX_SEED = 2**63 - 1
+#: Worker processes of a local cluster: at most this many per core of the machine (a CPU-bound sweep
+#: gains nothing from more, and each worker holds its own copy of numpy and the scenarios).
+WORKERS_PER_CORE = 4
+
+
+def max_workers() -> int:
+    """The most worker processes a local cluster may start on this machine."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
 
 
 # -- work limits (raisable) ------------------------------------------------------------------------
@@ -104,6 +115,13 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
           "negotiation rounds a simulation plays: runs x steps x actors (x formats for a brief)"),
     Limit("sessions", 5_000_000, "session rounds x actors",
           "negotiation rounds a tournament plays: scenarios x strategy pairs x repetitions x steps x actors"),
+    Limit("tasks", 100_000, "tasks",
+          "tasks a sweep plans: bases x design points (every combination of the axes' levels, or the "
+          "Latin-hypercube draws) x the tasks of each job (an analysis: 1; a forecast: 1 + draws / 256; a "
+          "simulation: runs / chunk_runs); each task's own work is held to the cells, space and rounds limits"),
+    Limit("states", 200, "dated states",
+          "dated states of a scenario's snapshots a brief compares in its 'Positions over time' section "
+          "(each state is analysed and forecast)"),
 )}
 
 _OVERRIDES: contextvars.ContextVar[Mapping[str, float] | None] = contextvars.ContextVar("accord_limits",
@@ -154,6 +172,11 @@ def limit(name: str) -> float:
         except ValueError:
             pass
     return float(LIMITS[name].default)
+
+
+def overrides() -> dict[str, float]:
+    """The limits raised (or lowered) by :func:`limits` in this context, to hand to worker processes."""
+    return dict(_OVERRIDES.get() or {})
 
 
 @contextlib.contextmanager

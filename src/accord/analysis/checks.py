@@ -9,6 +9,9 @@
   United States accepting full withdrawal, two steps from its ideal, but not the freeze, one step
   away) makes concessions towards the nearer position look free. Checked on ordered issues, against
   the actor's compiled value table.
+- **Dates that take no effect** (given the scenario as written, with its snapshots): a snapshot dated
+  after the scenario's own ``date`` applies only with ``--as-of``; a declared round dated before
+  ``process.start`` or after the last deadline (extensions included) is never held in a simulation.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ import numpy as np
 
 from ..game import Game
 from ..guards import human
+from ..model import Scenario
 from ..words import join_and, set_text, value_text
 
-__all__ = ["LARGE", "ScenarioWarning", "acceptable_contradictions", "scenario_warnings"]
+__all__ = ["LARGE", "ScenarioWarning", "acceptable_contradictions", "date_warnings", "scenario_warnings"]
 
 #: Above this many packages the frontier and the utility-space figure are sampled.
 LARGE = 10_000_000
@@ -73,9 +77,31 @@ def acceptable_contradictions(game: Game) -> list[tuple[int, int, np.ndarray, in
     return out
 
 
-def scenario_warnings(game: Game) -> list[ScenarioWarning]:
-    """Every warning about ``game`` (see the module doc), in scenario order."""
+def date_warnings(scn: Scenario) -> list[ScenarioWarning]:
+    """Snapshots and declared rounds whose dates make them take no effect (see the module doc)."""
     out: list[ScenarioWarning] = []
+    if scn.date is not None:
+        for k, sn in enumerate(scn.snapshots):
+            if sn.date > scn.date:
+                out.append(ScenarioWarning(f"snapshots[{k}].date", f"{sn.date} is after the scenario's date "
+                                           f"({scn.date}): this snapshot applies only with --as-of a later date",
+                                           "dates"))
+    p = scn.process
+    last = p.extensions[-1].until if p.extensions else p.deadline
+    for k, r in enumerate(p.rounds):
+        if p.start is not None and r.start < p.start:
+            out.append(ScenarioWarning(f"process.rounds[{k}].start", f"{r.start} is before process.start "
+                                       f"({p.start}): a simulation never holds this round", "dates"))
+        elif last is not None and r.start > last:
+            out.append(ScenarioWarning(f"process.rounds[{k}].start", f"{r.start} is after the last deadline "
+                                       f"({last}): a simulation never holds this round", "dates"))
+    return out
+
+
+def scenario_warnings(game: Game, scenario: Scenario | None = None) -> list[ScenarioWarning]:
+    """Every warning about ``game`` (see the module doc), in scenario order; with ``scenario`` (as
+    written, snapshots included) also :func:`date_warnings`."""
+    out: list[ScenarioWarning] = date_warnings(scenario) if scenario is not None else []
     n = game.n_outcomes
     if n > LARGE:
         sizes = game.sizes

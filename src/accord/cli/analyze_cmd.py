@@ -11,7 +11,7 @@ from rich.text import Text
 from .. import api
 from ..analysis import Analysis
 from ..game import Game
-from ..guards import human
+from ..guards import MAX_SEED, human
 from ..words import set_text
 from .app import app
 from .common import (
@@ -129,7 +129,7 @@ def analyze_cmd(
     rows: int = typer.Option(10, "--rows", min=0, max=1_000_000, help="Frontier rows to show in the tables."),
     draws: int = typer.Option(0, "--draws", min=0, help="Draws of the stated uncertainty: how often each "
                               "headline holds (robustness)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
+    seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="Seed of the draws."),
     limit: list[str] = LIMIT_OPT,
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
 ) -> None:

@@ -47,7 +47,8 @@ def validate_cmd(
     """Check a scenario file; print one line per problem (file:line: field: message), exit 2 if any.
 
     A valid scenario also gets its number of packages and warnings (exit 0): acceptable sets that
-    are not contiguous around the actor's ideal, and sizes at which listings are sampled."""
+    are not contiguous around the actor's ideal, sizes at which listings are sampled, snapshots and
+    rounds whose dates make them take no effect."""
     from ..analysis.checks import scenario_warnings  # noqa: PLC0415 - the analysis layer only for validate
 
     scn = load_scenario(scenario)
@@ -61,7 +62,7 @@ def validate_cmd(
         if problems:
             fail(ScenarioError(problems))
         checked = sum(1 for s in provenance_sites(scn) if s.provenance.quote is not None)
-    warnings = scenario_warnings(game)
+    warnings = scenario_warnings(game, scn)
     summary = {"valid": True, "id": scn.id, "actors": len(scn.actors), "issues": len(scn.issues),
                "stances": len(scn.stances), "constraints": len(scn.constraints)}
     if checked is not None:

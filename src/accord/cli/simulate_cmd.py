@@ -169,8 +169,13 @@ def tournament_cmd(
         fail(f"--protocol: unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
     if table is not None and table.suffix.lower() not in (".csv", ".parquet"):
         fail(f"--table {table}: expected a .csv or .parquet file name")
-    if table is not None and table.exists():
-        fail(f"--table {table}: exists; refusing to overwrite it")
+    if table is not None:  # before any work: a new file (no link followed) in a folder accord can write
+        from ..scale.store import StoreError, check_new_file  # noqa: PLC0415 - imports no Dask
+
+        try:
+            check_new_file(table)
+        except StoreError as e:
+            fail(str(e))
     names = [s.strip() for s in strategies.split(",") if s.strip()]
     if not names:
         fail("--strategies: give at least one strategy name (comma-separated)")
@@ -203,11 +208,24 @@ TOURNAMENT_TYPES = {"game": "str", "protocol": "str", "repetition": "int", "assi
 
 
 def _write_table(path: Path, rows: list[dict[str, Any]]) -> None:
-    from ..scale.store import format_csv, write_parquet  # noqa: PLC0415 - imports no Dask
+    from ..model.files import os_error  # noqa: PLC0415
+    from ..scale.store import (  # noqa: PLC0415 - imports no Dask
+        StoreError,
+        check_new_file,
+        format_csv,
+        write_new_file,
+        write_parquet,
+    )
 
     cols = list(TOURNAMENT_TYPES)
-    if path.suffix.lower() == ".parquet":
-        if write_parquet(path, cols, TOURNAMENT_TYPES, rows) is None:
-            fail("--table: writing Parquet needs pyarrow: pip install 'accord[scale]' (or write a .csv)")
-    else:
-        path.write_text(format_csv(cols, rows), encoding="utf-8")
+    try:
+        check_new_file(path)  # again: the tournament took a while
+        if path.suffix.lower() == ".parquet":
+            if write_parquet(path, cols, TOURNAMENT_TYPES, rows) is None:
+                fail("--table: writing Parquet needs pyarrow: pip install 'accord[scale]' (or write a .csv)")
+        else:
+            write_new_file(path, format_csv(cols, rows).encode("utf-8"))
+    except StoreError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"--table {path}: {os_error(e)}")

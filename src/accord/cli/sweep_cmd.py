@@ -9,35 +9,14 @@ from typing import Any
 
 import typer
 from rich.markdown import Markdown
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
+from ..guards import WORKERS_PER_CORE, max_workers
 from .app import app
-from .common import console, err_console, fail, print_json
+from .common import LIMIT_OPT, Steps, console, err_console, fail, guarded, parse_limits, print_json
 
 SCHEDULER_HELP = ("Where to run: local (a Dask LocalCluster, one worker process per core), serial (this "
                   "process, no Dask) or tcp://HOST:8786 (an existing Dask scheduler). Needs the scale extra "
                   "except for serial.")
-
-
-def progress_bar(enabled: bool, label: str) -> tuple[Any, Callable[[int, int], None] | None]:
-    """A rich progress bar on stderr and its ``(done, total)`` callback (``(None, None)`` when off)."""
-    if not enabled:
-        return None, None
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   TextColumn("eta"), TimeRemainingColumn(), console=err_console, transient=True)
-    task = bar.add_task(label, total=None)
-
-    def cb(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return bar, cb
 
 
 def run_on(scheduler: str, call: Callable[[], Any]) -> Any:
@@ -50,46 +29,31 @@ def run_on(scheduler: str, call: Callable[[], Any]) -> Any:
         fail(str(e))
 
 
-class _Bar:
-    def __init__(self, enabled: bool, label: str):
-        self.bar, self.cb = progress_bar(enabled, label)
-
-    def __enter__(self) -> Callable[[int, int], None] | None:
-        if self.bar is not None:
-            self.bar.__enter__()
-        return self.cb
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-
-
-def bar(enabled: bool, label: str) -> _Bar:
-    """``with bar(True, "sweep") as cb:`` — a progress bar for the block (``cb`` is ``None`` when off)."""
-    return _Bar(enabled, label)
-
-
 @app.command("sweep")
 def sweep_cmd(
     spec: Path = typer.Argument(..., metavar="SPEC.yaml", help="The sweep file (see docs/scale.md)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: table.csv (+ table.parquet), summary.md, "
                              "chunks/. Run again with the same folder to resume."),
     scheduler: str = typer.Option("local", "--scheduler", help=SCHEDULER_HELP),
-    workers: int = typer.Option(0, "--workers", min=0, help="Worker processes of the local cluster "
-                                "(0: one per core)."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout", min=0.1,
+    workers: int = typer.Option(0, "--workers", min=0, max=max_workers(), help="Worker processes of the local "
+                                f"cluster (0: one per core; at most {WORKERS_PER_CORE} per core)."),
+    connect_timeout: float = typer.Option(10.0, "--connect-timeout", min=0.1, max=3600.0,
                                           help="Seconds to reach a scheduler address before giving up."),
+    limit: list[str] = LIMIT_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print the result (files, counts, findings) as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary on screen."),
 ) -> None:
-    """Run every variant of the base scenarios through every job; write a tidy table and a summary."""
+    """Run every variant of the base scenarios through every job; write a tidy table and a summary.
+    The number of tasks and each task's work are checked first (raise with --limit tasks=N, rounds=N...)."""
     from ..api import sweep  # noqa: PLC0415
     from ..scale import SchedulerError, StoreError, SweepSpecError  # noqa: PLC0415
 
+    limits = parse_limits(limit)
     try:
-        with bar(not (as_json or quiet), "sweep") as cb:
+        # progress on stderr: a bar on a terminal, a line per tenth of the tasks otherwise
+        with guarded(), Steps("sweep", enabled=not (as_json or quiet)) as steps:
             res = sweep(spec, out, scheduler=scheduler, workers=workers or None, connect_timeout=connect_timeout,
-                        progress=cb)
+                        progress=steps.count if not (as_json or quiet) else None, limits=limits)
     except SweepSpecError as e:
         fail(e)
     except (StoreError, SchedulerError) as e:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Problem", "ScenarioError"]
+__all__ = ["Problem", "ScenarioError", "printable"]
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (newline, tab, escape, ...) written as its Python
+    escape, so that a key or field a user wrote keeps one problem on one line and reaches no terminal raw."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)
@@ -20,7 +28,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        field = f" {self.field}:" if self.field else ""
+        field = f" {printable(self.field)}:" if self.field else ""
         message = " ".join(self.message.split())  # one line per problem, always
         return f"{where}:{field} {message}"
 

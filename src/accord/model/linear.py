@@ -25,6 +25,24 @@ class LinearError(ValueError):
     """An inequality that cannot be read; the message says what to write."""
 
 
+#: Largest magnitude of a number, coefficient or bound in an inequality: sums over every issue of
+#: coefficient x position (positions are at most 10^15) stay far from overflow.
+MAX_COEFFICIENT = 1e100
+
+
+def _shown(text: str, n: int = 60) -> str:
+    """The inequality as messages quote it (a 20,000-character one is not echoed whole)."""
+    return repr(text if len(text) <= n else text[: n - 3] + "...")
+
+
+def _number(val: str, text: str) -> float:
+    x = float(val)
+    if not abs(x) <= MAX_COEFFICIENT:
+        raise LinearError(f"{_shown(text)}: the number {val[:20]}{'...' if len(val) > 20 else ''} is too large; "
+                          f"numbers in an inequality may be at most {MAX_COEFFICIENT:g} in magnitude (rescale it)")
+    return x
+
+
 @dataclass(frozen=True)
 class Linear:
     """``sum(coef[i] * x_i for i in coef) op bound``; ``text`` is the inequality as written."""
@@ -52,7 +70,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            raise LinearError(f"cannot read {text[pos:].strip()[:20]!r} in {text!r}; write sums of terms such as "
+            raise LinearError(f"cannot read {text[pos:].strip()[:20]!r} in {_shown(text)}; write sums of terms such as "
                               "'centrifuges/1000 + stockpile/500 <= 12'")
         kind = m.lastgroup or ""
         out.append((kind, m.group(kind)))
@@ -66,7 +84,7 @@ def _side(toks: list[tuple[str, str]], text: str) -> tuple[dict[str, float], flo
     const = 0.0
     k = 0
     if not toks:
-        raise LinearError(f"{text!r}: a side of the inequality is empty")
+        raise LinearError(f"{_shown(text)}: a side of the inequality is empty")
     while k < len(toks):
         sign = 1.0
         while k < len(toks) and toks[k] in (("sym", "+"), ("sym", "-")):
@@ -78,14 +96,14 @@ def _side(toks: list[tuple[str, str]], text: str) -> tuple[dict[str, float], flo
             kind, val = toks[k]
             if expect_operand:
                 if kind == "num":
-                    factor *= float(val)
+                    factor *= _number(val, text)
                 elif kind == "id":
                     if issue is not None:
-                        raise LinearError(f"{text!r}: {issue} and {val} are multiplied; only linear terms "
+                        raise LinearError(f"{_shown(text)}: {issue} and {val} are multiplied; only linear terms "
                                           "(a number times an issue) are allowed")
                     issue = val
                 else:
-                    raise LinearError(f"{text!r}: expected a number or an issue id, got {val!r}")
+                    raise LinearError(f"{_shown(text)}: expected a number or an issue id, got {val!r}")
                 expect_operand = False
                 k += 1
                 continue
@@ -94,18 +112,19 @@ def _side(toks: list[tuple[str, str]], text: str) -> tuple[dict[str, float], flo
                 k += 1
             elif (kind, val) == ("sym", "/"):
                 if k + 1 >= len(toks) or toks[k + 1][0] != "num":
-                    raise LinearError(f"{text!r}: divide only by a number (x/1000)")
-                d = float(toks[k + 1][1])
+                    raise LinearError(f"{_shown(text)}: divide only by a number (x/1000)")
+                d = _number(toks[k + 1][1], text)
                 if d == 0:
-                    raise LinearError(f"{text!r}: division by zero")
+                    raise LinearError(f"{_shown(text)}: division by zero")
                 factor /= d
                 k += 2
             elif kind == "sym" and val in "+-":
                 break
             else:
-                raise LinearError(f"{text!r}: unexpected {val!r}; write sums of terms such as 'a/1000 + b/500 <= 12'")
+                raise LinearError(f"{_shown(text)}: unexpected {val!r}; write sums of terms such as "
+                                  "'a/1000 + b/500 <= 12'")
         if expect_operand:
-            raise LinearError(f"{text!r}: a term is missing after an operator")
+            raise LinearError(f"{_shown(text)}: a term is missing after an operator")
         if issue is None:
             const += factor
         else:
@@ -118,7 +137,7 @@ def parse_linear(text: str) -> Linear:
     toks = _tokens(text)
     ops = [k for k, (kind, _) in enumerate(toks) if kind == "op"]
     if len(ops) != 1:
-        raise LinearError(f"{text!r}: expected one comparison (<=, >=, <, >, =) between two sums, "
+        raise LinearError(f"{_shown(text)}: expected one comparison (<=, >=, <, >, =) between two sums, "
                           f"found {len(ops)}")
     k = ops[0]
     lc, lk = _side(toks[:k], text)
@@ -127,6 +146,10 @@ def parse_linear(text: str) -> Linear:
     for i, c in rc.items():
         coef[i] = coef.get(i, 0.0) - c
     coef = {i: c for i, c in coef.items() if c != 0.0}
+    bound = rk - lk
+    if not all(abs(x) <= MAX_COEFFICIENT for x in (*coef.values(), bound)):
+        raise LinearError(f"{_shown(text)}: a coefficient or the bound is larger than {MAX_COEFFICIENT:g} "
+                          "in magnitude (rescale the inequality)")
     if not coef:
-        raise LinearError(f"{text!r}: names no issue")
-    return Linear(tuple(coef.items()), _OPS[toks[k][1]], rk - lk, text)
+        raise LinearError(f"{_shown(text)}: names no issue")
+    return Linear(tuple(coef.items()), _OPS[toks[k][1]], bound, text)

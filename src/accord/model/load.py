@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..guards import MAX_DEPTH, MAX_KEY, MAX_TEXT, MAX_VALUES
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, printable
 from .files import kind_of, read_text
 from .schema import Scenario
 
@@ -128,7 +128,7 @@ def _fmt_loc(loc: Iterable[Any]) -> str:
         if isinstance(p, int):
             out += f"[{p}]"
         else:
-            out += ("." if out else "") + str(p)
+            out += ("." if out else "") + printable(str(p))
     return out
 
 
@@ -463,18 +463,11 @@ def _size(data: Any, limit: int) -> int:
     return count(data, 0, ())
 
 
-def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scenario:
-    """Parse and validate scenario text; ``fmt`` is ``yaml`` or ``json`` (guessed from ``file``)."""
-    if fmt is None:
-        fmt = "json" if file.lower().endswith(".json") else "yaml"
-    if "\x00" in text:
-        raise ScenarioError([Problem(file, None, "", "this is a binary file, not a YAML or JSON scenario")])
-    if not text.strip():
-        raise ScenarioError([Problem(file, None, "", "the file is empty; expected a scenario mapping")])
-    data = _parse(text, file, fmt)
-    if not isinstance(data, dict):
-        got = type(data).__name__ if data is not None else "nothing"
-        raise ScenarioError([Problem(file, 1, "", f"expected a mapping of scenario fields at the top, got {got}")])
+def _check_tree(data: Any, file: str, text: str) -> None:
+    """The bounds every parsed input file keeps (scenarios, sweep files): at most
+    :data:`~accord.guards.MAX_DEPTH` levels of nesting, :data:`~accord.guards.MAX_VALUES` values after
+    YAML aliases, texts of at most :data:`~accord.guards.MAX_TEXT` and keys of at most
+    :data:`~accord.guards.MAX_KEY` characters; :class:`ScenarioError` naming the field otherwise."""
     try:
         size = _size(data, _MAX_NODES)
     except _TooDeep:
@@ -487,6 +480,21 @@ def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scen
     if size > _MAX_NODES:
         raise ScenarioError([Problem(file, None, "", f"too large: more than {_MAX_NODES:,} values "
                                                     "(are YAML aliases expanding without bound?)")])
+
+
+def load_text(text: str, file: str = "<string>", fmt: str | None = None) -> Scenario:
+    """Parse and validate scenario text; ``fmt`` is ``yaml`` or ``json`` (guessed from ``file``)."""
+    if fmt is None:
+        fmt = "json" if file.lower().endswith(".json") else "yaml"
+    if "\x00" in text:
+        raise ScenarioError([Problem(file, None, "", "this is a binary file, not a YAML or JSON scenario")])
+    if not text.strip():
+        raise ScenarioError([Problem(file, None, "", "the file is empty; expected a scenario mapping")])
+    data = _parse(text, file, fmt)
+    if not isinstance(data, dict):
+        got = type(data).__name__ if data is not None else "nothing"
+        raise ScenarioError([Problem(file, 1, "", f"expected a mapping of scenario fields at the top, got {got}")])
+    _check_tree(data, file, text)
     bad_keys = [k for k in data if not isinstance(k, str)]
     if bad_keys:
         raise ScenarioError([Problem(file, 1, str(k), "keys must be strings") for k in bad_keys])

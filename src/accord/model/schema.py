@@ -842,7 +842,11 @@ class Scenario(_Frozen):
         for j, m in enumerate(p.mediators):
             if m not in actors:
                 errors.append(f"process.mediators[{j}]: unknown actor {m!r}")
+        round_ids = [r.id for r in p.rounds]
         for j, r in enumerate(p.rounds):
+            if round_ids.index(r.id) != j:
+                errors.append(f"process.rounds[{j}].id: duplicate round id {r.id!r} (first used by "
+                              f"process.rounds[{round_ids.index(r.id)}])")
             for q, who in enumerate(r.participants):
                 if who not in actors:
                     errors.append(f"process.rounds[{j}].participants[{q}]: unknown actor {who!r}")
@@ -1073,7 +1077,7 @@ def _check_range(where: str, r: Range, issue: Issue) -> list[str]:
 
 
 def _check_linear(where: str, text: str, issues: dict[str, Issue]) -> list[str]:
-    from .linear import LinearError, parse_linear  # noqa: PLC0415 - a small parser, used here only
+    from .linear import LinearError, _shown, parse_linear  # noqa: PLC0415 - a small parser, used here only
 
     try:
         lin = parse_linear(text)
@@ -1082,7 +1086,7 @@ def _check_linear(where: str, text: str, issues: dict[str, Issue]) -> list[str]:
     errs = []
     for i in lin.issues:
         if i not in issues:
-            errs.append(f"{where}: unknown issue {i!r} in {text!r}" + (
+            errs.append(f"{where}: unknown issue {i!r} in {_shown(text)}" + (
                 " (write a space around a minus sign)" if "-" in i else ""))
         elif issues[i].kind == "categorical":
             errs.append(f"{where}: {i!r} is categorical; an inequality needs continuous or ordinal issues")

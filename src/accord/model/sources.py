@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 
 from .audit import provenance_sites
+from .errors import ScenarioError
+from .files import kind_of, read_text
 from .load import Problem, _line_map, _lookup, _parse_path
 from .schema import AUTHOR, Scenario, Source
 
@@ -60,8 +62,14 @@ def check_sources(scn: Scenario, directory: str | Path, *, file: str = "<scenari
         loc = _parse_path(where)
         problems.append(Problem(file, _lookup(lines, loc), where, msg))
 
-    if not directory.is_dir():
-        return [Problem(str(directory), None, "", "no such folder of source texts")]
+    try:
+        kind = kind_of(directory)
+    except ScenarioError as e:
+        return [Problem(e.problems[0].file, None, "", f"{e.problems[0].message} (the folder of source texts)")]
+    if kind != "folder":
+        shown = str(directory) if len(str(directory)) <= 200 else str(directory)[:197] + "..."
+        return [Problem(shown, None, "", "no such folder of source texts" if kind is None else
+                        f"is {'a file' if kind == 'file' else kind}, not a folder of source texts")]
     sources = {s.id: s for s in scn.sources}
     texts: dict[str, list[str] | None] = {}
     sites = list(provenance_sites(scn))
@@ -70,14 +78,16 @@ def check_sources(scn: Scenario, directory: str | Path, *, file: str = "<scenari
         if s.id not in quoted:  # only paraphrased: there is nothing to check verbatim
             continue
         path = source_text_path(s, directory)
-        if path.is_file():
-            try:
-                texts[s.id] = paragraphs(path.read_text(encoding="utf-8-sig"))
-            except UnicodeDecodeError:
-                texts[s.id] = None
-                problem(f"sources[{k}]", f"{path} is not UTF-8 text")
-        else:
-            texts[s.id] = None
+        texts[s.id] = None
+        try:
+            found = kind_of(path)
+            if found is not None:  # a regular UTF-8 file of bounded size, else a message naming what it is
+                texts[s.id] = paragraphs(read_text(path, "source text"))
+        except ScenarioError as e:
+            problem(f"sources[{k}]" + (".file" if s.file else ""), f"the stored text of source {s.id!r}: "
+                    f"{e.problems[0].message}")
+            continue
+        if found is None:
             how = f"file {s.file!r}" if s.file else f"{s.id}.txt (or declare `file:`)"
             problem(f"sources[{k}]", f"no stored text for source {s.id!r} in {directory} (looked for {how}); "
                                      "its quotes are not checked")

@@ -10,6 +10,7 @@ stage reads one set of stances. Pure functions on the pydantic models; no numpy.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from .schema import Scenario, Snapshot, Stance
@@ -17,14 +18,22 @@ from .schema import Scenario, Snapshot, Stance
 __all__ = ["State", "as_of", "parse_date", "states"]
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str | dt.date) -> dt.date:
-    """A ``YYYY-MM-DD`` date (raises ``ValueError`` with the form to use)."""
+    """A ``YYYY-MM-DD`` date (raises ``ValueError`` with the form to use). Only that form: Python's
+    ``fromisoformat`` would also read ``2025-W05`` (a week) or ``20250101`` as some day."""
     if isinstance(text, dt.date):
         return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-12-15") from None
+    s = str(text).strip()
+    if _DATE.fullmatch(s):
+        try:
+            return dt.date.fromisoformat(s)
+        except ValueError:
+            pass
+    shown = repr(s if len(s) <= 40 else s[:37] + "...")
+    raise ValueError(f"{shown} is not a date; write YYYY-MM-DD, e.g. 2025-12-15") from None
 
 
 def _ordered(scn: Scenario) -> list[Snapshot]:

@@ -105,12 +105,16 @@ def schedule(game: Game, steps: int, participants: Sequence[str] | None = None,
                 item = (p.name, p.start.isoformat(), p.end.isoformat())
                 if item not in skipped:
                     skipped.append(item)
+            if max(p.end for p in block) >= dt.date.max:  # a pause to the end of the calendar
+                break
             day = max(p.end for p in block) + dt.timedelta(days=1)
             continue
         if not any(a <= day <= b for a, b in spans):
             items.append((day, tuple(skipped), None))
             generated += 1
             skipped = []
+        if day > dt.date.max - step:  # the calendar ends (year 9999)
+            break
         day = day + step
     items.sort(key=lambda x: x[0])
     recess: list[tuple[str, str, str, tuple[str, ...]]] = []

@@ -155,7 +155,15 @@ def space(game: Game) -> Space:
     sp = _SPACES.get(game)
     if sp is None:
         out, exh = _candidates(game)
+        n = out.shape[0]
         out = out[game.feasible(out)]
+        if out.shape[0] == 0:  # the scenario check enumerates small constrained spaces only
+            from ..model.errors import Problem, ScenarioError  # noqa: PLC0415
+
+            why = ("the forbidden and requires constraints rule out every outcome" if exh else
+                   f"none of the {n:,} candidate packages sampled obeys the forbidden and requires constraints")
+            raise ScenarioError([Problem(f"scenario {game.id!r}", None, "constraints",
+                                         f"{why}; there is nothing to negotiate over")])
         u = game.utility(out)
         ok = game.issue_acceptable(out) & (u >= np.nan_to_num(game.reservation, nan=-np.inf)[None, :] - 1e-9)
         sp = Space(out, u, ok, exh)

@@ -698,14 +698,15 @@ def table_rows(view: dict) -> dict[str, tuple[list[str], list[list[Any]]]]:
 def csv_files(view: dict) -> dict[str, bytes]:
     """``{"table-<id>.csv": bytes}`` for every table of the brief (UTF-8 with a byte-order mark so
     that spreadsheets read the accents; cells that a spreadsheet would run as a formula are quoted
-    with a leading apostrophe)."""
+    with a leading apostrophe; control characters from user text are shown as escapes, as on a
+    terminal, so that a ``cat`` of the file cannot send escape sequences)."""
     out = {}
     for tid, (head, rows) in table_rows(view).items():
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(head)
         for r in rows:
-            cells = [_cell(x) for x in r]
+            cells = [plain(c) if isinstance(c, str) else c for c in (_cell(x) for x in r)]
             w.writerow(["'" + x if isinstance(x, str) and x[:1] in ("=", "+", "-", "@") else x for x in cells])
         out[f"table-{tid}.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
     return out

@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .. import guards
 from ..analysis.analyze import analyze
 from ..forecast import forecast
 from ..game import compile_scenario
@@ -197,6 +198,8 @@ def timeline(scn: Scenario, until: str | dt.date | None = None) -> list[dict[str
     steps = states(scn, until)
     if len(steps) < 2:
         return []
+    guards.check("states", len(steps), f"what moved over the snapshots of {scn.id!r}: {len(steps):,} dated "
+                 "states, each analysed and forecast")
     results = [_results(st.scenario) for st in steps]
     out = []
     for k in range(1, len(steps)):

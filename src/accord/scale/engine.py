@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import guards
 from ..version import __version__
 from .jobs import run_chunk
 from .plan import Plan, make_plan
 from .schedulers import DEFAULT_CONNECT_TIMEOUT, Pool, check_scheduler, open_pool
 from .spec import SpecSource, SweepSpec, load_sweep, read_sweep
-from .store import Store
+from .store import Store, check_out
 from .summary import Summary, summarize
 
 __all__ = ["SweepResult", "plan_sweep", "run_sweep"]
@@ -73,6 +74,7 @@ def run_sweep(spec: str | Path | SweepSpec | dict[str, Any] | Plan, out: str | P
     one cluster for several sweeps."""
     t0 = time.perf_counter()
     check_scheduler(scheduler)
+    check_out(out)  # the output folder before any work (planning analyses every base)
     plan = spec if isinstance(spec, Plan) else plan_sweep(spec)
     manifest = {"hash": plan.hash, "accord": __version__, "chunks": len(plan.chunks), "columns": list(plan.columns),
                 "spec": plan.spec.model_dump(mode="json"), "bases": {b.ref: b.digest for b in plan.bases}}
@@ -93,11 +95,11 @@ def run_sweep(spec: str | Path | SweepSpec | dict[str, Any] | Plan, out: str | P
         groups = [c.variant for c in todo]  # a variant's chunks share its compiled game: keep them together
         if pool is not None:
             name = pool.name
-            pool.run(run_chunk, todo, {"plan": plan}, keep, groups)
+            pool.run(run_chunk, todo, {"plan": plan, "limits": guards.overrides()}, keep, groups)
         else:
             with open_pool(scheduler, workers=workers, connect_timeout=connect_timeout) as opened:
                 name = opened.name
-                opened.run(run_chunk, todo, {"plan": plan}, keep, groups)
+                opened.run(run_chunk, todo, {"plan": plan, "limits": guards.overrides()}, keep, groups)
     rows = [r for c in plan.chunks for r in store.read_chunk(c.id)]
     table, parquet = store.write_table(plan.columns, plan.types, rows)
     files = ("table.csv",) + (("table.parquet",) if parquet else ())

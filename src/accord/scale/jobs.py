@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import guards
 from ..analysis import analyze
 from ..forecast.core import predict_batch, predict_draws
 from ..forecast.montecarlo import base_inputs
@@ -122,12 +123,14 @@ def _forecast(plan: Plan, c: Chunk, game: Game) -> list[dict[str, Any]]:
     return rows
 
 
-def run_chunk(chunk: Chunk, plan: Plan) -> list[dict[str, Any]]:
-    """The rows of one chunk, in run order."""
-    game = variant_game(plan, chunk.variant)
-    kind = plan.spec.jobs[chunk.job].kind
-    if kind == "simulate":
-        return _simulate(plan, chunk, game)
-    if kind == "analyze":
-        return _analyze(plan, chunk, game)
-    return _forecast(plan, chunk, game)
+def run_chunk(chunk: Chunk, plan: Plan, limits: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """The rows of one chunk, in run order; ``limits``: the work limits raised for the sweep (a worker
+    process does not inherit the caller's)."""
+    with guards.limits(limits):
+        game = variant_game(plan, chunk.variant)
+        kind = plan.spec.jobs[chunk.job].kind
+        if kind == "simulate":
+            return _simulate(plan, chunk, game)
+        if kind == "analyze":
+            return _analyze(plan, chunk, game)
+        return _forecast(plan, chunk, game)

@@ -12,23 +12,27 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .. import guards
 from ..analysis import ConcessionOption, minimal_concessions
-from ..forecast.montecarlo import draw_chunks
+from ..forecast.montecarlo import DRAW_CHUNK, draw_chunks
 from ..game import Game
 from ..model import Problem, Scenario, ScenarioError
 from ..model.load import to_data
 from ..negotiation.protocols import Config
 from ..negotiation.runner import players_of, resolve_strategies, seating_problems
+from ..negotiation.space import candidate_count
 from ..negotiation.strategies import strategy
 from ..subjects import game_of
 from .keys import digest, stable_hash, task_seed
 from .spec import (
+    LHS,
     ActorAxis,
     ConcessionsAxis,
     DeadlineAxis,
@@ -193,7 +197,12 @@ def _concession_levels(ax: ConcessionsAxis, base: Base, where: tuple[Any, ...], 
             continue
         units.append((j, pk.actor))
     levels = []
+    n = sum(math.comb(len(units), size) for size in ax.combine if size <= len(units))
+    guards.check("tasks", n, f"{_at(src, where + ('combine',))}: {n:,} combinations of {len(units)} "
+                 f"concessions (combine: {', '.join(map(str, ax.combine))})")
     for size in ax.combine:
+        if size > len(units):
+            continue  # no combination of more options than there are
         for combo in itertools.combinations(units, size):
             issues = [opts[j].issue for j, _ in combo]
             if len(set(issues)) < len(issues):
@@ -330,10 +339,70 @@ def seat_map(sim: Any, seats: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return out
 
 
+def _tasks_per_point(spec: SweepSpec) -> int:
+    """Tasks one design point makes at most: an analysis 1, a forecast 1 + its draw chunks, a
+    simulation its runs in chunks of ``chunk_runs``."""
+    n = 0
+    for job in spec.jobs:
+        if job.forecast is not None:
+            n += 1 + -(-job.forecast.draws // DRAW_CHUNK)
+        elif job.simulate is not None:
+            n += -(-job.simulate.runs // spec.chunk_runs)
+        else:
+            n += 1
+    return n
+
+
+def _at(src: SpecSource, loc: tuple[Any, ...]) -> str:
+    """``file:line: field`` of ``loc`` in the sweep file, for a limit's message."""
+    p = src.problem(loc, "")
+    return f"{p.file}{f':{p.line}' if p.line else ''}: {p.field}" if p.field else p.file
+
+
+def _check_size(spec: SweepSpec, counts: list[int], what: str, copies: int = 1) -> None:
+    """Refuse (:class:`~accord.guards.LimitExceeded`, limit ``tasks``) a design of ``counts`` levels per
+    axis (on ``copies`` bases) whose tasks exceed the limit, before any of it is built."""
+    points = spec.design.lhs if isinstance(spec.design, LHS) else math.prod(counts)
+    per = _tasks_per_point(spec)
+    shape = (f"{spec.design.lhs:,} Latin-hypercube draws" if isinstance(spec.design, LHS) else
+             " x ".join(f"{c:,}" for c in counts) + " levels" if counts else "one point")
+    on = f" on each of {copies} bases" if copies > 1 else ""
+    guards.check("tasks", copies * points * per, f"{what}a sweep of {shape}{on} x {per:,} tasks per point "
+                 f"(jobs: {', '.join(spec.job_ids())})")
+
+
+def _check_work(spec: SweepSpec, base: Base, src: SpecSource) -> None:
+    """Each job's single task against the work limits (``cells``, ``space``, ``rounds``), on ``base``
+    (every variant of it has its size), before any runs: the estimates the front door makes for one
+    forecast or simulation (:mod:`accord.guards`)."""
+    g = base.game
+    for j, (job, jid) in enumerate(zip(spec.jobs, spec.job_ids())):
+        try:
+            if job.forecast is not None:
+                fc = job.forecast
+                draws = min(fc.draws, DRAW_CHUNK)
+                guards.check_forecast(g.n_actors, g.n_issues, draws, fc.model, fc.rounds)
+                if fc.model == "exchange":  # its stages are rounds of the expected-utility model
+                    guards.check_forecast(g.n_actors, g.n_issues, draws, "eum", fc.stages)
+            elif job.simulate is not None:
+                players = sum(1 for r in g.roles if r in ("party", "mediator"))
+                guards.check_simulation(g.n_actors, min(job.simulate.runs, spec.chunk_runs), job.simulate.steps, 1,
+                                        candidate_count(g), players)
+        except guards.LimitExceeded as e:
+            raise guards.LimitExceeded(e.name, e.estimate, e.allowed, f"{_at(src, ('jobs', j, job.kind))} "
+                                       f"({jid}) on base {base.ref}, one task: {e.what}") from None
+
+
 def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None = None) -> Plan:
     """Check ``spec`` against its bases and expand it into variants, seat assignments and chunks.
-    Raises :class:`SweepSpecError` listing every problem."""
+    Raises :class:`SweepSpecError` listing every problem, and :class:`~accord.guards.LimitExceeded`
+    (before anything is built) when the sweep would plan more tasks than the ``tasks`` limit or one
+    task would do more work than the ``cells``, ``space`` or ``rounds`` limits allow."""
     problems: list[Problem] = []
+    # the axes whose levels the file lists, before any base is loaded (concessions count at least 1)
+    listed = [len(a.mixes) if isinstance(a, StrategiesAxis) else 1 if isinstance(a, ConcessionsAxis)
+              else len(a.values) or 1 for a in spec.vary]
+    _check_size(spec, listed, f"{_at(src, ('vary',) if spec.vary else ('jobs',))}: ", copies=len(spec.bases))
     if bases is None:
         loaded = []
         for k, ref in enumerate(spec.bases):
@@ -353,9 +422,12 @@ def make_plan(spec: SweepSpec, src: SpecSource, bases: tuple[Base, ...] | None =
     seat_index: dict[str, int] = {}
     per_base: list[tuple[int, list[tuple[int, list[int]]]]] = []
     for b, base in enumerate(bases):
+        _check_work(spec, base, src)
         per_axis = _axis_levels(spec, base, src, problems)
         if problems:
             continue
+        _check_size(spec, [len(ax) if isinstance(ax, list) else 1 for ax in per_axis],
+                    f"{_at(src, ('vary',) if spec.vary else ('jobs',))}: on base {base.ref}, ")
         points = _design(spec, per_axis)
         vindex: dict[str, int] = {}
         vseats: dict[int, list[int]] = {}

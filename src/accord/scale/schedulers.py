@@ -174,15 +174,24 @@ def open_pool(scheduler: str = "local", *, workers: int | None = None,
         return
     distributed = _distributed()
     if scheduler == "local":
+        from ..guards import max_workers  # noqa: PLC0415
+
         n = workers or os.cpu_count() or 1
+        if not 1 <= n <= max_workers():
+            raise SchedulerError(f"--workers {n}: a local cluster may have 1 to {max_workers()} worker processes "
+                                 "on this machine (a few per core)")
         import dask  # noqa: PLC0415
 
         # the pool places each group (a variant's chunks) on one worker, which then builds the
         # variant once; work stealing would scatter the groups again, so this cluster does without it
-        with dask.config.set({"distributed.scheduler.work-stealing": False}):
-            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, host="127.0.0.1",
-                                               silence_logs=logging.ERROR)
+        try:
+            with dask.config.set({"distributed.scheduler.work-stealing": False}):
+                cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                                   dashboard_address=None, host="127.0.0.1",
+                                                   silence_logs=logging.ERROR)
+        except (OSError, RuntimeError, TimeoutError) as e:  # no ports, no processes, no memory
+            raise SchedulerError(f"could not start a local cluster of {n} workers ({type(e).__name__}: {e}); "
+                                 "try fewer --workers, or --scheduler serial") from None
         try:
             client = distributed.Client(cluster)
             try:
@@ -192,6 +201,8 @@ def open_pool(scheduler: str = "local", *, workers: int | None = None,
         finally:
             cluster.close()
         return
+    if not (isinstance(connect_timeout, (int, float)) and 0 < connect_timeout <= 3600):
+        raise SchedulerError(f"connect timeout {connect_timeout!r}: expected 0 to 3,600 seconds")
     try:
         client = distributed.Client(scheduler, timeout=f"{connect_timeout}s")
     except (OSError, TimeoutError) as e:
@@ -199,6 +210,9 @@ def open_pool(scheduler: str = "local", *, workers: int | None = None,
                              f"({type(e).__name__}: {e}); is `dask scheduler` running there?") from None
     except ValueError as e:
         raise SchedulerError(f"--scheduler {scheduler!r}: {e}") from None
+    except Exception as e:  # whatever answers there is not a Dask scheduler (garbage, a huge frame)
+        raise SchedulerError(f"{scheduler} did not answer as a Dask scheduler ({type(e).__name__}); is "
+                             "`dask scheduler` running there?") from None
     try:
         yield DaskPool(client, scheduler)
     finally:

@@ -53,14 +53,18 @@ from pydantic import (
     model_validator,
 )
 
+from ..guards import MAX_SEED
 from ..model import Problem, ScenarioError
+from ..model.files import read_text
 from ..model.load import (
+    _check_tree,
     _line_map,
     _lookup,
     _parse,
     _parse_path,
     _problems_from_validation,
 )
+from ..model.schema import Integer, Number
 
 __all__ = [
     "LHS",
@@ -91,7 +95,8 @@ class SweepSpecError(ScenarioError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # numbers as in scenarios: finite, and true/false are not numbers (``Integer``, ``Number``)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class _Levels(_Strict):
@@ -100,7 +105,7 @@ class _Levels(_Strict):
 
     op: Literal["set", "shift"] = "set"
     values: tuple[Any, ...] = ()
-    range: tuple[float, float] | None = None
+    range: tuple[Number, Number] | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> _Levels:
@@ -116,7 +121,7 @@ class Pick(_Strict):
     a reservation concession); with ``actor``, only that actor's part of it."""
 
     issue: Id | None
-    rank: int = Field(1, ge=1)
+    rank: Integer = Field(1, ge=1)
     actor: Id | None = None
 
 
@@ -128,9 +133,9 @@ class ConcessionsAxis(_Strict):
 
     kind: Literal["concessions"]
     name: Id | None = None
-    cheapest: int | None = Field(None, ge=1)
+    cheapest: Integer | None = Field(None, ge=1)
     pick: tuple[Pick, ...] = ()
-    combine: tuple[Annotated[int, Field(ge=0)], ...] = Field((1,), min_length=1)
+    combine: tuple[Annotated[Integer, Field(ge=0)], ...] = Field((1,), min_length=1)
 
     @model_validator(mode="after")
     def _one_of(self) -> ConcessionsAxis:
@@ -194,13 +199,13 @@ Axis = Annotated[ConcessionsAxis | StanceAxis | ActorAxis | DeadlineAxis | Strat
 class LHS(_Strict):
     """``lhs: N``: N Latin-hypercube draws over the axes (McKay, Beckman & Conover 1979)."""
 
-    lhs: int = Field(ge=1)
+    lhs: Integer = Field(ge=1)
 
 
 class AnalyzeJob(_Strict):
     """The agreement space of each variant (:func:`accord.analyze`): one row per variant."""
 
-    max_frontier: int | None = Field(None, ge=1)
+    max_frontier: Integer | None = Field(None, ge=1)
 
 
 class ForecastJob(_Strict):
@@ -209,9 +214,9 @@ class ForecastJob(_Strict):
 
     model: Literal["compromise", "median", "nbs", "eum", "exchange"] = "compromise"
     variant: Literal["paper", "scholz2011"] = "scholz2011"
-    rounds: int = Field(10, ge=0)
-    stages: int = Field(1, ge=0)
-    draws: int = Field(0, ge=0)
+    rounds: Integer = Field(10, ge=0)
+    stages: Integer = Field(1, ge=0)
+    draws: Integer = Field(0, ge=0)
 
 
 class SimulateJob(_Strict):
@@ -219,9 +224,9 @@ class SimulateJob(_Strict):
     one row per run."""
 
     protocol: Name = "shuttle"
-    runs: int = Field(1, ge=1)
-    steps: int = Field(100, ge=1)
-    breakdown: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    runs: Integer = Field(1, ge=1)
+    steps: Integer = Field(100, ge=1)
+    breakdown: Annotated[Number, Field(ge=0.0, le=1.0)] | None = None
     rule: Literal["unanimity", "majority", "quota"] = "unanimity"
     parties: tuple[Id, ...] | None = None
     mediator: Id | None = None
@@ -259,8 +264,8 @@ class SweepSpec(_Strict):
     vary: tuple[Axis, ...] = ()
     design: Literal["grid"] | LHS = "grid"
     jobs: tuple[Job, ...] = Field(min_length=1)
-    seed: int = Field(0, ge=0)
-    chunk_runs: int = Field(25, ge=1, description="simulation runs per task")
+    seed: Integer = Field(0, ge=0, le=MAX_SEED)
+    chunk_runs: Integer = Field(25, ge=1, description="simulation runs per task")
 
     @field_validator("bases", mode="before")
     @classmethod
@@ -281,6 +286,11 @@ class SweepSpec(_Strict):
         for k, n in enumerate(ids):
             if ids.index(n) != k:
                 errors.append(f"jobs[{k}].id: a second job called {n!r}; give each job its own id")
+        if not any(j.simulate is not None for j in self.jobs):
+            for k, a in enumerate(self.vary):
+                if isinstance(a, (StrategyAxis, StrategiesAxis)):
+                    errors.append(f"vary[{k}]: a {a.kind} axis sets how seats play in simulations, and this sweep "
+                                  "has no simulate job, so it would change nothing")
         if self.design == "grid":
             for k, a in enumerate(self.vary):
                 if isinstance(a, _Levels) and a.range is not None:
@@ -345,6 +355,10 @@ def read_sweep(text: str, file: str = "<sweep>", folder: Path | None = None) -> 
     if not isinstance(data, dict):
         got = type(data).__name__ if data is not None else "nothing"
         raise SweepSpecError([Problem(file, 1, "", f"expected a mapping of sweep fields at the top, got {got}")])
+    try:  # the scenario reader's bounds: nesting, text lengths, values after YAML aliases
+        _check_tree(data, file, text)
+    except ScenarioError as e:
+        raise SweepSpecError(e.problems) from None
     src = SpecSource(file, text, folder)
     try:
         spec = SweepSpec.model_validate(data)
@@ -372,12 +386,10 @@ def _tidy(problems: list[Problem], src: SpecSource) -> list[Problem]:
 def load_sweep(path: str | Path) -> tuple[SweepSpec, SpecSource]:
     """Read a sweep file; base paths in it resolve relative to its folder."""
     p = Path(path)
-    if not p.is_file():
-        raise SweepSpecError([Problem(str(path), None, "", "no such sweep file" if not p.exists() else
-                                      "is not a file")])
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SweepSpecError([Problem(str(path), None, "", "not UTF-8 text")]) from None
-    return read_sweep(text, str(path), p.resolve().parent)
+    try:  # a regular UTF-8 file of bounded size (a FIFO, a device or a folder is refused by kind)
+        text = read_text(p, "sweep file")
+    except ScenarioError as e:
+        raise SweepSpecError(e.problems) from None
+    name = str(path) if len(str(path)) <= 200 else str(path)[:197] + "..."
+    return read_sweep(text, name, p.resolve().parent)
 

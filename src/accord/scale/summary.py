@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..escape import markdown
 from .plan import Plan
 
 __all__ = ["Summary", "summarize"]
@@ -34,7 +35,13 @@ class Summary:
 
 
 def _cell(x: Any) -> str:
-    return str(x).replace("|", "\\|").replace("\n", " ")
+    """User text (labels from scenario names, strategy names, titles) as Markdown that shows exactly
+    that text: no HTML, links, emphasis or control characters (:func:`accord.escape.markdown`)."""
+    return markdown(" ".join(str(x).split("\n")))
+
+
+def _join(items: list[str], sep: str = "; ") -> str:
+    return sep.join(_cell(x) for x in items)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -85,12 +92,12 @@ def _analyze_section(plan: Plan, job: str, rows: list[dict[str, Any]], names: di
     lines.append("")
     for b, is_open in base_open.items():
         blocked = next((r.get("blocked") for r in mine if r["base"] == b and r["changes"] == 0), None)
-        lines.append(f"- Baseline ({b}): " + ("the ZOPA is already open." if is_open else
-                                              f"no ZOPA (blocked on {_issues(plan, b, blocked)})."))
-    lines.append("- Opens a ZOPA on its own: " + ("; ".join(alone) if alone else "none of the single changes tried")
+        lines.append(f"- Baseline ({_cell(b)}): " + ("the ZOPA is already open." if is_open else
+                                                     f"no ZOPA (blocked on {_cell(_issues(plan, b, blocked))})."))
+    lines.append("- Opens a ZOPA on its own: " + (_join(alone) if alone else "none of the single changes tried")
                  + ".")
     if any(r["changes"] >= 2 for r in mine):
-        lines.append("- Opens a ZOPA only in combination: " + ("; ".join(together) if together else "none")
+        lines.append("- Opens a ZOPA only in combination: " + (_join(together) if together else "none")
                      + ".")
     n_changed = sum(1 for r in mine if r["changes"] >= 1)
     lines.append(f"- Leaves it closed: {len(closed)} of {n_changed} variants with changes.")
@@ -149,7 +156,7 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
     lines.append("## Agreement rate by variant and format")
     lines.append("")
     lines.append("Which changes produce agreement, and in which formats (the share of runs that agree"
-                 + (f"; a range is the lowest and highest over the strategy mixes ({', '.join(seat_labels)}) under "
+                 + (f"; a range is the lowest and highest over the strategy mixes ({_join(seat_labels, ', ')}) under "
                     "which that change reaches agreement at all" if n_seats > 1 else "") + "):")
     lines.append("")
     for v, per in produces.items():
@@ -160,13 +167,14 @@ def _simulate_section(plan: Plan, jobs: list[str], rows: list[dict[str, Any]], n
         text = (f"agreement in every format ({where})" if not missing
                 else f"agreement in {where}; none in {', '.join(missing)}")
         if v in none_in:
-            text += "".join(f", but with {m} none in {_or(js)}" for m, js in none_in[v].items())
+            text += "".join(f", but with {_cell(m)} none in {_or(js)}" for m, js in none_in[v].items())
         if v in never_with:
-            text = (f"with {_or(agreeing[v])}, {text}; with {_or(never_with[v])}, no agreement in any format")
+            text = (f"with {_or([_cell(x) for x in agreeing[v]])}, {text}; with "
+                    f"{_or([_cell(x) for x in never_with[v]])}, no agreement in any format")
         lines.append(f"- **{_cell(v)}**: {text}.")
-    lines.append("- No agreement in any format: " + ("; ".join(none) if none else "none") + ".")
+    lines.append("- No agreement in any format: " + (_join(none) if none else "none") + ".")
     for s in blocking:
-        lines.append(f"- With {s}, no variant reaches agreement in any format.")
+        lines.append(f"- With {_cell(s)}, no variant reaches agreement in any format.")
     lines.append("")
     header = ["variant"] + (["strategies"] if n_seats > 1 or any(s for _, s in order) else []) + jobs
     table = []
@@ -269,7 +277,7 @@ def summarize(plan: Plan, rows: list[dict[str, Any]], *, table_files: tuple[str,
     if spec.question:
         lines += [f"**Question.** {_cell(spec.question.strip())}", ""]
     n_var = len(plan.variants)
-    lines.append(f"Bases: {', '.join(b.ref for b in plan.bases)}. {n_var} variant{'s' if n_var != 1 else ''}"
+    lines.append(f"Bases: {_join([b.ref for b in plan.bases], ', ')}. {n_var} variant{'s' if n_var != 1 else ''}"
                  + (f" × {len(plan.seats)} strategy mixes" if len(plan.seats) > 1 else "")
                  + f" × {len(plan.jobs)} job{'s' if len(plan.jobs) != 1 else ''} ({', '.join(plan.jobs)}); "
                  f"{len(rows):,} rows in {', '.join(table_files)}; seed {spec.seed}.")

@@ -11,6 +11,7 @@ clips its draws). A value pushed out of its bounds is an error, never clipped.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,13 @@ def edit_label(e: Edit) -> str:
 def _num(v: Any, what: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise EditError(f"{what}: expected a number, got {v!r}")
-    return float(v)
+    try:
+        x = float(v)
+    except OverflowError:
+        x = math.inf
+    if not math.isfinite(x):
+        raise EditError(f"{what}: expected a finite number, got {str(v)[:40]}")
+    return x
 
 
 def _shift_range(tri: dict[str, Any] | None, d: float, lo: float, hi: float) -> dict[str, Any] | None:
@@ -165,10 +172,12 @@ def _deadline(data: dict[str, Any], scn: Scenario, e: Edit) -> None:
     if e.op == "set":
         v = e.value
         if isinstance(v, str):
+            from ..model.timeline import parse_date  # noqa: PLC0415
+
             try:
-                v = dt.date.fromisoformat(v)
-            except ValueError:
-                raise EditError(f"deadline: {e.value!r} is not a date (YYYY-MM-DD)") from None
+                v = parse_date(v)
+            except ValueError as err:
+                raise EditError(f"deadline: {err}") from None
         if not isinstance(v, dt.date):
             raise EditError(f"deadline: expected a date, got {e.value!r}")
         proc["deadline"] = v
@@ -178,7 +187,11 @@ def _deadline(data: dict[str, Any], scn: Scenario, e: Edit) -> None:
     days = _num(e.value, "deadline shift")
     if days != int(days):
         raise EditError(f"deadline: shift by whole days, got {e.value!r}")
-    proc["deadline"] = proc["deadline"] + dt.timedelta(days=int(days))
+    try:
+        proc["deadline"] = proc["deadline"] + dt.timedelta(days=int(days))
+    except OverflowError:
+        raise EditError(f"deadline: shifting {proc['deadline']} by {int(days):,} days leaves the calendar "
+                        "(years 1 to 9999)") from None
 
 
 def apply_edits(scn: Scenario, edits: tuple[Edit, ...]) -> Scenario:

@@ -100,7 +100,10 @@ def game_of_source(src: Mapping[str, Any]) -> Game:
         return _CACHE[key]
     if src["kind"] == "scenario":
         scn = load_text(json.dumps(src["data"]), f"{src.get('name', 'scenario')} (stored)", "json")
-        game = compile_scenario(scn)
+        try:  # what compiling finds (constraints that rule out every outcome) is the request's fault too
+            game = compile_scenario(scn)
+        except ScenarioError as e:
+            raise _problem(e, "scenario") from None
     elif src["kind"] == "genius":
         from ..formats.genius import load_genius  # noqa: PLC0415 - the importers only for a GENIUS source
 
