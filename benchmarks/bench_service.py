@@ -5,7 +5,7 @@ A real `accord serve` (a subprocess, one uvicorn worker) on SQLite — and on Po
 seat the scenario gives under the shuttle (the US mediator, the Russian and Ukrainian delegations; the
 European advisers observe and hold no seat): the US drafts a random text, then the delegations present
 that round review it at once (accept, or critique an issue), until the talks end (9 calendar rounds,
-or agreement); then the slot starts its next negotiation (``--per-slot``, default 3 each), so 200 are
+or agreement); then the slot starts its next negotiation (``--per-slot``, default 10 each: about 40 s of steady load at the paced rate), so 200 are
 in progress at every moment. Only the window while every slot is still busy is measured (it ends when
 the first slot has no negotiation left): the load is steady over it. Two runs per database:
 
@@ -23,7 +23,7 @@ browser holds its own): it costs a tenth of what httpx costs per request, so the
 server, not the client; both share the machine, and the CPU each used per action is printed. Goal: at
 least 500 actions/s with p99 under 100 ms on a 2-core machine.
 
-    python benchmarks/bench_service.py [--negotiations 200] [--per-slot 3] [--rate 600] [--inflight 32]
+    python benchmarks/bench_service.py [--negotiations 200] [--per-slot 10] [--rate 600] [--inflight 32]
                                        [--sqlite-sync normal|full|both] [--no-pg]
 """
 
@@ -251,7 +251,7 @@ def bench(label: str, data: Path, db: str | None, args: argparse.Namespace, sync
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--negotiations", type=int, default=200, help="negotiations in progress at once")
-    ap.add_argument("--per-slot", type=int, default=3,
+    ap.add_argument("--per-slot", type=int, default=10,
                     help="negotiations each of them plays in turn (a new one starts when one ends)")
     ap.add_argument("--rate", type=float, default=600.0, help="actions/s offered in the paced run")
     ap.add_argument("--inflight", type=int, default=32, help="requests in flight in the flat-out run")
