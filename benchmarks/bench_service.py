@@ -5,9 +5,10 @@ A real `accord serve` (a subprocess, one uvicorn worker) on SQLite — and on Po
 seat the scenario gives under the shuttle (the US mediator, the Russian and Ukrainian delegations; the
 European advisers observe and hold no seat): the US drafts a random text, then the delegations present
 that round review it at once (accept, or critique an issue), until the talks end (9 calendar rounds,
-or agreement); then the slot starts its next negotiation (``--per-slot``, default 10 each: about 40 s of steady load at the paced rate), so 200 are
-in progress at every moment. Only the window while every slot is still busy is measured (it ends when
-the first slot has no negotiation left): the load is steady over it. Two runs per database:
+or agreement); then the slot starts its next negotiation (``--per-slot``, default 10 each), so 200
+are in progress at every moment. Only the window while every slot is still busy is measured (it ends
+when the first slot has no negotiation left; about 40 s at the paced rate): the load is steady over
+it. Two runs per database:
 
 - *paced*: people think before they act, so the 200 negotiations together offer ``--rate`` actions a
   second (default 600): the latency the server gives at that load;
