@@ -162,3 +162,17 @@ def test_scholz2011_matches_a_peer_reimplementation_to_1e6(shared) -> None:
     assert res.mean[1:] == pytest.approx(PEER_MEAN, abs=1e-6)
     # so the peer's round-2 median is ours too: 9.61, not the published 9.9 (the knife-edge cell)
     assert res.median[2] == pytest.approx(PEER_BELGIUM[1])
+
+
+def test_risk_acceptance_of_an_issue_nobody_takes_part_in_is_zero_without_a_warning() -> None:
+    """An issue with no actor on it (GENIUS domains where an issue carries no position) or with every
+    actor in the same danger: R = 0, and no ``inf - inf`` computed on the way (it warned on ANAC 2014's
+    ten-issue domain)."""
+    import warnings
+
+    danger = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [5.0, 5.0, 5.0]])
+    mask = np.array([[True, True, True], [False, False, False], [True, True, True]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        R = E.risk_acceptance(danger, mask)
+    assert R.tolist() == [[-1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]

@@ -183,6 +183,9 @@ def risk_acceptance(danger: np.ndarray, mask: np.ndarray) -> np.ndarray:
     dmin = np.where(mask, danger, np.inf).min(axis=-1, keepdims=True)
     span = dmax - dmin
     ok = np.isfinite(span) & (span > _EPS)
+    # an issue where no actor takes part (or all are in the same danger) gets 0 without computing
+    # inf - inf on the way (it was discarded, but warned)
+    dmax, dmin = np.where(ok, dmax, 0.0), np.where(ok, dmin, 0.0)
     return np.where(mask & ok, (2 * danger - dmax - dmin) / np.where(ok, span, 1.0), 0.0)
 
 
