@@ -56,3 +56,21 @@ def test_bad_input_exits_2(fixtures, tmp_path):
     assert r.exit_code == 2
     r = runner.invoke(app, ["analyze", str(tmp_path / "nope.yaml")])
     assert r.exit_code == 2
+
+
+def test_no_markup_tag_reaches_the_terminal() -> None:
+    """The CLI's consoles never interpret markup (user text could carry it), so a style written as a
+    ``[bold]`` tag in a message would print literally: every command styles with ``styled`` instead.
+    Run on Colombia 2016 (ratification of the Nash package), and held for every command's source."""
+    import re
+    from pathlib import Path
+
+    r = runner.invoke(app, ["analyze", "colombia-2016"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Ratification of the Nash package" in r.stdout
+    tag = re.compile(r"\[/?(?:bold|dim|italic|underline|red|green|yellow|blue|cyan|magenta)\b[^\]]*\]")
+    assert not tag.search(r.stdout)
+    import accord.cli
+
+    for src in Path(accord.cli.__file__).parent.glob("*.py"):
+        assert not tag.search(src.read_text(encoding="utf-8")), f"{src.name} prints a markup tag literally"

@@ -84,9 +84,9 @@ def show_analysis(a: Analysis, rows: int = 10, game: Game | None = None) -> None
         for c in a.concessions:
             t.add_row(c.issue or "(reservations)", str(c.rank), f"{c.cost:.3f}", f"{c.distance:g}", c.text)
         console.print(t)
-        console.print(f"[dim]{a.extra.get('cost_model', '')}[/dim]")
+        console.print(styled((str(a.extra.get("cost_model", "")), "dim")))
     if a.ratification:
-        console.print("[bold]Ratification of the Nash package[/bold]")
+        console.print(styled(("Ratification of the Nash package", "bold")))
         for r in a.ratification:
             console.print(f"  - {r.text}", highlight=False, markup=False)
     t = Table(title="Bargaining solutions")

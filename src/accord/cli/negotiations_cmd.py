@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from .app import app
-from .common import console, fail, print_json
+from .common import console, fail, print_json, styled
 
 negotiations = typer.Typer(name="negotiations", help="Create and follow negotiations on an `accord serve` "
                            "server (organiser).", no_args_is_help=True)
@@ -105,8 +105,8 @@ def create_cmd(
     if as_json:
         print_json(res)
         return
-    console.print(f"negotiation [bold]{res['id']}[/bold]: {res['title']} ({res['protocol']}, seed {res['seed']}, "
-                  f"disclosure {res['disclosure']})", highlight=False)
+    console.print(styled("negotiation ", (str(res["id"]), "bold"), f": {res['title']} ({res['protocol']}, seed "
+                         f"{res['seed']}, disclosure {res['disclosure']})"), highlight=False)
     t = Table(title="seats (send each person their own link; it is shown only now)")
     for c_ in ("seat", "played by", "invitation link"):
         t.add_column(c_, overflow="fold")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import console, fail
+from .common import console, fail, styled
 
 DATA = Path("accord-data")
 
@@ -67,8 +67,8 @@ def serve_cmd(
         fail(f"cannot open the database {_masked(url)}: {str(e).splitlines()[0]}")
     console.print(f"accord serve: database {_masked(url)}", highlight=False)
     if token:
-        console.print("[bold]Organiser token[/bold] (shown this once; only its hash is stored — keep it, e.g. "
-                      "export ACCORD_ORGANISER_TOKEN=...):", highlight=False)
+        console.print(styled(("Organiser token", "bold"), " (shown this once; only its hash is stored — keep it, "
+                             "e.g. export ACCORD_ORGANISER_TOKEN=...):"), highlight=False)
         console.print(token, highlight=False, soft_wrap=True)
     console.print(f"API docs: {settings.base_url.rstrip('/')}/docs   create talks: accord negotiations create "
                   f"miami-2025 --seat russia=human --server {settings.base_url}", highlight=False, soft_wrap=True)
