@@ -48,7 +48,7 @@ def serve_cmd(
         raise typer.Exit(2) from None
     from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415 - the service extra is optional
 
-    from ..service.server import serve  # noqa: PLC0415 - the service extra is optional
+    from ..service.server import check_listen, serve  # noqa: PLC0415 - the service extra is optional
     from ..service.settings import Settings  # noqa: PLC0415 - the service extra is optional
     from ..service.store import database_url  # noqa: PLC0415 - the service extra is optional
     from ..service.usecases import prepare  # noqa: PLC0415 - the service extra is optional
@@ -57,7 +57,11 @@ def serve_cmd(
         fail(f"--sqlite-sync {sqlite_sync!r}: expected full or normal")
     settings = Settings.from_env(db=db or None, data=data, base_url=base_url or f"http://{host}:{port}",
                                  rate=rate, burst=max(1, int(5 * rate)), synchronous=sqlite_sync.upper())
-    url = database_url(settings.db, settings.data)
+    try:
+        url = database_url(settings.db, settings.data)
+        check_listen(host, port)
+    except ValueError as e:
+        fail(str(e))
     try:
         store, token = prepare(settings)
         store.close()

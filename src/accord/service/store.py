@@ -109,7 +109,12 @@ def database_url(db: str | None, data: str | Path) -> str:
     a SQLite file ``accord.db`` inside the data folder ``data`` (created if missing)."""
     if not db:
         d = Path(data)
-        d.mkdir(parents=True, exist_ok=True)
+        if d.exists() and not d.is_dir():
+            raise ValueError(f"--data {d}: not a folder; expected the folder that holds accord.db")
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ValueError(f"--data {d}: cannot create the folder ({e.strerror or e})") from None
         return f"sqlite:///{(d / 'accord.db').resolve()}"
     for prefix in ("postgresql://", "postgres://"):
         if db.startswith(prefix):
