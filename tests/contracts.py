@@ -405,7 +405,7 @@ def model_games() -> dict[str, Game]:
 
 
 def _inputs(game: Game, draws: int = 5, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from accord.forecast.montecarlo import base_inputs, draw_inputs
+    from accord.draws import base_inputs, draw_inputs
 
     x0, s0, c0 = base_inputs(game)
     xd, sd, cd = draw_inputs(game, draws, np.random.default_rng(seed))

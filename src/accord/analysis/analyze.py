@@ -19,6 +19,7 @@ from .concessions import COST_MODEL, minimal_concessions
 from .pareto import disagreement_point, pareto_mask
 from .ratification import ratification_checks
 from .result import Analysis, Frontier, Point
+from .robustness import robustness
 from .tradeoffs import tradeoffs
 from .zopa import blocking, zopa
 
@@ -141,8 +142,6 @@ def analyze(game: Game, max_frontier: int | None = None,
     trades = tuple(tradeoffs(game))
     robust = None
     if draws > 0:
-        from .robustness import robustness  # noqa: PLC0415 - robustness draws through accord.forecast, which imports this package
-
         robust = robustness(game, draws, seed, concessions=conc, progress=tick)
     notes = []
     if not info.exact:

@@ -32,7 +32,7 @@ array, and bounds on each reserving party's best and worst utility over them set
 only draws in which every issue has an overlap and reservations or linked constraints could still
 bind are checked package-wise, by the exact test of :func:`accord.analysis.extent.zopa_exists`, once
 per distinct pattern of sets (and, where reservations may bind, of utilities).
-Draws come in chunks of :data:`~accord.forecast.montecarlo.DRAW_CHUNK`, chunk ``k`` from child ``k`` of
+Draws come in chunks of :data:`~accord.draws.DRAW_CHUNK`, chunk ``k`` from child ``k`` of
 ``SeedSequence(seed)`` — the forecast's draws of positions, saliences and capabilities, then the
 acceptable sets and reservations — so the same seed gives the same result and the same positions as
 a forecast with that seed. SALib would add Sobol indices at many times the model runs; the flip screen
@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from ..forecast.montecarlo import draw_chunks, draw_inputs, draws_rng, triangular
+from ..draws import draw_chunks, draw_inputs, draws_rng, triangular
 from ..game import Game
 from .extent import zopa_exists
 from .pareto import party_indices

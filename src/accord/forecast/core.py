@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..draws import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
 from ..game import Game
 from .agreement import annotate
 from .baselines import categorical_shares
 from .eum import VARIANTS
 from .models import MODELS, ForecastModel, ModelInputs, ModelRun
-from .montecarlo import DRAW_CHUNK, base_inputs, draw_chunks, draw_inputs, draws_rng
 from .result import Forecast, IssueForecast
 
 __all__ = ["DRAW_CHUNK", "MODELS", "BatchPrediction", "MapChunks", "forecast", "predict_batch", "predict_draws",
@@ -102,7 +102,7 @@ def predict_draws(chunk: tuple[int, int, int], game: Game, seed: int, model: str
                   stages: int) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """Forecasts of one chunk ``(index, first draw, draws)`` of a Monte Carlo forecast: ``values``
     ``(n, I)`` and categorical ``probabilities`` ``{i: (n, K_i)}``. The chunk's inputs come from its
-    own generator (:func:`~accord.forecast.montecarlo.draws_rng`), so a chunk gives the same numbers
+    own generator (:func:`~accord.draws.draws_rng`), so a chunk gives the same numbers
     whichever process runs it and in whatever order."""
     k, _, n = chunk
     x, s, c = draw_inputs(game, n, draws_rng(seed, k))

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..draws import base_inputs
 from ..game import Game
 from .core import predict_batch
-from .montecarlo import base_inputs
 from .result import Sensitivity, SensitivityRow
 
 __all__ = ["sensitivity"]

@@ -15,8 +15,8 @@ import numpy as np
 
 from .. import guards
 from ..analysis import analyze
+from ..draws import base_inputs
 from ..forecast.core import predict_batch, predict_draws
-from ..forecast.montecarlo import base_inputs
 from ..game import Game, compile_scenario
 from ..negotiation.runner import simulate
 from .plan import Chunk, Plan, seat_map

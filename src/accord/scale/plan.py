@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import guards
 from ..analysis import ConcessionOption, minimal_concessions
-from ..forecast.montecarlo import DRAW_CHUNK, draw_chunks
+from ..draws import DRAW_CHUNK, draw_chunks
 from ..game import Game
 from ..model import Problem, Scenario, ScenarioError
 from ..model.load import to_data

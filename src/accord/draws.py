@@ -1,5 +1,8 @@
 """Monte Carlo inputs: draw positions, saliences and capabilities from their triangular ranges.
 
+Shared by the forecast (:mod:`accord.forecast`) and the robustness of the analysis
+(:mod:`accord.analysis.robustness`), so it stands below both.
+
 A stance with ``uncertainty: {ideal: {low, mode, high}}`` (and likewise salience, and an actor's
 capability) is drawn from the triangular distribution (``numpy.random.Generator.triangular``); inputs
 without a range keep their point value. The generator comes from one place
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..game import Game
+from .game import Game
 
 __all__ = ["draw_inputs", "base_inputs", "triangular", "DRAW_CHUNK", "draw_chunks", "draws_rng"]
 
