@@ -3,13 +3,23 @@
 ANAC 2014's 30- and 50-issue non-linear domains carry hundreds of hyperRectangle terms; the branch and
 bound over their coupled issues must stop within its work budget (nodes weighted by the terms each
 node is checked against), not after the same number of nodes as a term-free block.
+
+Real (continuous) issues, as NegMAS writes a ``ContinuousIssue`` into GENIUS XML (``<range>`` and an
+``EvaluatorReal`` with ``parameter0``/``parameter1``), were refused; they are tabulated on evenly
+spaced points with GENIUS's linear evaluation.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
+import numpy as np
+import pytest
+
+from accord.analysis import analyze
 from accord.analysis.search import WORK_PER_NODE, SearchTerm, branch_and_bound
+from accord.formats.genius import REAL_POINTS, load_genius, read_genius
+from accord.model import ScenarioError
 
 
 def _block(n_issues: int, n_terms: int, seed: int) -> tuple[list[np.ndarray], list[SearchTerm]]:
@@ -39,3 +49,49 @@ def test_few_terms_keep_the_node_budget() -> None:
     values, terms = _block(12, 4, seed=4)
     res = branch_and_bound(values, terms, budget=20_000)
     assert res.nodes >= 20_000 or res.gap == 0.0
+
+
+def _real_domain(folder: Path, evaluator: str = 'ftype="linear" parameter0="{p0}" parameter1="{p1}"') -> Path:
+    """Two parties on a price in [2, 12] (a real issue) and a colour; buyer 1.2 - 0.1 x (clipped at 1),
+    seller -0.2 + 0.1 x (clipped at 0)."""
+    folder.mkdir()
+    price = '<issue index="1" name="price" type="real" vtype="real"><range lowerbound="2" upperbound="12"/>'
+    colour = ('<issue index="2" name="colour" type="discrete">' + "".join(
+        f'<item index="{k}" value="{v}"{{ev{k}}}/>' for k, v in enumerate(["red", "blue"], 1)) + "</issue>")
+    (folder / "domain.xml").write_text("<negotiation_template><utility_space><objective index=\"0\" name=\"car\">"
+                                       + price + "</issue>" + colour.format(ev1="", ev2="")
+                                       + "</objective></utility_space></negotiation_template>")
+    for name, (p0, p1, e1, e2, w1) in {"buyer": (1.2, -0.1, 2, 1, 0.7), "seller": (-0.2, 0.1, 1, 2, 0.4)}.items():
+        ev = "<evaluator " + evaluator.format(p0=p0, p1=p1) + "/>"
+        (folder / f"{name}.xml").write_text(
+            f'<utility_space><objective index="0" name="car">{price}{ev}</issue>'
+            + colour.format(ev1=f' evaluation="{e1}"', ev2=f' evaluation="{e2}"')
+            + f'<weight index="1" value="{w1}"/><weight index="2" value="{1 - w1}"/></objective>'
+            '<reservation value="0.2"/></utility_space>')
+    return folder
+
+
+def test_real_issue_is_tabulated_with_genius_linear_evaluation(tmp_path: Path) -> None:
+    folder = _real_domain(tmp_path / "real")
+    scn = read_genius(folder)
+    assert "price" in scn.assumptions["issues"] and str(REAL_POINTS) in scn.assumptions["issues"]
+    game = load_genius(folder)
+    price = game.issues[game.issue_index("price")]
+    xs = np.linspace(2.0, 12.0, REAL_POINTS)
+    assert np.allclose([float(o.label) for o in scn.issues[0].options], xs)
+    assert price.size == REAL_POINTS
+    # independent: GENIUS u = sum_i w_i e_i, e_price = clip(p0 + p1 x, 0, 1), e_colour = e / max e
+    rows = np.array([[k, c] for k in range(REAL_POINTS) for c in range(2)])
+    e_buyer = np.clip(1.2 - 0.1 * xs, 0, 1)[rows[:, 0]] * 0.7 + np.array([1.0, 0.5])[rows[:, 1]] * 0.3
+    e_seller = np.clip(-0.2 + 0.1 * xs, 0, 1)[rows[:, 0]] * 0.4 + np.array([0.5, 1.0])[rows[:, 1]] * 0.6
+    u = game.utility(rows)
+    assert np.allclose(u[:, game.index("buyer")], e_buyer, atol=1e-12)
+    assert np.allclose(u[:, game.index("seller")], e_seller, atol=1e-12)
+    a = analyze(game)
+    assert len(a.frontier) > 1 and not a.zopa.empty
+
+
+def test_real_issue_with_an_unsupported_evaluator_names_it(tmp_path: Path) -> None:
+    folder = _real_domain(tmp_path / "tri", 'ftype="triangular" parameter0="2" parameter1="12" parameter2="5"')
+    with pytest.raises(ScenarioError, match="triangular"):
+        load_genius(folder)
