@@ -150,3 +150,21 @@ def test_zopa_without_reservations_searches_a_coupled_block(tmp_path: Path, monk
     assert game.n_outcomes == 10 ** 14 and not np.any(game.reservation > 0)
     z = zopa(game)
     assert not z.empty
+
+
+def test_blank_lines_before_the_xml_declaration(tmp_path: Path) -> None:
+    """'XML or text declaration not at start of entity' refused a profile that GENIUS reads; it is
+    parsed, and errors and quotes keep the file's own line numbers."""
+    folder = _real_domain(tmp_path / "decl")
+    for f in folder.glob("*.xml"):
+        f.write_text('\n\n<?xml version="1.0" encoding="UTF-8"?>\n' + f.read_text().replace("><", ">\n<"))
+    scn = read_genius(folder)
+    assert [a.id for a in scn.actors] == ["buyer", "seller"]
+    weights = [s.provenance.quote for s in scn.stances if s.actor == "buyer"]
+    assert weights[0] == '<weight index="1" value="0.7"/>'
+    bad = folder / "seller.xml"
+    bad.write_text(bad.read_text().replace("</utility_space>", ""))
+    with pytest.raises(ScenarioError, match=r"seller\.xml:\d+: malformed XML") as e:
+        read_genius(folder)
+    assert f":{len(bad.read_text().splitlines()) + 1}:" in str(e.value) or \
+        f":{len(bad.read_text().splitlines())}:" in str(e.value)

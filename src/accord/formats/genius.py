@@ -92,16 +92,22 @@ def _parse(path: Path) -> _Doc:
     head = text.lstrip("\ufeff \t\r\n")
     if not head.startswith("<"):
         raise _NotXML
+    # blank lines before the XML declaration (GENIUS's own lenient parser reads such files; expat
+    # refuses a declaration that is not at the start): parse from the declaration, lines kept
+    skip, source = 0, text
+    if head.startswith("<?xml") and not text.lstrip("\ufeff").startswith("<?xml"):
+        skip = text[: len(text) - len(head)].count("\n")
+        text = head
     builder = ET.TreeBuilder()
     lines: dict[int, int] = {}
     p = expat.ParserCreate()
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         el = builder.start(tag, attrs)
-        lines[id(el)] = p.CurrentLineNumber
+        lines[id(el)] = p.CurrentLineNumber + skip
 
     def entity(*_: Any) -> None:
-        raise fail(path, "entity declarations are not allowed in a GENIUS file", "", p.CurrentLineNumber)
+        raise fail(path, "entity declarations are not allowed in a GENIUS file", "", p.CurrentLineNumber + skip)
 
     p.StartElementHandler = start
     p.EndElementHandler = lambda tag: builder.end(tag)
@@ -110,10 +116,10 @@ def _parse(path: Path) -> _Doc:
         p.Parse(text, True)
         root = builder.close()
     except expat.ExpatError as e:
-        raise fail(path, f"malformed XML: {expat.errors.messages[e.code]}", "", e.lineno) from None
+        raise fail(path, f"malformed XML: {expat.errors.messages[e.code]}", "", e.lineno + skip) from None
     except AssertionError:
-        raise fail(path, "malformed XML: unbalanced elements", "", p.CurrentLineNumber) from None
-    return _Doc(path, root, lines, text.splitlines())
+        raise fail(path, "malformed XML: unbalanced elements", "", p.CurrentLineNumber + skip) from None
+    return _Doc(path, root, lines, source.splitlines())
 
 
 def _is_profile(root: ET.Element) -> bool:
