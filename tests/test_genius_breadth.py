@@ -168,3 +168,23 @@ def test_blank_lines_before_the_xml_declaration(tmp_path: Path) -> None:
         read_genius(folder)
     assert f":{len(bad.read_text().splitlines()) + 1}:" in str(e.value) or \
         f":{len(bad.read_text().splitlines())}:" in str(e.value)
+
+
+def test_folder_of_profiles_without_a_domain_file(tmp_path: Path) -> None:
+    """GENIUS profiles repeat the domain's issues (NegMAS's test folders often hold only profiles):
+    'found no domain file' became the domain read from the first profile, with a note; the game is
+    the one the domain file gives."""
+    full = _real_domain(tmp_path / "full")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for name in ("buyer.xml", "seller.xml"):
+        (bare / name).write_text((full / name).read_text())
+    scn = read_genius(bare)
+    assert "buyer.xml" in scn.assumptions["files"]
+    a, b = load_genius(full), load_genius(bare)
+    rows = np.array([[k, c] for k in range(REAL_POINTS) for c in range(2)])
+    assert a.actors == b.actors and a.n_outcomes == b.n_outcomes
+    assert np.array_equal(a.utility(rows), b.utility(rows))
+    (bare / "seller.xml").write_text((full / "seller.xml").read_text().replace(' evaluation="2"', ""))
+    with pytest.raises(ScenarioError, match="no evaluation for 'blue'"):
+        read_genius(bare)

@@ -1,7 +1,8 @@
 """GENIUS XML domains (Lin et al. 2014, the ANAC format) in and out, as scenarios.
 
 A GENIUS folder holds one domain file (root ``<negotiation_template>``, or a ``<utility_space>``
-without evaluations) listing the issues, and one profile per party (root ``<utility_space>``).
+without evaluations) listing the issues, and one profile per party (root ``<utility_space>``); without
+a domain file the issues are read from the first profile (profiles repeat them), with a note.
 Files that are not XML are skipped with a note (ANAC 2014 folders hold GENIUS's cached frontier,
 ``pareto.xml``, which is a CSV).
 
@@ -427,20 +428,27 @@ def read_genius(folder: str | Path) -> Scenario:
     for d in docs:
         if d not in domains and d not in profiles:
             notes.add("files", f"{d.path.name} skipped: <{d.root.tag}> is neither a GENIUS domain nor a profile")
-    if len(domains) != 1:
-        what = "no domain file" if not domains else "more than one domain file (" + ", ".join(
-            d.path.name for d in domains) + ")"
-        raise fail(folder, f"expected one domain file (<negotiation_template>), found {what}")
+    if len(domains) > 1:
+        raise fail(folder, "expected one domain file (<negotiation_template>), found more than one ("
+                   + ", ".join(d.path.name for d in domains) + ")")
     if not profiles:
-        raise fail(folder, "no utility profiles (<utility_space> with weights and evaluations, or hyperRectangles)")
-    dom = domains[0]
+        raise fail(folder, "no utility profiles (<utility_space> with weights and evaluations, or hyperRectangles)"
+                   if domains else "expected one domain file (<negotiation_template>) and a profile per party, "
+                   "found neither")
+    if domains:
+        dom = domains[0]
+    else:
+        # GENIUS profiles repeat the domain's issues and values (NegMAS's test folders often hold only
+        # the profiles): read the issues from the first, and every profile must match them
+        dom = profiles[0]
+        notes.add("files", f"no domain file: the issues and their values are read from the profile {dom.path.name}")
     issues = _domain_issues(dom, Ids())
     for iss in issues:
         if iss.kind == "real":
             notes.add("issues", f"{iss.name}: a real issue ({iss.values[0]} to {iss.values[-1]}), tabulated on "
                       f"{len(iss.values)} evenly spaced points")
     actor_ids = Ids()
-    sources = [{"id": _source_id(dom.path), "title": f"GENIUS domain {dom.path.name}"}]
+    sources = [{"id": _source_id(dom.path), "title": f"GENIUS domain {dom.path.name}"}] if domains else []
     actors, stances = [], []
     for d in profiles:
         aid = actor_ids(d.path.stem)
