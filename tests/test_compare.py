@@ -56,3 +56,44 @@ def test_compare_sees_added_actors_and_issues(before):
         "  - {id: parl, name: B's parliament")
     diff = compare_scenarios(before, load_text(text, "toy-obs.yaml"))
     assert diff.actors_added == ["obs"] and not diff.actors_removed
+
+
+def _genius_folder(folder: Path, reservation: float) -> Path:
+    """A synthetic GENIUS domain: 6 issues x 8 values (262,144 packages, more than the analysis
+    enumerates to count them), two profiles with opposite evaluations, the first with ``reservation``."""
+    folder.mkdir()
+    issues = "".join(f'<issue index="{i}" name="i{i}" type="discrete">'
+                     + "".join(f'<item index="{k}" value="v{k}"/>' for k in range(1, 9)) + "</issue>"
+                     for i in range(1, 7))
+    (folder / "domain.xml").write_text(f"<negotiation_template><utility_space><objective index=\"0\" name=\"d\">"
+                                       f"{issues}</objective></utility_space></negotiation_template>")
+    for p, (sign, res) in enumerate([(1, reservation), (-1, 0.0)], 1):
+        body = "".join(f'<issue index="{i}" name="i{i}" type="discrete">'
+                       + "".join(f'<item index="{k}" value="v{k}" evaluation="{k if sign > 0 else 9 - k}"/>'
+                                 for k in range(1, 9)) + f'</issue><weight index="{i}" value="{i}"/>'
+                       for i in range(1, 7))
+        (folder / f"party{p}.xml").write_text(f'<utility_space><objective index="0" name="d">{body}</objective>'
+                                              f'<reservation value="{res}"/></utility_space>')
+    return folder
+
+
+def test_compare_counts_packages_it_could_not_enumerate(tmp_path):
+    """A reservation on a GENIUS domain too large to enumerate: the count was "none" (read: no
+    acceptable package) although the ZOPA is open; it is the exact number of agreeable packages."""
+    import numpy as np
+
+    from accord.formats.genius import read_genius
+
+    a = read_genius(_genius_folder(tmp_path / "a", 0.0))
+    b = read_genius(_genius_folder(tmp_path / "b", 0.4))
+    # independent count: party1's utility sum_i w_i (k_i / 8) >= 0.4, weights i / 21
+    k = np.indices([8] * 6).reshape(6, -1).T + 1
+    u = (k / 8.0) @ (np.arange(1, 7) / 21.0)
+    expected = int((u >= 0.4 - 1e-9).sum())
+    assert 0 < expected < 8 ** 6
+    diff = compare_scenarios(a, b)
+    assert diff.results["zopa"]["empty"] == [False, False]
+    assert diff.results["zopa"]["packages"] == [8 ** 6, expected]
+    results = dict(diff.sections())["Results"]
+    assert f"acceptable packages: 262,144 → {expected:,}" in results
+    assert not any("none" in line for line in results if line.startswith("acceptable packages"))

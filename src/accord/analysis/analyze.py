@@ -78,7 +78,7 @@ def _solve_all(game: Game, f: Frontier, exact: bool, d: np.ndarray) -> tuple[Fro
     rows, u = rows[keep], u[keep]
     n = u.shape[1]
     order = np.lexsort(tuple(-u[:, k] for k in range(n - 1, -1, -1)))
-    f2 = Frontier(f.parties, rows[order], u[order])
+    f2 = Frontier(f.parties, rows[order], u[order], f.method, f.gap)  # refined, still as approximate
     return f2, indices(f2)
 
 

@@ -130,8 +130,10 @@ Block = tuple[list[int], np.ndarray, np.ndarray]
 def _blocks(game: Game, masks: list[np.ndarray], cols: np.ndarray, prune: bool) -> list[Block]:
     """Blocks of :func:`accord.analysis.pareto.block_options` in the utilities of ``cols``."""
     if cols.size == 0:
-        # no utility to compare: every row is equally good; keep them all (or one when pruning)
-        blocks = block_options(game, masks, party_indices(game)[:1], prune=False)
+        # no utility to compare: every row is equally good; keep them all, or one when pruning — found
+        # by the pruned blocks of the first party (a coupled block too large to enumerate, such as
+        # ANAC 2014's 30 issues tied by hyperRectangles without a reservation, is searched, not listed)
+        blocks = block_options(game, masks, party_indices(game)[:1], prune=prune)
         out = []
         for issues, rows, _u in blocks:
             if prune and rows.shape[0]:

@@ -1,7 +1,8 @@
 """GENIUS XML domains (Lin et al. 2014, the ANAC format) in and out, as scenarios.
 
 A GENIUS folder holds one domain file (root ``<negotiation_template>``, or a ``<utility_space>``
-without evaluations) listing the issues, and one profile per party (root ``<utility_space>``).
+without evaluations) listing the issues, and one profile per party (root ``<utility_space>``); without
+a domain file the issues are read from the first profile (profiles repeat them), with a note.
 Files that are not XML are skipped with a note (ANAC 2014 folders hold GENIUS's cached frontier,
 ``pareto.xml``, which is a CSV).
 
@@ -10,7 +11,10 @@ Linear-additive profiles have a ``<weight>`` per issue, an ``<item evaluation=..
 ``<discount_factor value>``. Their utility is GENIUS's, ``u(o) = sum_i w_i * e_i(o_i) / max_k e_i(k)``
 (``AdditiveUtilitySpace``): each profile becomes an actor (a party) with one stance per issue whose
 ``utilities`` are ``e / max e`` and whose salience is the weight normalised to sum 1; integer
-issues with a linear evaluator use ``offset + slope * (x - lowerbound)`` clipped to [0, 1].
+issues with a linear evaluator use ``offset + slope * (x - lowerbound)`` clipped to [0, 1]; real issues
+(``<range lowerbound upperbound>``, as NegMAS writes a continuous issue) are tabulated on
+:data:`REAL_POINTS` evenly spaced points, their ``linear`` evaluator ``parameter0 + parameter1 * x`` (or
+``constant`` ``parameter0``) clipped to [0, 1] (``EvaluatorReal``), with a note.
 
 Non-linear profiles (``<utility_space type="nonlinear">``, ANAC 2014) sum ``hyperRectangle``
 constraints: ``u(o) = min(1, sum_r w_r * u_r * [o in r] / maxutility)`` with ``INCLUDES`` bounds
@@ -61,6 +65,11 @@ class _NotXML(Exception):
     pass
 
 
+#: Points on which a real (continuous) GENIUS issue is tabulated, evenly spaced over its range (as
+#: the NegMAS reader does for a ``ContinuousIssue``).
+REAL_POINTS = 21
+
+
 @dataclass
 class _Doc:
     path: Path
@@ -84,16 +93,22 @@ def _parse(path: Path) -> _Doc:
     head = text.lstrip("\ufeff \t\r\n")
     if not head.startswith("<"):
         raise _NotXML
+    # blank lines before the XML declaration (GENIUS's own lenient parser reads such files; expat
+    # refuses a declaration that is not at the start): parse from the declaration, lines kept
+    skip, source = 0, text
+    if head.startswith("<?xml") and not text.lstrip("\ufeff").startswith("<?xml"):
+        skip = text[: len(text) - len(head)].count("\n")
+        text = head
     builder = ET.TreeBuilder()
     lines: dict[int, int] = {}
     p = expat.ParserCreate()
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         el = builder.start(tag, attrs)
-        lines[id(el)] = p.CurrentLineNumber
+        lines[id(el)] = p.CurrentLineNumber + skip
 
     def entity(*_: Any) -> None:
-        raise fail(path, "entity declarations are not allowed in a GENIUS file", "", p.CurrentLineNumber)
+        raise fail(path, "entity declarations are not allowed in a GENIUS file", "", p.CurrentLineNumber + skip)
 
     p.StartElementHandler = start
     p.EndElementHandler = lambda tag: builder.end(tag)
@@ -102,10 +117,10 @@ def _parse(path: Path) -> _Doc:
         p.Parse(text, True)
         root = builder.close()
     except expat.ExpatError as e:
-        raise fail(path, f"malformed XML: {expat.errors.messages[e.code]}", "", e.lineno) from None
+        raise fail(path, f"malformed XML: {expat.errors.messages[e.code]}", "", e.lineno + skip) from None
     except AssertionError:
-        raise fail(path, "malformed XML: unbalanced elements", "", p.CurrentLineNumber) from None
-    return _Doc(path, root, lines, text.splitlines())
+        raise fail(path, "malformed XML: unbalanced elements", "", p.CurrentLineNumber + skip) from None
+    return _Doc(path, root, lines, source.splitlines())
 
 
 def _is_profile(root: ET.Element) -> bool:
@@ -127,7 +142,7 @@ def is_genius_folder(path: str | Path) -> bool:
 class _Issue:
     name: str
     index: str
-    kind: str                   # discrete | integer
+    kind: str                   # discrete | integer | real
     values: list[str]
     id: str = ""
     option_ids: list[str] = field(default_factory=list)
@@ -176,15 +191,44 @@ def _domain_issues(doc: _Doc, ids: Ids) -> list[_Issue]:
                            f"every value of an issue and takes at most {MAX_ISSUE_VALUES:,}: narrow the bounds, or "
                            "make it a discrete issue listing the values that matter", f"issue {name}", line)
             values = [str(x) for x in range(lo, hi + 1)]
+        elif kind == "real":
+            values = _real_values(*_real_bounds(doc, iss, name))
         else:
-            raise fail(doc.path, f"issue {name!r} has type {kind!r}; only discrete and integer issues are supported",
-                       f"issue {name}", line)
+            raise fail(doc.path, f"issue {name!r} has type {kind!r}; only discrete, integer and real issues are "
+                       "supported", f"issue {name}", line)
         opt_ids = Ids()
         out.append(_Issue(name, str(iss.get("index", k + 1)), kind, values, ids(name),
                           [opt_ids(v) for v in values], line))
     if not out:
         raise fail(doc.path, "the domain has no issues", "utility_space", doc.line(doc.root))
     return out
+
+
+def _real_bounds(doc: _Doc, iss: ET.Element, name: str) -> tuple[float, float]:
+    """The range of a real issue: its ``<range lowerbound upperbound>`` child (GENIUS's ``IssueReal``),
+    else those attributes on the issue itself."""
+    rng = iss.find("range")
+    el = rng if rng is not None else iss
+    line = doc.line(el)
+    if el.get("lowerbound") is None or el.get("upperbound") is None:
+        raise fail(doc.path, f"real issue {name!r} needs <range lowerbound=... upperbound=...>", f"issue {name}",
+                   line)
+    lo = number(doc.path, el.get("lowerbound"), f"issue {name}.range.lowerbound", line)
+    hi = number(doc.path, el.get("upperbound"), f"issue {name}.range.upperbound", line)
+    if hi < lo:
+        raise fail(doc.path, f"real issue {name!r}: upperbound {hi:g} < lowerbound {lo:g}", f"issue {name}", line)
+    return lo, hi
+
+
+def _real_values(lo: float, hi: float) -> list[str]:
+    """:data:`REAL_POINTS` evenly spaced points of ``[lo, hi]`` as value texts (one when ``lo == hi``),
+    each the shortest text that reads back as its number and tells it from its neighbours."""
+    pts = np.unique(np.linspace(lo, hi, REAL_POINTS))
+    for digits in range(6, 18):
+        texts = [f"{x:.{digits}g}" for x in pts]
+        if len(set(texts)) == len(texts):
+            return texts
+    return [repr(float(x)) for x in pts]
 
 
 @dataclass
@@ -248,6 +292,8 @@ def _additive(doc: _Doc, issues: list[_Issue]) -> tuple[list[float], list[list[f
                             for v in iss.values])
             top = raw.max()
             rows.append((raw / top if top > 0 else np.zeros_like(raw)).tolist())
+        elif iss.kind == "real":
+            rows.append(_real_row(doc, iss, e))
         else:
             ev = e.find("evaluator")
             if ev is None or (ev.get("ftype") or "linear") != "linear":
@@ -261,6 +307,24 @@ def _additive(doc: _Doc, issues: list[_Issue]) -> tuple[list[float], list[list[f
         raise fail(doc.path, "the weights sum to zero: give at least one issue a positive weight", "weight",
                    doc.line(els[0]) if els else None)
     return w, rows, els
+
+
+def _real_row(doc: _Doc, iss: _Issue, e: ET.Element) -> list[float]:
+    """A real issue's evaluations on its points (GENIUS's ``EvaluatorReal``): ``linear``,
+    ``parameter0 + parameter1 * x``, or ``constant``, ``parameter0``; clipped to [0, 1]."""
+    ev = e.find("evaluator")
+    ftype = (ev.get("ftype") or "linear").lower() if ev is not None else None
+    if ev is None or ftype not in ("linear", "constant"):
+        raise fail(doc.path, f"real issue {iss.name!r} needs an <evaluator ftype=\"linear\"> (parameter0 + "
+                   f"parameter1 * x) or ftype=\"constant\"" + (f", not ftype={ftype!r}" if ftype else "")
+                   + ": make the issue discrete with the values that matter for another evaluation function",
+                   f"issue {iss.name}.evaluator", doc.line(ev if ev is not None else e))
+    line = doc.line(ev)
+    p0 = number(doc.path, ev.get("parameter0"), f"issue {iss.name}.evaluator.parameter0", line)
+    p1 = number(doc.path, ev.get("parameter1"), f"issue {iss.name}.evaluator.parameter1", line) \
+        if ftype == "linear" else 0.0
+    x = np.array([float(v) for v in iss.values])
+    return np.clip(p0 + p1 * x, 0.0, 1.0).tolist()
 
 
 def _nonlinear(doc: _Doc, issues: list[_Issue], notes: Notes, actor: str) -> list[dict[str, Any]]:
@@ -300,15 +364,15 @@ def _nonlinear(doc: _Doc, issues: list[_Issue], notes: Notes, actor: str) -> lis
                 if iss is None:
                     raise fail(doc.path, f"bound on issue index {b.get('index')!r}, which the domain does not have",
                                f"{b.tag}.index", bl)
-                if iss.kind != "integer":
+                if iss.kind == "discrete":
                     raise fail(doc.path, f"bound on {iss.name!r}, a discrete issue: hyperRectangles bound integer "
-                               "issues", f"{b.tag}.index", bl)
+                               "and real issues", f"{b.tag}.index", bl)
                 lo = number(doc.path, b.get("min"), f"{b.tag}.min", bl)
                 hi = number(doc.path, b.get("max"), f"{b.tag}.max", bl)
                 if hi < lo:
                     raise fail(doc.path, f"bound on {iss.name!r}: max {b.get('max')} < min {b.get('min')}",
                                f"{b.tag}.max", bl)
-                inside = [oid for oid, v in zip(iss.option_ids, iss.values) if lo <= int(v) <= hi]
+                inside = [oid for oid, v in zip(iss.option_ids, iss.values) if lo <= float(v) <= hi]
                 prev = when.get(iss.id)
                 when[iss.id] = inside if prev is None else [o for o in prev if o in inside]
             quote = doc.quote(rect)
@@ -364,16 +428,27 @@ def read_genius(folder: str | Path) -> Scenario:
     for d in docs:
         if d not in domains and d not in profiles:
             notes.add("files", f"{d.path.name} skipped: <{d.root.tag}> is neither a GENIUS domain nor a profile")
-    if len(domains) != 1:
-        what = "no domain file" if not domains else "more than one domain file (" + ", ".join(
-            d.path.name for d in domains) + ")"
-        raise fail(folder, f"expected one domain file (<negotiation_template>), found {what}")
+    if len(domains) > 1:
+        raise fail(folder, "expected one domain file (<negotiation_template>), found more than one ("
+                   + ", ".join(d.path.name for d in domains) + ")")
     if not profiles:
-        raise fail(folder, "no utility profiles (<utility_space> with weights and evaluations, or hyperRectangles)")
-    dom = domains[0]
+        raise fail(folder, "no utility profiles (<utility_space> with weights and evaluations, or hyperRectangles)"
+                   if domains else "expected one domain file (<negotiation_template>) and a profile per party, "
+                   "found neither")
+    if domains:
+        dom = domains[0]
+    else:
+        # GENIUS profiles repeat the domain's issues and values (NegMAS's test folders often hold only
+        # the profiles): read the issues from the first, and every profile must match them
+        dom = profiles[0]
+        notes.add("files", f"no domain file: the issues and their values are read from the profile {dom.path.name}")
     issues = _domain_issues(dom, Ids())
+    for iss in issues:
+        if iss.kind == "real":
+            notes.add("issues", f"{iss.name}: a real issue ({iss.values[0]} to {iss.values[-1]}), tabulated on "
+                      f"{len(iss.values)} evenly spaced points")
     actor_ids = Ids()
-    sources = [{"id": _source_id(dom.path), "title": f"GENIUS domain {dom.path.name}"}]
+    sources = [{"id": _source_id(dom.path), "title": f"GENIUS domain {dom.path.name}"}] if domains else []
     actors, stances = [], []
     for d in profiles:
         aid = actor_ids(d.path.stem)
@@ -409,7 +484,7 @@ def read_genius(folder: str | Path) -> Scenario:
 
 
 def _issue_data(iss: _Issue) -> dict[str, Any]:
-    kind = "ordinal" if iss.kind == "integer" else "categorical"
+    kind = "ordinal" if iss.kind in ("integer", "real") else "categorical"
     return {"id": iss.id, "name": iss.name, "kind": kind,
             "options": [{"id": o, "label": v if v.strip() else "(empty)"} for o, v in zip(iss.option_ids, iss.values)]}
 

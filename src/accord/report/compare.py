@@ -83,7 +83,7 @@ class ScenarioDiff:
             if z["empty"][0] != z["empty"][1]:
                 res.append("a zone of possible agreement " + ("opened" if z["empty"][0] else "closed"))
             if z["packages"][0] != z["packages"][1]:
-                res.append(f"acceptable packages: {_v(z['packages'][0])} → {_v(z['packages'][1])}")
+                res.append(f"acceptable packages: {_count(z['packages'][0])} → {_count(z['packages'][1])}")
             for issue, (before, after) in z["issues"].items():
                 res.append(f"ZOPA on {issue}: {_v(before)} → {_v(after)}")
         bl = r.get("blocking")
@@ -106,6 +106,22 @@ class ScenarioDiff:
                 res.append(f"forecast on {issue}: {_v(before)} → {_v(after)}")
         return [("Actors and issues", inputs), ("Stances", stances), ("Constraints", cons),
                 ("Results", res)]
+
+
+def _packages(z: dict[str, Any]) -> int | None:
+    """Agreeable packages of an analysis's ZOPA: the exact count, else (every issue an option issue, as
+    in GENIUS domains whose reservations keep the count from being enumerated) the number of option
+    combinations, which is then the same number; ``None`` when neither was counted."""
+    n = z.get("packages")
+    if n is None and z.get("combinations") is not None and set(z.get("option_issues") or ()) >= set(
+            z.get("issues") or {}):
+        n = z["combinations"]
+    return n if n is None else int(n)
+
+
+def _count(n: int | None) -> str:
+    """A number of packages; ``None`` is a count too large to enumerate, never "none"."""
+    return "too many to count" if n is None else format_number(n)
 
 
 def _v(x: Any) -> str:
@@ -225,7 +241,7 @@ def _compare(a: Scenario, b: Scenario, ra: dict[str, Any], rb: dict[str, Any]) -
         ba = [x["issue"] for x in ra["analysis"].get("blocking") or []]
         bb = [x["issue"] for x in rb["analysis"].get("blocking") or []]
         diff.results["zopa"] = {"empty": [za.get("empty"), zb.get("empty")],
-                                "packages": [za.get("packages"), zb.get("packages")], "issues": issues}
+                                "packages": [_packages(za), _packages(zb)], "issues": issues}
         diff.results["blocking"] = {"before": ba, "after": bb, "resolved": [i for i in ba if i not in bb],
                                     "new": [i for i in bb if i not in ba]}
         na, nb = ra["analysis"].get("nash"), rb["analysis"].get("nash")
